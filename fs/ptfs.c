@@ -1,0 +1,339 @@
+/* ptfs.c — mount a physical-memory dump as a read-only filesystem.
+ *
+ *   ptfs [--mode M] [--dirbase HEX]... [--process CID:DIRBASE[:NAME]]...
+ *        [--no-scan] [FUSE options] DUMP MOUNTPOINT
+ *
+ * This file only maps FUSE callbacks to the views of ptview.h: a path to a
+ * node, a node to attributes, a listing or bytes.  Everything about dumps
+ * and page tables lives in walker/.
+ */
+#define FUSE_USE_VERSION 314
+
+#include "ptview.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fuse.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* The dump never changes: let the kernel keep names, attributes and pages
+ * for as long as it likes. */
+#define FOREVER 1e9
+
+/* What the callbacks share: the views and the dump file's own stat, whose
+ * owner and times stand for every node's. */
+struct daemon {
+	ptv_fs *fs;
+	struct stat dump;
+};
+
+static struct daemon *daemon_of(void)
+{
+	return fuse_get_context()->private_data;
+}
+
+static ptv_fs *session(void)
+{
+	return daemon_of()->fs;
+}
+
+static mode_t kind_mode(enum ptv_kind k)
+{
+	switch (k) {
+	case PTV_DIR: return S_IFDIR | 0555;
+	case PTV_LINK: return S_IFLNK | 0777;
+	default: return S_IFREG | 0444;
+	}
+}
+
+static void *ptfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
+{
+	(void)conn;
+	cfg->entry_timeout = FOREVER;
+	cfg->attr_timeout = FOREVER;
+	cfg->negative_timeout = FOREVER;
+	cfg->kernel_cache = 1;
+	return daemon_of();
+}
+
+static int ptfs_getattr(const char *path, struct stat *st,
+			struct fuse_file_info *fi)
+{
+	(void)fi;
+	struct ptv_node n;
+	struct ptv_attr a;
+	int rc = ptv_lookup(session(), path, &n);
+	if (!rc)
+		rc = ptv_getattr(session(), &n, &a);
+	if (rc)
+		return rc;
+	memset(st, 0, sizeof *st);
+	st->st_mode = kind_mode(a.kind);
+	st->st_nlink = a.nlink;
+	st->st_size = (off_t)a.size;
+	st->st_blksize = 4096;
+	st->st_blocks = (blkcnt_t)((a.size + 511) / 512);
+	const struct stat *d = &daemon_of()->dump;
+	st->st_uid = d->st_uid;
+	st->st_gid = d->st_gid;
+	st->st_atim = d->st_atim;
+	st->st_mtim = d->st_mtim;
+	st->st_ctim = d->st_ctim;
+	return 0;
+}
+
+struct fill_ctx {
+	void *buf;
+	fuse_fill_dir_t filler;
+};
+
+static int fill_one(void *ctx, const char *name, enum ptv_kind kind)
+{
+	struct fill_ctx *c = ctx;
+	struct stat st = { .st_mode = kind_mode(kind) };
+	return c->filler(c->buf, name, &st, 0, 0);
+}
+
+static int ptfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
+			off_t off, struct fuse_file_info *fi,
+			enum fuse_readdir_flags flags)
+{
+	(void)off, (void)fi, (void)flags;
+	struct ptv_node n;
+	int rc = ptv_lookup(session(), path, &n);
+	if (rc)
+		return rc;
+	struct fill_ctx c = { buf, filler };
+	if (fill_one(&c, ".", PTV_DIR) || fill_one(&c, "..", PTV_DIR))
+		return 0;
+	return ptv_readdir(session(), &n, fill_one, &c);
+}
+
+static int ptfs_readlink(const char *path, char *buf, size_t size)
+{
+	struct ptv_node n;
+	int rc = ptv_lookup(session(), path, &n);
+	return rc ? rc : ptv_readlink(session(), &n, buf, size);
+}
+
+static int ptfs_open(const char *path, struct fuse_file_info *fi)
+{
+	if ((fi->flags & O_ACCMODE) != O_RDONLY)
+		return -EROFS;
+	struct ptv_node n;
+	struct ptv_file *f;
+	int rc = ptv_lookup(session(), path, &n);
+	if (!rc)
+		rc = ptv_file_open(session(), &n, &f);
+	if (rc)
+		return rc;
+	fi->fh = (uint64_t)(uintptr_t)f;
+	fi->keep_cache = 1;
+	return 0;
+}
+
+static int ptfs_read(const char *path, char *buf, size_t size, off_t off,
+		     struct fuse_file_info *fi)
+{
+	(void)path;
+	if (off < 0)
+		return -EINVAL;
+	ssize_t n = ptv_file_read((struct ptv_file *)(uintptr_t)fi->fh, buf, size,
+				  (uint64_t)off);
+	return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+static int ptfs_release(const char *path, struct fuse_file_info *fi)
+{
+	(void)path;
+	ptv_file_close((struct ptv_file *)(uintptr_t)fi->fh);
+	return 0;
+}
+
+static const struct fuse_operations ops = {
+	.init = ptfs_init,
+	.getattr = ptfs_getattr,
+	.readdir = ptfs_readdir,
+	.readlink = ptfs_readlink,
+	.open = ptfs_open,
+	.read = ptfs_read,
+	.release = ptfs_release,
+};
+
+/* ---- the command line -------------------------------------------------------- */
+
+struct options {
+	const char *dump;
+	bool have_mountpoint;
+	bool help;
+	const char *mode;
+	bool no_scan;
+	uint64_t *dirbases;
+	size_t ndirbases;
+	struct ptw_process_spec *procs;
+	size_t nprocs;
+	int bad;
+};
+
+enum { KEY_HELP, KEY_MODE, KEY_DIRBASE, KEY_PROCESS, KEY_NO_SCAN };
+
+static const struct fuse_opt specs[] = {
+	FUSE_OPT_KEY("-h", KEY_HELP),
+	FUSE_OPT_KEY("--help", KEY_HELP),
+	FUSE_OPT_KEY("--mode=", KEY_MODE),
+	FUSE_OPT_KEY("--mode ", KEY_MODE),
+	FUSE_OPT_KEY("--dirbase=", KEY_DIRBASE),
+	FUSE_OPT_KEY("--dirbase ", KEY_DIRBASE),
+	FUSE_OPT_KEY("--process=", KEY_PROCESS),
+	FUSE_OPT_KEY("--process ", KEY_PROCESS),
+	FUSE_OPT_KEY("--no-scan", KEY_NO_SCAN),
+	FUSE_OPT_END,
+};
+
+/* fuse_opt hands "--mode x64" and "--mode=x64" alike as the whole text;
+ * the value follows the option's name and an optional '='. */
+static const char *opt_value(const char *arg, const char *name)
+{
+	arg += strlen(name);
+	return *arg == '=' ? arg + 1 : arg;
+}
+
+static void *grow(void *v, size_t n, size_t size)
+{
+	void *p = realloc(v, (n + 1) * size);
+	if (!p) {
+		fprintf(stderr, "ptfs: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+static int opt_proc(void *data, const char *arg, int key,
+		    struct fuse_args *outargs)
+{
+	(void)outargs;
+	struct options *o = data;
+	struct ptw_error err;
+	switch (key) {
+	case KEY_HELP:
+		o->help = true;
+		return 0;
+	case KEY_MODE:
+		o->mode = opt_value(arg, "--mode");
+		return 0;
+	case KEY_NO_SCAN:
+		o->no_scan = true;
+		return 0;
+	case KEY_DIRBASE:
+		o->dirbases = grow(o->dirbases, o->ndirbases, sizeof *o->dirbases);
+		if (ptw_parse_hex(opt_value(arg, "--dirbase"),
+				  &o->dirbases[o->ndirbases], &err)) {
+			fprintf(stderr, "ptfs: --dirbase: %s\n", err.msg);
+			o->bad = 1;
+		}
+		o->ndirbases++;
+		return 0;
+	case KEY_PROCESS:
+		o->procs = grow(o->procs, o->nprocs, sizeof *o->procs);
+		if (ptw_parse_process_spec(opt_value(arg, "--process"),
+					   &o->procs[o->nprocs], &err)) {
+			fprintf(stderr, "ptfs: %s\n", err.msg);
+			o->bad = 1;
+		}
+		o->nprocs++;
+		return 0;
+	case FUSE_OPT_KEY_NONOPT:
+		if (!o->dump) {
+			o->dump = arg;
+			return 0; /* ours, not FUSE's */
+		}
+		if (!o->have_mountpoint) {
+			o->have_mountpoint = true;
+			return 1; /* the mountpoint: FUSE's */
+		}
+		fprintf(stderr, "ptfs: unexpected argument '%s'\n", arg);
+		o->bad = 1;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: ptfs [options] DUMP MOUNTPOINT\n"
+		"\n"
+		"Mount a physical-memory dump (raw or ELF core) read-only: every\n"
+		"address space is a directory of its page tables, with a vmem file.\n"
+		"\n"
+		"  --mode x86|pae|x64|la57       paging mode (default: from the dump)\n"
+		"  --dirbase HEX                 add an address space (repeatable)\n"
+		"  --process CID:DIRBASE[:NAME]  add a named process (repeatable)\n"
+		"  --no-scan                     do not scan memory for page tables\n"
+		"  -f                            stay in the foreground\n"
+		"  -o OPT[,OPT...]               FUSE mount options\n"
+		"  -h, --help                    this text\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct options o = {0};
+	if (fuse_opt_parse(&args, &o, specs, opt_proc) != 0 || o.bad) {
+		fuse_opt_free_args(&args);
+		return 2;
+	}
+	if (o.help) {
+		usage(stdout);
+		fuse_opt_free_args(&args);
+		return 0;
+	}
+	if (!o.dump || !o.have_mountpoint) {
+		usage(stderr);
+		fuse_opt_free_args(&args);
+		return 2;
+	}
+	struct ptv_config cfg = {
+		.dump_path = o.dump,
+		.discover = {
+			.dirbases = o.dirbases, .ndirbases = o.ndirbases,
+			.procs = o.procs, .nprocs = o.nprocs,
+			.no_scan = o.no_scan,
+		},
+	};
+	if (o.mode) {
+		const struct ptw_mode *m = ptw_mode_find(o.mode);
+		if (!m) {
+			fprintf(stderr, "ptfs: unknown --mode '%s' (x86, pae, x64, la57)\n",
+				o.mode);
+			fuse_opt_free_args(&args);
+			return 2;
+		}
+		cfg.discover.mode = m->id;
+	}
+	struct daemon dm;
+	if (stat(o.dump, &dm.dump) != 0) {
+		fprintf(stderr, "ptfs: cannot open %s: %s\n", o.dump, strerror(errno));
+		fuse_opt_free_args(&args);
+		return 1;
+	}
+	struct ptw_error err;
+	if (ptv_open(&cfg, &dm.fs, &err)) {
+		fprintf(stderr, "ptfs: %s\n", err.msg);
+		fuse_opt_free_args(&args);
+		return 1;
+	}
+	fuse_opt_add_arg(&args, "-oro,fsname=ptfs,subtype=ptfs,default_permissions");
+	int rc = fuse_main(args.argc, args.argv, &ops, &dm);
+	ptv_close(dm.fs);
+	fuse_opt_free_args(&args);
+	free(o.dirbases);
+	free(o.procs);
+	return rc;
+}

@@ -1,0 +1,486 @@
+/* discover.c — the paging mode and the address spaces of a dump.
+ *
+ * Sources, all combined and merged by DirBase:
+ *   1. the command line (--dirbase, --process), trusted but checked;
+ *   2. the dump's own words: each vCPU's CR3 (mode from CR0.PG, CR4.PAE,
+ *      CR4.LA57 and the ELF machine), VMCOREINFO's kernel page table;
+ *   3. the scan of physical memory (scan.c);
+ * then each table's KPTI partner, when the page beside it is one.
+ */
+#include "internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CR0_PG   (1ULL << 31)
+#define CR4_PAE  (1ULL << 5)
+#define CR4_LA57 (1ULL << 12)
+
+/* Linux: __START_KERNEL_map on x86-64, the default PAGE_OFFSET on 32-bit. */
+#define LINUX_START_KERNEL_MAP 0xffffffff80000000ULL
+#define LINUX_PAGE_OFFSET_32   0xc0000000ULL
+
+struct list {
+	struct ptw_space *v;
+	size_t n, cap;
+};
+
+/* A CR3 (or a DirBase a user typed) as the mode's top-table address: PCID
+ * and flag bits dropped.  false when bits remain that no CR3 has. */
+static bool normalize_cr3(const struct ptw_mode *m, uint64_t cr3,
+			  uint64_t *out)
+{
+	uint64_t flags = m->id == PTW_MODE_PAE ? 0x1fULL : 0xfffULL;
+	if (m->canonical)
+		flags |= 1ULL << 63; /* CR3 no-flush bit, as MOV to CR3 takes it */
+	*out = cr3 & m->dirbase_mask;
+	return (cr3 & ~(m->dirbase_mask | flags)) == 0;
+}
+
+static int list_add(struct list *l, const ptw_dump *d, const struct ptw_mode *m,
+		    uint64_t dirbase, unsigned found, struct ptw_space **added,
+		    struct ptw_error *err)
+{
+	struct ptw_space s;
+	int rc = ptw_space_init(&s, d, m, dirbase, err);
+	if (rc)
+		return rc;
+	s.found = found;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 32;
+		struct ptw_space *v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n] = s;
+	if (added)
+		*added = &l->v[l->n];
+	l->n++;
+	return 0;
+}
+
+static int space_cmp(const void *a, const void *b)
+{
+	const struct ptw_space *x = a, *y = b;
+	return x->dirbase < y->dirbase ? -1 : x->dirbase > y->dirbase;
+}
+
+/* Sort by DirBase and fold duplicates together. */
+static void list_merge(struct list *l)
+{
+	qsort(l->v, l->n, sizeof *l->v, space_cmp);
+	size_t out = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		struct ptw_space *s = &l->v[i];
+		if (out && l->v[out - 1].dirbase == s->dirbase) {
+			struct ptw_space *t = &l->v[out - 1];
+			t->found |= s->found;
+			if (t->cid < 0 && s->cid >= 0)
+				t->cid = s->cid;
+			if (!t->name[0] && s->name[0])
+				memcpy(t->name, s->name, sizeof t->name);
+			if (s->cpu >= 0 && (t->cpu < 0 || s->cpu < t->cpu))
+				t->cpu = s->cpu;
+			if (s->kpti_peer) {
+				t->kpti_peer = s->kpti_peer;
+				t->kpti_user = s->kpti_user;
+			}
+			continue;
+		}
+		l->v[out++] = *s;
+	}
+	l->n = out;
+}
+
+/* ---- the paging mode ------------------------------------------------------ */
+
+static const struct ptw_mode *mode_from_cpu(const ptw_dump *d,
+					    const struct ptw_cpu *c)
+{
+	if (!(c->cr0 & CR0_PG))
+		return NULL;
+	/* QEMU writes EM_X86_64 only for a guest in long mode (EFER.LMA), and
+	 * EM_386 otherwise, so the machine stands in for the missing EFER. */
+	if (d->machine == PTW_MACHINE_X86_64 && (c->cr4 & CR4_PAE))
+		return ptw_mode_get(c->cr4 & CR4_LA57 ? PTW_MODE_LA57 : PTW_MODE_X64);
+	return ptw_mode_get(c->cr4 & CR4_PAE ? PTW_MODE_PAE : PTW_MODE_X86);
+}
+
+static const struct ptw_mode *mode_from_vmcoreinfo(const ptw_dump *d,
+						   char *how, size_t howsz)
+{
+	char v[64];
+	if (ptw_vmcoreinfo_get(d, "SYMBOL(init_top_pgt)", v, sizeof v)) {
+		bool l5 = ptw_vmcoreinfo_get(d, "NUMBER(pgtable_l5_enabled)", v,
+					     sizeof v) && strcmp(v, "1") == 0;
+		snprintf(how, howsz, "VMCOREINFO (x86-64 kernel, pgtable_l5_enabled=%d)",
+			 l5);
+		return ptw_mode_get(l5 ? PTW_MODE_LA57 : PTW_MODE_X64);
+	}
+	if (ptw_vmcoreinfo_get(d, "CONFIG_X86_PAE", v, sizeof v)) {
+		snprintf(how, howsz, "VMCOREINFO (CONFIG_X86_PAE=%s)", v);
+		return ptw_mode_get(PTW_MODE_PAE);
+	}
+	return NULL;
+}
+
+/* The kernel's own top table, from VMCOREINFO: false if it names none. */
+static bool vmcoreinfo_pgd(const ptw_dump *d, const struct ptw_mode *m,
+			   uint64_t *pa)
+{
+	char v[64];
+	uint64_t va;
+	bool x64 = m->id == PTW_MODE_X64 || m->id == PTW_MODE_LA57;
+	if (!(x64 && ptw_vmcoreinfo_get(d, "SYMBOL(init_top_pgt)", v, sizeof v)) &&
+	    !ptw_vmcoreinfo_get(d, "SYMBOL(swapper_pg_dir)", v, sizeof v))
+		return false;
+	if (ptw_parse_hex(v, &va, NULL))
+		return false;
+	if (x64) {
+		/* __pa_symbol(x) = x - __START_KERNEL_map + phys_base */
+		long long phys_base = 0;
+		if (ptw_vmcoreinfo_get(d, "NUMBER(phys_base)", v, sizeof v)) {
+			char *end;
+			errno = 0;
+			phys_base = strtoll(v, &end, 0);
+			if (errno || *end)
+				return false;
+		}
+		if (va < LINUX_START_KERNEL_MAP)
+			return false;
+		*pa = va - LINUX_START_KERNEL_MAP + (uint64_t)phys_base;
+	} else {
+		if (va < LINUX_PAGE_OFFSET_32)
+			return false;
+		*pa = va - LINUX_PAGE_OFFSET_32;
+	}
+	return true;
+}
+
+/* ---- helpers for the sources --------------------------------------------- */
+
+static int add_cmdline(struct list *l, const ptw_dump *d,
+		       const struct ptw_mode *m, uint64_t value, int64_t cid,
+		       const char *name, struct ptw_error *err)
+{
+	uint64_t dirbase;
+	if (!normalize_cr3(m, value, &dirbase))
+		return ptw_fail(err, PTW_ERR_INVALID,
+				"DirBase 0x%" PRIx64 " is not a %s top-table address",
+				value, m->title);
+	struct ptw_space *s;
+	int rc = list_add(l, d, m, dirbase, PTW_FOUND_CMDLINE, &s, err);
+	if (rc)
+		return rc;
+	s->cid = cid;
+	if (name)
+		snprintf(s->name, sizeof s->name, "%s", name);
+	return 0;
+}
+
+/* Seeds for the scan: the top tables the dump or the user names. */
+static size_t collect_seeds(const ptw_dump *d, const struct ptw_mode *m,
+			    const struct ptw_discover_opts *o, uint64_t *seeds,
+			    size_t max)
+{
+	size_t n = 0;
+	uint64_t v;
+	for (size_t i = 0; i < o->ndirbases && n < max; i++)
+		if (normalize_cr3(m, o->dirbases[i], &v))
+			seeds[n++] = v;
+	for (size_t i = 0; i < o->nprocs && n < max; i++)
+		if (normalize_cr3(m, o->procs[i].dirbase, &v))
+			seeds[n++] = v;
+	for (size_t i = 0; i < d->ncpus && n < max; i++)
+		if ((d->cpus[i].cr0 & CR0_PG) && normalize_cr3(m, d->cpus[i].cr3, &v))
+			seeds[n++] = v;
+	if (n < max && vmcoreinfo_pgd(d, m, &v))
+		seeds[n++] = v;
+	return n;
+}
+
+static void free_hits(struct ptw_scan_hits *h, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		free(h[i].v);
+}
+
+/* KPTI: each table's partner on the page beside it. */
+static int add_kpti_partners(struct list *l, const ptw_dump *d,
+			     const struct ptw_mode *m, struct ptw_error *err)
+{
+	size_t n = l->n;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t base = l->v[i].dirbase, kernel, user;
+		if (ptw_kpti_pair(d, m, base))
+			kernel = base;
+		else if ((base & 0x1fff) == PTW_PAGE && ptw_kpti_pair(d, m, base - PTW_PAGE))
+			kernel = base - PTW_PAGE;
+		else
+			continue;
+		user = kernel + PTW_PAGE;
+		struct ptw_space *k, *u;
+		int rc = list_add(l, d, m, kernel, PTW_FOUND_KPTI, &k, err);
+		if (!rc) {
+			k->kpti_peer = user;
+			rc = list_add(l, d, m, user, PTW_FOUND_KPTI, &u, err);
+		}
+		if (rc)
+			return rc;
+		u->kpti_peer = kernel;
+		u->kpti_user = true;
+	}
+	/* A partner that was found on its own merges with its entry. */
+	list_merge(l);
+	return 0;
+}
+
+/* ---- discovery -------------------------------------------------------------- */
+
+int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
+		 struct ptw_spaces *out, struct ptw_error *err)
+{
+	memset(out, 0, sizeof *out);
+	const struct ptw_mode *m = NULL;
+	char how[128] = "";
+
+	/* 1. The mode: the user's word, the vCPUs', VMCOREINFO's, or the scan's. */
+	if (o->mode != PTW_MODE_NONE) {
+		m = ptw_mode_get(o->mode);
+		if (!m)
+			return ptw_fail(err, PTW_ERR_INVALID, "unknown paging mode %d",
+					(int)o->mode);
+		snprintf(how, sizeof how, "given with --mode");
+	}
+	for (size_t i = 0; !m && i < d->ncpus; i++) {
+		const struct ptw_cpu *c = &d->cpus[i];
+		m = mode_from_cpu(d, c);
+		if (m)
+			snprintf(how, sizeof how,
+				 "vCPU %u: CR0.PG=1 CR4.PAE=%d CR4.LA57=%d, %s",
+				 c->index, !!(c->cr4 & CR4_PAE), !!(c->cr4 & CR4_LA57),
+				 d->machine == PTW_MACHINE_X86_64 ? "ELF machine x86-64"
+								  : "ELF machine i386");
+	}
+	if (!m)
+		m = mode_from_vmcoreinfo(d, how, sizeof how);
+
+	/* 2. Scan, for the mode if known, else for each to pick the best. */
+	const struct ptw_mode *cands[3];
+	unsigned ncands = 0;
+	if (m) {
+		cands[ncands++] = m;
+	} else {
+		cands[ncands++] = ptw_mode_get(PTW_MODE_X64);
+		cands[ncands++] = ptw_mode_get(PTW_MODE_PAE);
+		cands[ncands++] = ptw_mode_get(PTW_MODE_X86);
+	}
+	struct ptw_scan_hits hits[3] = {{0}};
+	unsigned chosen = 0;
+	if (!o->no_scan) {
+		uint64_t seeds[64];
+		/* Seeds depend on the mode only through CR3 masking; x64's mask is
+		 * the widest, so one set serves the auto-detecting scan. */
+		size_t nseeds = collect_seeds(d, cands[0], o, seeds, 64);
+		int rc = ptw_scan(d, cands, ncands, seeds, nseeds, o->threads, hits,
+				  &out->scan, err);
+		if (rc) {
+			free_hits(hits, 3);
+			return rc;
+		}
+		if (!m) {
+			for (unsigned k = 1; k < ncands; k++)
+				if (hits[k].n > hits[chosen].n)
+					chosen = k;
+			if (hits[chosen].n) {
+				m = cands[chosen];
+				snprintf(how, sizeof how,
+					 "scan: %zu %s top tables (x64 %zu, pae %zu, x86 %zu)",
+					 hits[chosen].n, m->name, hits[0].n, hits[1].n,
+					 hits[2].n);
+			}
+		}
+	}
+	if (!m) {
+		m = ptw_mode_get(PTW_MODE_X64);
+		snprintf(how, sizeof how, "%s; x64 assumed (use --mode)",
+			 o->no_scan ? "no scan and no CPU state"
+				    : "no page tables found");
+	}
+	out->mode = m;
+	snprintf(out->mode_how, sizeof out->mode_how, "%s", how);
+
+	/* 3. The spaces. */
+	struct list l = {0};
+	int rc = 0;
+	for (size_t i = 0; !rc && i < o->ndirbases; i++)
+		rc = add_cmdline(&l, d, m, o->dirbases[i], -1, NULL, err);
+	for (size_t i = 0; !rc && i < o->nprocs; i++)
+		rc = add_cmdline(&l, d, m, o->procs[i].dirbase, o->procs[i].cid,
+				 o->procs[i].name, err);
+	for (size_t i = 0; !rc && i < d->ncpus; i++) {
+		const struct ptw_cpu *c = &d->cpus[i];
+		uint64_t dirbase;
+		struct ptw_space *s;
+		if (!(c->cr0 & CR0_PG) || !normalize_cr3(m, c->cr3, &dirbase))
+			continue;
+		/* A CR3 outside the dump names nothing we can read: skip it. */
+		if (list_add(&l, d, m, dirbase, PTW_FOUND_CR3, &s, NULL) == 0)
+			s->cpu = (int)c->index;
+	}
+	uint64_t pgd;
+	if (!rc && vmcoreinfo_pgd(d, m, &pgd))
+		list_add(&l, d, m, pgd, PTW_FOUND_VMCOREINFO, NULL, NULL);
+	for (size_t i = 0; !rc && i < hits[chosen].n; i++)
+		rc = list_add(&l, d, m, hits[chosen].v[i].dirbase,
+			      hits[chosen].v[i].found, NULL, err);
+	bool capped = hits[chosen].capped;
+	free_hits(hits, 3);
+	if (!rc) {
+		list_merge(&l);
+		rc = add_kpti_partners(&l, d, m, err);
+	}
+	if (rc) {
+		free(l.v);
+		return rc;
+	}
+	if (capped) {
+		size_t len = strlen(out->mode_how);
+		snprintf(out->mode_how + len, sizeof out->mode_how - len,
+			 " (scan hit its candidate limit)");
+	}
+	out->v = l.v;
+	out->n = l.n;
+	return 0;
+}
+
+void ptw_spaces_free(struct ptw_spaces *sp)
+{
+	free(sp->v);
+	sp->v = NULL;
+	sp->n = 0;
+}
+
+const struct ptw_space *ptw_spaces_find(const struct ptw_spaces *sp,
+					uint64_t dirbase)
+{
+	size_t lo = 0, hi = sp->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sp->v[mid].dirbase < dirbase)
+			lo = mid + 1;
+		else if (sp->v[mid].dirbase > dirbase)
+			hi = mid;
+		else
+			return &sp->v[mid];
+	}
+	return NULL;
+}
+
+void ptw_found_string(const struct ptw_space *s, char *buf, size_t bufsz)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+#define PART(...)                                                           \
+	do {                                                                \
+		if (len < bufsz)                                            \
+			len += (size_t)snprintf(buf + len, bufsz - len, "%s", \
+						len ? ", " : "");           \
+		if (len < bufsz)                                            \
+			len += (size_t)snprintf(buf + len, bufsz - len,     \
+						__VA_ARGS__);               \
+	} while (0)
+	if (s->found & PTW_FOUND_CMDLINE)
+		PART("command line");
+	if (s->found & PTW_FOUND_CR3)
+		PART("CR3 of vCPU %d", s->cpu);
+	if (s->found & PTW_FOUND_VMCOREINFO)
+		PART("VMCOREINFO (kernel page table)");
+	if (s->found & PTW_FOUND_SELFMAP)
+		PART("scan: self-map");
+	if (s->found & PTW_FOUND_KSHARED)
+		PART("scan: shares the kernel half");
+	if (s->kpti_peer)
+		PART("KPTI %s copy, %s copy at %" PRIx64,
+		     s->kpti_user ? "user" : "kernel",
+		     s->kpti_user ? "kernel" : "user", s->kpti_peer);
+	if (s->found & PTW_FOUND_ON_DEMAND)
+		PART("opened on demand");
+#undef PART
+}
+
+/* ---- parsing ---------------------------------------------------------------- */
+
+int ptw_parse_hex(const char *text, uint64_t *out, struct ptw_error *err)
+{
+	const char *p = text;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	uint64_t v = 0;
+	unsigned digits = 0;
+	for (; *p; p++) {
+		if (*p == '`') /* WinDbg's fffff801`07401940 */
+			continue;
+		if (!isxdigit((unsigned char)*p))
+			return ptw_fail(err, PTW_ERR_INVALID,
+					"'%s' is not a hexadecimal address", text);
+		if (digits == 0 && *p == '0')
+			continue;
+		if (++digits > 16)
+			return ptw_fail(err, PTW_ERR_INVALID,
+					"'%s' does not fit in 64 bits", text);
+		unsigned c = (unsigned)tolower((unsigned char)*p);
+		v = v << 4 | (c <= '9' ? c - '0' : c - 'a' + 10);
+	}
+	if (p == text || (p - text == 2 && (text[1] == 'x' || text[1] == 'X')))
+		return ptw_fail(err, PTW_ERR_INVALID, "empty address");
+	*out = v;
+	return 0;
+}
+
+int ptw_parse_process_spec(const char *text, struct ptw_process_spec *out,
+			   struct ptw_error *err)
+{
+	memset(out, 0, sizeof *out);
+	const char *c1 = strchr(text, ':');
+	if (!c1)
+		return ptw_fail(err, PTW_ERR_INVALID,
+				"--process '%s': want CID:DIRBASE[:NAME]", text);
+	char cid[32], dirbase[40];
+	size_t n = (size_t)(c1 - text);
+	if (n == 0 || n >= sizeof cid)
+		return ptw_fail(err, PTW_ERR_INVALID, "--process '%s': bad CID", text);
+	memcpy(cid, text, n);
+	cid[n] = '\0';
+	const char *c2 = strchr(c1 + 1, ':');
+	n = c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1);
+	if (n == 0 || n >= sizeof dirbase)
+		return ptw_fail(err, PTW_ERR_INVALID,
+				"--process '%s': bad DIRBASE", text);
+	memcpy(dirbase, c1 + 1, n);
+	dirbase[n] = '\0';
+	char *end;
+	errno = 0;
+	long long v = strtoll(cid, &end, 0);
+	if (errno || *end || v < 0)
+		return ptw_fail(err, PTW_ERR_INVALID,
+				"--process '%s': CID '%s' is not a number", text, cid);
+	out->cid = v;
+	int rc = ptw_parse_hex(dirbase, &out->dirbase, err);
+	if (rc)
+		return rc;
+	if (c2) {
+		if (strlen(c2 + 1) >= sizeof out->name)
+			return ptw_fail(err, PTW_ERR_INVALID,
+					"--process '%s': name longer than %d bytes", text,
+					PTW_NAME_MAX - 1);
+		snprintf(out->name, sizeof out->name, "%s", c2 + 1);
+	}
+	return 0;
+}

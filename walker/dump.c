@@ -1,0 +1,410 @@
+/* dump.c — open a dump, detect its format, and read physical memory.
+ *
+ * Every format reduces to segments of the mapped file placed at physical
+ * addresses; reads binary-search them.  The file is mapped read-only and
+ * never read whole.  Adding a format means one file and one line in
+ * `formats` below.
+ */
+#include "internal.h"
+
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Probed in order; raw accepts anything, so it comes last. */
+static const struct ptw_format *const formats[] = {
+	&ptw_format_elf,
+	&ptw_format_raw,
+};
+
+int ptw_dump_add_segment(struct ptw_dump *d, uint64_t pa, uint64_t size,
+			 uint64_t off, uint64_t len, struct ptw_error *err)
+{
+	if (size == 0)
+		return 0;
+	if (pa + size < pa)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"physical range at 0x%llx of 0x%llx bytes wraps past 2^64",
+				(unsigned long long)pa, (unsigned long long)size);
+	if (len > size)
+		len = size;
+	if (off > d->size || len > d->size - off)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"physical range at 0x%llx wants file bytes 0x%llx-0x%llx but the file ends at 0x%llx (truncated dump?)",
+				(unsigned long long)pa, (unsigned long long)off,
+				(unsigned long long)(off + len),
+				(unsigned long long)d->size);
+	if (d->nsegs == d->segs_cap) {
+		size_t cap = d->segs_cap ? d->segs_cap * 2 : 16;
+		struct ptw_seg *v = realloc(d->segs, cap * sizeof *v);
+		if (!v)
+			return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for segments");
+		d->segs = v;
+		d->segs_cap = cap;
+	}
+	d->segs[d->nsegs++] = (struct ptw_seg){
+		.pa = pa, .size = size, .data = d->data + off, .data_len = len,
+	};
+	return 0;
+}
+
+int ptw_dump_add_cpu(struct ptw_dump *d, const struct ptw_cpu *cpu,
+		     struct ptw_error *err)
+{
+	struct ptw_cpu *v = realloc(d->cpus, (d->ncpus + 1) * sizeof *v);
+	if (!v)
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for CPU records");
+	d->cpus = v;
+	d->cpus[d->ncpus++] = *cpu;
+	return 0;
+}
+
+int ptw_dump_set_vmcoreinfo(struct ptw_dump *d, const char *text, size_t len,
+			    struct ptw_error *err)
+{
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for VMCOREINFO");
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	free(d->vmcoreinfo);
+	d->vmcoreinfo = copy;
+	d->vmcoreinfo_len = strlen(copy); /* stop at an embedded NUL */
+	return 0;
+}
+
+static int seg_cmp(const void *a, const void *b)
+{
+	const struct ptw_seg *x = a, *y = b;
+	return x->pa < y->pa ? -1 : x->pa > y->pa;
+}
+
+/* Sort the segments, trim overlaps (the earlier segment wins: kdump's ELF
+ * repeats kernel text that the direct-map segment already holds), and build
+ * the public range list with adjacent segments merged. */
+static int finish_segments(struct ptw_dump *d, struct ptw_error *err)
+{
+	if (d->nsegs == 0)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"%s dump holds no physical memory", d->format);
+	qsort(d->segs, d->nsegs, sizeof *d->segs, seg_cmp);
+	size_t out = 0;
+	for (size_t i = 0; i < d->nsegs; i++) {
+		struct ptw_seg s = d->segs[i];
+		if (out) {
+			const struct ptw_seg *p = &d->segs[out - 1];
+			uint64_t pend = p->pa + p->size;
+			if (s.pa < pend) {
+				uint64_t cut = pend - s.pa;
+				if (cut >= s.size)
+					continue;
+				s.pa += cut;
+				s.size -= cut;
+				if (s.data_len > cut) {
+					s.data += cut;
+					s.data_len -= cut;
+				} else {
+					s.data_len = 0;
+				}
+			}
+		}
+		d->segs[out++] = s;
+	}
+	d->nsegs = out;
+	d->ranges = calloc(out, sizeof *d->ranges);
+	if (!d->ranges)
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for ranges");
+	d->nranges = 0;
+	d->phys_size = 0;
+	for (size_t i = 0; i < out; i++) {
+		const struct ptw_seg *s = &d->segs[i];
+		struct ptw_range *last = d->nranges ? &d->ranges[d->nranges - 1] : NULL;
+		if (last && last->start + last->size == s->pa)
+			last->size += s->size;
+		else
+			d->ranges[d->nranges++] = (struct ptw_range){ s->pa, s->size };
+		d->phys_size += s->size;
+	}
+	const struct ptw_seg *top = &d->segs[out - 1];
+	d->phys_end = top->pa + top->size;
+	return 0;
+}
+
+static int open_common(struct ptw_dump *d, struct ptw_error *err)
+{
+	if (d->size == 0)
+		return ptw_fail(err, PTW_ERR_FORMAT, "the dump is empty (0 bytes)");
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		const struct ptw_format *f = formats[i];
+		if (!f->probe(d->data, d->size))
+			continue;
+		d->format = f->name;
+		int rc = f->open(d, err);
+		if (rc)
+			return rc;
+		return finish_segments(d, err);
+	}
+	return ptw_fail(err, PTW_ERR_FORMAT, "unrecognised dump format");
+}
+
+int ptw_dump_open_memory(const void *data, size_t size, ptw_dump **out,
+			 struct ptw_error *err)
+{
+	struct ptw_dump *d = calloc(1, sizeof *d);
+	if (!d)
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
+	d->data = data;
+	d->size = size;
+	int rc = open_common(d, err);
+	if (rc) {
+		ptw_dump_close(d);
+		return rc;
+	}
+	*out = d;
+	return 0;
+}
+
+int ptw_dump_open(const char *path, ptw_dump **out, struct ptw_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ptw_fail(err, PTW_ERR_IO, "cannot open %s: %s", path,
+				strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd);
+		return ptw_fail(err, PTW_ERR_IO, "cannot stat %s: %s", path,
+				strerror(e));
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		close(fd);
+		return ptw_fail(err, PTW_ERR_IO, "%s is not a regular file", path);
+	}
+	uint64_t size = (uint64_t)st.st_size;
+	if (size == 0) {
+		close(fd);
+		return ptw_fail(err, PTW_ERR_FORMAT, "%s is empty (0 bytes)", path);
+	}
+	void *map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	int e = errno;
+	close(fd);
+	if (map == MAP_FAILED)
+		return ptw_fail(err, PTW_ERR_IO, "cannot map %s: %s", path,
+				strerror(e));
+	struct ptw_dump *d = calloc(1, sizeof *d);
+	if (!d) {
+		munmap(map, size);
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
+	}
+	d->data = map;
+	d->size = size;
+	d->owns_mapping = true;
+	int rc = open_common(d, err);
+	if (rc) {
+		/* Name the file in the message: "<path>: <problem>". */
+		if (err) {
+			char msg[2 * sizeof err->msg];
+			snprintf(msg, sizeof msg, "%.200s: %s", path, err->msg);
+			msg[sizeof err->msg - 1] = '\0';
+			memcpy(err->msg, msg, sizeof err->msg);
+		}
+		ptw_dump_close(d);
+		return rc;
+	}
+	*out = d;
+	return 0;
+}
+
+void ptw_dump_close(ptw_dump *d)
+{
+	if (!d)
+		return;
+	if (d->owns_mapping)
+		munmap((void *)d->data, d->size);
+	free(d->segs);
+	free(d->ranges);
+	free(d->cpus);
+	free(d->vmcoreinfo);
+	free(d);
+}
+
+const char *ptw_dump_format(const ptw_dump *d) { return d->format; }
+uint64_t ptw_dump_file_size(const ptw_dump *d) { return d->size; }
+enum ptw_machine ptw_dump_machine(const ptw_dump *d) { return d->machine; }
+uint64_t ptw_dump_phys_end(const ptw_dump *d) { return d->phys_end; }
+uint64_t ptw_dump_phys_size(const ptw_dump *d) { return d->phys_size; }
+
+size_t ptw_dump_ranges(const ptw_dump *d, const struct ptw_range **ranges)
+{
+	*ranges = d->ranges;
+	return d->nranges;
+}
+
+size_t ptw_dump_cpus(const ptw_dump *d, const struct ptw_cpu **cpus)
+{
+	*cpus = d->cpus;
+	return d->ncpus;
+}
+
+const char *ptw_dump_vmcoreinfo(const ptw_dump *d, size_t *len)
+{
+	if (len)
+		*len = d->vmcoreinfo_len;
+	return d->vmcoreinfo;
+}
+
+bool ptw_vmcoreinfo_get(const ptw_dump *d, const char *key, char *val,
+			size_t valsz)
+{
+	if (!d->vmcoreinfo || valsz == 0)
+		return false;
+	size_t klen = strlen(key);
+	const char *p = d->vmcoreinfo;
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t linelen = eol ? (size_t)(eol - p) : strlen(p);
+		if (linelen > klen && p[klen] == '=' && memcmp(p, key, klen) == 0) {
+			size_t n = linelen - klen - 1;
+			if (n >= valsz)
+				n = valsz - 1;
+			memcpy(val, p + klen + 1, n);
+			val[n] = '\0';
+			return true;
+		}
+		if (!eol)
+			break;
+		p = eol + 1;
+	}
+	return false;
+}
+
+/* ---- physical reads ---------------------------------------------------- */
+
+const struct ptw_seg *ptw_dump_seg(const struct ptw_dump *d, uint64_t pa)
+{
+	size_t lo = 0, hi = d->nsegs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ptw_seg *s = &d->segs[mid];
+		if (pa < s->pa)
+			hi = mid;
+		else if (pa - s->pa >= s->size)
+			lo = mid + 1;
+		else
+			return s;
+	}
+	return NULL;
+}
+
+/* The first segment starting above pa, or NULL. */
+static const struct ptw_seg *next_seg(const struct ptw_dump *d, uint64_t pa)
+{
+	size_t lo = 0, hi = d->nsegs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->segs[mid].pa <= pa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < d->nsegs ? &d->segs[lo] : NULL;
+}
+
+bool ptw_phys_present(const ptw_dump *d, uint64_t pa, uint64_t *run)
+{
+	const struct ptw_seg *s = ptw_dump_seg(d, pa);
+	if (s) {
+		if (run)
+			*run = s->pa + s->size - pa;
+		return true;
+	}
+	if (run) {
+		const struct ptw_seg *n = next_seg(d, pa);
+		*run = n ? n->pa - pa : (pa ? 0 - pa : UINT64_MAX);
+	}
+	return false;
+}
+
+size_t ptw_phys_read(const ptw_dump *d, uint64_t pa, void *buf, size_t len)
+{
+	uint8_t *out = buf;
+	size_t backed = 0;
+	while (len) {
+		uint64_t run;
+		const struct ptw_seg *s = ptw_dump_seg(d, pa);
+		if (!s) {
+			ptw_phys_present(d, pa, &run);
+			size_t n = run < len ? (size_t)run : len;
+			if (n == 0) /* the last hole ends at 2^64 */
+				n = len;
+			memset(out, 0, n);
+			out += n, pa += n, len -= n;
+			continue;
+		}
+		uint64_t in = pa - s->pa;
+		run = s->size - in;
+		size_t n = run < len ? (size_t)run : len;
+		if (in < s->data_len) {
+			uint64_t have = s->data_len - in;
+			size_t c = have < n ? (size_t)have : n;
+			memcpy(out, s->data + in, c);
+			if (c < n)
+				memset(out + c, 0, n - c);
+		} else {
+			memset(out, 0, n);
+		}
+		backed += n;
+		out += n, pa += n, len -= n;
+		if (pa == 0) /* wrapped past 2^64 */
+			break;
+	}
+	if (len)
+		memset(out, 0, len);
+	return backed;
+}
+
+const uint8_t *ptw_phys_ptr(const struct ptw_dump *d, uint64_t pa,
+			    uint64_t len)
+{
+	const struct ptw_seg *s = ptw_dump_seg(d, pa);
+	if (!s)
+		return NULL;
+	uint64_t in = pa - s->pa;
+	if (in > s->data_len || len > s->data_len - in)
+		return NULL;
+	return s->data + in;
+}
+
+bool ptw_phys_entry(const struct ptw_dump *d, uint64_t pa, unsigned size,
+		    uint64_t *out)
+{
+	const uint8_t *p = ptw_phys_ptr(d, pa, size);
+	if (p) {
+		if (size == 8) {
+			uint64_t v;
+			memcpy(&v, p, 8);
+			*out = le64toh(v);
+		} else {
+			uint32_t v;
+			memcpy(&v, p, 4);
+			*out = le32toh(v);
+		}
+		return true;
+	}
+	/* Zero-filled tail or a segment boundary: the slow, exact path. */
+	uint8_t b[8] = {0};
+	if (ptw_phys_read(d, pa, b, size) != size)
+		return false;
+	uint64_t v = 0;
+	for (unsigned i = size; i-- > 0;)
+		v = v << 8 | b[i];
+	*out = v;
+	return true;
+}

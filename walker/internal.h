@@ -1,0 +1,135 @@
+/* internal.h — what the walker's files share and the public header hides. */
+#ifndef PTW_INTERNAL_H
+#define PTW_INTERNAL_H
+
+#include "ptwalk.h"
+
+#include <stdarg.h>
+
+#define PTW_PAGE 4096ULL
+
+/* Fill err (if any) with code and a formatted message; returns code. */
+int ptw_fail(struct ptw_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- dumps -------------------------------------------------------------- */
+
+/* A stretch of physical memory backed by the file: [pa, pa + size) whose
+ * first data_len bytes are at data (the rest reads as zeros, as ELF's
+ * p_filesz < p_memsz). */
+struct ptw_seg {
+	uint64_t pa, size;
+	const uint8_t *data;
+	uint64_t data_len;
+};
+
+struct ptw_dump;
+
+/* One dump format: recognise the content, then describe its segments. */
+struct ptw_format {
+	const char *name;
+	bool (*probe)(const uint8_t *data, size_t size);
+	int (*open)(struct ptw_dump *d, struct ptw_error *err);
+};
+
+struct ptw_dump {
+	const uint8_t *data;        /* the whole file, mapped read-only */
+	size_t size;
+	bool owns_mapping;          /* munmap on close */
+	const char *format;         /* set by the format's open */
+	enum ptw_machine machine;
+
+	struct ptw_seg *segs;       /* sorted by pa, disjoint */
+	size_t nsegs, segs_cap;
+	struct ptw_range *ranges;   /* segs with adjacent ones merged */
+	size_t nranges;
+	uint64_t phys_end, phys_size;
+
+	struct ptw_cpu *cpus;
+	size_t ncpus;
+	char *vmcoreinfo;           /* NUL-terminated copy, or NULL */
+	size_t vmcoreinfo_len;
+};
+
+/* For format readers: add a segment (file bytes [off, off + len) at pa,
+ * zero-filled up to size). */
+int ptw_dump_add_segment(struct ptw_dump *d, uint64_t pa, uint64_t size,
+			 uint64_t off, uint64_t len, struct ptw_error *err);
+int ptw_dump_add_cpu(struct ptw_dump *d, const struct ptw_cpu *cpu,
+		     struct ptw_error *err);
+int ptw_dump_set_vmcoreinfo(struct ptw_dump *d, const char *text, size_t len,
+			    struct ptw_error *err);
+
+extern const struct ptw_format ptw_format_elf;
+extern const struct ptw_format ptw_format_raw;
+
+/* Read one little-endian page-table entry of 4 or 8 bytes; false if any
+ * byte lies in a hole. */
+bool ptw_phys_entry(const struct ptw_dump *d, uint64_t pa, unsigned size,
+		    uint64_t *out);
+
+/* A direct pointer to [pa, pa + len) when the file holds all of it in one
+ * segment, else NULL (hole, zero fill or segment boundary). */
+const uint8_t *ptw_phys_ptr(const struct ptw_dump *d, uint64_t pa,
+			    uint64_t len);
+
+/* The segment holding pa, or NULL. */
+const struct ptw_seg *ptw_dump_seg(const struct ptw_dump *d, uint64_t pa);
+
+/* ---- modes -------------------------------------------------------------- */
+
+static inline unsigned ptw_index(const struct ptw_mode *m, unsigned lvl,
+				 uint64_t va)
+{
+	const struct ptw_level *L = &m->level[lvl];
+	return (unsigned)((va >> L->shift) & ((1ULL << L->bits) - 1));
+}
+
+static inline uint64_t ptw_sign_extend(const struct ptw_mode *m, uint64_t va)
+{
+	if (!m->canonical)
+		return va;
+	unsigned top = m->va_bits - 1;
+	uint64_t high = ~0ULL << m->va_bits;
+	return (va >> top) & 1 ? (va | high) : (va & ~high);
+}
+
+/* Bytes of one table at level lvl (32 for the PAE PDPT). */
+static inline uint64_t ptw_table_bytes(const struct ptw_mode *m, unsigned lvl)
+{
+	return (uint64_t)m->entry_size << m->level[lvl].bits;
+}
+
+/* Effective-rights accumulation (QEMU's mmu_translate does the same): the
+ * rights carried so far, and the next entry's. */
+uint64_t ptw_rights_init(const struct ptw_mode *m);
+uint64_t ptw_rights_add(const struct ptw_mode *m, unsigned lvl, uint64_t acc,
+			uint64_t e);
+uint64_t ptw_rights_apply(const struct ptw_mode *m, uint64_t acc,
+			  uint64_t leaf);
+
+/* ---- scanning ----------------------------------------------------------- */
+
+struct ptw_scan_hit {
+	uint64_t dirbase;
+	unsigned found;   /* PTW_FOUND_SELFMAP or PTW_FOUND_KSHARED */
+};
+
+struct ptw_scan_hits {
+	struct ptw_scan_hit *v;
+	size_t n, cap;
+	bool capped;      /* more candidates than the scan would record */
+};
+
+/* Scan every page of d for top tables of each of the modes (at most 3);
+ * hits[k] receives modes[k]'s.  seeds are top tables the dump names. */
+int ptw_scan(const ptw_dump *d, const struct ptw_mode *const *modes,
+	     unsigned nmodes, const uint64_t *seeds, size_t nseeds,
+	     unsigned threads, struct ptw_scan_hits *hits,
+	     struct ptw_scan_stats *stats, struct ptw_error *err);
+
+/* Whether kernel + 4 KiB is the KPTI user copy of the top table at kernel. */
+bool ptw_kpti_pair(const ptw_dump *d, const struct ptw_mode *m,
+		   uint64_t kernel);
+
+#endif

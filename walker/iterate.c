@@ -1,0 +1,233 @@
+/* iterate.c — every mapping of an address space, in VA order, coalesced.
+ *
+ * A depth-first descent over the tables, driven by the mode's levels like
+ * the walk.  Page tables can share subtrees legitimately (Linux's trampoline
+ * PGD reuses the direct map's PDPT; Windows' self-map shows each table again
+ * one level down) and corrupt ones can loop or fan out 512^4 ways, so every
+ * (level, table) pair is remembered: meeting one again is allowed a bounded
+ * number of times, after which the walk stops and says so.  Work is thus
+ * bounded by the distinct tables in the dump plus that allowance.
+ */
+#include "internal.h"
+
+#include <endian.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Tables met again at the same level before we call the tables a loop.
+ * Linux's ESPFIX area alone shares one PMD page under 4 PUD entries and one
+ * PTE page under all 512 PMD entries: 2052 revisits in every process. */
+#define REVISIT_LIMIT 4096
+
+struct seen {
+	uint64_t *keys;   /* 0 = empty */
+	size_t cap, n;
+};
+
+struct iter {
+	const struct ptw_space *s;
+	const struct ptw_mode *m;
+	uint64_t from, to;       /* VA offsets (upper half folded), inclusive */
+	uint64_t flag_mask;      /* bits that WinDbg's string shows */
+	ptw_run_fn fn;
+	void *ctx;
+	struct ptw_run cur;
+	bool have;
+	int stop;                /* callback's non-zero return */
+	struct ptw_iter_stats *st;
+	struct seen seen;
+	struct ptw_error *err;
+	int rc;
+};
+
+static uint64_t hash64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return k;
+}
+
+/* Insert key; true if it was new.  A failed allocation sets *nomem. */
+static bool seen_add(struct seen *s, uint64_t key, bool *nomem)
+{
+	if (2 * (s->n + 1) > s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 256;
+		uint64_t *k = calloc(cap, sizeof *k);
+		if (!k) {
+			*nomem = true;
+			return false;
+		}
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->keys[i])
+				continue;
+			size_t j = hash64(s->keys[i]) & (cap - 1);
+			while (k[j])
+				j = (j + 1) & (cap - 1);
+			k[j] = s->keys[i];
+		}
+		free(s->keys);
+		s->keys = k;
+		s->cap = cap;
+	}
+	size_t j = hash64(key) & (s->cap - 1);
+	while (s->keys[j]) {
+		if (s->keys[j] == key)
+			return false;
+		j = (j + 1) & (s->cap - 1);
+	}
+	s->keys[j] = key;
+	s->n++;
+	return true;
+}
+
+static int flush(struct iter *it)
+{
+	if (!it->have)
+		return 0;
+	it->have = false;
+	it->stop = it->fn(it->ctx, &it->cur);
+	return it->stop;
+}
+
+static int emit(struct iter *it, uint64_t off, uint64_t pa, uint64_t size,
+		uint64_t eff)
+{
+	uint64_t va = ptw_sign_extend(it->m, off);
+	struct ptw_run *c = &it->cur;
+	unsigned bucket = size == PTW_PAGE ? 0 : size >= (1ULL << 30) ? 2 : 1;
+	it->st->pages[bucket]++;
+	if (it->have && c->page_size == size && c->va + c->size == va &&
+	    c->pa + c->size == pa &&
+	    (c->eff & it->flag_mask) == (eff & it->flag_mask)) {
+		c->size += size;
+		return 0;
+	}
+	if (flush(it))
+		return it->stop;
+	*c = (struct ptw_run){ .va = va, .size = size, .pa = pa,
+			       .page_size = size, .eff = eff };
+	it->have = true;
+	return 0;
+}
+
+/* Whether to descend into the table at (lvl, pa): yes the first time, and
+ * again only within the revisit allowance. */
+static bool enter_table(struct iter *it, unsigned lvl, uint64_t pa)
+{
+	bool nomem = false;
+	if (seen_add(&it->seen, (pa << 3) | lvl | (1ULL << 63), &nomem))
+		return true;
+	if (nomem) {
+		it->rc = ptw_fail(it->err, PTW_ERR_NOMEM,
+				  "out of memory tracking page tables");
+		return false;
+	}
+	if (it->st->revisits >= REVISIT_LIMIT) {
+		it->st->truncated = true;
+		return false;
+	}
+	it->st->revisits++;
+	return true;
+}
+
+static uint64_t load_entry(const struct ptw_mode *m, const uint8_t *p)
+{
+	if (m->entry_size == 8) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		return le64toh(v);
+	}
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return le32toh(v);
+}
+
+static int descend(struct iter *it, unsigned lvl, uint64_t table,
+		   uint64_t base, uint64_t acc)
+{
+	const struct ptw_mode *m = it->m;
+	unsigned n = ptw_level_entries(m, lvl);
+	uint64_t span = ptw_level_span(m, lvl);
+	uint64_t bytes = ptw_table_bytes(m, lvl);
+	uint8_t copy[4096];
+	const uint8_t *tab = ptw_phys_ptr(it->s->dump, table, bytes);
+	if (!tab) {
+		/* Partly or wholly outside the dump, or zero-filled. */
+		if (ptw_phys_read(it->s->dump, table, copy, bytes) != bytes) {
+			it->st->holes++;
+			return 0;
+		}
+		tab = copy;
+	}
+	it->st->tables++;
+	/* Only the entries whose span meets [from, to]. */
+	unsigned first = 0, last = n - 1;
+	if (it->from > base)
+		first = (unsigned)((it->from - base) / span);
+	if (it->to < base + span * n - 1)
+		last = (unsigned)((it->to - base) / span);
+	for (unsigned i = first; i <= last && i < n; i++) {
+		uint64_t e = load_entry(m, tab + (size_t)i * m->entry_size);
+		if (!(e & PTW_P))
+			continue;
+		if (ptw_entry_reserved(m, lvl, e)) {
+			it->st->reserved++;
+			continue;
+		}
+		uint64_t off = base + span * i;
+		uint64_t a = ptw_rights_add(m, lvl, acc, e);
+		uint64_t addr = ptw_entry_address(m, lvl, e);
+		if (ptw_entry_is_leaf(m, lvl, e)) {
+			if (emit(it, off, addr, span, ptw_rights_apply(m, a, e)))
+				return it->stop;
+			continue;
+		}
+		if (!enter_table(it, lvl + 1, addr)) {
+			if (it->rc)
+				return it->rc;
+			continue;
+		}
+		int rc = descend(it, lvl + 1, addr, off, a);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int ptw_iterate(const struct ptw_space *s, uint64_t va_from, uint64_t va_to,
+		ptw_run_fn fn, void *ctx, struct ptw_iter_stats *stats,
+		struct ptw_error *err)
+{
+	const struct ptw_mode *m = s->mode;
+	struct ptw_iter_stats local;
+	if (!stats)
+		stats = &local;
+	memset(stats, 0, sizeof *stats);
+	if (!ptw_mode_va_valid(m, va_from) || !ptw_mode_va_valid(m, va_to))
+		return ptw_fail(err, PTW_ERR_NONCANONICAL,
+				"iteration bounds 0x%llx-0x%llx are not valid %s addresses",
+				(unsigned long long)va_from,
+				(unsigned long long)va_to, m->title);
+	struct iter it = {
+		.s = s, .m = m, .fn = fn, .ctx = ctx, .st = stats, .err = err,
+		.from = ptw_mode_offset_from_va(m, va_from),
+		.to = ptw_mode_offset_from_va(m, va_to),
+		.flag_mask = PTW_P | PTW_RW | PTW_US | PTW_PWT | PTW_PCD | PTW_A |
+			     PTW_D | PTW_G |
+			     (m->flag_columns == 11 ? (0x200ULL | PTW_XD) : 0),
+	};
+	if (it.from > it.to)
+		return 0;
+	bool nomem = false;
+	seen_add(&it.seen, (s->dirbase << 3) | 1ULL << 63, &nomem);
+	if (nomem)
+		it.rc = ptw_fail(err, PTW_ERR_NOMEM,
+				 "out of memory tracking page tables");
+	else
+		descend(&it, 0, s->dirbase, 0, ptw_rights_init(m));
+	if (!it.rc && !it.stop)
+		flush(&it);
+	free(it.seen.keys);
+	return it.rc;
+}

@@ -1,0 +1,371 @@
+/* ptwalk.h — the ptfs walker: physical-memory dumps, x86 paging, address spaces.
+ *
+ * The data flows one way:
+ *   dump file -> ptw_dump (one reader per format, all behind ptw_phys_read)
+ *             -> struct ptw_mode (a table of levels; one generic walk)
+ *             -> struct ptw_space (DirBase + mode + owner)
+ *             -> ptw_translate / ptw_iterate
+ *
+ * Conventions
+ *   - Functions that can fail return 0 on success and a positive enum ptw_code
+ *     on failure, and fill the caller's struct ptw_error (which may be NULL)
+ *     with a message naming the problem.  Nothing here prints or exits.
+ *   - A ptw_dump and the spaces over it never change after they are built, so
+ *     every function taking const pointers may be called from many threads.
+ *   - Addresses are uint64_t throughout; physical addresses outside every range
+ *     of the dump are holes, reported as such, never confused with zero bytes.
+ */
+#ifndef PTWALK_H
+#define PTWALK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- errors ------------------------------------------------------------ */
+
+enum ptw_code {
+	PTW_OK = 0,
+	PTW_ERR_NOMEM,       /* allocation failed */
+	PTW_ERR_IO,          /* the operating system refused (open, mmap, ...) */
+	PTW_ERR_FORMAT,      /* the dump is malformed or truncated */
+	PTW_ERR_INVALID,     /* a bad argument: unaligned DirBase, unknown mode, ... */
+	PTW_ERR_NONCANONICAL,/* a virtual address outside the mode's address space */
+	PTW_ERR_NOT_FOUND,   /* nothing of that name / address */
+};
+
+struct ptw_error {
+	int code;            /* enum ptw_code */
+	char msg[256];
+};
+
+/* ---- dumps and physical memory ----------------------------------------- */
+
+typedef struct ptw_dump ptw_dump;
+
+/* A physical range the dump holds bytes for: [start, start + size). */
+struct ptw_range {
+	uint64_t start;
+	uint64_t size;
+};
+
+enum ptw_machine {
+	PTW_MACHINE_UNKNOWN = 0,
+	PTW_MACHINE_I386,
+	PTW_MACHINE_X86_64,
+};
+
+/* Control registers of one virtual CPU, as the dump records them. */
+struct ptw_cpu {
+	unsigned index;
+	uint64_t cr0, cr3, cr4;
+};
+
+/* Open a dump file read-only (mmap; nothing is read whole).  The format is
+ * detected from the content. */
+int ptw_dump_open(const char *path, ptw_dump **out, struct ptw_error *err);
+
+/* The same over bytes already in memory (tests, fuzzing); the bytes must
+ * outlive the dump. */
+int ptw_dump_open_memory(const void *data, size_t size, ptw_dump **out,
+			 struct ptw_error *err);
+
+void ptw_dump_close(ptw_dump *d);
+
+/* "raw", "elf32", "elf64", ... */
+const char *ptw_dump_format(const ptw_dump *d);
+uint64_t ptw_dump_file_size(const ptw_dump *d);
+enum ptw_machine ptw_dump_machine(const ptw_dump *d);
+
+/* The physical ranges, sorted and disjoint. */
+size_t ptw_dump_ranges(const ptw_dump *d, const struct ptw_range **ranges);
+
+/* One past the highest physical address the dump holds. */
+uint64_t ptw_dump_phys_end(const ptw_dump *d);
+
+/* Number of physical bytes the dump holds (sum of the ranges). */
+uint64_t ptw_dump_phys_size(const ptw_dump *d);
+
+/* vCPU control registers recorded in the dump (QEMU notes); may be 0. */
+size_t ptw_dump_cpus(const ptw_dump *d, const struct ptw_cpu **cpus);
+
+/* The VMCOREINFO text, or NULL. */
+const char *ptw_dump_vmcoreinfo(const ptw_dump *d, size_t *len);
+
+/* Value of KEY in the VMCOREINFO text ("SYMBOL(init_top_pgt)",
+ * "NUMBER(phys_base)", "OSRELEASE", ...); false if absent. */
+bool ptw_vmcoreinfo_get(const ptw_dump *d, const char *key, char *val,
+			size_t valsz);
+
+/* Copy len bytes of physical memory at pa into buf.  Bytes in holes are
+ * zero-filled.  Returns the number of bytes that the dump really holds
+ * (len when the whole request lies inside its ranges). */
+size_t ptw_phys_read(const ptw_dump *d, uint64_t pa, void *buf, size_t len);
+
+/* Whether pa lies inside the dump, and through *run the number of bytes from
+ * pa that share that state (up to the next range boundary; for the final
+ * hole, up to 2^64). */
+bool ptw_phys_present(const ptw_dump *d, uint64_t pa, uint64_t *run);
+
+/* ---- paging modes ------------------------------------------------------- */
+
+enum ptw_mode_id {
+	PTW_MODE_NONE = 0,
+	PTW_MODE_X86,        /* 32-bit, 2 levels, 4-byte entries, 4 MiB pages */
+	PTW_MODE_PAE,        /* 32-bit PAE, 3 levels, 2 MiB pages */
+	PTW_MODE_X64,        /* x86-64 4-level, 2 MiB and 1 GiB pages */
+	PTW_MODE_LA57,       /* x86-64 5-level */
+};
+
+#define PTW_MAX_LEVELS 5
+
+/* Entry bits common to every x86 format. */
+#define PTW_P   0x001ULL
+#define PTW_RW  0x002ULL
+#define PTW_US  0x004ULL
+#define PTW_PWT 0x008ULL
+#define PTW_PCD 0x010ULL
+#define PTW_A   0x020ULL
+#define PTW_D   0x040ULL
+#define PTW_PS  0x080ULL
+#define PTW_G   0x100ULL
+#define PTW_XD  (1ULL << 63)
+
+/* One level of a paging mode, top level first. */
+struct ptw_level {
+	const char *entry_name; /* "PML4E", "PDPTE", "PDE", "PTE" */
+	const char *dir_name;   /* the table's directory: "pml4", "pd", ... */
+	uint8_t shift;          /* lowest VA bit this level's index selects */
+	uint8_t bits;           /* width of the index: 10, 9 or 2 */
+	bool large;             /* PS (bit 7) maps a page here */
+	bool rights;            /* R/W, U/S and XD mean something here */
+	uint64_t rsvd;          /* bits that must be clear in a present entry */
+	uint64_t rsvd_large;    /* further bits clear in a large-page entry */
+};
+
+struct ptw_mode {
+	enum ptw_mode_id id;
+	const char *name;        /* "x86", "pae", "x64", "la57" */
+	const char *title;       /* "x86-64 4-level" */
+	unsigned nlevels;
+	unsigned entry_size;     /* 4 or 8 bytes */
+	unsigned va_bits;        /* 32, 48, 57 */
+	bool canonical;          /* upper VA bits sign-extend bit va_bits-1 */
+	bool nx;                 /* bit 63 is XD */
+	bool pse36;              /* 4 MiB pages carry PA bits 39:32 in 20:13 */
+	unsigned flag_columns;   /* 11 (CGLDANTUWEV) or 9 (GLDANTUWV) */
+	uint64_t dirbase_mask;   /* CR3 bits that locate the top table */
+	uint64_t frame_mask;     /* entry bits that hold a table/page address */
+	struct ptw_level level[PTW_MAX_LEVELS];
+};
+
+const struct ptw_mode *ptw_mode_get(enum ptw_mode_id id);
+/* By name: "x86", "pae", "x64", "la57" (also "x86-64", "amd64", "5level"). */
+const struct ptw_mode *ptw_mode_find(const char *name);
+
+/* Bytes of virtual address space: 2^32, 2^48 or 2^57. */
+uint64_t ptw_mode_va_size(const struct ptw_mode *m);
+/* The canonical VA for a vmem offset (the upper half folded, REFERENCE §1). */
+uint64_t ptw_mode_va_from_offset(const struct ptw_mode *m, uint64_t off);
+uint64_t ptw_mode_offset_from_va(const struct ptw_mode *m, uint64_t va);
+bool ptw_mode_va_valid(const struct ptw_mode *m, uint64_t va);
+/* Bytes of VA one entry at level lvl covers. */
+uint64_t ptw_level_span(const struct ptw_mode *m, unsigned lvl);
+/* Number of entries in a table at level lvl. */
+unsigned ptw_level_entries(const struct ptw_mode *m, unsigned lvl);
+/* Whether entry e at level lvl maps a page (as opposed to a table). */
+bool ptw_entry_is_leaf(const struct ptw_mode *m, unsigned lvl, uint64_t e);
+/* The address in a present entry: next table, or the page's base. */
+uint64_t ptw_entry_address(const struct ptw_mode *m, unsigned lvl, uint64_t e);
+/* Reserved bits set in a present entry (0 when none). */
+uint64_t ptw_entry_reserved(const struct ptw_mode *m, unsigned lvl, uint64_t e);
+
+/* WinDbg's flag letters for one entry (REFERENCE §2), NUL-terminated into
+ * buf (at least 12 bytes). */
+void ptw_flags_string(const struct ptw_mode *m, unsigned lvl, uint64_t e,
+		      char *buf);
+
+/* ---- address spaces ----------------------------------------------------- */
+
+/* How an address space was found; a space may carry several. */
+enum ptw_found {
+	PTW_FOUND_CMDLINE    = 1u << 0, /* --dirbase / --process */
+	PTW_FOUND_CR3        = 1u << 1, /* a vCPU's CR3 in the dump */
+	PTW_FOUND_VMCOREINFO = 1u << 2, /* the kernel's page table named there */
+	PTW_FOUND_SELFMAP    = 1u << 3, /* scan: a Windows self-map */
+	PTW_FOUND_KSHARED    = 1u << 4, /* scan: shares the kernel half (Linux) */
+	PTW_FOUND_KPTI       = 1u << 5, /* the other half of a KPTI pair */
+	PTW_FOUND_ON_DEMAND  = 1u << 6, /* opened by a lookup, not found */
+};
+
+#define PTW_NAME_MAX 64
+
+struct ptw_space {
+	const ptw_dump *dump;
+	const struct ptw_mode *mode;
+	uint64_t dirbase;        /* PA of the top table (CR3 with flags cleared) */
+	int64_t cid;             /* owner's process id, -1 when unknown */
+	char name[PTW_NAME_MAX]; /* owner's name, "" when unknown */
+	unsigned found;          /* enum ptw_found bits */
+	uint64_t kpti_peer;      /* the other table of a KPTI pair, or 0 */
+	bool kpti_user;          /* this is the pair's user copy */
+	int cpu;                 /* vCPU whose CR3 this is, or -1 */
+};
+
+/* Set up a space over dump with mode and dirbase; checks alignment and that
+ * the top table lies inside the dump. */
+int ptw_space_init(struct ptw_space *s, const ptw_dump *d,
+		   const struct ptw_mode *m, uint64_t dirbase,
+		   struct ptw_error *err);
+
+/* The index of the top-table entry that maps the table itself (Windows), or
+ * -1.  On PAE, 3 when the PD under PDPTE 3 maps the four PDs at C0000000. */
+int ptw_space_selfmap(const struct ptw_space *s);
+
+/* ---- translation -------------------------------------------------------- */
+
+enum ptw_status {
+	PTW_MAPPED = 0,
+	PTW_NOT_PRESENT,   /* an entry on the way is zero or has P clear */
+	PTW_RESERVED,      /* an entry has reserved bits set: the CPU faults */
+	PTW_TABLE_HOLE,    /* a table lies outside the dump's memory */
+};
+
+/* One level of a walk, for display (!vtop, !pte, the entry files). */
+struct ptw_step {
+	uint64_t table;    /* PA of the table */
+	uint64_t addr;     /* PA of the entry */
+	uint64_t entry;    /* its raw value */
+	unsigned index;
+};
+
+struct ptw_xlat {
+	uint64_t va;
+	enum ptw_status status;
+	unsigned nsteps;           /* entries read, top first */
+	struct ptw_step step[PTW_MAX_LEVELS];
+	/* The VA range [span_start, span_start + span_size) to which this result
+	 * applies alike: the page when mapped, the region the failing entry
+	 * covers otherwise. */
+	uint64_t span_start, span_size;
+	/* When mapped: */
+	uint64_t pa;               /* physical address of va */
+	uint64_t page_pa;          /* base of the page */
+	uint64_t page_size;        /* 4K, 2M, 4M or 1G */
+	uint64_t eff;              /* the leaf entry with effective R/W, U/S
+				    * and XD accumulated down the walk */
+};
+
+/* Walk va through s.  Fails only for a VA outside the mode's address space
+ * (non-canonical, or above 4 GiB on 32-bit modes); a VA that does not map is
+ * a successful walk with x->status != PTW_MAPPED. */
+int ptw_translate(const struct ptw_space *s, uint64_t va, struct ptw_xlat *x,
+		  struct ptw_error *err);
+
+/* A small per-caller cache of recent translations (not shared between
+ * threads).  Zero-initialise it, or call ptw_tlb_reset, before first use. */
+#define PTW_TLB_SLOTS 8
+struct ptw_tlb {
+	const struct ptw_space *space;
+	unsigned next;
+	struct {
+		uint64_t start, size;  /* size 0: empty slot */
+		uint64_t pa;           /* PA of start, when mapped */
+		bool mapped;
+	} slot[PTW_TLB_SLOTS];
+};
+void ptw_tlb_reset(struct ptw_tlb *t);
+
+/* Copy len bytes of virtual memory at va into buf: unmapped bytes and bytes
+ * of pages outside the dump read as zeros.  Returns the number of bytes that
+ * were mapped and backed by the dump.  va must be valid for the mode. */
+size_t ptw_vread(const struct ptw_space *s, struct ptw_tlb *tlb, uint64_t va,
+		 void *buf, size_t len);
+
+/* ---- iteration ---------------------------------------------------------- */
+
+/* A run of mappings contiguous in VA and PA with one page size and the same
+ * effective flags. */
+struct ptw_run {
+	uint64_t va, size, pa;
+	uint64_t page_size;
+	uint64_t eff;              /* effective flags, as in struct ptw_xlat */
+};
+
+struct ptw_iter_stats {
+	uint64_t pages[4];         /* pages mapped, by size: 4K, 2M/4M, 1G, unused */
+	uint64_t tables;           /* tables read */
+	uint64_t reserved;         /* present entries skipped for reserved bits */
+	uint64_t holes;            /* tables outside the dump, skipped */
+	uint64_t revisits;         /* tables met again at the same level */
+	bool truncated;            /* stopped at the revisit bound (a loop) */
+};
+
+/* Called for each run in ascending VA order; return non-zero to stop. */
+typedef int (*ptw_run_fn)(void *ctx, const struct ptw_run *run);
+
+/* Visit the mappings of s whose pages meet [va_from, va_to] (inclusive,
+ * canonical VAs; pages are reported whole), coalesced into runs.  Page tables that loop or share
+ * subtrees are followed a bounded number of times; stats reports it. */
+int ptw_iterate(const struct ptw_space *s, uint64_t va_from, uint64_t va_to,
+		ptw_run_fn fn, void *ctx, struct ptw_iter_stats *stats,
+		struct ptw_error *err);
+
+/* ---- discovery ---------------------------------------------------------- */
+
+struct ptw_process_spec {
+	int64_t cid;
+	uint64_t dirbase;
+	char name[PTW_NAME_MAX];
+};
+
+struct ptw_discover_opts {
+	enum ptw_mode_id mode;                 /* PTW_MODE_NONE: detect */
+	const uint64_t *dirbases;              /* --dirbase */
+	size_t ndirbases;
+	const struct ptw_process_spec *procs;  /* --process */
+	size_t nprocs;
+	bool no_scan;                          /* skip the physical scan */
+	unsigned threads;                      /* scan threads; 0: one per CPU */
+};
+
+struct ptw_scan_stats {
+	uint64_t pages;            /* physical pages examined */
+	double seconds;            /* wall time of the scan */
+	unsigned threads;
+};
+
+struct ptw_spaces {
+	const struct ptw_mode *mode;
+	char mode_how[128];        /* how the mode was chosen */
+	size_t n;
+	struct ptw_space *v;       /* sorted by dirbase */
+	struct ptw_scan_stats scan;
+};
+
+/* Find the paging mode and the address spaces of a dump: the command line,
+ * the dump's own records (vCPU CR3s, VMCOREINFO) and a scan of physical
+ * memory, merged by DirBase. */
+int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
+		 struct ptw_spaces *out, struct ptw_error *err);
+void ptw_spaces_free(struct ptw_spaces *sp);
+const struct ptw_space *ptw_spaces_find(const struct ptw_spaces *sp,
+					uint64_t dirbase);
+
+/* "cmdline, cr3 (cpu 0), scan: shares the kernel half" */
+void ptw_found_string(const struct ptw_space *s, char *buf, size_t bufsz);
+
+/* Parse "CID:DIRBASE[:NAME]" (CID decimal or 0x hex, DIRBASE hex). */
+int ptw_parse_process_spec(const char *text, struct ptw_process_spec *out,
+			   struct ptw_error *err);
+/* Parse a hex address, with or without 0x. */
+int ptw_parse_hex(const char *text, uint64_t *out, struct ptw_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,265 @@
+/* view_text.c — the texts of the tree: /info, a space's info and maps, and
+ * the entry files.  Each is built only from what it describes: an entry
+ * file reads one entry, maps walks its one space. */
+#include "view_internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ptv_text_free(struct ptv_text *t)
+{
+	free(t->p);
+	memset(t, 0, sizeof *t);
+}
+
+void ptv_printf(struct ptv_text *t, const char *fmt, ...)
+{
+	if (t->oom)
+		return;
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		size_t room = t->cap - t->len;
+		int n = vsnprintf(t->p ? t->p + t->len : NULL, room, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			t->oom = true;
+			return;
+		}
+		if ((size_t)n < room) {
+			t->len += (size_t)n;
+			return;
+		}
+		size_t cap = t->cap ? t->cap : 256;
+		while (cap - t->len <= (size_t)n)
+			cap *= 2;
+		char *p = realloc(t->p, cap);
+		if (!p) {
+			t->oom = true;
+			return;
+		}
+		t->p = p;
+		t->cap = cap;
+	}
+}
+
+/* Hex digits of a VA for the mode: 16, or 8 on the 32-bit modes. */
+int ptv_va_digits(const struct ptw_mode *m)
+{
+	return m->va_bits > 32 ? 16 : 8;
+}
+
+const char *ptv_size_name(uint64_t size)
+{
+	switch (size) {
+	case 1ULL << 12: return "4K";
+	case 1ULL << 21: return "2M";
+	case 1ULL << 22: return "4M";
+	case 1ULL << 30: return "1G";
+	default: return "?";
+	}
+}
+
+static const char *human(uint64_t bytes, char *buf, size_t n)
+{
+	static const char *unit[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
+	unsigned u = 0;
+	while (u + 1 < 5 && bytes >= 1024 && bytes % 1024 == 0) {
+		bytes /= 1024;
+		u++;
+	}
+	snprintf(buf, n, "%" PRIu64 " %s", bytes, unit[u]);
+	return buf;
+}
+
+static int text_status(const struct ptv_text *t)
+{
+	return t->oom ? -12 /* ENOMEM */ : 0;
+}
+
+/* ---- /info ------------------------------------------------------------------ */
+
+int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
+{
+	const ptw_dump *d = fs->dump;
+	const struct ptw_spaces *sp = &fs->spaces;
+	char h[32];
+	static const char *machines[] = { "unknown", "i386", "x86-64" };
+	ptv_printf(t, "dump: %s\n", fs->path);
+	ptv_printf(t, "format: %s\n", ptw_dump_format(d));
+	ptv_printf(t, "file-size: %" PRIu64 "\n", ptw_dump_file_size(d));
+	ptv_printf(t, "machine: %s\n", machines[ptw_dump_machine(d)]);
+	const struct ptw_range *r;
+	size_t nr = ptw_dump_ranges(d, &r);
+	ptv_printf(t, "phys-size: %" PRIu64 " (%s)\n", ptw_dump_phys_size(d),
+		   human(ptw_dump_phys_size(d), h, sizeof h));
+	ptv_printf(t, "phys-end: %" PRIx64 "\n", ptw_dump_phys_end(d));
+	ptv_printf(t, "phys-ranges: %zu\n", nr);
+	for (size_t i = 0; i < nr; i++)
+		ptv_printf(t, "  %016" PRIx64 "-%016" PRIx64 "  %s\n", r[i].start,
+			   r[i].start + r[i].size, human(r[i].size, h, sizeof h));
+	const struct ptw_cpu *c;
+	size_t nc = ptw_dump_cpus(d, &c);
+	ptv_printf(t, "cpus: %zu\n", nc);
+	for (size_t i = 0; i < nc; i++)
+		ptv_printf(t, "  cpu %u: cr0 %" PRIx64 " cr3 %" PRIx64 " cr4 %" PRIx64 "\n",
+			   c[i].index, c[i].cr0, c[i].cr3, c[i].cr4);
+	char v[128];
+	ptv_printf(t, "vmcoreinfo: %s\n",
+		   ptw_vmcoreinfo_get(d, "OSRELEASE", v, sizeof v) ? v
+		   : ptw_dump_vmcoreinfo(d, NULL) ? "present" : "none");
+	ptv_printf(t, "paging-mode: %s (%s)\n", sp->mode->name, sp->mode->title);
+	ptv_printf(t, "mode-from: %s\n", sp->mode_how);
+	if (sp->scan.threads)
+		ptv_printf(t, "scan: %" PRIu64 " pages in %.3f s, %u threads\n",
+			   sp->scan.pages, sp->scan.seconds, sp->scan.threads);
+	else
+		ptv_printf(t, "scan: not run\n");
+	ptv_printf(t, "address-spaces: %zu\n", sp->n);
+	for (size_t i = 0; i < sp->n; i++) {
+		const struct ptw_space *s = &sp->v[i];
+		char how[256], cid[24];
+		ptw_found_string(s, how, sizeof how);
+		if (s->cid >= 0)
+			snprintf(cid, sizeof cid, "%" PRId64, s->cid);
+		else
+			snprintf(cid, sizeof cid, "-");
+		ptv_printf(t, "  %" PRIx64 "  cid %s  name %s  found: %s\n", s->dirbase,
+			   cid, s->name[0] ? s->name : "-", how);
+	}
+	return text_status(t);
+}
+
+/* ---- maps ------------------------------------------------------------------- */
+
+struct maps_ctx {
+	const struct ptw_mode *m;
+	struct ptv_text *t;
+};
+
+static int maps_line(void *ctx, const struct ptw_run *r)
+{
+	struct maps_ctx *c = ctx;
+	int w = ptv_va_digits(c->m);
+	char flags[16];
+	/* The effective flags, decoded at the level that mapped the page. */
+	unsigned lvl = c->m->nlevels - 1;
+	while (lvl > 0 && ptw_level_span(c->m, lvl) != r->page_size)
+		lvl--;
+	ptw_flags_string(c->m, lvl, r->eff, flags);
+	uint64_t end = r->va + r->size;
+	if (end == 0) /* the run reaches the top of the address space */
+		ptv_printf(c->t, "%0*" PRIx64 "-1%0*" PRIx64, w, r->va, w, end);
+	else
+		ptv_printf(c->t, "%0*" PRIx64 "-%0*" PRIx64, w, r->va, w, end);
+	ptv_printf(c->t, " %016" PRIx64 " %s %s\n", r->pa,
+		   ptv_size_name(r->page_size), flags);
+	return c->t->oom;
+}
+
+int ptv_render_maps(const struct ptw_space *s, struct ptv_text *t,
+		    struct ptw_iter_stats *stats)
+{
+	const struct ptw_mode *m = s->mode;
+	struct maps_ctx c = { m, t };
+	uint64_t top = ptw_mode_va_from_offset(m, ptw_mode_va_size(m) - 1);
+	struct ptw_error err;
+	if (ptw_iterate(s, 0, top, maps_line, &c, stats, &err))
+		return -12;
+	return text_status(t);
+}
+
+/* ---- a space's info ---------------------------------------------------------- */
+
+int ptv_render_space_info(const struct ptw_space *s,
+			  const struct ptw_iter_stats *st, struct ptv_text *t)
+{
+	const struct ptw_mode *m = s->mode;
+	char how[256];
+	ptw_found_string(s, how, sizeof how);
+	ptv_printf(t, "dirbase: %" PRIx64 "\n", s->dirbase);
+	ptv_printf(t, "mode: %s (%s)\n", m->name, m->title);
+	if (s->cid >= 0)
+		ptv_printf(t, "cid: %" PRId64 "\n", s->cid);
+	else
+		ptv_printf(t, "cid: -\n");
+	ptv_printf(t, "name: %s\n", s->name[0] ? s->name : "-");
+	ptv_printf(t, "found: %s\n", how);
+	if (s->kpti_peer)
+		ptv_printf(t, "kpti-%s: %" PRIx64 "\n",
+			   s->kpti_user ? "kernel" : "user", s->kpti_peer);
+	int sm = ptw_space_selfmap(s);
+	if (sm < 0) {
+		ptv_printf(t, "selfmap: none\n");
+	} else if (m->id == PTW_MODE_PAE) {
+		ptv_printf(t, "selfmap: pdpte 3 (PTEs at c0000000, PDEs at c0600000)\n");
+	} else {
+		/* PTE_BASE: the VA whose top index is the self-map slot. */
+		unsigned top = m->level[0].shift;
+		uint64_t base = ptw_mode_va_from_offset(m, (uint64_t)sm << top);
+		ptv_printf(t, "selfmap: 0x%x (PTEs at %0*" PRIx64 ")\n", (unsigned)sm,
+			   ptv_va_digits(m), base);
+	}
+	/* Pages by size, named for the mode. */
+	const char *mid = m->id == PTW_MODE_X86 ? "4m" : "2m";
+	ptv_printf(t, "pages-4k: %" PRIu64 "\n", st->pages[0]);
+	ptv_printf(t, "pages-%s: %" PRIu64 "\n", mid, st->pages[1]);
+	if (m->nlevels >= 4)
+		ptv_printf(t, "pages-1g: %" PRIu64 "\n", st->pages[2]);
+	ptv_printf(t, "tables: %" PRIu64 "\n", st->tables);
+	ptv_printf(t, "reserved-entries: %" PRIu64 "\n", st->reserved);
+	ptv_printf(t, "tables-outside-dump: %" PRIu64 "\n", st->holes);
+	ptv_printf(t, "shared-tables: %" PRIu64 "%s\n", st->revisits,
+		   st->truncated ? " (limit reached: tables loop; listing cut short)"
+				 : "");
+	return text_status(t);
+}
+
+/* ---- entry files -------------------------------------------------------------- */
+
+int ptv_render_entry(const struct ptw_space *s, unsigned level,
+		     uint64_t table, unsigned index, uint64_t base,
+		     struct ptv_text *t)
+{
+	const struct ptw_mode *m = s->mode;
+	uint64_t addr = table + (uint64_t)index * m->entry_size;
+	uint64_t e;
+	if (!ptw_phys_entry(s->dump, addr, m->entry_size, &e))
+		return -5; /* EIO: the table left the dump */
+	uint64_t span = ptw_level_span(m, level);
+	uint64_t first = base + span * index;
+	int w = ptv_va_digits(m);
+	char flags[16];
+	ptw_flags_string(m, level, e, flags);
+	ptv_printf(t, "level: %s\n", m->level[level].entry_name);
+	ptv_printf(t, "index: %u\n", index);
+	ptv_printf(t, "table: %" PRIx64 "\n", table);
+	ptv_printf(t, "address: %" PRIx64 "\n", addr);
+	ptv_printf(t, "contains: %0*" PRIx64 "\n", (int)m->entry_size * 2, e);
+	bool present = e & PTW_P;
+	if (present)
+		ptv_printf(t, "pfn: %" PRIx64 "\n", ptw_entry_address(m, level, e) >> 12);
+	else
+		ptv_printf(t, "pfn: -\n");
+	ptv_printf(t, "flags: %s\n", flags);
+	ptv_printf(t, "va: %0*" PRIx64 "-%0*" PRIx64 "\n", w,
+		   ptw_sign_extend(m, first), w,
+		   ptw_sign_extend(m, first + span - 1));
+	if (!present)
+		return text_status(t);
+	uint64_t rsvd = ptw_entry_reserved(m, level, e);
+	if (rsvd)
+		ptv_printf(t, "reserved: %" PRIx64 " (the CPU faults here; not followed)\n",
+			   rsvd);
+	if (ptw_entry_is_leaf(m, level, e)) {
+		ptv_printf(t, "page: %s\n", ptv_size_name(span));
+	} else if (!rsvd) {
+		uint64_t next = ptw_entry_address(m, level, e), run = 0;
+		if (!ptw_phys_present(s->dump, next, &run) ||
+		    run < ptw_table_bytes(m, level + 1))
+			ptv_printf(t, "next-table: %" PRIx64 " (outside the dump)\n", next);
+	}
+	return text_status(t);
+}

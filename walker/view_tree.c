@@ -1,0 +1,382 @@
+/* view_tree.c — the ptfs tree: paths to nodes, listings and attributes.
+ *
+ * A path resolves one component at a time, each step reading at most one
+ * entry, so the cost of any lookup is bounded by the depth of the tree,
+ * never by the size of an address space.  Names are canonical (lowercase
+ * hex without leading zeros, decimal indexes without leading zeros) so that
+ * each node has exactly one path.
+ */
+#include "view_internal.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Canonical lowercase hex, no 0x, no leading zeros ("0" for zero). */
+static bool parse_canon_hex(const char *s, uint64_t *out)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 16 || (n > 1 && s[0] == '0'))
+		return false;
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c >= '0' && c <= '9')
+			v = v << 4 | (uint64_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v << 4 | (uint64_t)(c - 'a' + 10);
+		else
+			return false;
+	}
+	*out = v;
+	return true;
+}
+
+static bool parse_canon_dec(const char *s, uint64_t max, uint64_t *out)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 19 || (n > 1 && s[0] == '0'))
+		return false;
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* The table an entry directory leads to, if it leads to one. */
+static bool entry_next(const struct ptv_node *n, uint64_t *next)
+{
+	const struct ptw_mode *m = n->space.mode;
+	uint64_t e = n->entry, run;
+	if (!(e & PTW_P) || ptw_entry_is_leaf(m, n->level, e) ||
+	    ptw_entry_reserved(m, n->level, e))
+		return false;
+	uint64_t a = ptw_entry_address(m, n->level, e);
+	if (!ptw_phys_present(n->space.dump, a, &run) ||
+	    run < ptw_table_bytes(m, n->level + 1))
+		return false;
+	*next = a;
+	return true;
+}
+
+static void set_space(ptv_fs *fs, struct ptv_node *n, size_t i)
+{
+	n->type = PTV_SPACE;
+	n->space = fs->spaces.v[i];
+	n->cache = &fs->caches[i];
+}
+
+static int step_dtb(ptv_fs *fs, struct ptv_node *n, const char *name)
+{
+	uint64_t dirbase;
+	if (!parse_canon_hex(name, &dirbase))
+		return -ENOENT;
+	const struct ptw_space *s = ptw_spaces_find(&fs->spaces, dirbase);
+	if (s) {
+		set_space(fs, n, (size_t)(s - fs->spaces.v));
+		return 0;
+	}
+	/* Any other top table inside the dump opens on demand, as !vtop takes
+	 * any pagedir. */
+	if (ptw_space_init(&n->space, fs->dump, fs->spaces.mode, dirbase, NULL))
+		return -ENOENT;
+	n->space.found = PTW_FOUND_ON_DEMAND;
+	n->cache = NULL;
+	n->type = PTV_SPACE;
+	return 0;
+}
+
+/* The space a cid names: the first, preferring kernel copies of KPTI
+ * pairs (the ones Linux and Windows record as the process's DirBase). */
+static const struct ptw_space *space_of_cid(ptv_fs *fs, int64_t cid)
+{
+	const struct ptw_space *best = NULL;
+	for (size_t i = 0; i < fs->spaces.n; i++) {
+		const struct ptw_space *s = &fs->spaces.v[i];
+		if (s->cid != cid)
+			continue;
+		if (!best || (best->kpti_user && !s->kpti_user))
+			best = s;
+	}
+	return best;
+}
+
+static int step_proc(ptv_fs *fs, struct ptv_node *n, const char *name)
+{
+	uint64_t cid;
+	if (name[0] == '0' && name[1] == 'x') {
+		if (!parse_canon_hex(name + 2, &cid) || cid > INT64_MAX)
+			return -ENOENT;
+	} else if (!parse_canon_dec(name, INT64_MAX, &cid)) {
+		return -ENOENT;
+	}
+	const struct ptw_space *s = space_of_cid(fs, (int64_t)cid);
+	if (!s)
+		return -ENOENT;
+	n->type = PTV_PROC_LINK;
+	n->space = *s;
+	return 0;
+}
+
+static int step_table(struct ptv_node *n, const char *name)
+{
+	const struct ptw_mode *m = n->space.mode;
+	uint64_t index, e;
+	if (!parse_canon_dec(name, ptw_level_entries(m, n->level) - 1, &index))
+		return -ENOENT;
+	uint64_t addr = n->table + index * m->entry_size;
+	if (!ptw_phys_entry(n->space.dump, addr, m->entry_size, &e) || e == 0)
+		return -ENOENT;
+	n->type = PTV_ENTRY_DIR;
+	n->index = (unsigned)index;
+	n->entry = e;
+	return 0;
+}
+
+static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
+{
+	const struct ptw_mode *m = n->space.mode;
+	switch (n->type) {
+	case PTV_ROOT:
+		if (!strcmp(name, "info"))
+			n->type = PTV_INFO;
+		else if (!strcmp(name, "phys"))
+			n->type = PTV_PHYS;
+		else if (!strcmp(name, "dtb"))
+			n->type = PTV_DTB;
+		else if (!strcmp(name, "proc"))
+			n->type = PTV_PROC;
+		else
+			return -ENOENT;
+		return 0;
+	case PTV_DTB:
+		return step_dtb(fs, n, name);
+	case PTV_PROC:
+		return step_proc(fs, n, name);
+	case PTV_SPACE:
+		if (!strcmp(name, "info"))
+			n->type = PTV_SPACE_INFO;
+		else if (!strcmp(name, "vmem"))
+			n->type = PTV_VMEM;
+		else if (!strcmp(name, "maps"))
+			n->type = PTV_MAPS;
+		else if (!strcmp(name, m->level[0].dir_name)) {
+			n->type = PTV_TABLE;
+			n->level = 0;
+			n->table = n->space.dirbase;
+			n->base = 0;
+		} else
+			return -ENOENT;
+		return 0;
+	case PTV_TABLE:
+		return step_table(n, name);
+	case PTV_ENTRY_DIR: {
+		uint64_t next;
+		if (!strcmp(name, "entry")) {
+			n->type = PTV_ENTRY;
+			return 0;
+		}
+		if (!entry_next(n, &next) ||
+		    strcmp(name, m->level[n->level + 1].dir_name))
+			return -ENOENT;
+		n->base += ptw_level_span(m, n->level) * n->index;
+		n->level++;
+		n->table = next;
+		n->type = PTV_TABLE;
+		return 0;
+	}
+	default:
+		return -ENOTDIR;
+	}
+}
+
+int ptv_lookup(ptv_fs *fs, const char *path, struct ptv_node *n)
+{
+	memset(n, 0, sizeof *n);
+	n->type = PTV_ROOT;
+	n->space.mode = fs->spaces.mode;
+	char name[256];
+	const char *p = path;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		size_t len = strcspn(p, "/");
+		if (len >= sizeof name)
+			return -ENOENT;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		p += len;
+		int rc = step(fs, n, name);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- attributes ---------------------------------------------------------------- */
+
+static unsigned table_nonzero(const struct ptv_node *n)
+{
+	const struct ptw_mode *m = n->space.mode;
+	unsigned count = 0, entries = ptw_level_entries(m, n->level);
+	for (unsigned i = 0; i < entries; i++) {
+		uint64_t e;
+		if (ptw_phys_entry(n->space.dump, n->table + (uint64_t)i * m->entry_size,
+				   m->entry_size, &e) && e)
+			count++;
+	}
+	return count;
+}
+
+/* Size of a text file, building (and for found spaces caching) its text. */
+static int text_size(ptv_fs *fs, const struct ptv_node *n, uint64_t *size)
+{
+	struct ptv_file *f;
+	int rc = ptv_file_open(fs, n, &f);
+	if (rc)
+		return rc;
+	*size = ptv_file_text_len(f);
+	ptv_file_close(f);
+	return 0;
+}
+
+int ptv_getattr(ptv_fs *fs, const struct ptv_node *n, struct ptv_attr *a)
+{
+	memset(a, 0, sizeof *a);
+	a->kind = PTV_DIR;
+	a->nlink = 2;
+	uint64_t next;
+	switch (n->type) {
+	case PTV_ROOT:
+		a->nlink = 4;
+		return 0;
+	case PTV_DTB:
+		a->nlink = 2 + (unsigned)fs->spaces.n;
+		return 0;
+	case PTV_PROC:
+		return 0;
+	case PTV_SPACE:
+		a->nlink = 3;
+		return 0;
+	case PTV_TABLE:
+		a->nlink = 2 + table_nonzero(n);
+		return 0;
+	case PTV_ENTRY_DIR:
+		a->nlink = 2 + entry_next(n, &next);
+		return 0;
+	case PTV_PROC_LINK: {
+		char buf[64];
+		a->kind = PTV_LINK;
+		a->nlink = 1;
+		a->size = (uint64_t)snprintf(buf, sizeof buf, "../dtb/%" PRIx64,
+					     n->space.dirbase);
+		return 0;
+	}
+	default:
+		break;
+	}
+	a->kind = PTV_FILE;
+	a->nlink = 1;
+	switch (n->type) {
+	case PTV_INFO:
+		a->size = fs->info.len;
+		return 0;
+	case PTV_PHYS:
+		a->size = ptw_dump_phys_end(fs->dump);
+		return 0;
+	case PTV_VMEM:
+		a->size = ptw_mode_va_size(n->space.mode);
+		return 0;
+	default:
+		return text_size(fs, n, &a->size);
+	}
+}
+
+/* ---- listings ---------------------------------------------------------------------- */
+
+static int list_table(const struct ptv_node *n, ptv_fill_fn fill, void *ctx)
+{
+	const struct ptw_mode *m = n->space.mode;
+	unsigned entries = ptw_level_entries(m, n->level);
+	uint8_t buf[4096];
+	uint64_t bytes = ptw_table_bytes(m, n->level);
+	ptw_phys_read(n->space.dump, n->table, buf, bytes);
+	for (unsigned i = 0; i < entries; i++) {
+		uint64_t e = 0;
+		memcpy(&e, buf + (size_t)i * m->entry_size, m->entry_size);
+		if (!e)
+			continue;
+		char name[16];
+		snprintf(name, sizeof name, "%u", i);
+		if (fill(ctx, name, PTV_DIR))
+			return 0;
+	}
+	return 0;
+}
+
+int ptv_readdir(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
+		void *ctx)
+{
+	char name[32];
+	uint64_t next;
+	switch (n->type) {
+	case PTV_ROOT:
+		if (fill(ctx, "info", PTV_FILE) || fill(ctx, "phys", PTV_FILE) ||
+		    fill(ctx, "dtb", PTV_DIR) || fill(ctx, "proc", PTV_DIR))
+			return 0;
+		return 0;
+	case PTV_DTB:
+		for (size_t i = 0; i < fs->spaces.n; i++) {
+			snprintf(name, sizeof name, "%" PRIx64, fs->spaces.v[i].dirbase);
+			if (fill(ctx, name, PTV_DIR))
+				break;
+		}
+		return 0;
+	case PTV_PROC:
+		for (size_t i = 0; i < fs->spaces.n; i++) {
+			const struct ptw_space *s = &fs->spaces.v[i];
+			if (s->cid < 0 || space_of_cid(fs, s->cid) != s)
+				continue;
+			snprintf(name, sizeof name, "%" PRId64, s->cid);
+			if (fill(ctx, name, PTV_LINK))
+				break;
+		}
+		return 0;
+	case PTV_SPACE:
+		if (fill(ctx, "info", PTV_FILE) || fill(ctx, "vmem", PTV_FILE) ||
+		    fill(ctx, "maps", PTV_FILE))
+			return 0;
+		fill(ctx, n->space.mode->level[0].dir_name, PTV_DIR);
+		return 0;
+	case PTV_TABLE:
+		return list_table(n, fill, ctx);
+	case PTV_ENTRY_DIR:
+		if (fill(ctx, "entry", PTV_FILE))
+			return 0;
+		if (entry_next(n, &next))
+			fill(ctx, n->space.mode->level[n->level + 1].dir_name, PTV_DIR);
+		return 0;
+	default:
+		return -ENOTDIR;
+	}
+}
+
+int ptv_readlink(ptv_fs *fs, const struct ptv_node *n, char *buf, size_t size)
+{
+	(void)fs;
+	if (n->type != PTV_PROC_LINK)
+		return -EINVAL;
+	if (size == 0)
+		return -EINVAL;
+	snprintf(buf, size, "../dtb/%" PRIx64, n->space.dirbase);
+	return 0;
+}
