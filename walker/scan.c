@@ -26,8 +26,10 @@
 /* Per-mode limit on recorded candidates, so that a hostile dump cannot make
  * the scan's memory grow with it. */
 #define CAND_LIMIT (1u << 20)
-/* Kernel-region entries a Linux table may differ by from its group. */
+/* Kernel-region entries a Linux table may differ by from its group (a
+ * per-process LDT slot), at most one per 8 the region holds. */
 #define KSHARED_SLACK 2
+#define KSHARED_SLACK_PER 8
 
 enum cand_kind { CAND_SELFMAP = 1, CAND_KSHARED = 2 };
 
@@ -127,7 +129,7 @@ static unsigned kregion_valid(const struct ptw_mode *m, unsigned lvl,
 		if (!(e & PTW_P) || ptw_entry_reserved(m, lvl, e))
 			return 0;
 		uint64_t a = ptw_entry_address(m, lvl, e);
-		if (a >= phys_end)
+		if (a >= phys_end && !ptw_entry_is_leaf(m, lvl, e))
 			return 0;
 		frames[nz++] = a;
 	}
@@ -166,8 +168,9 @@ static void detect_page_table(const struct ptw_mode *m, const uint8_t *p,
 		}
 		if (ptw_entry_reserved(m, 0, e))
 			return;
+		/* Tables live in RAM; a large page may map MMIO past it. */
 		uint64_t a = ptw_entry_address(m, 0, e);
-		if (a >= phys_end)
+		if (a >= phys_end && !ptw_entry_is_leaf(m, 0, e))
 			return;
 		present++;
 		runs += a == prev + PTW_PAGE;
@@ -186,7 +189,7 @@ static void detect_page_table(const struct ptw_mode *m, const uint8_t *p,
 	/* A leaf table whose own PTE maps it (a direct map's PT covering
 	 * itself) looks like a self-map too, but its frames run on one after
 	 * another; a top table's are scattered. */
-	if (selfs == 1 && supervisor >= 2 && runs * 4 <= present)
+	if (selfs == 1 && supervisor >= 2 && !(runs >= 8 && 2 * runs > present))
 		cand_add(out, pa, 0, supervisor, CAND_SELFMAP);
 	if (!linux_ok)
 		return;
@@ -373,7 +376,8 @@ static bool looks_like_table(const struct ptw_mode *m, const ptw_dump *d,
 		if (!(e & PTW_P))
 			continue;
 		if (ptw_entry_reserved(m, lvl, e) ||
-		    ptw_entry_address(m, lvl, e) >= d->phys_end)
+		    (!ptw_entry_is_leaf(m, lvl, e) &&
+		     ptw_entry_address(m, lvl, e) >= d->phys_end))
 			return false;
 		present++;
 	}
@@ -415,11 +419,18 @@ static bool top_table_sound(const struct ptw_mode *m, const ptw_dump *d,
 		if (!ptw_phys_entry(d, dirbase + (uint64_t)i * m->entry_size,
 				    m->entry_size, &e))
 			return false;
-		if ((e & PTW_P) &&
+		if ((e & PTW_P) && !ptw_entry_is_leaf(m, 0, e) &&
 		    !ptw_phys_present(d, ptw_entry_address(m, 0, e), NULL))
 			return false;
 	}
 	return true;
+}
+
+/* Orders hits by dirbase; a bare uint64_t key works too (first member). */
+static int hit_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
 }
 
 static int add_hit(struct ptw_scan_hits *h, uint64_t dirbase, unsigned found)
@@ -447,6 +458,7 @@ static int judge(const struct ptw_mode *m, const ptw_dump *d,
 	/* Reference groups: the seeds' and the largest (ties: fuller region). */
 	uint64_t refs[17];
 	uint64_t ref_pa[17];
+	unsigned ref_slack[17];
 	size_t nrefs = 0;
 	size_t best = 0, best_len = 0;
 	for (size_t i = 0; i < c->n;) {
@@ -461,33 +473,48 @@ static int judge(const struct ptw_mode *m, const ptw_dump *d,
 		}
 		i = j;
 	}
-	if (best_len) {
-		refs[nrefs] = c->v[best].hash;
-		ref_pa[nrefs++] = c->v[best].pa;
-	}
+#define ADD_REF(x)                                                      \
+	do {                                                            \
+		refs[nrefs] = (x)->hash;                                \
+		ref_pa[nrefs] = (x)->pa;                                \
+		ref_slack[nrefs] = (x)->nz / KSHARED_SLACK_PER;         \
+		if (ref_slack[nrefs] > KSHARED_SLACK)                   \
+			ref_slack[nrefs] = KSHARED_SLACK;               \
+		nrefs++;                                                \
+	} while (0)
+	if (best_len)
+		ADD_REF(&c->v[best]);
 	for (size_t s = 0; s < nseeds && nrefs < 17; s++)
 		for (size_t i = 0; i < c->n; i++)
 			if (c->v[i].kind == CAND_KSHARED && c->v[i].pa == seeds[s]) {
-				refs[nrefs] = c->v[i].hash;
-				ref_pa[nrefs++] = c->v[i].pa;
+				ADD_REF(&c->v[i]);
 				break;
 			}
+#undef ADD_REF
+	/* Self-maps first: a Windows table is reported as one, not also as
+	 * sharing the kernel half (it does, but that says less). */
+	size_t first = hits->n;
 	for (size_t i = 0; i < c->n; i++) {
 		const struct cand *x = &c->v[i];
-		unsigned found = 0;
-		if (x->kind == CAND_SELFMAP) {
-			if (selfmap_sound(m, d, x->pa))
-				found = PTW_FOUND_SELFMAP;
-		} else {
-			for (size_t r = 0; r < nrefs && !found; r++)
-				if (x->hash == refs[r] ||
-				    kregion_distance(m, d, x->pa, ref_pa[r]) <=
-					    KSHARED_SLACK)
-					found = PTW_FOUND_KSHARED;
-		}
-		if (!found || !top_table_sound(m, d, x->pa))
+		if (x->kind == CAND_SELFMAP && selfmap_sound(m, d, x->pa) &&
+		    top_table_sound(m, d, x->pa) &&
+		    add_hit(hits, x->pa, PTW_FOUND_SELFMAP))
+			return PTW_ERR_NOMEM;
+	}
+	size_t nself = hits->n - first;
+	qsort(hits->v + first, nself, sizeof *hits->v, hit_cmp);
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cand *x = &c->v[i];
+		if (x->kind != CAND_KSHARED ||
+		    bsearch(&x->pa, hits->v + first, nself, sizeof *hits->v, hit_cmp))
 			continue;
-		if (add_hit(hits, x->pa, found))
+		bool match = false;
+		for (size_t r = 0; r < nrefs && !match; r++)
+			match = x->hash == refs[r] ||
+				(ref_slack[r] &&
+				 kregion_distance(m, d, x->pa, ref_pa[r]) <= ref_slack[r]);
+		if (match && top_table_sound(m, d, x->pa) &&
+		    add_hit(hits, x->pa, PTW_FOUND_KSHARED))
 			return PTW_ERR_NOMEM;
 	}
 	return 0;
@@ -603,7 +630,8 @@ bool ptw_kpti_pair(const ptw_dump *d, const struct ptw_mode *m,
 		    !ptw_phys_entry(d, user + (uint64_t)i * es, es, &eu))
 			return false;
 		if (eu && (!(eu & PTW_P) || ptw_entry_reserved(m, 0, eu) ||
-			   !ptw_phys_present(d, ptw_entry_address(m, 0, eu), NULL)))
+			   (!ptw_entry_is_leaf(m, 0, eu) &&
+			    !ptw_phys_present(d, ptw_entry_address(m, 0, eu), NULL))))
 			return false;
 		if (i < k.user_count) {
 			/* Linux sets NX on the kernel copy's user entries. */
@@ -617,10 +645,10 @@ bool ptw_kpti_pair(const ptw_dump *d, const struct ptw_mode *m,
 	}
 	if (!kernel_differs)
 		return false;
-	/* PAE: the three user PDs are shared, the kernel PD is the user copy's
-	 * own.  Elsewhere the user copy maps a little of the kernel (entry
-	 * code, cpu_entry_area) with some of the kernel's own entries. */
+	/* PAE: the user PDs are shared, the kernel PD is the user copy's own.
+	 * Elsewhere the user copy maps a little of the kernel (entry code,
+	 * cpu_entry_area) with some of the kernel's own entries. */
 	if (m->id == PTW_MODE_PAE)
-		return same == k.user_count;
+		return same > 0;
 	return kernel_same > 0;
 }
