@@ -172,7 +172,7 @@ static int add_cmdline(struct list *l, const ptw_dump *d,
 	uint64_t dirbase;
 	if (!normalize_cr3(m, value, &dirbase))
 		return ptw_fail(err, PTW_ERR_INVALID,
-				"DirBase 0x%" PRIx64 " is not a %s top-table address",
+				"DirBase 0x%" PRIx64 " has bits set that no %s CR3 holds",
 				value, m->title);
 	struct ptw_space *s;
 	int rc = list_add(l, d, m, dirbase, PTW_FOUND_CMDLINE, &s, err);

@@ -484,12 +484,18 @@ static int judge(const struct ptw_mode *m, const ptw_dump *d,
 	} while (0)
 	if (best_len)
 		ADD_REF(&c->v[best]);
+	/* A seed's group counts when the seed shares its region with another
+	 * table: alone, it would only vouch for itself. */
 	for (size_t s = 0; s < nseeds && nrefs < 17; s++)
-		for (size_t i = 0; i < c->n; i++)
-			if (c->v[i].kind == CAND_KSHARED && c->v[i].pa == seeds[s]) {
+		for (size_t i = 0; i < c->n; i++) {
+			if (c->v[i].kind != CAND_KSHARED || c->v[i].pa != seeds[s])
+				continue;
+			bool shared = (i > 0 && c->v[i - 1].hash == c->v[i].hash) ||
+				      (i + 1 < c->n && c->v[i + 1].hash == c->v[i].hash);
+			if (shared)
 				ADD_REF(&c->v[i]);
-				break;
-			}
+			break;
+		}
 #undef ADD_REF
 	/* Self-maps first: a Windows table is reported as one, not also as
 	 * sharing the kernel half (it does, but that says less). */

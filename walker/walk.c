@@ -22,7 +22,7 @@ int ptw_space_init(struct ptw_space *s, const ptw_dump *d,
 	s->cpu = -1;
 	if (dirbase & ~m->dirbase_mask)
 		return ptw_fail(err, PTW_ERR_INVALID,
-				"DirBase 0x%llx is not a %s top-table address (%s)",
+				"DirBase 0x%llx is not where a %s top table can start (%s)",
 				(unsigned long long)dirbase, m->title,
 				m->id == PTW_MODE_PAE ? "32-byte aligned, below 4 GiB"
 						      : "page-aligned, within 52 bits");

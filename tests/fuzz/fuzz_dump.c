@@ -1,0 +1,214 @@
+/* fuzz_dump.c — libFuzzer target: the whole path from a dump's bytes to
+ * physical memory.
+ *
+ * The input is a dump file.  ptw_dump_open_memory detects its format and
+ * runs the reader (ELF through libelf, with QEMU CPU notes and VMCOREINFO;
+ * raw for anything else).  A dump that opens is then checked against what
+ * ptwalk.h promises: sorted, disjoint, merged ranges; reads and presence
+ * that agree with those ranges (holes read as zeros, never counted);
+ * VMCOREINFO lookups that find the keys the text holds.
+ */
+#include "fuzz_common.h"
+
+#define READ_MAX 8192
+
+/* Bytes of [pa, pa + len) (clipped at 2^64) that lie inside the ranges. */
+static uint64_t expect_backed(const struct ptw_range *r, size_t nr,
+			      uint64_t pa, size_t len)
+{
+	uint64_t last = pa + len - 1;
+	if (last < pa)
+		last = UINT64_MAX;
+	uint64_t n = 0;
+	for (size_t i = 0; i < nr; i++) {
+		uint64_t rlast = r[i].start + r[i].size - 1;
+		uint64_t lo = pa > r[i].start ? pa : r[i].start;
+		uint64_t hi = last < rlast ? last : rlast;
+		if (lo <= hi)
+			n += hi - lo + 1;
+	}
+	return n;
+}
+
+/* The range holding pa, or NULL. */
+static const struct ptw_range *range_of(const struct ptw_range *r, size_t nr,
+					uint64_t pa)
+{
+	for (size_t i = 0; i < nr; i++)
+		if (pa >= r[i].start && pa - r[i].start < r[i].size)
+			return &r[i];
+	return NULL;
+}
+
+static void check_ranges(const ptw_dump *d, const struct ptw_range *r,
+			 size_t nr)
+{
+	FUZZ_CHECK(nr >= 1 && r != NULL);
+	uint64_t sum = 0;
+	for (size_t i = 0; i < nr; i++) {
+		FUZZ_CHECK(r[i].size > 0);
+		FUZZ_CHECK(r[i].start + r[i].size > r[i].start); /* no wrap */
+		/* sorted, disjoint, and adjacent ranges merged */
+		if (i)
+			FUZZ_CHECK(r[i].start > r[i - 1].start + r[i - 1].size);
+		sum += r[i].size;
+	}
+	FUZZ_CHECK(ptw_dump_phys_size(d) == sum);
+	FUZZ_CHECK(ptw_dump_phys_end(d) == r[nr - 1].start + r[nr - 1].size);
+}
+
+static void check_present(const ptw_dump *d, const struct ptw_range *r,
+			  size_t nr, uint64_t pa)
+{
+	uint64_t run = 0;
+	bool present = ptw_phys_present(d, pa, &run);
+	const struct ptw_range *in = range_of(r, nr, pa);
+	FUZZ_CHECK(present == (in != NULL));
+	FUZZ_CHECK(ptw_phys_present(d, pa, NULL) == present);
+	if (present) {
+		/* At least one byte, never past the range. */
+		FUZZ_CHECK(run >= 1 && run <= in->start + in->size - pa);
+		return;
+	}
+	const struct ptw_range *next = NULL;
+	for (size_t i = 0; i < nr && !next; i++)
+		if (r[i].start > pa)
+			next = &r[i];
+	FUZZ_CHECK(run == (next ? next->start - pa : 0 - pa));
+}
+
+static void check_read(const ptw_dump *d, const struct ptw_range *r,
+		       size_t nr, const uint8_t *data, size_t size,
+		       bool raw, uint64_t pa, size_t len)
+{
+	static const uint8_t poison = 0xa5;
+	uint8_t buf[READ_MAX];
+	if (len > READ_MAX)
+		len = READ_MAX;
+	if (len == 0)
+		return;
+	memset(buf, poison, len);
+	size_t got = ptw_phys_read(d, pa, buf, len);
+	FUZZ_CHECK(got <= len);
+	FUZZ_CHECK(got == expect_backed(r, nr, pa, len));
+	for (size_t i = 0; i < len; i++) {
+		uint64_t a = pa + i;
+		if (a < pa) { /* past 2^64: nothing there */
+			FUZZ_CHECK(buf[i] == 0);
+			continue;
+		}
+		if (!range_of(r, nr, a))
+			FUZZ_CHECK(buf[i] == 0); /* holes read as zeros */
+		else if (raw)
+			FUZZ_CHECK(a < size && buf[i] == data[a]);
+	}
+	check_present(d, r, nr, pa);
+}
+
+static void check_vmcoreinfo(const ptw_dump *d)
+{
+	static const char *const keys[] = {
+		"OSRELEASE", "PAGESIZE", "SYMBOL(init_top_pgt)",
+		"SYMBOL(swapper_pg_dir)", "NUMBER(phys_base)",
+		"NUMBER(pgtable_l5_enabled)", "CONFIG_X86_PAE", "KERNELOFFSET",
+		"", "=",
+	};
+	static const size_t sizes[] = { 1, 2, 17, 64, 300 };
+	char val[300];
+	size_t len = 12345;
+	const char *text = ptw_dump_vmcoreinfo(d, &len);
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+			memset(val, 'x', sizeof val);
+			if (ptw_vmcoreinfo_get(d, keys[k], val, sizes[s]))
+				FUZZ_CHECK(memchr(val, '\0', sizes[s]) != NULL);
+			else
+				FUZZ_CHECK(val[0] == 'x'); /* untouched */
+		}
+	FUZZ_CHECK(!ptw_vmcoreinfo_get(d, "OSRELEASE", val, 0));
+	if (!text) {
+		FUZZ_CHECK(len == 0);
+		FUZZ_CHECK(!ptw_vmcoreinfo_get(d, "OSRELEASE", val, sizeof val));
+		return;
+	}
+	FUZZ_CHECK(strlen(text) == len);
+	/* The first line's key is found, with the rest of the line. */
+	size_t eol = strcspn(text, "\n");
+	const char *eq = memchr(text, '=', eol);
+	if (!eq)
+		return;
+	size_t klen = (size_t)(eq - text);
+	char key[256];
+	if (klen >= sizeof key)
+		return;
+	memcpy(key, text, klen);
+	key[klen] = '\0';
+	FUZZ_CHECK(ptw_vmcoreinfo_get(d, key, val, sizeof val));
+	size_t vlen = eol - klen - 1;
+	if (vlen > sizeof val - 1)
+		vlen = sizeof val - 1;
+	FUZZ_CHECK(strlen(val) == vlen && memcmp(val, eq + 1, vlen) == 0);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	ptw_dump *d = NULL;
+	struct ptw_error err = { .code = -1 };
+	int rc = ptw_dump_open_memory(data, size, &d, &err);
+	if (rc) {
+		fuzz_check_error(rc, &err);
+		return 0;
+	}
+	FUZZ_CHECK(d != NULL);
+
+	const char *fmt = ptw_dump_format(d);
+	bool raw = strcmp(fmt, "raw") == 0;
+	FUZZ_CHECK(raw || !strcmp(fmt, "elf32") || !strcmp(fmt, "elf64"));
+	FUZZ_CHECK(ptw_dump_file_size(d) == size);
+	enum ptw_machine mach = ptw_dump_machine(d);
+	FUZZ_CHECK(mach == PTW_MACHINE_UNKNOWN || mach == PTW_MACHINE_I386 ||
+		   mach == PTW_MACHINE_X86_64);
+
+	const struct ptw_range *r = NULL;
+	size_t nr = ptw_dump_ranges(d, &r);
+	check_ranges(d, r, nr);
+	if (raw) {
+		FUZZ_CHECK(nr == 1 && r[0].start == 0 && r[0].size == size);
+		FUZZ_CHECK(mach == PTW_MACHINE_UNKNOWN);
+	}
+
+	const struct ptw_cpu *cpus = NULL;
+	size_t ncpus = ptw_dump_cpus(d, &cpus);
+	for (size_t i = 0; i < ncpus; i++)
+		FUZZ_CHECK(cpus[i].index == i);
+	check_vmcoreinfo(d);
+
+	/* Reads around every range's edges (the first few ranges), at the top
+	 * of the address space, and at addresses the input names. */
+	size_t lens[4];
+	for (unsigned k = 0; k < 4; k++)
+		lens[k] = 1 + (size_t)(fuzz_tail64(data, size, 4 + k) % READ_MAX);
+	for (size_t i = 0; i < nr && i < 8; i++) {
+		uint64_t end = r[i].start + r[i].size;
+		check_read(d, r, nr, data, size, raw, r[i].start, lens[i % 4]);
+		check_read(d, r, nr, data, size, raw, r[i].start - 1, 2);
+		check_read(d, r, nr, data, size, raw, end - 1, 64);
+		check_read(d, r, nr, data, size, raw, end, 16);
+		if (end > 4096)
+			check_read(d, r, nr, data, size, raw, end - 4096, 4096 + 64);
+	}
+	check_read(d, r, nr, data, size, raw, 0, 4096);
+	check_read(d, r, nr, data, size, raw, UINT64_MAX, 1);
+	check_read(d, r, nr, data, size, raw, UINT64_MAX - 15, 64);
+	for (unsigned k = 0; k < 4; k++) {
+		uint64_t pa = fuzz_tail64(data, size, k);
+		check_read(d, r, nr, data, size, raw, pa, lens[k]);
+		/* and the same inside the dump's span */
+		uint64_t end = ptw_dump_phys_end(d);
+		if (end)
+			check_read(d, r, nr, data, size, raw, pa % end, lens[k]);
+	}
+
+	ptw_dump_close(d);
+	return 0;
+}

@@ -1,0 +1,271 @@
+/* test_discover.c — finding the mode and the address spaces: self-maps,
+ * Linux kernel-half sharing, KPTI pairs, the dump's CR3 and VMCOREINFO,
+ * the command line, and the parsers of its values. */
+#include "testutil.h"
+
+#include <string.h>
+
+struct want {
+	uint64_t dirbase;
+	unsigned found;
+	uint64_t peer;
+	bool user;
+};
+
+#define SCAN PTW_FOUND_KSHARED
+#define KPTI PTW_FOUND_KPTI
+#define SELF PTW_FOUND_SELFMAP
+#define CR3 PTW_FOUND_CR3
+#define VMCI PTW_FOUND_VMCOREINFO
+#define CMD PTW_FOUND_CMDLINE
+
+static void check_spaces(const struct ptw_spaces *sp, enum ptw_mode_id mode,
+			 const struct want *w, size_t n)
+{
+	assert_int_equal(sp->mode->id, mode);
+	if (sp->n != n) {
+		for (size_t i = 0; i < sp->n; i++)
+			print_error("  have %llx found %#x\n",
+				    (unsigned long long)sp->v[i].dirbase, sp->v[i].found);
+		fail_msg("want %zu spaces, have %zu", n, sp->n);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct ptw_space *s = &sp->v[i];
+		assert_int_equal(s->dirbase, w[i].dirbase);
+		if (s->found != w[i].found)
+			fail_msg("%llx: found %#x, want %#x", (unsigned long long)s->dirbase,
+				 s->found, w[i].found);
+		assert_int_equal(s->kpti_peer, w[i].peer);
+		assert_int_equal(s->kpti_user, w[i].user);
+		assert_int_equal(s->mode->id, mode);
+	}
+}
+
+static void run(const char *scenario, bool elf, enum ptw_mode_id mode,
+		const struct want *w, size_t n)
+{
+	struct scenario s;
+	struct ptw_spaces sp;
+	ptw_dump *d = open_scenario(scenario, elf, &s);
+	discover(d, &sp);
+	check_spaces(&sp, mode, w, n);
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
+#define RUN(scn, elf, mode, ...)                                         \
+	do {                                                             \
+		const struct want w_[] = { __VA_ARGS__ };                \
+		run(scn, elf, mode, w_, sizeof w_ / sizeof w_[0]);       \
+	} while (0)
+
+static void linux_x64(void **state)
+{
+	(void)state;
+	/* raw: the kernel-half group and the KPTI partners, nothing else */
+	RUN("linux-x64", false, PTW_MODE_X64,
+	    { 0x100000, SCAN, 0, false },
+	    { 0x10a000, SCAN | KPTI, 0x10b000, false },
+	    { 0x10b000, KPTI, 0x10a000, true },
+	    { 0x118000, SCAN | KPTI, 0x119000, false },
+	    { 0x119000, KPTI, 0x118000, true });
+	/* ELF: the same spaces, with what the dump itself says */
+	RUN("linux-x64", true, PTW_MODE_X64,
+	    { 0x100000, SCAN | VMCI, 0, false },
+	    { 0x10a000, SCAN | KPTI, 0x10b000, false },
+	    { 0x10b000, KPTI | CR3, 0x10a000, true },
+	    { 0x118000, SCAN | KPTI, 0x119000, false },
+	    { 0x119000, KPTI, 0x118000, true });
+}
+
+static void linux_pae(void **state)
+{
+	(void)state;
+	RUN("linux-pae", false, PTW_MODE_PAE,
+	    { 0x100000, SCAN, 0, false },
+	    { 0x104000, SCAN | KPTI, 0x105000, false },
+	    { 0x105000, KPTI, 0x104000, true },
+	    { 0x10e000, SCAN | KPTI, 0x10f000, false },
+	    { 0x10f000, KPTI, 0x10e000, true });
+	RUN("linux-pae", true, PTW_MODE_PAE,
+	    { 0x100000, SCAN | VMCI, 0, false },
+	    { 0x104000, SCAN | KPTI, 0x105000, false },
+	    { 0x105000, KPTI | CR3, 0x104000, true },
+	    { 0x10e000, SCAN | KPTI, 0x10f000, false },
+	    { 0x10f000, KPTI, 0x10e000, true });
+}
+
+static void windows_selfmaps(void **state)
+{
+	(void)state;
+	RUN("windows-x64", false, PTW_MODE_X64,
+	    { 0x100000, SELF, 0, false }, { 0x105000, SELF, 0, false });
+	RUN("windows-x64", true, PTW_MODE_X64,
+	    { 0x100000, SELF | CR3, 0, false }, { 0x105000, SELF, 0, false });
+	RUN("windows-pae", false, PTW_MODE_PAE, { 0x100020, SELF, 0, false });
+	RUN("windows-pae", true, PTW_MODE_PAE, { 0x100020, SELF | CR3, 0, false });
+	RUN("windows-x86", false, PTW_MODE_X86, { 0x100000, SELF, 0, false });
+	RUN("windows-x86", true, PTW_MODE_X86, { 0x100000, SELF | CR3, 0, false });
+}
+
+static void la57(void **state)
+{
+	(void)state;
+	/* CR4.LA57 and VMCOREINFO say 5-level */
+	RUN("linux-la57", true, PTW_MODE_LA57,
+	    { 0x100000, SCAN | VMCI, 0, false },
+	    { 0x106000, SCAN, 0, false },
+	    { 0x10f000, SCAN | CR3, 0, false });
+	/* a raw image cannot tell 5-level from 4-level: x64 is assumed, and
+	 * --mode la57 is the remedy (README) */
+	struct scenario s;
+	struct ptw_spaces sp;
+	ptw_dump *d = open_scenario("linux-la57", false, &s);
+	discover(d, &sp);
+	assert_int_equal(sp.mode->id, PTW_MODE_X64);
+	ptw_spaces_free(&sp);
+	struct ptw_discover_opts o = { .mode = PTW_MODE_LA57, .threads = 1 };
+	assert_int_equal(ptw_discover(d, &o, &sp, NULL), 0);
+	assert_int_equal(sp.mode->id, PTW_MODE_LA57);
+	assert_string_equal(sp.mode_how, "given with --mode");
+	assert_int_equal(sp.n, 3);
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
+static void mode_strings(void **state)
+{
+	(void)state;
+	struct scenario s;
+	struct ptw_spaces sp;
+	ptw_dump *d = open_scenario("linux-pae", true, &s);
+	discover(d, &sp);
+	assert_string_equal(sp.mode_how,
+			    "vCPU 0: CR0.PG=1 CR4.PAE=1 CR4.LA57=0, ELF machine i386");
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+	scenario_free(&s);
+	d = open_scenario("windows-x86", false, &s);
+	discover(d, &sp);
+	assert_string_equal(sp.mode_how, "scan: 1 x86 top tables (x64 0, pae 0, x86 1)");
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+	scenario_free(&s);
+	/* nothing to go on at all */
+	struct gen g;
+	gen_init(&g, PTW_MODE_X64, 64 * 1024, 0);
+	assert_int_equal(ptw_dump_open_memory(g.mem, g.size, &d, NULL), 0);
+	discover(d, &sp);
+	assert_int_equal(sp.n, 0);
+	assert_string_equal(sp.mode_how, "no page tables found; x64 assumed (use --mode)");
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+	gen_free(&g);
+}
+
+static void command_line_sources(void **state)
+{
+	(void)state;
+	struct scenario s;
+	struct ptw_spaces sp;
+	struct ptw_error err = {0};
+	ptw_dump *d = open_scenario("linux-x64", true, &s);
+	/* a CR3 value with PCID bits names its table; a process gets its
+	 * cid and name; no scan: only what the dump and the user say */
+	uint64_t dirbases[] = { 0x3000, 0x118005 };
+	struct ptw_process_spec procs[] = { { 42, 0x10a000, "alpha" } };
+	struct ptw_discover_opts o = {
+		.dirbases = dirbases, .ndirbases = 2, .procs = procs, .nprocs = 1,
+		.no_scan = true, .threads = 1,
+	};
+	assert_int_equal(ptw_discover(d, &o, &sp, &err), 0);
+	const struct want w[] = {
+		{ 0x3000, CMD, 0, false },
+		{ 0x100000, VMCI, 0, false },
+		{ 0x10a000, CMD | KPTI, 0x10b000, false },
+		{ 0x10b000, CR3 | KPTI, 0x10a000, true },
+		{ 0x118000, CMD | KPTI, 0x119000, false },
+		{ 0x119000, KPTI, 0x118000, true },
+	};
+	check_spaces(&sp, PTW_MODE_X64, w, 6);
+	const struct ptw_space *a = ptw_spaces_find(&sp, 0x10a000);
+	assert_int_equal(a->cid, 42);
+	assert_string_equal(a->name, "alpha");
+	assert_int_equal(ptw_spaces_find(&sp, 0x10b000)->cid, -1);
+	assert_int_equal(ptw_spaces_find(&sp, 0x10b000)->cpu, 0);
+	assert_null(ptw_spaces_find(&sp, 0x10c000));
+	char how[256];
+	ptw_found_string(ptw_spaces_find(&sp, 0x10b000), how, sizeof how);
+	assert_string_equal(how, "CR3 of vCPU 0, KPTI user copy, kernel copy at 10a000");
+	ptw_spaces_free(&sp);
+	/* a DirBase outside the dump is an error that names it */
+	uint64_t outside[] = { 0x7000000000ULL };
+	o = (struct ptw_discover_opts){ .dirbases = outside, .ndirbases = 1, .threads = 1 };
+	assert_int_equal(ptw_discover(d, &o, &sp, &err), PTW_ERR_NOT_FOUND);
+	assert_string_equal(err.msg,
+			    "DirBase 0x7000000000 lies outside the dump's physical memory");
+	/* bits no CR3 has */
+	uint64_t wild[] = { 0x7ff0000000100000ULL };
+	o.dirbases = wild;
+	assert_int_equal(ptw_discover(d, &o, &sp, &err), PTW_ERR_INVALID);
+	assert_string_equal(err.msg,
+			    "DirBase 0x7ff0000000100000 has bits set that no x86-64 4-level CR3 holds");
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
+static void parsers(void **state)
+{
+	(void)state;
+	uint64_t v;
+	struct ptw_error err = {0};
+	assert_int_equal(ptw_parse_hex("0x1aB", &v, NULL), 0);
+	assert_int_equal(v, 0x1ab);
+	assert_int_equal(ptw_parse_hex("fffff801`07401940", &v, NULL), 0);
+	assert_int_equal(v, 0xfffff80107401940ULL);
+	assert_int_equal(ptw_parse_hex("0000000000000000000001", &v, NULL), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(ptw_parse_hex("", &v, &err), PTW_ERR_INVALID);
+	assert_int_equal(ptw_parse_hex("0x", &v, &err), PTW_ERR_INVALID);
+	assert_int_equal(ptw_parse_hex("12g4", &v, &err), PTW_ERR_INVALID);
+	assert_string_equal(err.msg, "'12g4' is not a hexadecimal address");
+	assert_int_equal(ptw_parse_hex("10000000000000000", &v, &err), PTW_ERR_INVALID);
+	assert_string_equal(err.msg, "'10000000000000000' does not fit in 64 bits");
+
+	struct ptw_process_spec p;
+	assert_int_equal(ptw_parse_process_spec("4:1aa000:System", &p, NULL), 0);
+	assert_int_equal(p.cid, 4);
+	assert_int_equal(p.dirbase, 0x1aa000);
+	assert_string_equal(p.name, "System");
+	assert_int_equal(ptw_parse_process_spec("0x1f4:0x3a5d4000", &p, NULL), 0);
+	assert_int_equal(p.cid, 500);
+	assert_int_equal(p.dirbase, 0x3a5d4000);
+	assert_string_equal(p.name, "");
+	assert_int_equal(ptw_parse_process_spec("7:10:a:b", &p, NULL), 0);
+	assert_string_equal(p.name, "a:b");
+	assert_int_equal(ptw_parse_process_spec("1aa000", &p, &err), PTW_ERR_INVALID);
+	assert_string_equal(err.msg, "--process '1aa000': want CID:DIRBASE[:NAME]");
+	assert_int_equal(ptw_parse_process_spec("x:1000", &p, &err), PTW_ERR_INVALID);
+	assert_int_equal(ptw_parse_process_spec("-3:1000", &p, &err), PTW_ERR_INVALID);
+	assert_int_equal(ptw_parse_process_spec("3:", &p, &err), PTW_ERR_INVALID);
+
+	assert_ptr_equal(ptw_mode_find("amd64"), ptw_mode_get(PTW_MODE_X64));
+	assert_ptr_equal(ptw_mode_find("5level"), ptw_mode_get(PTW_MODE_LA57));
+	assert_null(ptw_mode_find("arm64"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(linux_x64),
+		cmocka_unit_test(linux_pae),
+		cmocka_unit_test(windows_selfmaps),
+		cmocka_unit_test(la57),
+		cmocka_unit_test(mode_strings),
+		cmocka_unit_test(command_line_sources),
+		cmocka_unit_test(parsers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

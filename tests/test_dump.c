@@ -1,0 +1,296 @@
+/* test_dump.c — the dump readers: raw and ELF (32 and 64), ranges, holes,
+ * zero-filled tails, notes, and every malformed input giving its error. */
+#include "testutil.h"
+
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KiB 1024ULL
+
+/* A 1 MiB image whose every 8-byte word holds its own address. */
+static void addressed(struct gen *g, enum ptw_mode_id mode)
+{
+	gen_init(g, mode, 1024 * KiB, 0);
+	for (uint64_t pa = 0; pa < g->size; pa += 8)
+		memcpy(g->mem + pa, &pa, 8);
+}
+
+static uint64_t word_at(const ptw_dump *d, uint64_t pa, size_t *backed)
+{
+	uint64_t v;
+	*backed = ptw_phys_read(d, pa, &v, 8);
+	return v;
+}
+
+static void raw_ranges_and_reads(void **state)
+{
+	(void)state;
+	struct gen g;
+	addressed(&g, PTW_MODE_X64);
+	ptw_dump *d;
+	assert_int_equal(ptw_dump_open_memory(g.mem, 1000 * KiB + 5, &d, NULL), 0);
+	assert_string_equal(ptw_dump_format(d), "raw");
+	const struct ptw_range *r;
+	assert_int_equal(ptw_dump_ranges(d, &r), 1);
+	assert_int_equal(r[0].start, 0);
+	assert_int_equal(r[0].size, 1000 * KiB + 5);
+	assert_int_equal(ptw_dump_phys_end(d), 1000 * KiB + 5);
+	size_t backed;
+	assert_int_equal(word_at(d, 0x1238, &backed), 0x1238);
+	assert_int_equal(backed, 8);
+	/* straddling the end: 5 bytes held, 3 bytes of hole */
+	uint64_t v = word_at(d, 1000 * KiB, &backed);
+	assert_int_equal(backed, 5);
+	assert_int_equal(v, (1000 * KiB) & 0xffffffffffULL);
+	/* past the end: a hole to 2^64 */
+	uint64_t run;
+	assert_false(ptw_phys_present(d, 2000 * KiB, &run));
+	assert_int_equal(run, 0 - 2000 * KiB);
+	assert_true(ptw_phys_present(d, 10, &run));
+	assert_int_equal(run, 1000 * KiB + 5 - 10);
+	ptw_dump_close(d);
+	gen_free(&g);
+}
+
+/* ELF with a hole and a zero-filled tail:
+ *   [0, 256K) from the file; [256K, 512K) nothing; [512K, 768K) with only
+ *   its first 64K in the file. */
+static const char *holey_elf(struct gen *g, int cls, const char *name)
+{
+	struct gen_elf o = {
+		.elfclass = cls, .machine = cls == ELFCLASS64 ? EM_X86_64 : EM_386,
+		.seg = { { 0, 256 * KiB, 256 * KiB },
+			 { 512 * KiB, 64 * KiB, 256 * KiB } },
+		.nsegs = 2,
+	};
+	const char *path = test_path(name);
+	assert_int_equal(gen_write_elf(g, &o, path), 0);
+	return path;
+}
+
+static void check_holey(const ptw_dump *d)
+{
+	const struct ptw_range *r;
+	assert_int_equal(ptw_dump_ranges(d, &r), 2);
+	assert_int_equal(r[0].start, 0);
+	assert_int_equal(r[0].size, 256 * KiB);
+	assert_int_equal(r[1].start, 512 * KiB);
+	assert_int_equal(r[1].size, 256 * KiB);
+	assert_int_equal(ptw_dump_phys_end(d), 768 * KiB);
+	assert_int_equal(ptw_dump_phys_size(d), 512 * KiB);
+	size_t backed;
+	assert_int_equal(word_at(d, 0x3000, &backed), 0x3000);
+	assert_int_equal(backed, 8);
+	/* the hole: zeros, and not held */
+	assert_int_equal(word_at(d, 300 * KiB, &backed), 0);
+	assert_int_equal(backed, 0);
+	uint64_t run;
+	assert_false(ptw_phys_present(d, 300 * KiB, &run));
+	assert_int_equal(run, 212 * KiB);
+	/* from the file in the second range, then its zero tail (held) */
+	assert_int_equal(word_at(d, 512 * KiB + 8, &backed), 512 * KiB + 8);
+	assert_int_equal(word_at(d, 600 * KiB, &backed), 0);
+	assert_int_equal(backed, 8);
+	/* one read across range, hole, range */
+	uint8_t buf[16];
+	memset(buf, 0xff, sizeof buf);
+	assert_int_equal(ptw_phys_read(d, 256 * KiB - 8, buf, 16), 8);
+	uint64_t first;
+	memcpy(&first, buf, 8);
+	assert_int_equal(first, 256 * KiB - 8);
+	for (int i = 8; i < 16; i++)
+		assert_int_equal(buf[i], 0);
+}
+
+static void elf64_holes_and_tails(void **state)
+{
+	(void)state;
+	struct gen g;
+	addressed(&g, PTW_MODE_X64);
+	ptw_dump *d;
+	struct ptw_error err = {0};
+	assert_int_equal(ptw_dump_open(holey_elf(&g, ELFCLASS64, "h64.elf"), &d, &err), 0);
+	assert_string_equal(ptw_dump_format(d), "elf64");
+	assert_int_equal(ptw_dump_machine(d), PTW_MACHINE_X86_64);
+	check_holey(d);
+	ptw_dump_close(d);
+	gen_free(&g);
+}
+
+static void elf32_holes_and_tails(void **state)
+{
+	(void)state;
+	struct gen g;
+	addressed(&g, PTW_MODE_X86);
+	ptw_dump *d;
+	struct ptw_error err = {0};
+	assert_int_equal(ptw_dump_open(holey_elf(&g, ELFCLASS32, "h32.elf"), &d, &err), 0);
+	assert_string_equal(ptw_dump_format(d), "elf32");
+	assert_int_equal(ptw_dump_machine(d), PTW_MACHINE_I386);
+	check_holey(d);
+	ptw_dump_close(d);
+	gen_free(&g);
+}
+
+static void elf_notes(void **state)
+{
+	(void)state;
+	struct scenario s;
+	ptw_dump *d = open_scenario("linux-x64", true, &s);
+	const struct ptw_cpu *c;
+	assert_int_equal(ptw_dump_cpus(d, &c), 1);
+	assert_int_equal(c[0].index, 0);
+	assert_int_equal(c[0].cr0, 0x80050033);
+	assert_int_equal(c[0].cr3, 0x10b000);
+	assert_int_equal(c[0].cr4, 0x6f0);
+	char v[64];
+	assert_true(ptw_vmcoreinfo_get(d, "OSRELEASE", v, sizeof v));
+	assert_string_equal(v, "6.1.0-ptfs-sample");
+	assert_true(ptw_vmcoreinfo_get(d, "NUMBER(phys_base)", v, sizeof v));
+	assert_string_equal(v, "-38797312");
+	assert_false(ptw_vmcoreinfo_get(d, "SYMBOL(nothing)", v, sizeof v));
+	/* a key is matched whole, not as a prefix of another */
+	assert_false(ptw_vmcoreinfo_get(d, "OSREL", v, sizeof v));
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
+/* The ELF form of linux-x64, loaded for corruption. */
+static uint8_t *elf_bytes(size_t *len)
+{
+	struct scenario s;
+	assert_true(scenario_build("linux-x64", &s));
+	const char *path = test_path("corrupt-src.elf");
+	assert_int_equal(gen_write_elf(&s.g, &s.elf, path), 0);
+	scenario_free(&s);
+	return read_file(path, len);
+}
+
+static void expect_error(const void *data, size_t len, int code,
+			 const char *fragment)
+{
+	ptw_dump *d = NULL;
+	struct ptw_error err = {0};
+	int rc = ptw_dump_open_memory(data, len, &d, &err);
+	if (rc != code || !strstr(err.msg, fragment))
+		fail_msg("want error %d containing \"%s\"; got %d \"%s\"", code,
+			 fragment, rc, err.msg);
+	assert_null(d);
+}
+
+/* ELF64 layout written by gen: ehdr 64, phdrs from 64 (56 each: NOTE, LOAD),
+ * notes at 176 (QEMU note: 12-byte header, "QEMU\0" padded to 8). */
+enum { PH0 = 64, PH_LOAD = 64 + 56, NOTES = 64 + 2 * 56, QEMU_DESC = NOTES + 20 };
+
+static void elf_malformed(void **state)
+{
+	(void)state;
+	size_t len;
+	uint8_t *img = elf_bytes(&len);
+	uint8_t *bad = malloc(len);
+	assert_non_null(bad);
+
+	expect_error(img, 0, PTW_ERR_FORMAT, "empty");
+	/* cut inside the program headers */
+	expect_error(img, 100, PTW_ERR_FORMAT, "program header");
+	/* cut inside the memory: the PT_LOAD runs past the end */
+	expect_error(img, len / 2, PTW_ERR_FORMAT, "truncated dump");
+	/* not a core */
+	memcpy(bad, img, len);
+	bad[16] = ET_EXEC;
+	expect_error(bad, len, PTW_ERR_FORMAT, "not a core dump");
+	/* not x86 */
+	memcpy(bad, img, len);
+	bad[18] = EM_AARCH64;
+	expect_error(bad, len, PTW_ERR_FORMAT, "x86 dumps only");
+	/* p_filesz > p_memsz */
+	memcpy(bad, img, len);
+	uint64_t memsz = 0x1000;
+	memcpy(bad + PH_LOAD + 40, &memsz, 8);
+	expect_error(bad, len, PTW_ERR_FORMAT, "p_filesz 0x800000 > p_memsz 0x1000");
+	/* a QEMU CPU note claiming to be shorter than CR4's offset */
+	memcpy(bad, img, len);
+	uint32_t small = 0x100;
+	memcpy(bad + QEMU_DESC + 4, &small, 4);
+	expect_error(bad, len, PTW_ERR_FORMAT, "QEMU CPU note 0 says it is 0x100 bytes");
+	/* a PT_LOAD whose physical range wraps past 2^64 */
+	memcpy(bad, img, len);
+	uint64_t paddr = 0xfffffffffff00000ULL;
+	memcpy(bad + PH_LOAD + 24, &paddr, 8);
+	expect_error(bad, len, PTW_ERR_FORMAT, "wraps past 2^64");
+	/* a note segment pointing past the end */
+	memcpy(bad, img, len);
+	uint64_t off = len + 4096;
+	memcpy(bad + PH0 + 8, &off, 8);
+	expect_error(bad, len, PTW_ERR_FORMAT, "note segment");
+	/* bad class */
+	memcpy(bad, img, len);
+	bad[EI_CLASS] = 7;
+	expect_error(bad, len, PTW_ERR_FORMAT, "ELF");
+	/* only the magic */
+	expect_error(img, 4, PTW_ERR_FORMAT, "ELF");
+	free(bad);
+	free(img);
+}
+
+static void elf_overlaps_trimmed(void **state)
+{
+	(void)state;
+	struct gen g;
+	addressed(&g, PTW_MODE_X64);
+	/* kdump's ELF lists kernel text again inside the direct-map segment:
+	 * the earlier segment (in PA order) wins where they overlap */
+	struct gen_elf o = {
+		.elfclass = ELFCLASS64, .machine = EM_X86_64,
+		.seg = { { 0, 512 * KiB, 512 * KiB }, { 256 * KiB, 512 * KiB, 512 * KiB } },
+		.nsegs = 2,
+	};
+	const char *path = test_path("overlap.elf");
+	assert_int_equal(gen_write_elf(&g, &o, path), 0);
+	ptw_dump *d;
+	assert_int_equal(ptw_dump_open(path, &d, NULL), 0);
+	const struct ptw_range *r;
+	assert_int_equal(ptw_dump_ranges(d, &r), 1);
+	assert_int_equal(r[0].size, 768 * KiB);
+	size_t backed;
+	assert_int_equal(word_at(d, 700 * KiB, &backed), 700 * KiB);
+	ptw_dump_close(d);
+	gen_free(&g);
+}
+
+static void open_errors_name_the_file(void **state)
+{
+	(void)state;
+	ptw_dump *d;
+	struct ptw_error err = {0};
+	assert_int_equal(ptw_dump_open("/nonexistent/dump.raw", &d, &err), PTW_ERR_IO);
+	assert_non_null(strstr(err.msg, "cannot open /nonexistent/dump.raw"));
+	const char *empty = write_file("empty.raw", "", 0);
+	assert_int_equal(ptw_dump_open(empty, &d, &err), PTW_ERR_FORMAT);
+	assert_non_null(strstr(err.msg, "empty"));
+	assert_int_equal(ptw_dump_open(test_dir(), &d, &err), PTW_ERR_IO);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	/* a truncated file names the file and the problem */
+	size_t len;
+	uint8_t *img = elf_bytes(&len);
+	const char *cut = write_file("cut.elf", img, len - 4096);
+	assert_int_equal(ptw_dump_open(cut, &d, &err), PTW_ERR_FORMAT);
+	assert_non_null(strstr(err.msg, "cut.elf: "));
+	assert_non_null(strstr(err.msg, "truncated dump?"));
+	free(img);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(raw_ranges_and_reads),
+		cmocka_unit_test(elf64_holes_and_tails),
+		cmocka_unit_test(elf32_holes_and_tails),
+		cmocka_unit_test(elf_notes),
+		cmocka_unit_test(elf_malformed),
+		cmocka_unit_test(elf_overlaps_trimmed),
+		cmocka_unit_test(open_errors_name_the_file),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

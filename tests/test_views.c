@@ -1,0 +1,327 @@
+/* test_views.c — the ptfs tree without FUSE: path resolution, canonical
+ * names, listings, attributes, entry texts, on-demand DirBases, /proc. */
+#include "testutil.h"
+
+#include "ptview.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static ptv_fs *open_fs(const char *scenario, const struct ptw_discover_opts *o)
+{
+	struct scenario s;
+	assert_true(scenario_build(scenario, &s));
+	char name[64];
+	snprintf(name, sizeof name, "%s.view.elf", scenario);
+	const char *path = test_path(name);
+	assert_int_equal(gen_write_elf(&s.g, &s.elf, path), 0);
+	scenario_free(&s);
+	struct ptv_config c = { .dump_path = path };
+	if (o)
+		c.discover = *o;
+	c.discover.threads = 1;
+	ptv_fs *fs;
+	struct ptw_error err = {0};
+	if (ptv_open(&c, &fs, &err))
+		fail_msg("ptv_open: %s", err.msg);
+	return fs;
+}
+
+struct names {
+	char text[4096];
+};
+
+static int add_name(void *ctx, const char *name, enum ptv_kind kind)
+{
+	struct names *n = ctx;
+	size_t len = strlen(n->text);
+	snprintf(n->text + len, sizeof n->text - len, "%s%s%s", len ? " " : "", name,
+		 kind == PTV_DIR ? "/" : kind == PTV_LINK ? "@" : "");
+	return 0;
+}
+
+static const char *list(ptv_fs *fs, const char *path)
+{
+	static struct names n;
+	struct ptv_node node;
+	n.text[0] = '\0';
+	int rc = ptv_lookup(fs, path, &node);
+	if (rc)
+		fail_msg("lookup %s: %d", path, rc);
+	assert_int_equal(ptv_readdir(fs, &node, add_name, &n), 0);
+	return n.text;
+}
+
+/* The whole content of a file. */
+static char *cat(ptv_fs *fs, const char *path, size_t *len)
+{
+	struct ptv_node node;
+	struct ptv_file *f;
+	int rc = ptv_lookup(fs, path, &node);
+	if (rc)
+		fail_msg("lookup %s: %d", path, rc);
+	assert_int_equal(ptv_file_open(fs, &node, &f), 0);
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap + 1);
+	ssize_t got;
+	while ((got = ptv_file_read(f, buf + n, cap - n, n)) > 0) {
+		n += (size_t)got;
+		if (n == cap)
+			buf = realloc(buf, (cap *= 2) + 1);
+	}
+	assert_true(got == 0);
+	ptv_file_close(f);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+static int lookup_rc(ptv_fs *fs, const char *path)
+{
+	struct ptv_node n;
+	return ptv_lookup(fs, path, &n);
+}
+
+static void listings(void **state)
+{
+	(void)state;
+	ptv_fs *fs = open_fs("linux-x64", NULL);
+	assert_string_equal(list(fs, "/"), "info phys dtb/ proc/");
+	assert_string_equal(list(fs, "/dtb"), "100000/ 10a000/ 10b000/ 118000/ 119000/");
+	assert_string_equal(list(fs, "/dtb/10a000"), "info vmem maps pml4/");
+	assert_string_equal(list(fs, "/dtb/10a000/pml4"), "0/ 254/ 255/ 273/ 508/ 511/");
+	assert_string_equal(list(fs, "/dtb/10a000/pml4/0"), "entry pdpt/");
+	assert_string_equal(list(fs, "/dtb/10a000/pml4/0/pdpt"), "0/");
+	assert_string_equal(list(fs, "/dtb/10a000/pml4/0/pdpt/0/pd"), "2/ 3/");
+	assert_string_equal(list(fs, "/dtb/10a000/pml4/0/pdpt/0/pd/2/pt"), "0/ 1/");
+	assert_string_equal(list(fs, "/dtb/10a000/pml4/0/pdpt/0/pd/2/pt/1"), "entry");
+	/* a 2 MiB page: the entry, no table below */
+	assert_string_equal(list(fs, "/dtb/10a000/pml4/254/pdpt/0/pd/0"), "entry");
+	assert_string_equal(list(fs, "/proc"), "");
+	ptv_close(fs);
+}
+
+static void canonical_names_only(void **state)
+{
+	(void)state;
+	ptv_fs *fs = open_fs("linux-x64", NULL);
+	assert_int_equal(lookup_rc(fs, "/dtb/10a000/pml4/0/pdpt/0/pd/2/pt/1/entry"), 0);
+	assert_int_equal(lookup_rc(fs, "/dtb/10a000/pml4/1"), -ENOENT);    /* zero entry */
+	assert_int_equal(lookup_rc(fs, "/dtb/10a000/pml4/00"), -ENOENT);   /* leading 0 */
+	assert_int_equal(lookup_rc(fs, "/dtb/10a000/pml4/512"), -ENOENT);  /* no slot */
+	assert_int_equal(lookup_rc(fs, "/dtb/10A000"), -ENOENT);           /* uppercase */
+	assert_int_equal(lookup_rc(fs, "/dtb/0x10a000"), -ENOENT);
+	assert_int_equal(lookup_rc(fs, "/dtb/010a000"), -ENOENT);
+	assert_int_equal(lookup_rc(fs, "/dtb/10a000/pml4/0/pd"), -ENOENT); /* wrong level */
+	assert_int_equal(lookup_rc(fs, "/dtb/10a000/pml4/254/pdpt/0/pd/0/pt"), -ENOENT);
+	assert_int_equal(lookup_rc(fs, "/dtb/10a000/pdpt"), -ENOENT);
+	assert_int_equal(lookup_rc(fs, "/nothing"), -ENOENT);
+	assert_int_equal(lookup_rc(fs, "/info/x"), -ENOTDIR);
+	assert_int_equal(lookup_rc(fs, "/dtb/10a000/vmem/x"), -ENOTDIR);
+	/* any other top table inside the dump opens on demand, page-aligned */
+	struct ptv_node n;
+	assert_int_equal(ptv_lookup(fs, "/dtb/3000", &n), 0);
+	assert_int_equal(n.type, PTV_SPACE);
+	assert_int_equal(n.space.found, PTW_FOUND_ON_DEMAND);
+	assert_string_equal(list(fs, "/dtb/3000/pml4"), "");
+	assert_int_equal(lookup_rc(fs, "/dtb/3800"), -ENOENT);
+	assert_int_equal(lookup_rc(fs, "/dtb/7000000"), -ENOENT);          /* past 8 MiB */
+	ptv_close(fs);
+}
+
+static void entry_texts(void **state)
+{
+	(void)state;
+	ptv_fs *fs = open_fs("linux-x64", NULL);
+	char *t = cat(fs, "/dtb/10a000/pml4/0/entry", NULL);
+	assert_text(t,
+		    "level: PML4E\n"
+		    "index: 0\n"
+		    "table: 10a000\n"
+		    "address: 10a000\n"
+		    "contains: 800000000010c027\n"
+		    "pfn: 10c\n"
+		    "flags: ----A--UW-V\n"
+		    "va: 0000000000000000-0000007fffffffff\n");
+	free(t);
+	t = cat(fs, "/dtb/10a000/pml4/254/pdpt/0/pd/0/entry", NULL);
+	assert_text(t,
+		    "level: PDE\n"
+		    "index: 0\n"
+		    "table: 111000\n"
+		    "address: 111000\n"
+		    "contains: 80000000004000e7\n"
+		    "pfn: 400\n"
+		    "flags: --LDA--UW-V\n"
+		    "va: 00007f0000000000-00007f00001fffff\n"
+		    "page: 2M\n");
+	free(t);
+	t = cat(fs, "/dtb/10a000/pml4/0/pdpt/0/pd/3/pt/3/entry", NULL);
+	assert_text(t,
+		    "level: PTE\n"
+		    "index: 3\n"
+		    "table: 10f000\n"
+		    "address: 10f018\n"
+		    "contains: 8000000000322067\n"
+		    "pfn: 322\n"
+		    "flags: ---DA--UW-V\n"
+		    "va: 0000000000603000-0000000000603fff\n"
+		    "page: 4K\n");
+	free(t);
+	t = cat(fs, "/dtb/100000/pml4/273/pdpt/0/entry", NULL);
+	assert_text(t,
+		    "level: PDPTE\n"
+		    "index: 0\n"
+		    "table: 102000\n"
+		    "address: 102000\n"
+		    "contains: 80000000000001e3\n"
+		    "pfn: 0\n"
+		    "flags: -GLDA--KW-V\n"
+		    "va: ffff888000000000-ffff88803fffffff\n"
+		    "page: 1G\n");
+	free(t);
+	ptv_close(fs);
+	/* a non-present, non-zero entry: a directory holding only its entry */
+	fs = open_fs("windows-x64", NULL);
+	const char *np = "/dtb/105000/pml4/255/pdpt/472/pd/145/pt/321";
+	assert_string_equal(list(fs, np), "entry");
+	t = cat(fs, "/dtb/105000/pml4/255/pdpt/472/pd/145/pt/321/entry", NULL);
+	assert_text(t,
+		    "level: PTE\n"
+		    "index: 321\n"
+		    "table: 10b000\n"
+		    "address: 10ba08\n"
+		    "contains: 0000000012345080\n"
+		    "pfn: -\n"
+		    "flags: -------KRE-\n"
+		    "va: 00007ff612341000-00007ff612341fff\n");
+	free(t);
+	ptv_close(fs);
+	/* 32-bit entries print 8 digits and 9 flag columns */
+	fs = open_fs("windows-x86", NULL);
+	t = cat(fs, "/dtb/100000/pd/513/entry", NULL);
+	assert_text(t,
+		    "level: PDE\n"
+		    "index: 513\n"
+		    "table: 100000\n"
+		    "address: 100804\n"
+		    "contains: 004020e3\n"
+		    "pfn: 100400\n"
+		    "flags: -LDA--KWV\n"
+		    "va: 80400000-807fffff\n"
+		    "page: 4M\n");
+	free(t);
+	ptv_close(fs);
+}
+
+static void sizes_and_bytes(void **state)
+{
+	(void)state;
+	ptv_fs *fs = open_fs("linux-x64", NULL);
+	struct ptv_node n;
+	struct ptv_attr a;
+	assert_int_equal(ptv_lookup(fs, "/dtb/10a000/vmem", &n), 0);
+	assert_int_equal(ptv_getattr(fs, &n, &a), 0);
+	assert_int_equal(a.kind, PTV_FILE);
+	assert_int_equal(a.size, 1ULL << 48);
+	assert_int_equal(ptv_lookup(fs, "/phys", &n), 0);
+	assert_int_equal(ptv_getattr(fs, &n, &a), 0);
+	assert_int_equal(a.size, 0x800000);
+	/* text files report their real size */
+	size_t len;
+	char *maps = cat(fs, "/dtb/10a000/maps", &len);
+	assert_int_equal(ptv_lookup(fs, "/dtb/10a000/maps", &n), 0);
+	assert_int_equal(ptv_getattr(fs, &n, &a), 0);
+	assert_int_equal(a.size, len);
+	assert_int_equal(len, 10 * 66);
+	free(maps);
+	char *info = cat(fs, "/dtb/10a000/info", &len);
+	assert_text(info,
+		    "dirbase: 10a000\n"
+		    "mode: x64 (x86-64 4-level)\n"
+		    "cid: -\n"
+		    "name: -\n"
+		    "found: scan: shares the kernel half, KPTI kernel copy, user copy at 10b000\n"
+		    "kpti-user: 10b000\n"
+		    "selfmap: none\n"
+		    "pages-4k: 12\n"
+		    "pages-2m: 2\n"
+		    "pages-1g: 1\n"
+		    "tables: 17\n"
+		    "reserved-entries: 0\n"
+		    "tables-outside-dump: 0\n"
+		    "shared-tables: 0\n");
+	free(info);
+	/* directories count their subdirectories */
+	assert_int_equal(ptv_lookup(fs, "/dtb/10a000/pml4", &n), 0);
+	assert_int_equal(ptv_getattr(fs, &n, &a), 0);
+	assert_int_equal(a.nlink, 2 + 6);
+	/* vmem reads the marker at VA 0x600000; phys the same bytes at 0x320000 */
+	struct ptv_file *f;
+	char buf[64];
+	assert_int_equal(ptv_lookup(fs, "/dtb/10a000/vmem", &n), 0);
+	assert_int_equal(ptv_file_open(fs, &n, &f), 0);
+	assert_int_equal(ptv_file_read(f, buf, 30, 0x600000), 30);
+	assert_memory_equal(buf, "PTFS-SAMPLE alpha va=0x600000", 29);
+	/* the upper half is folded: offset 0x888000000000 is ffff888000000000 */
+	assert_int_equal(ptv_file_read(f, buf, 8, 0x888000000000ULL), 8);
+	assert_memory_equal(buf, "\0\0\0\0\0\0\0\0", 8);
+	assert_int_equal(ptv_file_read(f, buf, 8, 1ULL << 48), 0);
+	ptv_file_close(f);
+	assert_int_equal(ptv_lookup(fs, "/phys", &n), 0);
+	assert_int_equal(ptv_file_open(fs, &n, &f), 0);
+	assert_int_equal(ptv_file_read(f, buf, 30, 0x320000), 30);
+	assert_memory_equal(buf, "PTFS-SAMPLE alpha va=0x600000", 29);
+	assert_int_equal(ptv_file_read(f, buf, 64, 0x800000 - 10), 10);
+	ptv_file_close(f);
+	ptv_close(fs);
+}
+
+static void proc_links(void **state)
+{
+	(void)state;
+	struct ptw_process_spec procs[] = { { 42, 0x10a000, "alpha" },
+					    { 7, 0x118000, "beta" } };
+	struct ptw_discover_opts o = { .procs = procs, .nprocs = 2 };
+	ptv_fs *fs = open_fs("linux-x64", &o);
+	assert_string_equal(list(fs, "/proc"), "42@ 7@");
+	struct ptv_node n;
+	char target[64];
+	assert_int_equal(ptv_lookup(fs, "/proc/42", &n), 0);
+	assert_int_equal(ptv_readlink(fs, &n, target, sizeof target), 0);
+	assert_string_equal(target, "../dtb/10a000");
+	assert_int_equal(ptv_lookup(fs, "/proc/0x2a", &n), 0);
+	assert_int_equal(ptv_readlink(fs, &n, target, sizeof target), 0);
+	assert_string_equal(target, "../dtb/10a000");
+	assert_int_equal(lookup_rc(fs, "/proc/042"), -ENOENT);
+	assert_int_equal(lookup_rc(fs, "/proc/43"), -ENOENT);
+	char *info = cat(fs, "/dtb/118000/info", NULL);
+	assert_non_null(strstr(info, "cid: 7\nname: beta\n"));
+	free(info);
+	info = cat(fs, "/info", NULL);
+	assert_non_null(strstr(info, "format: elf64\n"));
+	assert_non_null(strstr(info, "paging-mode: x64 (x86-64 4-level)\n"));
+	assert_non_null(strstr(info, "  0000000000000000-0000000000800000  8 MiB\n"));
+	assert_non_null(strstr(info, "  cpu 0: cr0 80050033 cr3 10b000 cr4 6f0\n"));
+	assert_non_null(strstr(info, "vmcoreinfo: 6.1.0-ptfs-sample\n"));
+	assert_non_null(strstr(info, "address-spaces: 5\n"));
+	assert_non_null(strstr(info, "  10a000  cid 42  name alpha  found: command line, "
+				     "scan: shares the kernel half, KPTI kernel copy, user copy at 10b000\n"));
+	free(info);
+	ptv_close(fs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(listings),
+		cmocka_unit_test(canonical_names_only),
+		cmocka_unit_test(entry_texts),
+		cmocka_unit_test(sizes_and_bytes),
+		cmocka_unit_test(proc_links),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,397 @@
+/* test_walk.c — the one walk, over every mode: exact translations, paths,
+ * flags, large pages, missing levels, reserved bits, holes, bad VAs. */
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct ptw_xlat walk(const ptw_dump *d, enum ptw_mode_id mode,
+			    uint64_t dirbase, uint64_t va)
+{
+	struct ptw_space s;
+	struct ptw_xlat x;
+	struct ptw_error err = {0};
+	if (ptw_space_init(&s, d, ptw_mode_get(mode), dirbase, &err))
+		fail_msg("space %llx: %s", (unsigned long long)dirbase, err.msg);
+	if (ptw_translate(&s, va, &x, &err))
+		fail_msg("translate %llx: %s", (unsigned long long)va, err.msg);
+	return x;
+}
+
+static const char *eff_flags(enum ptw_mode_id mode, const struct ptw_xlat *x)
+{
+	static char buf[16];
+	const struct ptw_mode *m = ptw_mode_get(mode);
+	unsigned lvl = x->nsteps - 1;
+	ptw_flags_string(m, lvl, x->eff, buf);
+	return buf;
+}
+
+/* ---- flag letters (REFERENCE §2 examples) -------------------------------- */
+
+static void flags_reference_examples(void **state)
+{
+	(void)state;
+	char b[16];
+	const struct ptw_mode *x64 = ptw_mode_get(PTW_MODE_X64);
+	const struct ptw_mode *x86 = ptw_mode_get(PTW_MODE_X86);
+	ptw_flags_string(x64, 3, 0x0000000012345867ULL, b);
+	assert_string_equal(b, "---DA--UWEV");
+	ptw_flags_string(x64, 2, 0x80000000fee009e3ULL, b);
+	assert_string_equal(b, "-GLDA--KW-V");
+	ptw_flags_string(x86, 0, 0x004001e7ULL, b);
+	assert_string_equal(b, "GLDA--UWV");
+	/* bit 7 of a PTE is PAT, never "large" */
+	ptw_flags_string(x64, 3, 0x80ULL | 1, b);
+	assert_string_equal(b, "-------KREV");
+	/* copy-on-write, write-through, cache-disable, not present */
+	ptw_flags_string(x64, 3, 0x218ULL, b);
+	assert_string_equal(b, "C----NTKRE-");
+}
+
+/* ---- x86-64 4-level -------------------------------------------------------- */
+
+static void x64_4k_path(void **state)
+{
+	(void)state;
+	struct scenario s;
+	ptw_dump *d = open_scenario("linux-x64", false, &s);
+	/* alpha's kernel copy; data page 3 sits at frame 0x322000 */
+	struct ptw_xlat x = walk(d, PTW_MODE_X64, 0x10a000, 0x603abc);
+	assert_int_equal(x.status, PTW_MAPPED);
+	assert_int_equal(x.pa, 0x322abc);
+	assert_int_equal(x.page_pa, 0x322000);
+	assert_int_equal(x.page_size, 0x1000);
+	assert_int_equal(x.nsteps, 4);
+	assert_int_equal(x.step[0].table, 0x10a000);
+	assert_int_equal(x.step[0].index, 0);
+	assert_int_equal(x.step[0].addr, 0x10a000);
+	assert_int_equal(x.step[0].entry, 0x800000000010c027ULL);
+	assert_int_equal(x.step[3].index, 3);
+	assert_int_equal(x.step[3].entry & 0xfffff000, 0x322000);
+	/* the kernel copy's PML4E carries NX: user data is RW, not executable */
+	assert_string_equal(eff_flags(PTW_MODE_X64, &x), "---DA--UW-V");
+	assert_int_equal(x.span_start, 0x603000);
+	assert_int_equal(x.span_size, 0x1000);
+	/* the same page through the user copy */
+	x = walk(d, PTW_MODE_X64, 0x10b000, 0x400000);
+	assert_int_equal(x.pa, 0x310000);
+	assert_string_equal(eff_flags(PTW_MODE_X64, &x), "----A--UREV");
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
+static void x64_large_pages(void **state)
+{
+	(void)state;
+	struct scenario s;
+	ptw_dump *d = open_scenario("linux-x64", false, &s);
+	struct ptw_xlat x = walk(d, PTW_MODE_X64, 0x100000, 0xffff888012345678ULL);
+	assert_int_equal(x.status, PTW_MAPPED);
+	assert_int_equal(x.page_size, 1ULL << 30);
+	assert_int_equal(x.pa, 0x12345678);
+	assert_int_equal(x.nsteps, 2);
+	assert_string_equal(eff_flags(PTW_MODE_X64, &x), "-GLDA--KW-V");
+	x = walk(d, PTW_MODE_X64, 0x100000, 0xffffffff811fffffULL);
+	assert_int_equal(x.page_size, 2ULL << 20);
+	assert_int_equal(x.pa, 0x3fffff);
+	assert_int_equal(x.nsteps, 3);
+	assert_string_equal(eff_flags(PTW_MODE_X64, &x), "-GLDA--KREV");
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
+static void x64_missing_levels(void **state)
+{
+	(void)state;
+	struct scenario s;
+	ptw_dump *d = open_scenario("linux-x64", false, &s);
+	/* PML4E 1 is zero: fails at level 0, the whole 512 GiB slot alike */
+	struct ptw_xlat x = walk(d, PTW_MODE_X64, 0x10a000, 0x8000001000ULL);
+	assert_int_equal(x.status, PTW_NOT_PRESENT);
+	assert_int_equal(x.nsteps, 1);
+	assert_int_equal(x.span_start, 0x8000000000ULL);
+	assert_int_equal(x.span_size, 1ULL << 39);
+	/* PDPTE 1 under PML4E 0 */
+	x = walk(d, PTW_MODE_X64, 0x10a000, 0x40000000);
+	assert_int_equal(x.status, PTW_NOT_PRESENT);
+	assert_int_equal(x.nsteps, 2);
+	assert_int_equal(x.span_size, 1ULL << 30);
+	/* PDE 1 under it */
+	x = walk(d, PTW_MODE_X64, 0x10a000, 0x200000);
+	assert_int_equal(x.status, PTW_NOT_PRESENT);
+	assert_int_equal(x.nsteps, 3);
+	assert_int_equal(x.span_start, 0x200000);
+	/* PTE 2 of the text table */
+	x = walk(d, PTW_MODE_X64, 0x10a000, 0x402000);
+	assert_int_equal(x.status, PTW_NOT_PRESENT);
+	assert_int_equal(x.nsteps, 4);
+	assert_int_equal(x.span_start, 0x402000);
+	assert_int_equal(x.span_size, 0x1000);
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
+static void x64_reserved_and_holes(void **state)
+{
+	(void)state;
+	struct scenario s;
+	assert_true(scenario_build("linux-x64", &s));
+	struct gen *g = &s.g;
+	/* a 2 MiB page with address bit 13 set: reserved */
+	uint64_t pde = gen_entry(g, 0x100000, 0xffffffff81000000ULL, 2);
+	gen_set(g, pde, gen_get(g, pde) | 0x2000);
+	/* a PML4E with PS: reserved at that level */
+	gen_set(g, 0x100000 + 8 * 300, gen_page(g) | 0x67 | PTW_PS);
+	/* a PDPTE pointing past the end of memory */
+	uint64_t pdpte = gen_entry(g, 0x100000, 0xffff900000000000ULL, 1);
+	gen_set(g, pdpte, 0x7ff000000ULL | 0x67);
+	ptw_dump *d;
+	assert_int_equal(ptw_dump_open_memory(g->mem, g->size, &d, NULL), 0);
+	struct ptw_xlat x = walk(d, PTW_MODE_X64, 0x100000, 0xffffffff81000000ULL);
+	assert_int_equal(x.status, PTW_RESERVED);
+	assert_int_equal(x.nsteps, 3);
+	assert_int_equal(ptw_entry_reserved(ptw_mode_get(PTW_MODE_X64), 2,
+					    x.step[2].entry), 0x2000);
+	x = walk(d, PTW_MODE_X64, 0x100000, 0xffff960000000000ULL);
+	assert_int_equal(x.status, PTW_RESERVED);
+	assert_int_equal(x.nsteps, 1);
+	x = walk(d, PTW_MODE_X64, 0x100000, 0xffff900000001000ULL);
+	assert_int_equal(x.status, PTW_TABLE_HOLE);
+	assert_int_equal(x.nsteps, 2);
+	assert_int_equal(x.span_start, 0xffff900000000000ULL);
+	assert_int_equal(x.span_size, 1ULL << 30);
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
+static void x64_noncanonical(void **state)
+{
+	(void)state;
+	struct scenario s;
+	ptw_dump *d = open_scenario("linux-x64", false, &s);
+	struct ptw_space sp;
+	struct ptw_xlat x;
+	struct ptw_error err = {0};
+	assert_int_equal(ptw_space_init(&sp, d, ptw_mode_get(PTW_MODE_X64), 0x100000, NULL), 0);
+	assert_int_equal(ptw_translate(&sp, 0x0000800000000000ULL, &x, &err),
+			 PTW_ERR_NONCANONICAL);
+	assert_non_null(strstr(err.msg, "0x800000000000 is not a canonical"));
+	assert_int_equal(ptw_translate(&sp, 0xffff7fffffffffffULL, &x, &err),
+			 PTW_ERR_NONCANONICAL);
+	/* unaligned and outside DirBases */
+	assert_int_equal(ptw_space_init(&sp, d, ptw_mode_get(PTW_MODE_X64), 0x100800, &err),
+			 PTW_ERR_INVALID);
+	assert_int_equal(ptw_space_init(&sp, d, ptw_mode_get(PTW_MODE_X64), 0x10000000, &err),
+			 PTW_ERR_NOT_FOUND);
+	assert_non_null(strstr(err.msg, "outside the dump"));
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
+/* ---- PAE ------------------------------------------------------------------------ */
+
+static void pae_walks(void **state)
+{
+	(void)state;
+	struct scenario s;
+	ptw_dump *d = open_scenario("linux-pae", false, &s);
+	struct ptw_xlat x = walk(d, PTW_MODE_PAE, 0x104000, 0xb7b12345);
+	assert_int_equal(x.status, PTW_MAPPED);
+	assert_int_equal(x.page_size, 2ULL << 20);
+	assert_int_equal(x.pa, 0x512345);
+	assert_int_equal(x.nsteps, 2);
+	assert_int_equal(x.step[0].index, 2);
+	assert_int_equal(x.step[0].addr, 0x104010);
+	assert_string_equal(eff_flags(PTW_MODE_PAE, &x), "--LDA--UW-V");
+	x = walk(d, PTW_MODE_PAE, 0x104000, 0x08048010);
+	assert_int_equal(x.pa, 0x310010);
+	assert_int_equal(x.nsteps, 3);
+	assert_string_equal(eff_flags(PTW_MODE_PAE, &x), "----A--UREV");
+	/* PDPTE 1 is empty */
+	x = walk(d, PTW_MODE_PAE, 0x104000, 0x40000000);
+	assert_int_equal(x.status, PTW_NOT_PRESENT);
+	assert_int_equal(x.nsteps, 1);
+	assert_int_equal(x.span_size, 1ULL << 30);
+	/* a VA above 4 GiB does not exist in PAE */
+	struct ptw_space sp;
+	struct ptw_error err = {0};
+	assert_int_equal(ptw_space_init(&sp, d, ptw_mode_get(PTW_MODE_PAE), 0x104000, NULL), 0);
+	assert_int_equal(ptw_translate(&sp, 0x100000000ULL, &x, &err),
+			 PTW_ERR_NONCANONICAL);
+	/* DirBase: 32-byte alignment is enough */
+	assert_int_equal(ptw_space_init(&sp, d, ptw_mode_get(PTW_MODE_PAE), 0x104020, NULL), 0);
+	assert_int_equal(ptw_space_init(&sp, d, ptw_mode_get(PTW_MODE_PAE), 0x104010, NULL),
+			 PTW_ERR_INVALID);
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
+static void pae_pdpte_reserved(void **state)
+{
+	(void)state;
+	struct scenario s;
+	assert_true(scenario_build("linux-pae", &s));
+	/* R/W does not exist in a PDPTE: set, it is reserved (the CPU faults
+	 * at MOV CR3); A (bit 5), which QEMU sets, is tolerated */
+	gen_set(&s.g, 0x104000 + 16, gen_get(&s.g, 0x104000 + 16) | PTW_RW);
+	gen_set(&s.g, 0x10e000 + 16, gen_get(&s.g, 0x10e000 + 16) | PTW_A);
+	ptw_dump *d;
+	assert_int_equal(ptw_dump_open_memory(s.g.mem, s.g.size, &d, NULL), 0);
+	struct ptw_xlat x = walk(d, PTW_MODE_PAE, 0x104000, 0xb7a00000);
+	assert_int_equal(x.status, PTW_RESERVED);
+	x = walk(d, PTW_MODE_PAE, 0x10e000, 0xb7a00000);
+	assert_int_equal(x.status, PTW_MAPPED);
+	assert_int_equal(x.pa, 0x600000);
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
+/* ---- 32-bit x86 ------------------------------------------------------------------ */
+
+static void x86_pse36_and_4k(void **state)
+{
+	(void)state;
+	struct scenario s;
+	ptw_dump *d = open_scenario("windows-x86", false, &s);
+	struct ptw_xlat x = walk(d, PTW_MODE_X86, 0x100000, 0x80412345);
+	assert_int_equal(x.status, PTW_MAPPED);
+	assert_int_equal(x.page_size, 4ULL << 20);
+	assert_int_equal(x.pa, 0x100412345ULL); /* PA bits 39:32 from PDE 20:13 */
+	assert_int_equal(x.step[0].entry, 0x004020e3);
+	assert_string_equal(eff_flags(PTW_MODE_X86, &x), "-LDA--KWV");
+	x = walk(d, PTW_MODE_X86, 0x100000, 0x00401fff);
+	assert_int_equal(x.pa, 0x301fff);
+	assert_int_equal(x.nsteps, 2);
+	assert_int_equal(x.step[1].addr, 0x102004);
+	assert_string_equal(eff_flags(PTW_MODE_X86, &x), "--DA--UWV");
+	/* the self-map: PTEs at c0000000, so the PD itself at c0300000 */
+	x = walk(d, PTW_MODE_X86, 0x100000, 0xc0300c00);
+	assert_int_equal(x.pa, 0x100c00);
+	assert_int_equal(ptw_space_selfmap(&(struct ptw_space){
+				 .dump = d, .mode = ptw_mode_get(PTW_MODE_X86),
+				 .dirbase = 0x100000 }), 0x300);
+	/* a 4 MiB PDE with bit 21 set is reserved */
+	gen_set(&s.g, 0x100000 + 4 * 0x200, gen_get(&s.g, 0x100000 + 4 * 0x200) | 0x200000);
+	x = walk(d, PTW_MODE_X86, 0x100000, 0x80000000);
+	assert_int_equal(x.status, PTW_RESERVED);
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
+/* ---- 5-level ----------------------------------------------------------------------- */
+
+static void la57_walks(void **state)
+{
+	(void)state;
+	struct scenario s;
+	ptw_dump *d = open_scenario("linux-la57", false, &s);
+	struct ptw_xlat x = walk(d, PTW_MODE_LA57, 0x10f000, 0x00ff000000001234ULL);
+	assert_int_equal(x.status, PTW_MAPPED);
+	assert_int_equal(x.pa, 0x311234);
+	assert_int_equal(x.nsteps, 5);
+	assert_int_equal(x.step[0].index, 0xff);
+	x = walk(d, PTW_MODE_LA57, 0x10f000, 0xff11000000abcdefULL);
+	assert_int_equal(x.page_size, 1ULL << 30);
+	assert_int_equal(x.pa, 0xabcdef);
+	/* canonical on 5-level: bits 63:57 copy bit 56 */
+	struct ptw_space sp;
+	assert_int_equal(ptw_space_init(&sp, d, ptw_mode_get(PTW_MODE_LA57), 0x10f000, NULL), 0);
+	assert_int_equal(ptw_translate(&sp, 0x0100000000000000ULL, &x, NULL),
+			 PTW_ERR_NONCANONICAL);
+	assert_int_equal(ptw_translate(&sp, 0xff00000000000000ULL, &x, NULL), 0);
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
+/* ---- Windows x64 self-map --------------------------------------------------------- */
+
+static void x64_selfmap(void **state)
+{
+	(void)state;
+	struct scenario s;
+	ptw_dump *d = open_scenario("windows-x64", false, &s);
+	struct ptw_space sp;
+	assert_int_equal(ptw_space_init(&sp, d, ptw_mode_get(PTW_MODE_X64), 0x105000, NULL), 0);
+	assert_int_equal(ptw_space_selfmap(&sp), 0x1ed);
+	/* the PML4 maps itself at FFFFF6FB7DBED000 */
+	struct ptw_xlat x = walk(d, PTW_MODE_X64, 0x105000, 0xfffff6fb7dbed000ULL);
+	assert_int_equal(x.status, PTW_MAPPED);
+	assert_int_equal(x.pa, 0x105000);
+	/* the PTE of VA 0x10000 lives at PTE_BASE + (0x10000 >> 12) * 8 */
+	x = walk(d, PTW_MODE_X64, 0x105000, 0xfffff68000000080ULL);
+	assert_int_equal(x.status, PTW_MAPPED);
+	uint64_t pte;
+	assert_true(ptw_phys_read(d, x.pa, &pte, 8) == 8);
+	assert_int_equal(pte & 0xfffff000, 0x310000);
+	/* a non-present, non-zero PTE stops the walk at level 3 */
+	x = walk(d, PTW_MODE_X64, 0x105000, 0x7ff612341000ULL);
+	assert_int_equal(x.status, PTW_NOT_PRESENT);
+	assert_int_equal(x.nsteps, 4);
+	assert_int_equal(x.step[3].entry, 0x12345080);
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
+/* ---- virtual reads ------------------------------------------------------------------ */
+
+static void vread_pages_holes_and_folding(void **state)
+{
+	(void)state;
+	struct scenario s;
+	ptw_dump *d = open_scenario("linux-x64", false, &s);
+	struct ptw_space sp;
+	assert_int_equal(ptw_space_init(&sp, d, ptw_mode_get(PTW_MODE_X64), 0x10a000, NULL), 0);
+	struct ptw_tlb tlb = {0};
+	/* across data pages 1 and 2 (frames 0x321000 and 0x323000) */
+	uint8_t buf[0x3000];
+	size_t n = ptw_vread(&sp, &tlb, 0x601ff0, buf, 0x20);
+	assert_int_equal(n, 0x20);
+	assert_memory_equal(buf, s.g.mem + 0x321ff0, 0x10);
+	assert_memory_equal(buf + 0x10, s.g.mem + 0x323000, 0x10);
+	/* unmapped bytes read as zeros and are not counted */
+	memset(buf, 0xaa, sizeof buf);
+	n = ptw_vread(&sp, &tlb, 0x603800, buf, 0x1000);
+	assert_int_equal(n, 0x800);
+	assert_memory_equal(buf, s.g.mem + 0x322800, 0x800);
+	for (size_t i = 0x800; i < 0x1000; i++)
+		assert_int_equal(buf[i], 0);
+	/* a mapped page outside the dump (the 1 GiB direct map past 8 MiB) */
+	memset(buf, 0xaa, 16);
+	n = ptw_vread(&sp, &tlb, 0xffff888010000000ULL, buf, 16);
+	assert_int_equal(n, 0);
+	for (size_t i = 0; i < 16; i++)
+		assert_int_equal(buf[i], 0);
+	/* the read runs from the top of the lower half into the upper half,
+	 * as the vmem file's offsets do */
+	n = ptw_vread(&sp, &tlb, 0x00007ffffffff000ULL, buf, 0x2000);
+	assert_int_equal(n, 0);
+	n = ptw_vread(&sp, &tlb, 0xffff888000000ff8ULL, buf, 16);
+	assert_int_equal(n, 16);
+	assert_memory_equal(buf, s.g.mem + 0xff8, 16);
+	assert_int_equal(ptw_mode_va_from_offset(sp.mode, 0x0000800000000000ULL),
+			 0xffff800000000000ULL);
+	assert_int_equal(ptw_mode_offset_from_va(sp.mode, 0xffff888000000000ULL),
+			 0x0000888000000000ULL);
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(flags_reference_examples),
+		cmocka_unit_test(x64_4k_path),
+		cmocka_unit_test(x64_large_pages),
+		cmocka_unit_test(x64_missing_levels),
+		cmocka_unit_test(x64_reserved_and_holes),
+		cmocka_unit_test(x64_noncanonical),
+		cmocka_unit_test(pae_walks),
+		cmocka_unit_test(pae_pdpte_reserved),
+		cmocka_unit_test(x86_pse36_and_4k),
+		cmocka_unit_test(la57_walks),
+		cmocka_unit_test(x64_selfmap),
+		cmocka_unit_test(vread_pages_holes_and_folding),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
