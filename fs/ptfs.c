@@ -180,29 +180,6 @@ struct options {
 	int bad;
 };
 
-enum { KEY_HELP, KEY_MODE, KEY_DIRBASE, KEY_PROCESS, KEY_NO_SCAN };
-
-static const struct fuse_opt specs[] = {
-	FUSE_OPT_KEY("-h", KEY_HELP),
-	FUSE_OPT_KEY("--help", KEY_HELP),
-	FUSE_OPT_KEY("--mode=", KEY_MODE),
-	FUSE_OPT_KEY("--mode ", KEY_MODE),
-	FUSE_OPT_KEY("--dirbase=", KEY_DIRBASE),
-	FUSE_OPT_KEY("--dirbase ", KEY_DIRBASE),
-	FUSE_OPT_KEY("--process=", KEY_PROCESS),
-	FUSE_OPT_KEY("--process ", KEY_PROCESS),
-	FUSE_OPT_KEY("--no-scan", KEY_NO_SCAN),
-	FUSE_OPT_END,
-};
-
-/* fuse_opt hands "--mode x64" and "--mode=x64" alike as the whole text;
- * the value follows the option's name and an optional '='. */
-static const char *opt_value(const char *arg, const char *name)
-{
-	arg += strlen(name);
-	return *arg == '=' ? arg + 1 : arg;
-}
-
 static void *grow(void *v, size_t n, size_t size)
 {
 	void *p = realloc(v, (n + 1) * size);
@@ -213,55 +190,85 @@ static void *grow(void *v, size_t n, size_t size)
 	return p;
 }
 
+/* If argv[*i] is option `name` ("--mode x" or "--mode=x"), its value
+ * (consuming the next argument in the first form), else NULL. */
+static const char *option_value(int argc, char **argv, int *i, const char *name,
+				struct options *o)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+	if (strncmp(a, name, n) != 0)
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "ptfs: %s needs a value\n", name);
+		o->bad = 1;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+/* Take ptfs's own options out of argv; what is left (FUSE's options, the
+ * dump and the mountpoint) goes to fuse_opt_parse.  Returns the new argc. */
+static int take_options(int argc, char **argv, struct options *o)
+{
+	struct ptw_error err;
+	int out = 1;
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		if (!strcmp(argv[i], "--")) {
+			while (i < argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			o->help = true;
+		} else if (!strcmp(argv[i], "--no-scan")) {
+			o->no_scan = true;
+		} else if ((v = option_value(argc, argv, &i, "--mode", o))) {
+			o->mode = v;
+		} else if ((v = option_value(argc, argv, &i, "--dirbase", o))) {
+			o->dirbases = grow(o->dirbases, o->ndirbases, sizeof *o->dirbases);
+			if (ptw_parse_hex(v, &o->dirbases[o->ndirbases++], &err)) {
+				fprintf(stderr, "ptfs: --dirbase: %s\n", err.msg);
+				o->bad = 1;
+			}
+		} else if ((v = option_value(argc, argv, &i, "--process", o))) {
+			o->procs = grow(o->procs, o->nprocs, sizeof *o->procs);
+			if (ptw_parse_process_spec(v, &o->procs[o->nprocs++], &err)) {
+				fprintf(stderr, "ptfs: %s\n", err.msg);
+				o->bad = 1;
+			}
+		} else if (!o->bad) {
+			argv[out++] = argv[i];
+		}
+	}
+	argv[out] = NULL;
+	return out;
+}
+
+/* FUSE's positional arguments: the dump (ours) and the mountpoint. */
 static int opt_proc(void *data, const char *arg, int key,
 		    struct fuse_args *outargs)
 {
 	(void)outargs;
 	struct options *o = data;
-	struct ptw_error err;
-	switch (key) {
-	case KEY_HELP:
-		o->help = true;
-		return 0;
-	case KEY_MODE:
-		o->mode = opt_value(arg, "--mode");
-		return 0;
-	case KEY_NO_SCAN:
-		o->no_scan = true;
-		return 0;
-	case KEY_DIRBASE:
-		o->dirbases = grow(o->dirbases, o->ndirbases, sizeof *o->dirbases);
-		if (ptw_parse_hex(opt_value(arg, "--dirbase"),
-				  &o->dirbases[o->ndirbases], &err)) {
-			fprintf(stderr, "ptfs: --dirbase: %s\n", err.msg);
-			o->bad = 1;
-		}
-		o->ndirbases++;
-		return 0;
-	case KEY_PROCESS:
-		o->procs = grow(o->procs, o->nprocs, sizeof *o->procs);
-		if (ptw_parse_process_spec(opt_value(arg, "--process"),
-					   &o->procs[o->nprocs], &err)) {
-			fprintf(stderr, "ptfs: %s\n", err.msg);
-			o->bad = 1;
-		}
-		o->nprocs++;
-		return 0;
-	case FUSE_OPT_KEY_NONOPT:
-		if (!o->dump) {
-			o->dump = arg;
-			return 0; /* ours, not FUSE's */
-		}
-		if (!o->have_mountpoint) {
-			o->have_mountpoint = true;
-			return 1; /* the mountpoint: FUSE's */
-		}
-		fprintf(stderr, "ptfs: unexpected argument '%s'\n", arg);
-		o->bad = 1;
-		return 0;
-	default:
+	if (key != FUSE_OPT_KEY_NONOPT)
 		return 1;
+	if (!o->dump) {
+		o->dump = arg;
+		return 0; /* ours, not FUSE's */
 	}
+	if (!o->have_mountpoint) {
+		o->have_mountpoint = true;
+		return 1; /* the mountpoint: FUSE's */
+	}
+	fprintf(stderr, "ptfs: unexpected argument '%s'\n", arg);
+	o->bad = 1;
+	return 0;
 }
 
 static void usage(FILE *f)
@@ -283,9 +290,10 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
 	struct options o = {0};
-	if (fuse_opt_parse(&args, &o, specs, opt_proc) != 0 || o.bad) {
+	argc = take_options(argc, argv, &o);
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	if (o.bad || fuse_opt_parse(&args, &o, NULL, opt_proc) != 0 || o.bad) {
 		fuse_opt_free_args(&args);
 		return 2;
 	}
@@ -329,7 +337,10 @@ int main(int argc, char **argv)
 		fuse_opt_free_args(&args);
 		return 1;
 	}
-	fuse_opt_add_arg(&args, "-oro,fsname=ptfs,subtype=ptfs,default_permissions");
+	/* libfuse 3.14's fuse_main warns of an invalid thread count on every
+	 * mount unless both thread limits are given. */
+	fuse_opt_add_arg(&args, "-oro,fsname=ptfs,subtype=ptfs,default_permissions,"
+				"max_threads=16,max_idle_threads=8");
 	int rc = fuse_main(args.argc, args.argv, &ops, &dm);
 	ptv_close(dm.fs);
 	fuse_opt_free_args(&args);

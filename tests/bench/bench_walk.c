@@ -1,0 +1,533 @@
+/* bench_walk.c — in-process figures for the walker library (bench.sh runs it).
+ *
+ *   bench_walk [--min-time SECONDS] [--space-out FILE] DUMP
+ *
+ * Prints one labelled line per figure: the measured rate, the baseline
+ * measured in this same run, and their ratio.  Nothing is asserted; the
+ * numbers only mean something relative to each other.
+ *
+ *   1  translations per second through ptw_translate (sequential and
+ *      random VAs of one real address space) against random 8-byte
+ *      ptw_phys_read calls (one memory access each); the same through
+ *      ptw_vread with a struct ptw_tlb; bulk ptw_vread against ptw_phys_read.
+ *   2  pages per second of ptw_discover's scan (one thread, default
+ *      threads) against summing every 8-byte word of the dump (bandwidth).
+ *
+ * --space-out writes the chosen space's DirBase (lowercase hex, as the
+ * mount names it under /dtb) so that bench.sh measures the same space.
+ */
+#include "ptwalk.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PAGE 4096ULL
+#define RANDOM_COUNT (1u << 20)     /* random VAs / PAs per pass */
+#define SEQ_PAGE_CAP (4u << 20)     /* at most this many pages in the sequential list */
+#define WORD_PAGES 4096u            /* pages read word by word (16 MiB) */
+#define TRIALS 3                    /* rates are the median of this many trials */
+#define SCAN_REPS 5
+
+static double min_time = 0.25;      /* seconds per trial, at least */
+static volatile uint64_t sink;      /* keeps results alive */
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* xorshift64*: fixed seed, so each run draws the same addresses. */
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static uint64_t rnd(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 0x2545f4914f6cdd1dULL;
+}
+
+static uint64_t rnd_below(uint64_t n)
+{
+	return n ? rnd() % n : 0;
+}
+
+static void die(const char *what, const struct ptw_error *err)
+{
+	fprintf(stderr, "bench_walk: %s: %s\n", what, err ? err->msg : strerror(errno));
+	exit(1);
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+	if (!p) {
+		fprintf(stderr, "bench_walk: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* ---- timed passes ----------------------------------------------------------- */
+
+/* Everything a pass may use. */
+struct work {
+	const ptw_dump *d;
+	const struct ptw_space *s;
+	const uint64_t *va;          /* VAs to translate or read */
+	const uint64_t *pa;          /* PAs to read */
+	size_t n;                    /* entries of va / pa used by the pass */
+	size_t bytes;                /* bytes per access (bulk passes) */
+	uint8_t *buf;
+	struct ptw_tlb tlb;
+};
+
+/* One pass over the work; returns the number of operations it did. */
+typedef uint64_t (*pass_fn)(struct work *w);
+
+/* Operations per second: the median of TRIALS trials, each repeating the
+ * pass until min_time has gone by. */
+static double rate(pass_fn fn, struct work *w)
+{
+	double r[TRIALS];
+	fn(w); /* warm caches */
+	for (unsigned t = 0; t < TRIALS; t++) {
+		uint64_t ops = 0;
+		double t0 = now(), el;
+		do {
+			ops += fn(w);
+			el = now() - t0;
+		} while (el < min_time);
+		r[t] = (double)ops / el;
+	}
+	return median(r, TRIALS);
+}
+
+static uint64_t pass_translate(struct work *w)
+{
+	uint64_t acc = 0;
+	struct ptw_xlat x;
+	for (size_t i = 0; i < w->n; i++) {
+		ptw_translate(w->s, w->va[i], &x, NULL);
+		acc += x.pa + x.status;
+	}
+	sink += acc;
+	return w->n;
+}
+
+static uint64_t pass_phys8(struct work *w)
+{
+	uint64_t acc = 0, v;
+	for (size_t i = 0; i < w->n; i++) {
+		ptw_phys_read(w->d, w->pa[i], &v, 8);
+		acc += v;
+	}
+	sink += acc;
+	return w->n;
+}
+
+static uint64_t pass_vread8(struct work *w)
+{
+	uint64_t acc = 0, v;
+	for (size_t i = 0; i < w->n; i++) {
+		ptw_vread(w->s, &w->tlb, w->va[i], &v, 8);
+		acc += v;
+	}
+	sink += acc;
+	return w->n;
+}
+
+/* Every 8-byte word of w->n pages, in order: the TLB's hit path. */
+static uint64_t pass_vread_words(struct work *w)
+{
+	uint64_t acc = 0, v;
+	for (size_t i = 0; i < w->n; i++)
+		for (uint64_t off = 0; off < PAGE; off += 8) {
+			ptw_vread(w->s, &w->tlb, w->va[i] + off, &v, 8);
+			acc += v;
+		}
+	sink += acc;
+	return w->n * (PAGE / 8);
+}
+
+static uint64_t pass_phys_words(struct work *w)
+{
+	uint64_t acc = 0, v;
+	for (size_t i = 0; i < w->n; i++)
+		for (uint64_t off = 0; off < PAGE; off += 8) {
+			ptw_phys_read(w->d, w->pa[i] + off, &v, 8);
+			acc += v;
+		}
+	sink += acc;
+	return w->n * (PAGE / 8);
+}
+
+/* Bulk reads of w->bytes at each address (what the vmem and phys files do). */
+static uint64_t pass_vread_bulk(struct work *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		ptw_vread(w->s, &w->tlb, w->va[i], w->buf, w->bytes);
+	sink += w->buf[0];
+	return w->n;
+}
+
+static uint64_t pass_phys_bulk(struct work *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		ptw_phys_read(w->d, w->pa[i], w->buf, w->bytes);
+	sink += w->buf[0];
+	return w->n;
+}
+
+/* ---- the address space ---------------------------------------------------------- */
+
+struct runs {
+	struct ptw_run *v;
+	size_t n, cap;
+	uint64_t bytes;
+};
+
+static int collect_run(void *ctx, const struct ptw_run *r)
+{
+	struct runs *rs = ctx;
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? 2 * rs->cap : 1024;
+		struct ptw_run *v = realloc(rs->v, cap * sizeof *v);
+		if (!v)
+			return 1;
+		rs->v = v;
+		rs->cap = cap;
+	}
+	rs->v[rs->n++] = *r;
+	rs->bytes += r->size;
+	return 0;
+}
+
+static int count_run(void *ctx, const struct ptw_run *r)
+{
+	*(uint64_t *)ctx += r->size;
+	return 0;
+}
+
+static uint64_t top_va(const struct ptw_mode *m)
+{
+	return ptw_mode_va_from_offset(m, ptw_mode_va_size(m) - 1);
+}
+
+/* The space mapping the most bytes (ties: the one a vCPU's CR3 names). */
+static const struct ptw_space *pick_space(const struct ptw_spaces *sp,
+					  uint64_t *mapped)
+{
+	const struct ptw_space *best = NULL;
+	uint64_t best_bytes = 0;
+	for (size_t i = 0; i < sp->n; i++) {
+		const struct ptw_space *s = &sp->v[i];
+		uint64_t bytes = 0;
+		if (ptw_iterate(s, 0, top_va(s->mode), count_run, &bytes, NULL, NULL))
+			continue;
+		if (!best || bytes > best_bytes ||
+		    (bytes == best_bytes && (s->found & PTW_FOUND_CR3)))
+			best = s, best_bytes = bytes;
+	}
+	*mapped = best_bytes;
+	return best;
+}
+
+/* ---- figures -------------------------------------------------------------------- */
+
+static void line(const char *label, double v, const char *unit,
+		 const char *base_label, double base, const char *note)
+{
+	printf("%-44s %10.3f %-5s | baseline %-36s %10.3f %-5s | ratio %7.4f%s%s\n",
+	       label, v, unit, base_label, base, unit, base > 0 ? v / base : 0.0,
+	       note && *note ? "  " : "", note ? note : "");
+}
+
+/* A random 8-byte-aligned PA inside the dump's ranges. */
+static uint64_t random_pa(const ptw_dump *d, uint64_t span)
+{
+	const struct ptw_range *r;
+	size_t nr = ptw_dump_ranges(d, &r);
+	uint64_t k = rnd_below(ptw_dump_phys_size(d) / 8) * 8;
+	for (size_t i = 0; i < nr; i++) {
+		if (k < r[i].size) {
+			if (r[i].size >= span && k > r[i].size - span)
+				k = r[i].size - span;
+			return r[i].start + k;
+		}
+		k -= r[i].size;
+	}
+	return r[0].start;
+}
+
+/* The largest physical range: the sequential baselines read from its start. */
+static struct ptw_range largest_range(const ptw_dump *d)
+{
+	const struct ptw_range *r;
+	size_t nr = ptw_dump_ranges(d, &r);
+	struct ptw_range best = r[0];
+	for (size_t i = 1; i < nr; i++)
+		if (r[i].size > best.size)
+			best = r[i];
+	return best;
+}
+
+static void figure_translate(const ptw_dump *d, const struct ptw_spaces *sp,
+			     const char *space_out)
+{
+	uint64_t mapped;
+	const struct ptw_space *s = pick_space(sp, &mapped);
+	if (!s || mapped == 0) {
+		printf("[1] no address space maps anything: translation figures skipped\n");
+		return;
+	}
+	if (space_out) {
+		FILE *f = fopen(space_out, "w");
+		if (!f)
+			die(space_out, NULL);
+		fprintf(f, "%" PRIx64 "\n", s->dirbase);
+		fclose(f);
+	}
+	struct runs rs = {0};
+	struct ptw_error err;
+	if (ptw_iterate(s, 0, top_va(s->mode), collect_run, &rs, NULL, &err))
+		die("ptw_iterate", &err);
+
+	/* Every 4 KiB page of the runs, in VA order (capped). */
+	uint64_t total = mapped / PAGE;
+	size_t nseq = total > SEQ_PAGE_CAP ? SEQ_PAGE_CAP : (size_t)total;
+	uint64_t *seq = xcalloc(nseq, sizeof *seq);
+	size_t k = 0;
+	for (size_t i = 0; i < rs.n && k < nseq; i++)
+		for (uint64_t p = 0; p < rs.v[i].size / PAGE && k < nseq; p++)
+			seq[k++] = rs.v[i].va + p * PAGE;
+	nseq = k;
+
+	/* Random mapped pages (a random word in each) and random PAs. */
+	uint64_t *rva = xcalloc(RANDOM_COUNT, sizeof *rva);
+	uint64_t *rpa = xcalloc(RANDOM_COUNT, sizeof *rpa);
+	for (size_t i = 0; i < RANDOM_COUNT; i++) {
+		rva[i] = seq[rnd_below(nseq)] + rnd_below(PAGE / 8) * 8;
+		rpa[i] = random_pa(d, 8);
+	}
+
+	char how[256], note[512];
+	ptw_found_string(s, how, sizeof how);
+	printf("[1] space %" PRIx64 " (%s; %s): %" PRIu64 " KiB mapped in %zu runs; "
+	       "%zu sequential pages%s, %u random pages\n",
+	       s->dirbase, s->mode->name, how, mapped / 1024, rs.n, nseq,
+	       (uint64_t)nseq < total ? " (capped)" : "", RANDOM_COUNT);
+
+	struct work w = { .d = d, .s = s };
+	w.pa = rpa;
+	w.n = RANDOM_COUNT;
+	double base = rate(pass_phys8, &w);
+	const char *bl = "random 8B ptw_phys_read";
+
+	w.va = seq;
+	w.n = nseq;
+	double seq_x = rate(pass_translate, &w);
+	snprintf(note, sizeof note, "(%.0f ns/translation vs %.0f ns/read)",
+		 1e9 / seq_x, 1e9 / base);
+	line("1a ptw_translate, sequential VAs (M/s)", seq_x / 1e6, "M/s", bl,
+	     base / 1e6, note);
+
+	w.va = rva;
+	w.n = RANDOM_COUNT;
+	double rnd_x = rate(pass_translate, &w);
+	snprintf(note, sizeof note, "(%.0f ns/translation)", 1e9 / rnd_x);
+	line("1b ptw_translate, random VAs (M/s)", rnd_x / 1e6, "M/s", bl,
+	     base / 1e6, note);
+
+	ptw_tlb_reset(&w.tlb);
+	w.va = seq;
+	w.n = nseq;
+	double seq_v = rate(pass_vread8, &w);
+	line("1c ptw_vread+tlb 8B, sequential pages (M/s)", seq_v / 1e6, "M/s", bl,
+	     base / 1e6, "(one read per 4 KiB page)");
+
+	ptw_tlb_reset(&w.tlb);
+	w.va = rva;
+	w.n = RANDOM_COUNT;
+	double rnd_v = rate(pass_vread8, &w);
+	line("1d ptw_vread+tlb 8B, random pages (M/s)", rnd_v / 1e6, "M/s", bl,
+	     base / 1e6, "");
+
+	/* The TLB's hit path: every word of the first pages, against every
+	 * word of as many physical pages. */
+	struct ptw_range big = largest_range(d);
+	size_t nwords = nseq < WORD_PAGES ? nseq : WORD_PAGES;
+	if (big.size / PAGE < nwords)
+		nwords = (size_t)(big.size / PAGE);
+	uint64_t *spa = xcalloc(nseq, sizeof *spa);
+	size_t nphys = (size_t)(big.size / PAGE);
+	for (size_t i = 0; i < nseq; i++)
+		spa[i] = big.start + (uint64_t)(i % (nphys ? nphys : 1)) * PAGE;
+	ptw_tlb_reset(&w.tlb);
+	w.va = seq;
+	w.pa = spa;
+	w.n = nwords;
+	double words_v = rate(pass_vread_words, &w);
+	double words_p = rate(pass_phys_words, &w);
+	snprintf(note, sizeof note, "(%zu pages word by word)", nwords);
+	line("1e ptw_vread+tlb 8B, every word (M/s)", words_v / 1e6, "M/s",
+	     "sequential 8B ptw_phys_read", words_p / 1e6, note);
+
+	/* Bulk: a page per call over the sequential pages, as the vmem file
+	 * does, against the same number of physical pages in order. */
+	w.buf = xcalloc(1, PAGE);
+	w.bytes = PAGE;
+	w.n = nseq;
+	ptw_tlb_reset(&w.tlb);
+	double bulk_v = rate(pass_vread_bulk, &w) * PAGE / 1e6;
+	double bulk_p = rate(pass_phys_bulk, &w) * PAGE / 1e6;
+	line("1f ptw_vread 4 KiB, sequential pages (MB/s)", bulk_v, "MB/s",
+	     "sequential 4 KiB ptw_phys_read", bulk_p, "");
+
+	free(w.buf);
+	free(spa);
+	free(rva);
+	free(rpa);
+	free(seq);
+	free(rs.v);
+}
+
+/* Sum every 8-byte word of the dump through a fresh mapping (so page faults
+ * count, as they do for the scan, which hands its pages back as it goes). */
+static double sum_rate(const char *path, uint64_t *bytes_out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		die(path, NULL);
+	size_t size = (size_t)st.st_size & ~(size_t)7;
+	double r[SCAN_REPS + 1];
+	for (unsigned rep = 0; rep <= SCAN_REPS; rep++) {
+		double t0 = now();
+		const uint64_t *p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			die("mmap", NULL);
+		uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+		size_t n = size / 8, i = 0;
+		for (; i + 4 <= n; i += 4) {
+			a0 += p[i];
+			a1 += p[i + 1];
+			a2 += p[i + 2];
+			a3 += p[i + 3];
+		}
+		for (; i < n; i++)
+			a0 += p[i];
+		munmap((void *)p, size);
+		sink += a0 + a1 + a2 + a3;
+		r[rep] = (double)size / (now() - t0);
+	}
+	close(fd);
+	*bytes_out = size;
+	return median(r + 1, SCAN_REPS); /* the first warms the page cache */
+}
+
+static double scan_rate(const ptw_dump *d, unsigned threads,
+			unsigned *used, uint64_t *pages, double *secs)
+{
+	double r[SCAN_REPS];
+	for (unsigned rep = 0; rep < SCAN_REPS; rep++) {
+		struct ptw_discover_opts o = { .threads = threads };
+		struct ptw_spaces sp;
+		struct ptw_error err;
+		if (ptw_discover(d, &o, &sp, &err))
+			die("ptw_discover", &err);
+		r[rep] = sp.scan.seconds > 0 ? (double)sp.scan.pages / sp.scan.seconds : 0;
+		*used = sp.scan.threads;
+		*pages = sp.scan.pages;
+		secs[rep] = sp.scan.seconds;
+		ptw_spaces_free(&sp);
+	}
+	median(secs, SCAN_REPS);
+	return median(r, SCAN_REPS);
+}
+
+static void figure_scan(const ptw_dump *d, const char *path)
+{
+	uint64_t bytes;
+	double sum_bps = sum_rate(path, &bytes);
+	double base = sum_bps / PAGE;
+	char bl[64], note[160];
+	snprintf(bl, sizeof bl, "sum 8B words, 1 thread");
+	unsigned used;
+	uint64_t pages;
+	double secs[SCAN_REPS];
+	double one = scan_rate(d, 1, &used, &pages, secs);
+	snprintf(note, sizeof note, "(%" PRIu64 " pages, median %.1f ms; sum %.0f MB/s)",
+		 pages, secs[SCAN_REPS / 2] * 1e3, sum_bps / 1e6);
+	line("2a scan, threads=1 (kpages/s)", one / 1e3, "kp/s", bl, base / 1e3, note);
+	double dflt = scan_rate(d, 0, &used, &pages, secs);
+	snprintf(note, sizeof note, "(%u threads, median %.1f ms; speed-up over 1 thread %.2f)",
+		 used, secs[SCAN_REPS / 2] * 1e3, one > 0 ? dflt / one : 0.0);
+	line("2b scan, default threads (kpages/s)", dflt / 1e3, "kp/s", bl,
+	     base / 1e3, note);
+}
+
+int main(int argc, char **argv)
+{
+	const char *space_out = NULL, *path = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--min-time") && i + 1 < argc)
+			min_time = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--space-out") && i + 1 < argc)
+			space_out = argv[++i];
+		else if (argv[i][0] == '-' || path) {
+			fprintf(stderr, "usage: bench_walk [--min-time S] [--space-out FILE] DUMP\n");
+			return 2;
+		} else
+			path = argv[i];
+	}
+	if (!path) {
+		fprintf(stderr, "usage: bench_walk [--min-time S] [--space-out FILE] DUMP\n");
+		return 2;
+	}
+	if (min_time <= 0)
+		min_time = 0.25;
+
+	ptw_dump *d;
+	struct ptw_error err;
+	if (ptw_dump_open(path, &d, &err))
+		die("ptw_dump_open", &err);
+	struct ptw_discover_opts o = {0};
+	struct ptw_spaces sp;
+	if (ptw_discover(d, &o, &sp, &err))
+		die("ptw_discover", &err);
+	printf("dump: %s (%s, %" PRIu64 " bytes, %" PRIu64 " physical bytes), "
+	       "mode %s, %zu address spaces\n",
+	       path, ptw_dump_format(d), ptw_dump_file_size(d),
+	       ptw_dump_phys_size(d), sp.mode->name, sp.n);
+	fflush(stdout);
+
+	figure_translate(d, &sp, space_out);
+	fflush(stdout);
+	figure_scan(d, path);
+
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+	return 0;
+}

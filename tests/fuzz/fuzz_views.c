@@ -1,0 +1,495 @@
+/* fuzz_views.c — libFuzzer target: the ptfs tree over a hostile dump.
+ *
+ * Input: a dump file followed by a 32-byte control block (the last 32
+ * bytes; the dump is everything before it):
+ *   ctl[0]      bits 2:0  paging mode: 0-3 detect, 4 x86, 5 pae, 6 x64,
+ *                         7 la57 (as --mode)
+ *               bit 3     --dirbase A
+ *               bit 4     --process CID:A:fuzz
+ *               bit 5     no scan
+ *               bit 6     A is first reduced into the file's size, 4 KiB
+ *                         aligned
+ *   ctl[1..8]   A, little-endian: the DirBase above, and the on-demand
+ *               /dtb/<A> (reduced into the dump) and read offsets
+ *   ctl[9..10]  CID
+ *   ctl[11..15] which listed entry to descend into, per level
+ *   ctl[16..31] a path of up to 16 tokens, one byte each (see token()
+ *               below; 0xf0-0xff ends the path)
+ * ptv_open needs a file: the dump is written to a memfd and opened as
+ * /proc/self/fd/N.  Then the tree is walked as a FUSE client would: every
+ * directory listed must resolve name by name with the kind it was listed
+ * with, every file's size must match what reading it gives, and /phys and
+ * vmem must read what ptw_phys_read and ptw_vread give.
+ */
+#include "fuzz_common.h"
+
+#include "ptview.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define CTL 32
+#define NAMES_MAX 64
+#define NAME_LEN 32
+#define PATH_LEN 1024
+#define LIST_CHECK 24
+
+struct ctx {
+	ptv_fs *fs;
+	const uint8_t *ctl;
+	size_t dump_size;
+};
+
+struct names {
+	char v[NAMES_MAX][NAME_LEN];
+	enum ptv_kind kind[NAMES_MAX];
+	size_t n, total;
+	size_t stop_after;    /* 0: never stop */
+};
+
+static int collect(void *p, const char *name, enum ptv_kind kind)
+{
+	struct names *c = p;
+	FUZZ_CHECK(c->stop_after == 0 || c->total < c->stop_after);
+	FUZZ_CHECK(name != NULL && name[0] != '\0');
+	FUZZ_CHECK(strlen(name) < NAME_LEN && !strchr(name, '/'));
+	FUZZ_CHECK(kind == PTV_DIR || kind == PTV_FILE || kind == PTV_LINK);
+	if (c->n < NAMES_MAX) {
+		snprintf(c->v[c->n], NAME_LEN, "%s", name);
+		c->kind[c->n++] = kind;
+	}
+	c->total++;
+	return c->stop_after && c->total == c->stop_after;
+}
+
+static void check_lookup_error(int rc)
+{
+	FUZZ_CHECK(rc == -ENOENT || rc == -ENOTDIR);
+}
+
+/* Read a text file of attr size `size` with reads of `chunk` bytes. */
+static void check_text_file(ptv_fs *fs, const struct ptv_node *n,
+			    uint64_t size, size_t chunk)
+{
+	struct ptv_file *f = NULL;
+	int rc = ptv_file_open(fs, n, &f);
+	if (rc) {
+		FUZZ_CHECK(rc == -ENOMEM);
+		return;
+	}
+	char buf[4096];
+	if (chunk == 0 || chunk > sizeof buf)
+		chunk = sizeof buf;
+	/* The first 64 KiB in order, then the end. */
+	uint64_t off = 0;
+	while (off < size && off < 65536) {
+		ssize_t got = ptv_file_read(f, buf, chunk, off);
+		FUZZ_CHECK(got > 0 && (size_t)got <= chunk);
+		FUZZ_CHECK(memchr(buf, '\0', (size_t)got) == NULL); /* text */
+		off += (uint64_t)got;
+	}
+	if (size) {
+		FUZZ_CHECK(ptv_file_read(f, buf, sizeof buf, size - 1) == 1);
+		FUZZ_CHECK(buf[0] == '\n'); /* texts end their last line */
+	}
+	FUZZ_CHECK(ptv_file_read(f, buf, sizeof buf, size) == 0);
+	FUZZ_CHECK(ptv_file_read(f, buf, sizeof buf, size + 12345) == 0);
+	FUZZ_CHECK(ptv_file_read(f, buf, 0, 0) == 0);
+	ptv_file_close(f);
+}
+
+static void check_phys_file(struct ctx *c, const struct ptv_node *n,
+			    uint64_t size)
+{
+	const ptw_dump *d = ptv_dump(c->fs);
+	struct ptv_file *f = NULL;
+	FUZZ_CHECK(size == ptw_dump_phys_end(d));
+	FUZZ_CHECK(ptv_file_open(c->fs, n, &f) == 0);
+	uint8_t got[4096], want[4096];
+	uint64_t a = fuzz_le64(c->ctl, CTL, 1);
+	uint64_t offs[4] = { 0, size ? a % size : 0, size - 10, size };
+	for (unsigned i = 0; i < 4; i++) {
+		uint64_t off = offs[i];
+		ssize_t r = ptv_file_read(f, got, sizeof got, off);
+		if (off >= size) {
+			FUZZ_CHECK(r == 0);
+			continue;
+		}
+		size_t expect = size - off < sizeof got ? (size_t)(size - off) : sizeof got;
+		FUZZ_CHECK(r == (ssize_t)expect);
+		ptw_phys_read(d, off, want, expect);
+		FUZZ_CHECK(memcmp(got, want, expect) == 0);
+	}
+	ptv_file_close(f);
+}
+
+static void check_vmem_file(struct ctx *c, const struct ptv_node *n,
+			    uint64_t size)
+{
+	const struct ptw_mode *m = n->space.mode;
+	struct ptv_file *f = NULL;
+	FUZZ_CHECK(size == ptw_mode_va_size(m));
+	FUZZ_CHECK(ptv_file_open(c->fs, n, &f) == 0);
+	uint8_t got[4096], want[4096];
+	uint64_t a = fuzz_le64(c->ctl, CTL, 1);
+	uint64_t offs[4] = { a % size, size / 2 - 100, size - 100, size };
+	for (unsigned i = 0; i < 4; i++) {
+		uint64_t off = offs[i];
+		ssize_t r = ptv_file_read(f, got, sizeof got, off);
+		if (off >= size) {
+			FUZZ_CHECK(r == 0);
+			continue;
+		}
+		size_t expect = size - off < sizeof got ? (size_t)(size - off) : sizeof got;
+		FUZZ_CHECK(r == (ssize_t)expect);
+		struct ptw_tlb tlb = { 0 };
+		ptw_vread(&n->space, &tlb, ptw_mode_va_from_offset(m, off), want, expect);
+		FUZZ_CHECK(memcmp(got, want, expect) == 0);
+	}
+	ptv_file_close(f);
+}
+
+/* Everything a client does with one resolved node (no listing). */
+static void check_node(struct ctx *c, const struct ptv_node *n)
+{
+	struct ptv_attr a;
+	int rc = ptv_getattr(c->fs, n, &a);
+	if (rc) { /* a text too big for memory; nothing else may fail */
+		FUZZ_CHECK(rc == -ENOMEM);
+		return;
+	}
+	FUZZ_CHECK(a.nlink >= 1);
+	switch (a.kind) {
+	case PTV_DIR: {
+		struct ptv_file *f = NULL;
+		FUZZ_CHECK(ptv_file_open(c->fs, n, &f) == -EISDIR);
+		break;
+	}
+	case PTV_LINK: {
+		char buf[64], tiny[3];
+		FUZZ_CHECK(ptv_readlink(c->fs, n, buf, sizeof buf) == 0);
+		FUZZ_CHECK(strlen(buf) == a.size);
+		FUZZ_CHECK(ptv_readlink(c->fs, n, tiny, sizeof tiny) == 0);
+		FUZZ_CHECK(strlen(tiny) == 2);
+		FUZZ_CHECK(ptv_readlink(c->fs, n, tiny, 0) < 0);
+		break;
+	}
+	case PTV_FILE:
+		FUZZ_CHECK(ptv_readlink(c->fs, n, (char[8]){0}, 8) == -EINVAL);
+		if (n->type == PTV_PHYS)
+			check_phys_file(c, n, a.size);
+		else if (n->type == PTV_VMEM)
+			check_vmem_file(c, n, a.size);
+		else
+			check_text_file(c->fs, n, a.size, 1 + c->ctl[11] * 16u);
+		break;
+	default:
+		FUZZ_CHECK(!"unknown kind");
+	}
+}
+
+/* Resolve path, check the node, and list it when it is a directory: each
+ * listed name must resolve, with the kind it was listed as. */
+static int visit(struct ctx *c, const char *path, struct ptv_node *n,
+		 struct names *list)
+{
+	int rc = ptv_lookup(c->fs, path, n);
+	if (list)
+		list->n = list->total = 0;
+	if (rc) {
+		check_lookup_error(rc);
+		return rc;
+	}
+	check_node(c, n);
+	struct names local;
+	struct names *l = list ? list : &local;
+	memset(l, 0, sizeof *l);
+	rc = ptv_readdir(c->fs, n, collect, l);
+	struct ptv_attr a;
+	if (ptv_getattr(c->fs, n, &a) == 0 && a.kind != PTV_DIR) {
+		FUZZ_CHECK(rc == -ENOTDIR);
+		return 0;
+	}
+	FUZZ_CHECK(rc == 0);
+	if (l->total > 1) { /* a non-zero return from fill stops the listing */
+		struct names one = { .stop_after = 1 };
+		FUZZ_CHECK(ptv_readdir(c->fs, n, collect, &one) == 0);
+		FUZZ_CHECK(one.total == 1 && !strcmp(one.v[0], l->v[0]));
+	}
+	for (size_t i = 0; i < l->n && i < LIST_CHECK; i++) {
+		char sub[PATH_LEN];
+		struct ptv_node sn;
+		struct ptv_attr sa;
+		snprintf(sub, sizeof sub, "%s/%s", path, l->v[i]);
+		FUZZ_CHECK(ptv_lookup(c->fs, sub, &sn) == 0);
+		rc = ptv_getattr(c->fs, &sn, &sa);
+		FUZZ_CHECK(rc == 0 || rc == -ENOMEM);
+		if (!rc)
+			FUZZ_CHECK(sa.kind == l->kind[i]);
+	}
+	return 0;
+}
+
+/* A space's directory, its files, and one descent through its tables
+ * chosen by ctl[11..15]. */
+static void visit_space(struct ctx *c, const char *dir)
+{
+	struct ptv_node n;
+	struct names *l = malloc(sizeof *l);
+	if (!l)
+		return;
+	if (visit(c, dir, &n, l)) {
+		free(l);
+		return;
+	}
+	FUZZ_CHECK(n.type == PTV_SPACE);
+	const struct ptw_mode *m = n.space.mode;
+	char path[PATH_LEN];
+	static const char *const files[] = { "info", "maps", "vmem" };
+	for (unsigned i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+		struct ptv_node fnode;
+		FUZZ_CHECK(visit(c, path, &fnode, NULL) == 0);
+	}
+	snprintf(path, sizeof path, "%s/%s", dir, m->level[0].dir_name);
+	for (unsigned lvl = 0; lvl < m->nlevels; lvl++) {
+		struct ptv_node t;
+		if (visit(c, path, &t, l))
+			FUZZ_CHECK(!"a listed table does not resolve");
+		FUZZ_CHECK(t.type == PTV_TABLE && t.level == lvl);
+		if (l->n == 0)
+			break;
+		size_t pick = c->ctl[11 + lvl] % l->n;
+		size_t len = strlen(path);
+		snprintf(path + len, sizeof path - len, "/%s", l->v[pick]);
+		struct ptv_node e;
+		FUZZ_CHECK(visit(c, path, &e, l) == 0);
+		FUZZ_CHECK(e.type == PTV_ENTRY_DIR && e.level == lvl);
+		char entry[PATH_LEN];
+		snprintf(entry, sizeof entry, "%s/entry", path);
+		struct ptv_node ef;
+		FUZZ_CHECK(visit(c, entry, &ef, NULL) == 0);
+		/* Down when the entry leads to a table. */
+		const char *next = NULL;
+		for (size_t i = 0; i < l->n; i++)
+			if (strcmp(l->v[i], "entry"))
+				next = l->v[i];
+		if (!next)
+			break;
+		FUZZ_CHECK(lvl + 1 < m->nlevels);
+		FUZZ_CHECK(!strcmp(next, m->level[lvl + 1].dir_name));
+		len = strlen(path);
+		snprintf(path + len, sizeof path - len, "/%s", next);
+	}
+	free(l);
+}
+
+/* One path component from a control byte. */
+static void token(struct ctx *c, uint8_t b, char *out, size_t outsz)
+{
+	static const char *const fixed[] = {
+		"dtb", "proc", "info", "maps", "vmem", "phys", "entry",
+	};
+	static const char *const dirs[] = { "pml5", "pml4", "pdpt", "pd", "pt" };
+	static const char *const odd[] = {
+		"", "..", ".", "0", "00", "01", "x", "0x0", "-1", "1024", "512",
+		"18446744073709551615", "ffffffffffffffff0", "A", " 1", "+1",
+	};
+	const struct ptw_spaces *sp = ptv_spaces(c->fs);
+	unsigned arg = b & 15;
+	uint64_t a = fuzz_le64(c->ctl, CTL, 1);
+	switch (b >> 4) {
+	case 0: case 1:
+		snprintf(out, outsz, "%s", fixed[arg % 7]);
+		break;
+	case 2:
+		snprintf(out, outsz, "%s", dirs[arg % 5]);
+		break;
+	case 3: case 4:
+		snprintf(out, outsz, "%u", arg);
+		break;
+	case 5:
+		snprintf(out, outsz, "%u", 511 - arg);
+		break;
+	case 6:
+		snprintf(out, outsz, "%u", 1023 - arg);
+		break;
+	case 7: case 8:
+		if (sp->n)
+			snprintf(out, outsz, "%" PRIx64, sp->v[arg % sp->n].dirbase);
+		else
+			snprintf(out, outsz, "0");
+		break;
+	case 9:
+		snprintf(out, outsz, "%s", odd[arg]);
+		break;
+	case 10:
+		snprintf(out, outsz, "%" PRIx64, a >> (arg * 4));
+		break;
+	case 11:
+		snprintf(out, outsz, "%" PRIu64, a >> (arg * 4));
+		break;
+	case 12:
+		if (sp->n && sp->v[arg % sp->n].cid >= 0)
+			snprintf(out, outsz, "%" PRId64, sp->v[arg % sp->n].cid);
+		else
+			snprintf(out, outsz, "%u", c->ctl[9] | c->ctl[10] << 8);
+		break;
+	case 13:
+		snprintf(out, outsz, "0x%x", c->ctl[9] | c->ctl[10] << 8);
+		break;
+	case 14:
+		memset(out, 'a' + arg, outsz - 1);
+		out[outsz - 1] = '\0';
+		break;
+	default:
+		out[0] = '\0';
+		break;
+	}
+}
+
+static void visit_token_path(struct ctx *c)
+{
+	char path[PATH_LEN * 2] = "/";
+	size_t len = 0;
+	for (unsigned i = 16; i < CTL && len < PATH_LEN; i++) {
+		char tok[300];
+		if (c->ctl[i] >> 4 == 15) /* the end */
+			break;
+		/* Long names only at the end, to reach the name-length limit. */
+		token(c, c->ctl[i], tok, (c->ctl[i] >> 4) == 14 ? 255 + (i & 3) : 64);
+		len += (size_t)snprintf(path + len, sizeof path - len, "/%s", tok);
+	}
+	struct ptv_node n;
+	struct names *l = malloc(sizeof *l);
+	if (!l)
+		return;
+	visit(c, path, &n, l);
+	free(l);
+}
+
+static void walk_tree(struct ctx *c)
+{
+	struct names *top = malloc(sizeof *top), *sub = malloc(sizeof *sub);
+	if (!top || !sub)
+		goto out;
+	struct ptv_node n;
+	FUZZ_CHECK(visit(c, "/", &n, top) == 0 && n.type == PTV_ROOT);
+	FUZZ_CHECK(visit(c, "", &n, NULL) == 0 && n.type == PTV_ROOT);
+	FUZZ_CHECK(visit(c, "/info", &n, NULL) == 0);
+	FUZZ_CHECK(visit(c, "//phys/", &n, NULL) == 0 && n.type == PTV_PHYS);
+	FUZZ_CHECK(visit(c, "/nothing", &n, NULL) == -ENOENT);
+	FUZZ_CHECK(visit(c, "/info/x", &n, NULL) == -ENOTDIR);
+
+	/* The spaces found, as listed (the first three). */
+	FUZZ_CHECK(visit(c, "/dtb", &n, top) == 0);
+	const struct ptw_spaces *sp = ptv_spaces(c->fs);
+	FUZZ_CHECK(top->total == sp->n);
+	for (size_t i = 0; i < top->n && i < 3; i++) {
+		char dir[PATH_LEN];
+		snprintf(dir, sizeof dir, "/dtb/%s", top->v[i]);
+		visit_space(c, dir);
+	}
+
+	/* Processes. */
+	FUZZ_CHECK(visit(c, "/proc", &n, top) == 0);
+	for (size_t i = 0; i < top->n && i < 4; i++) {
+		char link[PATH_LEN];
+		snprintf(link, sizeof link, "/proc/%s", top->v[i]);
+		FUZZ_CHECK(visit(c, link, &n, sub) == 0 && n.type == PTV_PROC_LINK);
+		snprintf(link, sizeof link, "/proc/%s/info", top->v[i]);
+		FUZZ_CHECK(visit(c, link, &n, NULL) == -ENOTDIR);
+	}
+
+	/* A top table opened on demand, somewhere in the dump. */
+	uint64_t end = ptw_dump_phys_end(ptv_dump(c->fs));
+	if (end) {
+		uint64_t a = fuzz_le64(c->ctl, CTL, 1) % end;
+		a &= sp->mode->id == PTW_MODE_PAE ? ~0x1fULL : ~0xfffULL;
+		char dir[PATH_LEN];
+		snprintf(dir, sizeof dir, "/dtb/%" PRIx64, a);
+		visit_space(c, dir);
+	}
+
+	visit_token_path(c);
+out:
+	free(top);
+	free(sub);
+}
+
+/* The dump in a memfd, named by a path ptv_open can open; -1 on failure. */
+static int dump_file(const uint8_t *data, size_t size, char *path,
+		     size_t pathsz)
+{
+	int fd = memfd_create("ptfs-fuzz-dump", MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t done = 0;
+	while (done < size) {
+		ssize_t w = write(fd, data + done, size - done);
+		if (w <= 0) {
+			close(fd);
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	snprintf(path, pathsz, "/proc/self/fd/%d", fd);
+	return fd;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size <= CTL)
+		return 0;
+	struct ctx c = { .ctl = data + size - CTL, .dump_size = size - CTL };
+	const uint8_t *ctl = c.ctl;
+
+	/* The options, as the command line would give them. */
+	uint64_t a = fuzz_le64(ctl, CTL, 1);
+	if (ctl[0] & 0x40)
+		a = (a % c.dump_size) & ~0xfffULL;
+	unsigned mv = ctl[0] & 7;
+	struct ptw_process_spec proc = { .cid = ctl[9] | ctl[10] << 8, .dirbase = a };
+	snprintf(proc.name, sizeof proc.name, "fuzz");
+	struct ptv_config cfg = {
+		.discover = {
+			.mode = mv >= 4 ? (enum ptw_mode_id)(mv - 3) : PTW_MODE_NONE,
+			.dirbases = &a,
+			.ndirbases = (ctl[0] & 0x08) ? 1 : 0,
+			.procs = &proc,
+			.nprocs = (ctl[0] & 0x10) ? 1 : 0,
+			.no_scan = (ctl[0] & 0x20) != 0,
+			.threads = 1,
+		},
+	};
+	bool cmdline = cfg.discover.ndirbases || cfg.discover.nprocs;
+
+	char path[64];
+	int fd = dump_file(data, c.dump_size, path, sizeof path);
+	if (fd < 0)
+		return 0;
+	cfg.dump_path = path;
+	struct ptw_error err = { .code = -1 };
+	int rc = ptv_open(&cfg, &c.fs, &err);
+	if (rc) {
+		fuzz_check_error(rc, &err);
+		/* A dump that opens mounts, unless the command line names a
+		 * table it cannot have. */
+		ptw_dump *d = NULL;
+		if (!cmdline && rc != PTW_ERR_NOMEM &&
+		    ptw_dump_open_memory(data, c.dump_size, &d, NULL) == 0) {
+			ptw_dump_close(d);
+			fprintf(stderr, "ptv_open refused a dump that opens: %s\n",
+				err.msg);
+			FUZZ_CHECK(!"ptv_open fails on a readable dump");
+		}
+		close(fd);
+		return 0;
+	}
+	walk_tree(&c);
+	ptv_close(c.fs);
+	close(fd);
+	return 0;
+}

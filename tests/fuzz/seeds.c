@@ -1,0 +1,469 @@
+/* seeds.c — small seed inputs for the fuzz targets (a normal program, not
+ * a fuzzer): fuzz-seeds DIR writes DIR/<target>/<name> for the targets
+ * dump, walk, scan, views and args.
+ *
+ * The named scenarios (mkdump) are megabytes; these images are tens of
+ * KiB, built with the same generator: for each paging mode a Linux-like
+ * layout (a kernel table and processes sharing its half, KPTI pairs on
+ * x86-64) or a Windows-like one (self-maps), with 4 KiB and large pages,
+ * plus a few hostile tables (loops, fan-out, reserved bits, tables outside
+ * memory).  Tables and data pages come from one allocator starting at
+ * 0x1000, and the image is cut where it ends.
+ */
+#include "gen.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+
+#define K_RO_X  (PTW_A | PTW_D | PTW_G)
+#define K_RW_NX (PTW_RW | PTW_A | PTW_D | PTW_G | PTW_XD)
+#define U_RO_X  (PTW_US | PTW_A)
+#define U_RW_NX (PTW_US | PTW_RW | PTW_A | PTW_D | PTW_XD)
+
+struct img {
+	const char *name;
+	struct gen g;
+	struct gen_elf elf;
+	uint64_t top[4];       /* top tables worth a walk seed */
+	unsigned ntop;
+	char vmcoreinfo[256];
+};
+
+static const char *outdir;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "fuzz-seeds: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void make_dir(const char *sub)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s%s%s", outdir, sub ? "/" : "", sub ? sub : "");
+	if (mkdir(path, 0755) != 0 && errno != EEXIST)
+		die(path);
+}
+
+static void seed_path(char *path, size_t n, const char *target,
+		      const char *name, const char *suffix)
+{
+	snprintf(path, n, "%s/%s/%s%s", outdir, target, name, suffix);
+}
+
+static void write_file(const char *target, const char *name,
+		       const void *a, size_t alen, const void *b, size_t blen)
+{
+	char path[4096];
+	seed_path(path, sizeof path, target, name, "");
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		die(path);
+	if ((alen && fwrite(a, 1, alen, f) != alen) ||
+	    (blen && fwrite(b, 1, blen, f) != blen) || fclose(f) != 0)
+		die(path);
+}
+
+static void append_file(const char *path, const void *p, size_t n)
+{
+	FILE *f = fopen(path, "ab");
+	if (!f || fwrite(p, 1, n, f) != n || fclose(f) != 0)
+		die(path);
+}
+
+/* ---- images --------------------------------------------------------------- */
+
+static void start(struct img *im, const char *name, enum ptw_mode_id mode)
+{
+	memset(im, 0, sizeof *im);
+	im->name = name;
+	gen_init(&im->g, mode, 1 * MiB, 0x1000);
+	gen_fill_page(&im->g, 0, "PTFS-FUZZ page zero");
+}
+
+/* A data page with a marker. */
+static uint64_t data_page(struct img *im, const char *text)
+{
+	uint64_t pa = gen_page(&im->g);
+	gen_fill_page(&im->g, pa, text);
+	return pa;
+}
+
+/* Cut the image after the last page handed out. */
+static void finish(struct img *im, enum ptw_mode_id mode, uint64_t cr3,
+		   int elfclass, int machine)
+{
+	im->g.size = im->g.next;
+	im->elf.elfclass = elfclass;
+	im->elf.machine = machine;
+	im->elf.cpu[0] = gen_cpu_for(mode, cr3);
+	im->elf.ncpus = 1;
+	if (im->vmcoreinfo[0])
+		im->elf.vmcoreinfo = im->vmcoreinfo;
+}
+
+static void linux_x64(struct img *im, bool la57)
+{
+	enum ptw_mode_id mode = la57 ? PTW_MODE_LA57 : PTW_MODE_X64;
+	start(im, la57 ? "linux-la57" : "linux-x64", mode);
+	struct gen *g = &im->g;
+	uint64_t text = data_page(im, "PTFS-FUZZ kernel text");
+	uint64_t kdata = data_page(im, "PTFS-FUZZ kernel data");
+	uint64_t utext = data_page(im, "PTFS-FUZZ user text");
+	uint64_t k = gen_pair(g);
+	uint64_t direct = la57 ? 0xff11000000000000ULL : 0xffff888000000000ULL;
+	gen_map(g, k, direct, 0, GiB, K_RW_NX);
+	gen_map(g, k, 0xffffffff81000000ULL, 0, 2 * MiB, K_RO_X);
+	gen_map(g, k, 0xffffffff82000000ULL, text, 0x1000, K_RO_X);
+	gen_map(g, k, 0xffffffff82001000ULL, kdata, 0x1000, K_RW_NX);
+	im->top[im->ntop++] = k;
+	unsigned n = ptw_level_entries(g->mode, 0);
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t p = gen_pair(g), u = p + 0x1000;
+		char who[64];
+		snprintf(who, sizeof who, "PTFS-FUZZ process %u data", i);
+		uint64_t udata = data_page(im, who);
+		gen_copy_entries(g, k, p, n / 2, n / 2);
+		gen_map(g, p, 0x400000, utext, 0x1000, U_RO_X);
+		gen_map(g, p, 0x7ffffffde000ULL, udata, 0x1000, U_RW_NX);
+		if (la57)
+			gen_map(g, p, 0x00ff000000000000ULL, udata, 0x1000, U_RW_NX);
+		/* KPTI: the user copy, then NX on the kernel copy's user half */
+		gen_copy_entries(g, p, u, 0, n / 2);
+		for (unsigned j = 0; j < n / 2; j++) {
+			uint64_t e = gen_get(g, p + 8 * j);
+			if (e)
+				gen_set(g, p + 8 * j, e | PTW_XD);
+		}
+		gen_map(g, u, 0xffffffff81000000ULL, text, 0x1000, K_RO_X);
+		im->top[im->ntop++] = i ? u : p;
+	}
+	snprintf(im->vmcoreinfo, sizeof im->vmcoreinfo,
+		 "OSRELEASE=6.1.0-fuzz\nPAGESIZE=4096\n"
+		 "SYMBOL(init_top_pgt)=%llx\nNUMBER(phys_base)=0\n"
+		 "NUMBER(pgtable_l5_enabled)=%d\n",
+		 0xffffffff80000000ULL + (unsigned long long)k, la57);
+	finish(im, mode, im->top[2], ELFCLASS64, EM_X86_64);
+}
+
+static void windows_x64(struct img *im)
+{
+	start(im, "windows-x64", PTW_MODE_X64);
+	struct gen *g = &im->g;
+	uint64_t text = data_page(im, "PTFS-FUZZ ntoskrnl");
+	uint64_t udata = data_page(im, "PTFS-FUZZ notepad");
+	uint64_t sys = gen_page(g);
+	g->table_bits = PTW_P | PTW_RW | PTW_A;
+	gen_set(g, sys + 8 * 0x1ed, sys | 0x63 | PTW_XD);
+	gen_map(g, sys, 0xfffff80000000000ULL, 0, 2 * MiB, K_RO_X);
+	gen_map(g, sys, 0xfffff80000200000ULL, text, 0x1000, K_RW_NX);
+	gen_map(g, sys, 0xffffc00000000000ULL, 0, GiB, K_RW_NX | PTW_PCD);
+	g->table_bits = GEN_TABLE;
+	uint64_t p = gen_page(g);
+	gen_copy_entries(g, sys, p, 256, 256);
+	gen_set(g, p + 8 * 0x1ed, p | 0x63 | PTW_XD);
+	gen_map(g, p, 0x10000, udata, 0x1000, U_RW_NX | 0x200);
+	gen_map(g, p, 0x7ff612340000ULL, text, 0x1000, U_RO_X);
+	gen_set(g, gen_entry(g, p, 0x7ff612341000ULL, 3), 0x12345000ULL | 0x80);
+	im->top[im->ntop++] = sys;
+	im->top[im->ntop++] = p;
+	finish(im, PTW_MODE_X64, sys, ELFCLASS64, EM_X86_64);
+}
+
+static void linux_pae(struct img *im)
+{
+	start(im, "linux-pae", PTW_MODE_PAE);
+	struct gen *g = &im->g;
+	uint64_t fix = data_page(im, "PTFS-FUZZ fixmap");
+	uint64_t utext = data_page(im, "PTFS-FUZZ pae text");
+	uint64_t k = gen_page(g);
+	gen_map(g, k, 0xc0000000, 0, 2 * MiB, PTW_RW | PTW_A | PTW_D | PTW_G);
+	gen_map(g, k, 0xc0200000, 2 * MiB, 2 * MiB, K_RW_NX);
+	gen_map(g, k, 0xff800000, fix, 0x1000, K_RW_NX);
+	uint64_t kpmd = gen_get(g, k + 24) & g->mode->frame_mask;
+	im->top[im->ntop++] = k;
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t p = gen_pair(g), u = p + 0x1000;
+		uint64_t pmd = gen_page(g);
+		memcpy(g->mem + pmd, g->mem + kpmd, 4096);
+		gen_set(g, p + 24, pmd | PTW_P);
+		char who[64];
+		snprintf(who, sizeof who, "PTFS-FUZZ pae stack %u", i);
+		uint64_t stack = data_page(im, who);
+		gen_map(g, p, 0x08048000, utext, 0x1000, U_RO_X);
+		gen_map(g, p, 0xbfff0000, stack, 0x1000, U_RW_NX);
+		for (unsigned j = 0; j < 3; j++)
+			gen_set(g, u + 8 * j, gen_get(g, p + 8 * j));
+		uint64_t upmd = gen_page(g);
+		gen_set(g, u + 24, upmd | PTW_P);
+		gen_map(g, u, 0xff800000, fix, 0x1000, K_RW_NX);
+		im->top[im->ntop++] = i ? u : p;
+	}
+	snprintf(im->vmcoreinfo, sizeof im->vmcoreinfo,
+		 "OSRELEASE=6.1.0-fuzz-pae\nPAGESIZE=4096\n"
+		 "SYMBOL(swapper_pg_dir)=%llx\nCONFIG_X86_PAE=y\n",
+		 0xc0000000ULL + (unsigned long long)k);
+	finish(im, PTW_MODE_PAE, im->top[2], ELFCLASS64, EM_386);
+}
+
+static void windows_pae(struct img *im)
+{
+	start(im, "windows-pae", PTW_MODE_PAE);
+	struct gen *g = &im->g;
+	uint64_t udata = data_page(im, "PTFS-FUZZ winpae");
+	uint64_t page = gen_page(g);
+	uint64_t pdpt = page + 0x20;
+	for (unsigned j = 0; j < 4; j++)
+		gen_set(g, pdpt + 8 * j, gen_page(g) | PTW_P);
+	uint64_t pd3 = gen_get(g, pdpt + 24) & g->mode->frame_mask;
+	for (unsigned j = 0; j < 4; j++)
+		gen_set(g, pd3 + 8 * j,
+			(gen_get(g, pdpt + 8 * j) & g->mode->frame_mask) | 0x63);
+	gen_map(g, pdpt, 0x80000000, 0, 2 * MiB, K_RO_X);
+	gen_map(g, pdpt, 0x00010000, udata, 0x1000, U_RW_NX);
+	im->top[im->ntop++] = pdpt;
+	finish(im, PTW_MODE_PAE, pdpt, ELFCLASS32, EM_386);
+}
+
+static void windows_x86(struct img *im)
+{
+	start(im, "windows-x86", PTW_MODE_X86);
+	struct gen *g = &im->g;
+	uint64_t utext = data_page(im, "PTFS-FUZZ x86 user");
+	uint64_t kdata = data_page(im, "PTFS-FUZZ x86 kernel");
+	uint64_t pd = gen_page(g);
+	g->table_bits = PTW_P | PTW_RW | PTW_A;
+	gen_set(g, pd + 4 * 0x300, pd | 0x63);
+	gen_map(g, pd, 0x80000000, 0, 4 * MiB, K_RO_X & 0xfff);
+	gen_map(g, pd, 0x80400000, 0x100400000ULL, 4 * MiB, PTW_RW | PTW_A | PTW_D);
+	gen_map(g, pd, 0x80800000, kdata, 0x1000, PTW_RW | PTW_A | PTW_D | PTW_G);
+	g->table_bits = GEN_TABLE;
+	gen_map(g, pd, 0x00400000, utext, 0x1000, PTW_US | PTW_A);
+	gen_map(g, pd, 0x7ffdf000, kdata, 0x1000, PTW_US | PTW_RW | PTW_A | PTW_D);
+	im->top[im->ntop++] = pd;
+	finish(im, PTW_MODE_X86, pd, ELFCLASS32, EM_386);
+}
+
+static void linux_x86(struct img *im)
+{
+	start(im, "linux-x86", PTW_MODE_X86);
+	struct gen *g = &im->g;
+	uint64_t utext = data_page(im, "PTFS-FUZZ x86 text");
+	uint64_t kdata = data_page(im, "PTFS-FUZZ x86 kdata");
+	uint64_t k = gen_page(g);
+	gen_map(g, k, 0xc0000000, 0, 4 * MiB, PTW_RW | PTW_A | PTW_D | PTW_G);
+	gen_map(g, k, 0xc0400000, kdata, 0x1000, PTW_RW | PTW_A | PTW_D | PTW_G);
+	gen_map(g, k, 0xffc00000, kdata, 0x1000, PTW_RW | PTW_A | PTW_D);
+	im->top[im->ntop++] = k;
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t p = gen_page(g);
+		gen_copy_entries(g, k, p, 768, 256);
+		gen_map(g, p, 0x08048000, utext, 0x1000, U_RO_X & 0xfff);
+		gen_map(g, p, 0xbfffe000, kdata, 0x1000, PTW_US | PTW_RW | PTW_A);
+		im->top[im->ntop++] = p;
+	}
+	snprintf(im->vmcoreinfo, sizeof im->vmcoreinfo,
+		 "OSRELEASE=4.19.0-fuzz-x86\nSYMBOL(swapper_pg_dir)=%llx\n",
+		 0xc0000000ULL + (unsigned long long)k);
+	finish(im, PTW_MODE_X86, k, ELFCLASS32, EM_386);
+}
+
+/* Every entry of one page points at the page itself: a loop at every
+ * level and 512-way fan-out, which only the revisit bound stops. */
+static void fanout(struct img *im, enum ptw_mode_id mode, const char *name)
+{
+	start(im, name, mode);
+	struct gen *g = &im->g;
+	uint64_t t = gen_page(g);
+	unsigned n = ptw_level_entries(g->mode, 0);
+	if (mode == PTW_MODE_PAE)
+		n = 512;
+	/* PAE PDPTEs take no R/W or U/S; P alone passes at every level */
+	uint64_t bits = mode == PTW_MODE_PAE ? PTW_P : PTW_P | PTW_RW | PTW_US | PTW_A;
+	for (unsigned i = 0; i < n; i++)
+		gen_set(g, t + (uint64_t)i * g->mode->entry_size, t | bits);
+	im->top[im->ntop++] = t;
+	finish(im, mode, t, ELFCLASS64, EM_X86_64);
+}
+
+/* Odd entries: reserved bits, tables past the memory, large pages where
+ * none may be, a non-present entry with bits. */
+static void odd_x64(struct img *im)
+{
+	start(im, "odd-x64", PTW_MODE_X64);
+	struct gen *g = &im->g;
+	uint64_t d = data_page(im, "PTFS-FUZZ odd");
+	uint64_t t = gen_page(g);
+	gen_map(g, t, 0x1000, d, 0x1000, U_RW_NX);
+	gen_map(g, t, 0x200000, 0, 2 * MiB, U_RW_NX);
+	gen_set(g, t + 8 * 1, 0x7ff0000000ULL | 0x67);             /* outside */
+	gen_set(g, t + 8 * 2, (t & ~0xfffULL) | 0x87);              /* PS in PML4 */
+	gen_set(g, gen_entry(g, t, 0x40000000, 1), 0x4000e000ULL | 0xe7); /* 1G rsvd */
+	gen_set(g, gen_entry(g, t, 0x600000, 2), 0x1fe000ULL | 0xe7);     /* 2M rsvd */
+	gen_set(g, gen_entry(g, t, 0x3000, 3), 0x12345000ULL | 0x80);     /* not present */
+	gen_set(g, t + 8 * 300, t | 0x63);                          /* self-map */
+	im->top[im->ntop++] = t;
+	finish(im, PTW_MODE_X64, t, ELFCLASS64, EM_X86_64);
+}
+
+/* ---- writing ------------------------------------------------------------------ */
+
+static const uint8_t mode_byte[] = {
+	[PTW_MODE_X86] = 0, [PTW_MODE_PAE] = 1, [PTW_MODE_X64] = 2,
+	[PTW_MODE_LA57] = 3,
+};
+
+static void walk_seeds(const struct img *im)
+{
+	for (unsigned i = 0; i < im->ntop; i++) {
+		uint8_t head[9];
+		head[0] = mode_byte[im->g.mode->id];
+		for (unsigned b = 0; b < 8; b++)
+			head[1 + b] = (uint8_t)(im->top[i] >> (8 * b));
+		char name[128];
+		snprintf(name, sizeof name, "%s-%u", im->name, i);
+		write_file("walk", name, head, sizeof head, im->g.mem, im->g.size);
+	}
+}
+
+/* The views target's trailer: options, A, CID, descent picks, a path. */
+static void views_ctl(uint8_t ctl[32], uint8_t opts, uint64_t a,
+		      const uint8_t *tokens, size_t ntokens)
+{
+	memset(ctl, 0, 32);
+	ctl[0] = opts;
+	for (unsigned b = 0; b < 8; b++)
+		ctl[1 + b] = (uint8_t)(a >> (8 * b));
+	ctl[9] = 4;
+	for (unsigned i = 11; i < 16; i++)
+		ctl[i] = (uint8_t)(i * 37);
+	memset(ctl + 16, 0xff, 16);
+	memcpy(ctl + 16, tokens, ntokens < 16 ? ntokens : 16);
+}
+
+static void write_elf(const struct img *im, const struct gen_elf *o,
+		      const char *target, const char *name,
+		      const uint8_t *trailer, size_t tlen)
+{
+	char path[4096];
+	seed_path(path, sizeof path, target, name, "");
+	if (gen_write_elf(&im->g, o, path) != 0)
+		die(path);
+	if (tlen)
+		append_file(path, trailer, tlen);
+}
+
+static void image_seeds(const struct img *im)
+{
+	char name[128];
+	/* dump: the image as ELF (its own class, with notes), raw, and ELF
+	 * with holes, zero-filled tails and overlapping segments */
+	snprintf(name, sizeof name, "%s.elf", im->name);
+	write_elf(im, &im->elf, "dump", name, NULL, 0);
+	snprintf(name, sizeof name, "%s.raw", im->name);
+	write_file("dump", name, im->g.mem, im->g.size, NULL, 0);
+	struct gen_elf split = im->elf;
+	uint64_t sz = im->g.size;
+	split.elfclass = im->elf.elfclass == ELFCLASS64 ? ELFCLASS32 : ELFCLASS64;
+	split.seg[0] = (struct gen_segment){ 0x1000, sz / 2 - 0x1000, sz / 2 };
+	split.seg[1] = (struct gen_segment){ sz / 2, sz / 2 - 0x2000, sz / 2 + 0x3000 };
+	split.seg[2] = (struct gen_segment){ 0x2000, 0x1000, 0x1000 };
+	split.nsegs = 3;
+	split.cpu[1] = split.cpu[0];
+	split.cpu[1].cr3 |= 0x1000;
+	split.ncpus = 2;
+	snprintf(name, sizeof name, "%s-split.elf", im->name);
+	write_elf(im, &split, "dump", name, NULL, 0);
+
+	/* scan: raw, and ELF with its CPU and VMCOREINFO seeds */
+	snprintf(name, sizeof name, "%s.raw", im->name);
+	write_file("scan", name, im->g.mem, im->g.size, NULL, 0);
+	snprintf(name, sizeof name, "%s.elf", im->name);
+	write_elf(im, &im->elf, "scan", name, NULL, 0);
+
+	walk_seeds(im);
+
+	/* views: raw and ELF, each with a trailer walking somewhere */
+	uint8_t ctl[32];
+	static const uint8_t entry_path[] = { 0x00, 0x70, 0x21, 0x30, 0x06 };
+	static const uint8_t proc_path[] = { 0x01, 0xc0 };
+	views_ctl(ctl, 0, im->top[0], entry_path, sizeof entry_path);
+	snprintf(name, sizeof name, "%s.raw", im->name);
+	write_file("views", name, im->g.mem, im->g.size, ctl, sizeof ctl);
+	views_ctl(ctl, 0, 0x1000, proc_path, sizeof proc_path);
+	snprintf(name, sizeof name, "%s.elf", im->name);
+	write_elf(im, &im->elf, "views", name, ctl, sizeof ctl);
+	/* --mode, --dirbase, --process, no scan */
+	uint8_t mode = (uint8_t)(3 + im->g.mode->id);
+	views_ctl(ctl, (uint8_t)(mode | 0x08 | 0x10 | 0x20), im->top[im->ntop - 1],
+		  entry_path, sizeof entry_path);
+	snprintf(name, sizeof name, "%s-cmdline.raw", im->name);
+	write_file("views", name, im->g.mem, im->g.size, ctl, sizeof ctl);
+}
+
+static void args_seeds(void)
+{
+	static const char *const seeds[] = {
+		"1ad000", "0x1ad000", "0X1AD000", "fffff801`07401940",
+		"0000000000000000000000001", "ffffffffffffffff", "0x", "",
+		"4:1ad000:System", "0x10:0x1000:name", "123:abc", "7:1000",
+		"010:0x0000abc:with:colons", "1:`:", "x64", "la57", "5level",
+	};
+	for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "arg-%02zu", i);
+		write_file("args", name, seeds[i], strlen(seeds[i]), NULL, 0);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: fuzz-seeds DIR (writes DIR/{dump,walk,scan,views,args}/)\n");
+		return 2;
+	}
+	outdir = argv[1];
+	make_dir(NULL);
+	static const char *const targets[] = { "dump", "walk", "scan", "views", "args" };
+	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
+		make_dir(targets[i]);
+
+	struct img im;
+	void (*const builders[])(struct img *) = {
+		windows_x64, linux_pae, windows_pae, windows_x86, linux_x86, odd_x64,
+	};
+	for (size_t i = 0; i < sizeof builders / sizeof builders[0]; i++) {
+		builders[i](&im);
+		image_seeds(&im);
+		gen_free(&im.g);
+	}
+	for (int la57 = 0; la57 < 2; la57++) {
+		linux_x64(&im, la57);
+		image_seeds(&im);
+		gen_free(&im.g);
+	}
+	static const struct { enum ptw_mode_id mode; const char *name; } fan[] = {
+		{ PTW_MODE_X86, "fanout-x86" }, { PTW_MODE_PAE, "fanout-pae" },
+		{ PTW_MODE_X64, "fanout-x64" }, { PTW_MODE_LA57, "fanout-la57" },
+	};
+	for (size_t i = 0; i < sizeof fan / sizeof fan[0]; i++) {
+		fanout(&im, fan[i].mode, fan[i].name);
+		walk_seeds(&im);
+		char name[64];
+		snprintf(name, sizeof name, "%s.raw", fan[i].name);
+		write_file("scan", name, im.g.mem, im.g.size, NULL, 0);
+		uint8_t ctl[32];
+		views_ctl(ctl, (uint8_t)((3 + fan[i].mode) | 0x08), im.top[0], NULL, 0);
+		write_file("views", name, im.g.mem, im.g.size, ctl, sizeof ctl);
+		gen_free(&im.g);
+	}
+	args_seeds();
+	return 0;
+}
