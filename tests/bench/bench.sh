@@ -1,0 +1,344 @@
+#!/usr/bin/env bash
+# bench.sh — the ptfs benchmark: figures from one run, each printed with a
+# baseline measured in the same run and their ratio.  Nothing is asserted:
+# absolute numbers vary from machine to machine, the ratios much less.
+#
+#   usage: tests/bench/bench.sh BUILD_DIR [DUMP]
+#
+# DUMP defaults to the real linux-x86_64-4level ELF core of ../shared/dumps
+# (relative to the repository root), decompressed into BUILD_DIR/bench-dumps
+# and kept there.  DUMP may also be a file name found in ../shared/dumps
+# (e.g. linux-i386-pae.elf) or a path to a dump, compressed (.zst) or not.
+# Without a dump the benchmark says so and is skipped (exit 77).
+#
+# Figures:
+#   1  ptw_translate / ptw_vread per second vs random 8-byte physical reads
+#   2  scan pages per second vs summing the dump's words        (bench_walk)
+#   3  sequential reads of vmem and /phys through the mount vs the dump file
+#   4  find over a whole address-space tree vs a plain tree of as many nodes
+#   5  the daemon's peak RSS vs the dump's size
+#
+# The mount needs /dev/fuse and fusermount3; dropping the page cache needs
+# root (without it the cold figures are skipped).
+
+set -euo pipefail
+
+SKIP=77
+MIN_RANGE=$((16 << 20))  # vmem: the smallest mapped range worth reading
+MAX_READ=$((512 << 20))  # vmem and /phys: read at most this much
+REPS=3                   # warm dd figures: median of this many
+
+die() { echo "bench: $*" >&2; exit 1; }
+skip() { echo "bench: SKIP: $*"; exit "$SKIP"; }
+
+[[ $# -ge 1 && $# -le 2 ]] || { echo "usage: $0 BUILD_DIR [DUMP]" >&2; exit 2; }
+[[ -d $1 ]] || die "no build directory $1"
+BUILD=$(cd "$1" && pwd)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+SHARED=$ROOT/../shared/dumps
+BENCH_WALK=$BUILD/tests/bench/bench_walk
+PTFS=$BUILD/fs/ptfs
+[[ -x $BENCH_WALK ]] || die "$BENCH_WALK not built (ninja -C $BUILD)"
+[[ -x $PTFS ]] || die "$PTFS not built (ninja -C $BUILD)"
+
+# ---- the dump ----------------------------------------------------------------
+
+# Decompress a .zst into BUILD/bench-dumps once; print the copy's path.
+decompress() {
+	local zst=$1 out
+	out=$BUILD/bench-dumps/$(basename "${zst%.zst}")
+	if [[ ! -s $out ]]; then
+		command -v zstd >/dev/null || skip "zstd is needed to decompress $zst"
+		mkdir -p "$BUILD/bench-dumps"
+		echo "bench: decompressing $zst -> $out" >&2
+		zstd -d --long=31 -q -f -o "$out.part" "$zst"
+		mv "$out.part" "$out"
+	fi
+	printf '%s\n' "$out"
+}
+
+# A file name looked up in the shared dumps, compressed or not.
+find_shared() {
+	local name=$1 f
+	[[ -d $SHARED ]] || return 1
+	for f in "$SHARED"/*/"$name" "$SHARED"/*/"$name.zst"; do
+		if [[ -f $f ]]; then
+			printf '%s\n' "$f"
+			return 0
+		fi
+	done
+	return 1
+}
+
+WANT=${2:-linux-x86_64-4level.elf}
+if [[ -f $WANT ]]; then
+	SRC=$WANT
+elif [[ $WANT != */* ]] && SRC=$(find_shared "$WANT"); then
+	:
+else
+	skip "dump '$WANT' not found (looked for it as a path and in $SHARED)"
+fi
+if [[ $SRC == *.zst ]]; then
+	DUMP=$(decompress "$SRC")
+else
+	DUMP=$SRC
+fi
+DUMP=$(cd "$(dirname "$DUMP")" && pwd)/$(basename "$DUMP")
+DUMP_SIZE=$(stat -c %s "$DUMP")
+
+# ---- helpers -------------------------------------------------------------------
+
+WORK=$(mktemp -d /tmp/ptfs-bench.XXXXXX)
+MNT=$WORK/mnt
+PID=
+
+cleanup() {
+	local rc=$?
+	if mountpoint -q "$MNT" 2>/dev/null; then
+		fusermount3 -u "$MNT" 2>/dev/null || fusermount3 -uz "$MNT" 2>/dev/null || true
+	fi
+	if [[ -n $PID ]]; then
+		local _
+		for _ in $(seq 50); do
+			kill -0 "$PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$PID" 2>/dev/null; then
+			echo "bench: ptfs (pid $PID) did not exit after unmount; killing it" >&2
+			kill "$PID" 2>/dev/null || true
+		fi
+		wait "$PID" 2>/dev/null || true
+	fi
+	if mountpoint -q "$MNT" 2>/dev/null; then
+		echo "bench: $MNT is still mounted; leaving $WORK" >&2
+	else
+		rm -rf "$WORK"
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+now() { date +%s%N; }
+
+# ratio A B -> A/B with 4 decimals
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.4f", a / b; else printf "-" }'; }
+
+# One figure line, laid out like bench_walk's:
+#   line LABEL VALUE UNIT BASELINE-LABEL BASELINE [NOTE]
+line() {
+	awk -v l="$1" -v v="$2" -v u="$3" -v bl="$4" -v b="$5" -v n="${6:-}" 'BEGIN {
+		printf "%-44s %10.3f %-5s | baseline %-36s %10.3f %-5s | ratio %7.4f%s%s\n",
+		       l, v, u, bl, b, u, (b > 0 ? v / b : 0), (n != "" ? "  " : ""), n
+	}'
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# dd_mbs FILE SKIP COUNT: read COUNT bytes from byte SKIP; print MB/s.
+dd_mbs() {
+	local t0 t1
+	t0=$(now)
+	dd if="$1" of=/dev/null bs=1M iflag=skip_bytes,count_bytes skip="$2" count="$3" status=none
+	t1=$(now)
+	awk -v b="$3" -v ns="$((t1 - t0))" 'BEGIN { printf "%.1f\n", b * 1000 / ns }'
+}
+
+# The median of REPS warm reads.
+dd_mbs_warm() {
+	local _
+	for _ in $(seq "$REPS"); do
+		dd_mbs "$@"
+	done | median
+}
+
+CAN_DROP=0
+if sync && { echo 3 >/proc/sys/vm/drop_caches; } 2>/dev/null; then
+	CAN_DROP=1
+fi
+drop_caches() {
+	if ((CAN_DROP)); then
+		sync
+		echo 3 >/proc/sys/vm/drop_caches
+	fi
+}
+
+# Field NAME of /proc/PID/status, in kB.
+status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+
+# ---- 1, 2: the library in-process ------------------------------------------------
+
+echo "ptfs benchmark: $(date -u '+%Y-%m-%d %H:%M:%SZ'), $(nproc) CPUs, Linux $(uname -r)"
+echo "ratios compare each figure with a baseline measured in this run; higher is better except 5"
+"$BENCH_WALK" --space-out "$WORK/space" "$DUMP"
+
+# ---- the mount ------------------------------------------------------------------------
+
+command -v fusermount3 >/dev/null || skip "fusermount3 not found: mount figures skipped"
+[[ -c /dev/fuse ]] || skip "/dev/fuse missing: mount figures skipped"
+mkdir "$MNT"
+T0=$(now)
+"$PTFS" -f "$DUMP" "$MNT" 2>"$WORK/ptfs.log" &
+PID=$!
+for _ in $(seq 600); do
+	mountpoint -q "$MNT" && break
+	kill -0 "$PID" 2>/dev/null || { cat "$WORK/ptfs.log" >&2; PID=; die "ptfs exited before mounting"; }
+	sleep 0.05
+done
+mountpoint -q "$MNT" || die "ptfs did not mount $MNT within 30 s"
+T1=$(now)
+echo "[3] mounted $DUMP on $MNT (ptfs pid $PID) in $(((T1 - T0) / 1000000)) ms"
+
+SPACE=
+[[ -s $WORK/space ]] && SPACE=$(cat "$WORK/space")
+if [[ -z $SPACE || ! -d $MNT/dtb/$SPACE ]]; then
+	SPACE=$(find "$MNT/dtb" -mindepth 1 -maxdepth 1 -printf '%f\n' | head -n 1 || true)
+fi
+[[ -n $SPACE ]] || die "no address space under $MNT/dtb"
+SP=$MNT/dtb/$SPACE
+if ((CAN_DROP)); then
+	echo "[3] page cache dropped before each cold read; 'resident' = dump in the page cache, ptfs's own cache dropped"
+else
+	echo "[3] cannot drop the page cache (not root?): cold figures skipped; ptfs's files are read once, uncached"
+fi
+
+# ---- 3a: vmem ---------------------------------------------------------------------------
+
+# The largest stretch of contiguous mapped VA in the maps file, runs merged
+# when one ends where the next starts: "START END APPROX-SIZE" (hex, hex,
+# decimal).  Hex strings compare exactly; the size is only for choosing.
+RANGE=$(awk '
+	function val(h,   i, v) {
+		v = 0
+		for (i = 1; i <= length(h); i++)
+			v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+		return v
+	}
+	function close_range() {
+		if (have && val(e) - val(s) > best) { best = val(e) - val(s); bs = s; be = e }
+	}
+	{
+		split($1, r, "-")
+		if (have && r[1] == e) { e = r[2]; next }
+		close_range(); s = r[1]; e = r[2]; have = 1
+	}
+	END { close_range(); if (best > 0) printf "%s %s %.0f\n", bs, be, best }
+' "$SP/maps")
+if [[ -z $RANGE ]]; then
+	echo "[3] space $SPACE maps nothing: vmem figures skipped"
+else
+	read -r VSTART VEND _ <<<"$RANGE"
+	VMEM_SIZE=$(stat -c %s "$SP/vmem")
+	VLEN=$((16#$VEND - 16#$VSTART))          # exact modulo 2^64
+	VOFF=$((16#$VSTART & (VMEM_SIZE - 1)))   # upper half folded
+	NOTE="VA $VSTART-$VEND"
+	if ((VLEN < MIN_RANGE)); then
+		NOTE="$NOTE (no mapped range of 16 MiB: the largest)"
+	fi
+	if ((VLEN > MAX_READ)); then
+		VLEN=$MAX_READ
+		NOTE="$NOTE, first $((MAX_READ >> 20)) MiB"
+	fi
+	BLEN=$VLEN
+	((BLEN <= DUMP_SIZE)) || BLEN=$DUMP_SIZE
+	echo "[3] space $SPACE: reading $VLEN bytes of vmem at offset $VOFF ($NOTE)"
+	if ((CAN_DROP)); then
+		# The dump first: once ptfs has read pages they stay mapped in the
+		# daemon, and dropping the page cache no longer evicts them.
+		drop_caches
+		base=$(dd_mbs "$DUMP" 0 "$BLEN")
+		drop_caches
+		v=$(dd_mbs "$SP/vmem" "$VOFF" "$VLEN")
+		line "3a vmem sequential, cold (MB/s)" "$v" "MB/s" "dump file, cold" "$base" "(single shot, bs=1M)"
+	fi
+	cat "$DUMP" >/dev/null
+	base=$(dd_mbs_warm "$DUMP" 0 "$BLEN")
+	v=$(for _ in $(seq "$REPS"); do drop_caches; cat "$DUMP" >/dev/null; dd_mbs "$SP/vmem" "$VOFF" "$VLEN"; done | median)
+	line "3b vmem sequential, resident (MB/s)" "$v" "MB/s" "dump file, page cache" "$base" "(median of $REPS)"
+fi
+
+# ---- 3c: /phys ---------------------------------------------------------------------------
+
+# The largest physical range from /info ("  START-END  SIZE" after phys-ranges).
+PRANGE=$(awk '
+	/^phys-ranges:/ { n = $2; next }
+	n > 0 && /^  [0-9a-f]+-[0-9a-f]+ / { print $1; n-- }
+' "$MNT/info" | while IFS=- read -r a b; do
+	echo "$((16#$b - 16#$a)) $((16#$a))"
+done | sort -n -r -k1,1 | awk 'NR == 1')
+if [[ -z $PRANGE ]]; then
+	echo "[3] /info lists no physical ranges: /phys figures skipped"
+else
+	read -r PLEN PSTART <<<"$PRANGE"
+	((PLEN <= MAX_READ)) || PLEN=$MAX_READ
+	((PLEN <= DUMP_SIZE)) || PLEN=$DUMP_SIZE
+	echo "[3] /phys: reading $PLEN bytes at $PSTART (the largest physical range)"
+	drop_caches
+	cat "$DUMP" >/dev/null
+	base=$(dd_mbs_warm "$DUMP" 0 "$PLEN")
+	v=$(for _ in $(seq "$REPS"); do drop_caches; cat "$DUMP" >/dev/null; dd_mbs "$MNT/phys" "$PSTART" "$PLEN"; done | median)
+	line "3c /phys sequential, resident (MB/s)" "$v" "MB/s" "dump file, page cache" "$base" "(median of $REPS)"
+fi
+
+# ---- 4: find over the tree --------------------------------------------------------------
+
+# count_nodes DIR: "NODES NANOSECONDS"
+count_nodes() {
+	local t0 t1 n
+	t0=$(now)
+	n=$({ find "$1" 2>>"$WORK/find.err" || true; } | wc -l)
+	t1=$(now)
+	echo "$n $((t1 - t0))"
+}
+
+read -r N1 NS1 <<<"$(count_nodes "$SP")"
+read -r N2 NS2 <<<"$(count_nodes "$SP")"
+if [[ -s $WORK/find.err ]]; then
+	echo "[4] find reported $(wc -l <"$WORK/find.err") errors, e.g.: $(head -n 1 "$WORK/find.err")"
+	: >"$WORK/find.err"
+fi
+
+# A plain tree of about as many nodes and the same shape: table directories
+# of 256 entry directories, each holding one file.
+TREE=$WORK/tree
+E=$(((N1 - 1) / 2))
+awk -v e="$E" -v r="$TREE" 'BEGIN { for (i = 0; i < e; i++) printf "%s/t%d/e%d\n", r, int(i / 256), i % 256 }' |
+	xargs -d '\n' mkdir -p
+awk -v e="$E" -v r="$TREE" 'BEGIN { for (i = 0; i < e; i++) printf "%s/t%d/e%d/entry\n", r, int(i / 256), i % 256 }' |
+	xargs -d '\n' touch
+count_nodes "$TREE" >/dev/null # warm
+read -r NB NSB <<<"$(count_nodes "$TREE")"
+rm -rf "$TREE"
+
+rate() { awk -v n="$1" -v ns="$2" 'BEGIN { printf "%.1f", n * 1e6 / ns }'; } # knodes/s
+BASE_LABEL="find, $NB-node tree in /tmp (warm)"
+line "4a find dtb/$SPACE, first (knodes/s)" "$(rate "$N1" "$NS1")" "kn/s" "$BASE_LABEL" "$(rate "$NB" "$NSB")" \
+	"($N1 nodes in $((NS1 / 1000000)) ms; baseline $((NSB / 1000000)) ms)"
+line "4b find dtb/$SPACE, again (knodes/s)" "$(rate "$N2" "$NS2")" "kn/s" "$BASE_LABEL" "$(rate "$NB" "$NSB")" \
+	"($N2 nodes in $((NS2 / 1000000)) ms; names and attributes cached by the kernel)"
+
+# ---- 5: the daemon's memory ---------------------------------------------------------------
+
+HWM=$(status_kb "$PID" VmHWM)
+RSS=$(status_kb "$PID" VmRSS)
+ANON=$(status_kb "$PID" RssAnon)
+FILE=$(status_kb "$PID" RssFile)
+line "5a ptfs peak RSS, VmHWM (MiB)" "$(awk -v k="$HWM" 'BEGIN { print k / 1024 }')" "MiB" \
+	"dump file size" "$(awk -v b="$DUMP_SIZE" 'BEGIN { print b / 1048576 }')" \
+	"(now: RSS $((RSS / 1024)) MiB = anon $((ANON / 1024)) + file $((FILE / 1024)); file pages are the mapped dump)"
+
+# 5b: what the per-space caches cost.  Reading a space's small info file
+# builds (and keeps) that space's whole maps text; here every space's.
+NSPACES=$(find "$MNT/dtb" -mindepth 1 -maxdepth 1 | wc -l)
+A0=$(status_kb "$PID" RssAnon)
+T0=$(now)
+cat "$MNT"/dtb/*/info >/dev/null
+T1=$(now)
+A1=$(status_kb "$PID" RssAnon)
+HWM=$(status_kb "$PID" VmHWM)
+line "5b anon RSS growth, cat dtb/*/info (MiB)" "$(awk -v a="$A0" -v b="$A1" 'BEGIN { print (b - a) / 1024 }')" "MiB" \
+	"dump file size" "$(awk -v b="$DUMP_SIZE" 'BEGIN { print b / 1048576 }')" \
+	"($NSPACES spaces in $(((T1 - T0) / 1000000)) ms; VmHWM now $((HWM / 1024)) MiB)"
+
+echo "done"

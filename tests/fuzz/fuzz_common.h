@@ -14,6 +14,21 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+#define FUZZ_PAGE 4096ULL
+
+/* UBSan reports stop the fuzzer (halt_on_error), minus the known, reported
+ * library bugs listed in ubsan.supp (meson passes its path).  Undefined
+ * behaviour is compiled recoverable only so that the list can apply. */
+const char *__ubsan_default_options(void);
+const char *__ubsan_default_options(void)
+{
+#ifdef FUZZ_UBSAN_SUPP
+	return "halt_on_error=1:print_stacktrace=1:suppressions=" FUZZ_UBSAN_SUPP;
+#else
+	return "halt_on_error=1:print_stacktrace=1";
+#endif
+}
+
 /* A property the library promises; a violation is a bug as real as a
  * crash, so it aborts (libFuzzer saves the input as crash-*). */
 #define FUZZ_CHECK(cond)                                                     \

@@ -52,8 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* A KPTI pair names each other, 4 KiB apart, kernel copy first. */
 		if (s->kpti_peer) {
 			FUZZ_CHECK(in_list(&sp, s->kpti_peer));
-			FUZZ_CHECK(s->kpti_user ? s->kpti_peer + PTW_PAGE == s->dirbase
-						: s->dirbase + PTW_PAGE == s->kpti_peer);
+			FUZZ_CHECK(s->kpti_user ? s->kpti_peer + FUZZ_PAGE == s->dirbase
+						: s->dirbase + FUZZ_PAGE == s->kpti_peer);
 		}
 		char how[256];
 		ptw_found_string(s, how, sizeof how);

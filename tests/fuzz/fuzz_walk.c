@@ -156,7 +156,7 @@ static void check_vread(const struct ptw_space *s, struct ptw_tlb *tlb,
 	while (done < len) {
 		struct ptw_xlat x;
 		check_xlat(s, cur, &x);
-		size_t n = (size_t)(PTW_PAGE - (cur & (PTW_PAGE - 1)));
+		size_t n = (size_t)(FUZZ_PAGE - (cur & (FUZZ_PAGE - 1)));
 		if (n > len - done)
 			n = len - done;
 		if (x.status == PTW_MAPPED)
@@ -198,7 +198,7 @@ static void iterate(const struct ptw_space *s, uint64_t from, uint64_t to,
 		return; /* stopped early: the counts cover more than the runs */
 	/* Every page counted once, in some run. */
 	uint64_t mid = m->id == PTW_MODE_X86 ? 1ULL << 22 : 1ULL << 21;
-	uint64_t bytes = st.pages[0] * PTW_PAGE + st.pages[1] * mid +
+	uint64_t bytes = st.pages[0] * FUZZ_PAGE + st.pages[1] * mid +
 			 st.pages[2] * (1ULL << 30);
 	FUZZ_CHECK(st.pages[3] == 0);
 	FUZZ_CHECK(bytes == c->bytes);
@@ -243,7 +243,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct ptw_run *r = &c.kept[i];
 		check_run_page(&s, r, 0);
 		check_run_page(&s, r, r->size - 1);
-		check_run_page(&s, r, (r->size / 2) & ~(PTW_PAGE - 1));
+		check_run_page(&s, r, (r->size / 2) & ~(FUZZ_PAGE - 1));
 	}
 	uint64_t total = c.calls;
 

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# real_dumps.sh — the dumps of real Linux guests in ../shared/dumps, mounted
+# for real and checked against the guests' own truth.txt.
+#
+#   tests/real_dumps.sh PTFS TRUTH_CHECK CACHE_DIR
+#
+# The dumps are looked for in $PTFS_SHARED_DUMPS, else ../shared/dumps beside
+# the repository.  When absent the test says so and is skipped (exit 77).
+PTFS=$1
+TRUTH_CHECK=$2
+CACHE=$3
+. "$(dirname "$0")/lib.sh"
+
+SHARED=${PTFS_SHARED_DUMPS:-$(cd "$(dirname "$0")/.." && pwd)/../shared/dumps}
+if [[ ! -d "$SHARED" ]]; then
+	echo "SKIP: no real dumps at $SHARED (../shared/dumps beside the repository);"
+	echo "      the real-dump checks did NOT run"
+	exit 77
+fi
+command -v zstd > /dev/null || { echo "FAIL: zstd is needed (apt-get install zstd)"; exit 1; }
+mkdir -p "$CACHE"
+
+# Decompressed once into the build tree, kept for later runs.
+dump() {
+	local src=$SHARED/$1 out=$CACHE/$(basename "${1%.zst}")
+	if [[ ! -s "$out" || "$src" -nt "$out" ]]; then
+		zstd -d --long=31 -q -f -o "$out.tmp" "$src"
+		mv "$out.tmp" "$out"
+	fi
+	echo "$out"
+}
+
+M=$WORK/m
+
+# One real dump: the truth check, then the tools people point at it.
+check_dump() {
+	local file=$1 truth=$2 pid=$3
+	echo "== $file"
+	mount_ptfs "$M" "$file"
+	local out
+	if out=$("$TRUTH_CHECK" "$M" "$truth"); then
+		printf '%s\n' "$out" | sed 's/^/     /'
+		echo "ok   truth check"
+	else
+		printf '%s\n' "$out" | sed 's/^/     /'
+		echo "FAIL truth check"
+		FAILED=1
+	fi
+	# The process's heap through vmem: strings finds one marker line per
+	# page the process wrote there (not always at the start of a string:
+	# the previous page may end in printable bytes), hexdump the first.
+	local dtb heap start end pages first
+	dtb=$(sed -n "s/^pid $pid ([^)]*): dtb \([0-9a-f]*\):.*/\1/p" <<< "$out")
+	heap=$(grep "^MAPS pid=$pid .*\[heap\]" "$truth" | awk '{print $4}')
+	start=$((16#${heap%-*}))
+	end=$((16#${heap#*-}))
+	pages=$(grep -c "^TRUTH pid=$pid .*kind=heap " "$truth")
+	expect "strings heap of $pid" \
+		"$(dd if="$M/dtb/$dtb/vmem" bs=4096 skip=$((start / 4096)) count=$(((end - start) / 4096)) status=none |
+		   strings | grep -o "PTFS-MARK pid=$pid " | wc -l)" "$pages"
+	first=$(grep "^TRUTH pid=$pid .*kind=heap " "$truth" | head -1 | sed 's/.* va=0x\([0-9a-f]*\).*/\1/')
+	expect "hexdump heap page" \
+		"$(hexdump -C -s $((16#$first)) -n 16 "$M/dtb/$dtb/vmem" | head -1 | sed 's/.*|\(.*\)|$/\1/')" \
+		"$(printf 'PTFS-MARK pid=%s' "$pid" | head -c 16)"
+	expect "grep -a finds the page" \
+		"$(dd if="$M/dtb/$dtb/vmem" bs=4096 skip=$((16#$first / 4096)) count=1 status=none | grep -a -c "PTFS-MARK pid=$pid va=0x$first ")" "1"
+	NODES=$(find "$M/dtb/$dtb" | wc -l)
+	echo "     find: $NODES nodes under dtb/$dtb"
+	unmount_ptfs "$M"
+}
+
+X64=linux-x86_64-4level
+PAE=linux-i386-pae
+elf=$(dump "$X64/$X64.elf.zst")
+raw=$(dump "$X64/$X64.raw.zst")
+pae=$(dump "$PAE/$PAE.elf.zst")
+
+check_dump "$elf" "$SHARED/$X64/truth.txt" 162
+elf_nodes=$NODES
+check_dump "$raw" "$SHARED/$X64/truth.txt" 162
+expect "raw/elf find" "$NODES" "$elf_nodes"
+check_dump "$pae" "$SHARED/$PAE/truth.txt" 165
+
+# The raw and ELF forms of one moment: the same spaces, maps and memory.
+R=$WORK/r
+E=$WORK/e
+mount_ptfs "$R" "$raw"
+mount_ptfs "$E" "$elf"
+expect "raw/elf spaces" "$(ls "$R/dtb")" "$(ls "$E/dtb")"
+n=0
+for d in $(ls "$E/dtb"); do
+	if ! cmp -s "$R/dtb/$d/maps" "$E/dtb/$d/maps"; then
+		echo "FAIL raw/elf maps of $d differ"
+		FAILED=1
+	fi
+	n=$((n + 1))
+done
+echo "ok   raw/elf maps of $n spaces compared"
+expect "raw/elf phys (first 128 MiB)" "$(head -c 134217728 "$R/phys" | sha256sum)" \
+	"$(head -c 134217728 "$E/phys" | sha256sum)"
+unmount_ptfs "$R"
+unmount_ptfs "$E"
+
+finish
