@@ -74,6 +74,8 @@ static int space_cmp(const void *a, const void *b)
 /* Sort by DirBase and fold duplicates together. */
 static void list_merge(struct list *l)
 {
+	if (l->n == 0)
+		return;
 	qsort(l->v, l->n, sizeof *l->v, space_cmp);
 	size_t out = 0;
 	for (size_t i = 0; i < l->n; i++) {

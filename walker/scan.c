@@ -508,11 +508,13 @@ static int judge(const struct ptw_mode *m, const ptw_dump *d,
 			return PTW_ERR_NOMEM;
 	}
 	size_t nself = hits->n - first;
-	qsort(hits->v + first, nself, sizeof *hits->v, hit_cmp);
+	if (nself)
+		qsort(hits->v + first, nself, sizeof *hits->v, hit_cmp);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct cand *x = &c->v[i];
 		if (x->kind != CAND_KSHARED ||
-		    bsearch(&x->pa, hits->v + first, nself, sizeof *hits->v, hit_cmp))
+		    (nself && bsearch(&x->pa, hits->v + first, nself, sizeof *hits->v,
+				      hit_cmp)))
 			continue;
 		bool match = false;
 		for (size_t r = 0; r < nrefs && !match; r++)

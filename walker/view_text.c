@@ -113,8 +113,9 @@ int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 	ptv_printf(t, "paging-mode: %s (%s)\n", sp->mode->name, sp->mode->title);
 	ptv_printf(t, "mode-from: %s\n", sp->mode_how);
 	if (sp->scan.threads)
-		ptv_printf(t, "scan: %" PRIu64 " pages in %.3f s, %u threads\n",
-			   sp->scan.pages, sp->scan.seconds, sp->scan.threads);
+		ptv_printf(t, "scan: %" PRIu64 " pages in %.3f s (%u thread%s)\n",
+			   sp->scan.pages, sp->scan.seconds, sp->scan.threads,
+			   sp->scan.threads == 1 ? "" : "s");
 	else
 		ptv_printf(t, "scan: not run\n");
 	ptv_printf(t, "address-spaces: %zu\n", sp->n);

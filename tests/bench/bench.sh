@@ -22,11 +22,12 @@
 # root (without it the cold figures are skipped).
 
 set -euo pipefail
+unset MALLOC_PERTURB_  # meson test sets it; it would slow every allocation
 
 SKIP=77
 MIN_RANGE=$((16 << 20))  # vmem: the smallest mapped range worth reading
 MAX_READ=$((512 << 20))  # vmem and /phys: read at most this much
-REPS=3                   # warm dd figures: median of this many
+REPS=5                   # warm dd figures: median of this many
 
 die() { echo "bench: $*" >&2; exit 1; }
 skip() { echo "bench: SKIP: $*"; exit "$SKIP"; }
@@ -206,17 +207,25 @@ fi
 # ---- 3a: vmem ---------------------------------------------------------------------------
 
 # The largest stretch of contiguous mapped VA in the maps file, runs merged
-# when one ends where the next starts: "START END APPROX-SIZE" (hex, hex,
-# decimal).  Hex strings compare exactly; the size is only for choosing.
+# when one ends where the next starts: "START END SIZE" (hex, hex, decimal).
+# Hex strings compare exactly; sizes use the low 52 bits, exact in awk's
+# doubles.  Ties go to the later range (the upper half, folded in vmem).
 RANGE=$(awk '
-	function val(h,   i, v) {
+	function low52(h,   i, v) {
+		if (length(h) > 13)
+			h = substr(h, length(h) - 12)
 		v = 0
 		for (i = 1; i <= length(h); i++)
 			v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
 		return v
 	}
-	function close_range() {
-		if (have && val(e) - val(s) > best) { best = val(e) - val(s); bs = s; be = e }
+	function close_range(   n) {
+		if (!have)
+			return
+		n = low52(e) - low52(s)
+		if (n < 0)
+			n += 4503599627370496
+		if (n >= best) { best = n; bs = s; be = e }
 	}
 	{
 		split($1, r, "-")

@@ -33,10 +33,10 @@
 #define RANDOM_COUNT (1u << 20)     /* random VAs / PAs per pass */
 #define SEQ_PAGE_CAP (4u << 20)     /* at most this many pages in the sequential list */
 #define WORD_PAGES 4096u            /* pages read word by word (16 MiB) */
-#define TRIALS 3                    /* rates are the median of this many trials */
+#define TRIALS 5                    /* rates are the median of this many trials */
 #define SCAN_REPS 5
 
-static double min_time = 0.25;      /* seconds per trial, at least */
+static double min_time = 0.1;       /* seconds per trial, at least */
 static volatile uint64_t sink;      /* keeps results alive */
 
 static double now(void)
@@ -106,22 +106,34 @@ struct work {
 /* One pass over the work; returns the number of operations it did. */
 typedef uint64_t (*pass_fn)(struct work *w);
 
-/* Operations per second: the median of TRIALS trials, each repeating the
- * pass until min_time has gone by. */
-static double rate(pass_fn fn, struct work *w)
+/* Operations per second of one trial: the pass repeated until min_time has
+ * gone by. */
+static double trial(pass_fn fn, struct work *w)
 {
-	double r[TRIALS];
+	uint64_t ops = 0;
+	double t0 = now(), el;
+	do {
+		ops += fn(w);
+		el = now() - t0;
+	} while (el < min_time);
+	return (double)ops / el;
+}
+
+/* Rates of a pass and of its baseline, trial by trial in turn so that a
+ * change in the machine's load (other jobs) falls on both alike; each the
+ * median of TRIALS trials. */
+static void rates(pass_fn fn, struct work *w, pass_fn base_fn,
+		  struct work *bw, double *rate, double *base)
+{
+	double r[TRIALS], b[TRIALS];
 	fn(w); /* warm caches */
+	base_fn(bw);
 	for (unsigned t = 0; t < TRIALS; t++) {
-		uint64_t ops = 0;
-		double t0 = now(), el;
-		do {
-			ops += fn(w);
-			el = now() - t0;
-		} while (el < min_time);
-		r[t] = (double)ops / el;
+		r[t] = trial(fn, w);
+		b[t] = trial(base_fn, bw);
 	}
-	return median(r, TRIALS);
+	*rate = median(r, TRIALS);
+	*base = median(b, TRIALS);
 }
 
 static uint64_t pass_translate(struct work *w)
@@ -339,72 +351,75 @@ static void figure_translate(const ptw_dump *d, const struct ptw_spaces *sp,
 	       s->dirbase, s->mode->name, how, mapped / 1024, rs.n, nseq,
 	       (uint64_t)nseq < total ? " (capped)" : "", RANDOM_COUNT);
 
-	struct work w = { .d = d, .s = s };
-	w.pa = rpa;
-	w.n = RANDOM_COUNT;
-	double base = rate(pass_phys8, &w);
+	/* The baseline: random 8-byte physical reads, one memory access each. */
+	struct work bw = { .d = d, .pa = rpa, .n = RANDOM_COUNT };
 	const char *bl = "random 8B ptw_phys_read";
+	struct work w = { .d = d, .s = s };
+	double v, base;
 
 	w.va = seq;
 	w.n = nseq;
-	double seq_x = rate(pass_translate, &w);
-	snprintf(note, sizeof note, "(%.0f ns/translation vs %.0f ns/read)",
-		 1e9 / seq_x, 1e9 / base);
-	line("1a ptw_translate, sequential VAs (M/s)", seq_x / 1e6, "M/s", bl,
+	rates(pass_translate, &w, pass_phys8, &bw, &v, &base);
+	snprintf(note, sizeof note, "(%.0f ns per translation, %.0f ns per read)",
+		 1e9 / v, 1e9 / base);
+	line("1a ptw_translate, sequential VAs (M/s)", v / 1e6, "M/s", bl,
 	     base / 1e6, note);
 
 	w.va = rva;
 	w.n = RANDOM_COUNT;
-	double rnd_x = rate(pass_translate, &w);
-	snprintf(note, sizeof note, "(%.0f ns/translation)", 1e9 / rnd_x);
-	line("1b ptw_translate, random VAs (M/s)", rnd_x / 1e6, "M/s", bl,
+	rates(pass_translate, &w, pass_phys8, &bw, &v, &base);
+	snprintf(note, sizeof note, "(%.0f ns per translation, %.0f ns per read)",
+		 1e9 / v, 1e9 / base);
+	line("1b ptw_translate, random VAs (M/s)", v / 1e6, "M/s", bl,
 	     base / 1e6, note);
 
 	ptw_tlb_reset(&w.tlb);
 	w.va = seq;
 	w.n = nseq;
-	double seq_v = rate(pass_vread8, &w);
-	line("1c ptw_vread+tlb 8B, sequential pages (M/s)", seq_v / 1e6, "M/s", bl,
-	     base / 1e6, "(one read per 4 KiB page)");
+	rates(pass_vread8, &w, pass_phys8, &bw, &v, &base);
+	line("1c ptw_vread+tlb 8B, sequential pages (M/s)", v / 1e6, "M/s", bl,
+	     base / 1e6, "(one read per 4 KiB page: a TLB miss each)");
 
 	ptw_tlb_reset(&w.tlb);
 	w.va = rva;
 	w.n = RANDOM_COUNT;
-	double rnd_v = rate(pass_vread8, &w);
-	line("1d ptw_vread+tlb 8B, random pages (M/s)", rnd_v / 1e6, "M/s", bl,
-	     base / 1e6, "");
+	rates(pass_vread8, &w, pass_phys8, &bw, &v, &base);
+	line("1d ptw_vread+tlb 8B, random pages (M/s)", v / 1e6, "M/s", bl,
+	     base / 1e6, "(translation plus the read itself)");
 
 	/* The TLB's hit path: every word of the first pages, against every
 	 * word of as many physical pages. */
 	struct ptw_range big = largest_range(d);
-	size_t nwords = nseq < WORD_PAGES ? nseq : WORD_PAGES;
-	if (big.size / PAGE < nwords)
-		nwords = (size_t)(big.size / PAGE);
-	uint64_t *spa = xcalloc(nseq, sizeof *spa);
 	size_t nphys = (size_t)(big.size / PAGE);
+	size_t nwords = nseq < WORD_PAGES ? nseq : WORD_PAGES;
+	if (nphys < nwords)
+		nwords = nphys;
+	uint64_t *spa = xcalloc(nseq, sizeof *spa);
 	for (size_t i = 0; i < nseq; i++)
 		spa[i] = big.start + (uint64_t)(i % (nphys ? nphys : 1)) * PAGE;
 	ptw_tlb_reset(&w.tlb);
 	w.va = seq;
-	w.pa = spa;
 	w.n = nwords;
-	double words_v = rate(pass_vread_words, &w);
-	double words_p = rate(pass_phys_words, &w);
-	snprintf(note, sizeof note, "(%zu pages word by word)", nwords);
-	line("1e ptw_vread+tlb 8B, every word (M/s)", words_v / 1e6, "M/s",
-	     "sequential 8B ptw_phys_read", words_p / 1e6, note);
+	struct work sw = { .d = d, .pa = spa, .n = nwords };
+	rates(pass_vread_words, &w, pass_phys_words, &sw, &v, &base);
+	snprintf(note, sizeof note, "(%zu pages word by word: TLB hits)", nwords);
+	line("1e ptw_vread+tlb 8B, every word (M/s)", v / 1e6, "M/s",
+	     "sequential 8B ptw_phys_read", base / 1e6, note);
 
 	/* Bulk: a page per call over the sequential pages, as the vmem file
-	 * does, against the same number of physical pages in order. */
+	 * does, against as many physical pages in order. */
 	w.buf = xcalloc(1, PAGE);
 	w.bytes = PAGE;
 	w.n = nseq;
+	sw.buf = xcalloc(1, PAGE);
+	sw.bytes = PAGE;
+	sw.n = nseq;
 	ptw_tlb_reset(&w.tlb);
-	double bulk_v = rate(pass_vread_bulk, &w) * PAGE / 1e6;
-	double bulk_p = rate(pass_phys_bulk, &w) * PAGE / 1e6;
-	line("1f ptw_vread 4 KiB, sequential pages (MB/s)", bulk_v, "MB/s",
-	     "sequential 4 KiB ptw_phys_read", bulk_p, "");
+	rates(pass_vread_bulk, &w, pass_phys_bulk, &sw, &v, &base);
+	line("1f ptw_vread 4 KiB, sequential pages (MB/s)", v * PAGE / 1e6, "MB/s",
+	     "sequential 4 KiB ptw_phys_read", base * PAGE / 1e6, "");
 
+	free(sw.buf);
 	free(w.buf);
 	free(spa);
 	free(rva);
@@ -413,78 +428,75 @@ static void figure_translate(const ptw_dump *d, const struct ptw_spaces *sp,
 	free(rs.v);
 }
 
-/* Sum every 8-byte word of the dump through a fresh mapping (so page faults
- * count, as they do for the scan, which hands its pages back as it goes). */
-static double sum_rate(const char *path, uint64_t *bytes_out)
+/* Bytes per second summing every 8-byte word of the dump through a fresh
+ * mapping (so page faults count, as they do for the scan, which hands its
+ * pages back as it goes). */
+static double sum_once(int fd, size_t size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0)
-		die(path, NULL);
-	size_t size = (size_t)st.st_size & ~(size_t)7;
-	double r[SCAN_REPS + 1];
-	for (unsigned rep = 0; rep <= SCAN_REPS; rep++) {
-		double t0 = now();
-		const uint64_t *p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
-		if (p == MAP_FAILED)
-			die("mmap", NULL);
-		uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-		size_t n = size / 8, i = 0;
-		for (; i + 4 <= n; i += 4) {
-			a0 += p[i];
-			a1 += p[i + 1];
-			a2 += p[i + 2];
-			a3 += p[i + 3];
-		}
-		for (; i < n; i++)
-			a0 += p[i];
-		munmap((void *)p, size);
-		sink += a0 + a1 + a2 + a3;
-		r[rep] = (double)size / (now() - t0);
+	double t0 = now();
+	const uint64_t *p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		die("mmap", NULL);
+	uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+	size_t n = size / 8, i = 0;
+	for (; i + 4 <= n; i += 4) {
+		a0 += p[i];
+		a1 += p[i + 1];
+		a2 += p[i + 2];
+		a3 += p[i + 3];
 	}
-	close(fd);
-	*bytes_out = size;
-	return median(r + 1, SCAN_REPS); /* the first warms the page cache */
+	for (; i < n; i++)
+		a0 += p[i];
+	munmap((void *)p, size);
+	sink += a0 + a1 + a2 + a3;
+	return (double)size / (now() - t0);
 }
 
-static double scan_rate(const ptw_dump *d, unsigned threads,
-			unsigned *used, uint64_t *pages, double *secs)
+/* Pages per second of one discovery's scan. */
+static double scan_once(const ptw_dump *d, unsigned threads,
+			struct ptw_scan_stats *st)
 {
-	double r[SCAN_REPS];
-	for (unsigned rep = 0; rep < SCAN_REPS; rep++) {
-		struct ptw_discover_opts o = { .threads = threads };
-		struct ptw_spaces sp;
-		struct ptw_error err;
-		if (ptw_discover(d, &o, &sp, &err))
-			die("ptw_discover", &err);
-		r[rep] = sp.scan.seconds > 0 ? (double)sp.scan.pages / sp.scan.seconds : 0;
-		*used = sp.scan.threads;
-		*pages = sp.scan.pages;
-		secs[rep] = sp.scan.seconds;
-		ptw_spaces_free(&sp);
-	}
-	median(secs, SCAN_REPS);
-	return median(r, SCAN_REPS);
+	struct ptw_discover_opts o = { .threads = threads };
+	struct ptw_spaces sp;
+	struct ptw_error err;
+	if (ptw_discover(d, &o, &sp, &err))
+		die("ptw_discover", &err);
+	*st = sp.scan;
+	ptw_spaces_free(&sp);
+	return st->seconds > 0 ? (double)st->pages / st->seconds : 0;
 }
 
 static void figure_scan(const ptw_dump *d, const char *path)
 {
-	uint64_t bytes;
-	double sum_bps = sum_rate(path, &bytes);
-	double base = sum_bps / PAGE;
-	char bl[64], note[160];
-	snprintf(bl, sizeof bl, "sum 8B words, 1 thread");
-	unsigned used;
-	uint64_t pages;
-	double secs[SCAN_REPS];
-	double one = scan_rate(d, 1, &used, &pages, secs);
-	snprintf(note, sizeof note, "(%" PRIu64 " pages, median %.1f ms; sum %.0f MB/s)",
-		 pages, secs[SCAN_REPS / 2] * 1e3, sum_bps / 1e6);
-	line("2a scan, threads=1 (kpages/s)", one / 1e3, "kp/s", bl, base / 1e3, note);
-	double dflt = scan_rate(d, 0, &used, &pages, secs);
-	snprintf(note, sizeof note, "(%u threads, median %.1f ms; speed-up over 1 thread %.2f)",
-		 used, secs[SCAN_REPS / 2] * 1e3, one > 0 ? dflt / one : 0.0);
-	line("2b scan, default threads (kpages/s)", dflt / 1e3, "kp/s", bl,
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat stt;
+	if (fd < 0 || fstat(fd, &stt) < 0)
+		die(path, NULL);
+	size_t size = (size_t)stt.st_size & ~(size_t)7;
+	double one[SCAN_REPS], dflt[SCAN_REPS], sum[SCAN_REPS];
+	double one_s[SCAN_REPS], dflt_s[SCAN_REPS];
+	struct ptw_scan_stats st1 = {0}, stn = {0};
+	sum_once(fd, size); /* warm the page cache */
+	for (unsigned rep = 0; rep < SCAN_REPS; rep++) {
+		one[rep] = scan_once(d, 1, &st1);
+		one_s[rep] = st1.seconds;
+		sum[rep] = sum_once(fd, size);
+		dflt[rep] = scan_once(d, 0, &stn);
+		dflt_s[rep] = stn.seconds;
+	}
+	close(fd);
+	double sum_bps = median(sum, SCAN_REPS), base = sum_bps / PAGE;
+	double r1 = median(one, SCAN_REPS), rn = median(dflt, SCAN_REPS);
+	const char *bl = "sum 8B words of the dump, 1 thread";
+	char note[200];
+	snprintf(note, sizeof note,
+		 "(%" PRIu64 " pages, median %.1f ms; baseline %.0f MB/s)",
+		 st1.pages, median(one_s, SCAN_REPS) * 1e3, sum_bps / 1e6);
+	line("2a scan, threads=1 (kpages/s)", r1 / 1e3, "kp/s", bl, base / 1e3, note);
+	snprintf(note, sizeof note,
+		 "(%u threads, median %.1f ms; %.2fx the 1-thread scan)",
+		 stn.threads, median(dflt_s, SCAN_REPS) * 1e3, r1 > 0 ? rn / r1 : 0.0);
+	line("2b scan, default threads (kpages/s)", rn / 1e3, "kp/s", bl,
 	     base / 1e3, note);
 }
 
@@ -507,7 +519,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (min_time <= 0)
-		min_time = 0.25;
+		min_time = 0.1;
 
 	ptw_dump *d;
 	struct ptw_error err;
