@@ -30,7 +30,7 @@ MAX_READ=$((512 << 20))  # vmem and /phys: read at most this much
 REPS=5                   # warm dd figures: median of this many
 
 die() { echo "bench: $*" >&2; exit 1; }
-skip() { echo "bench: SKIP: $*"; exit "$SKIP"; }
+skip() { echo "bench: SKIP: $*" >&2; exit "$SKIP"; }
 
 [[ $# -ge 1 && $# -le 2 ]] || { echo "usage: $0 BUILD_DIR [DUMP]" >&2; exit 2; }
 [[ -d $1 ]] || die "no build directory $1"
@@ -123,9 +123,6 @@ trap 'exit 130' INT TERM
 
 now() { date +%s%N; }
 
-# ratio A B -> A/B with 4 decimals
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.4f", a / b; else printf "-" }'; }
-
 # One figure line, laid out like bench_walk's:
 #   line LABEL VALUE UNIT BASELINE-LABEL BASELINE [NOTE]
 line() {
@@ -176,8 +173,10 @@ echo "ratios compare each figure with a baseline measured in this run; higher is
 
 # ---- the mount ------------------------------------------------------------------------
 
-command -v fusermount3 >/dev/null || skip "fusermount3 not found: mount figures skipped"
-[[ -c /dev/fuse ]] || skip "/dev/fuse missing: mount figures skipped"
+if ! command -v fusermount3 >/dev/null || [[ ! -c /dev/fuse ]]; then
+	echo "bench: no fusermount3 or /dev/fuse: figures 3-5 (the mount) skipped"
+	exit 0
+fi
 mkdir "$MNT"
 T0=$(now)
 "$PTFS" -f "$DUMP" "$MNT" 2>"$WORK/ptfs.log" &
