@@ -61,6 +61,22 @@ static void *ptfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	return daemon_of();
 }
 
+static void fill_stat(struct stat *st, const struct ptv_attr *a)
+{
+	const struct stat *d = &daemon_of()->dump;
+	memset(st, 0, sizeof *st);
+	st->st_mode = kind_mode(a->kind);
+	st->st_nlink = a->nlink;
+	st->st_size = (off_t)a->size;
+	st->st_blksize = 4096;
+	st->st_blocks = (blkcnt_t)((a->size + 511) / 512);
+	st->st_uid = d->st_uid;
+	st->st_gid = d->st_gid;
+	st->st_atim = d->st_atim;
+	st->st_mtim = d->st_mtim;
+	st->st_ctim = d->st_ctim;
+}
+
 static int ptfs_getattr(const char *path, struct stat *st,
 			struct fuse_file_info *fi)
 {
@@ -70,46 +86,46 @@ static int ptfs_getattr(const char *path, struct stat *st,
 	int rc = ptv_lookup(session(), path, &n);
 	if (!rc)
 		rc = ptv_getattr(session(), &n, &a);
-	if (rc)
-		return rc;
-	memset(st, 0, sizeof *st);
-	st->st_mode = kind_mode(a.kind);
-	st->st_nlink = a.nlink;
-	st->st_size = (off_t)a.size;
-	st->st_blksize = 4096;
-	st->st_blocks = (blkcnt_t)((a.size + 511) / 512);
-	const struct stat *d = &daemon_of()->dump;
-	st->st_uid = d->st_uid;
-	st->st_gid = d->st_gid;
-	st->st_atim = d->st_atim;
-	st->st_mtim = d->st_mtim;
-	st->st_ctim = d->st_ctim;
+	if (!rc)
+		fill_stat(st, &a);
+	return rc;
+}
+
+static int ptfs_opendir(const char *path, struct fuse_file_info *fi)
+{
+	(void)path;
+	/* Listings never change: let the kernel keep them. */
+	fi->cache_readdir = 1;
+	fi->keep_cache = 1;
 	return 0;
 }
 
 struct fill_ctx {
 	void *buf;
 	fuse_fill_dir_t filler;
+	bool plus;               /* readdirplus: hand the kernel attributes too */
 };
 
-static int fill_one(void *ctx, const char *name, enum ptv_kind kind)
+static int fill_one(void *ctx, const char *name, const struct ptv_attr *a)
 {
 	struct fill_ctx *c = ctx;
-	struct stat st = { .st_mode = kind_mode(kind) };
-	return c->filler(c->buf, name, &st, 0, 0);
+	struct stat st;
+	fill_stat(&st, a);
+	return c->filler(c->buf, name, &st, 0, c->plus ? FUSE_FILL_DIR_PLUS : 0);
 }
 
 static int ptfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 			off_t off, struct fuse_file_info *fi,
 			enum fuse_readdir_flags flags)
 {
-	(void)off, (void)fi, (void)flags;
+	(void)off, (void)fi;
 	struct ptv_node n;
 	int rc = ptv_lookup(session(), path, &n);
 	if (rc)
 		return rc;
-	struct fill_ctx c = { buf, filler };
-	if (fill_one(&c, ".", PTV_DIR) || fill_one(&c, "..", PTV_DIR))
+	struct fill_ctx c = { buf, filler, (flags & FUSE_READDIR_PLUS) != 0 };
+	struct stat dot = { .st_mode = S_IFDIR | 0555 };
+	if (filler(buf, ".", &dot, 0, 0) || filler(buf, "..", &dot, 0, 0))
 		return 0;
 	return ptv_readdir(session(), &n, fill_one, &c);
 }
@@ -158,6 +174,7 @@ static int ptfs_release(const char *path, struct fuse_file_info *fi)
 static const struct fuse_operations ops = {
 	.init = ptfs_init,
 	.getattr = ptfs_getattr,
+	.opendir = ptfs_opendir,
 	.readdir = ptfs_readdir,
 	.readlink = ptfs_readlink,
 	.open = ptfs_open,

@@ -33,12 +33,12 @@ struct names {
 	char text[4096];
 };
 
-static int add_name(void *ctx, const char *name, enum ptv_kind kind)
+static int add_name(void *ctx, const char *name, const struct ptv_attr *a)
 {
 	struct names *n = ctx;
 	size_t len = strlen(n->text);
 	snprintf(n->text + len, sizeof n->text - len, "%s%s%s", len ? " " : "", name,
-		 kind == PTV_DIR ? "/" : kind == PTV_LINK ? "@" : "");
+		 a->kind == PTV_DIR ? "/" : a->kind == PTV_LINK ? "@" : "");
 	return 0;
 }
 

@@ -80,7 +80,7 @@ char *maps_of(const struct ptw_spaces *sp, uint64_t dirbase)
 	if (!s)
 		fail_msg("no space %llx", (unsigned long long)dirbase);
 	struct ptv_text t = {0};
-	assert_int_equal(ptv_render_maps(s, &t, NULL), 0);
+	assert_int_equal(ptv_render_maps(s, &t, NULL, NULL), 0);
 	if (!t.p)
 		return strdup("");
 	return t.p;

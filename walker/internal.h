@@ -94,19 +94,67 @@ static inline uint64_t ptw_sign_extend(const struct ptw_mode *m, uint64_t va)
 	return (va >> top) & 1 ? (va | high) : (va & ~high);
 }
 
+/* The hot accessors of the walk, inline here; mode.c exports them. */
+static inline uint64_t pt_span(const struct ptw_mode *m, unsigned lvl)
+{
+	return 1ULL << m->level[lvl].shift;
+}
+
+static inline bool pt_is_leaf(const struct ptw_mode *m, unsigned lvl,
+			      uint64_t e)
+{
+	return lvl + 1 == m->nlevels || (m->level[lvl].large && (e & PTW_PS));
+}
+
+static inline uint64_t pt_address(const struct ptw_mode *m, unsigned lvl,
+				  uint64_t e)
+{
+	uint64_t a = e & m->frame_mask;
+	if (lvl + 1 < m->nlevels && m->level[lvl].large && (e & PTW_PS)) {
+		a &= ~(pt_span(m, lvl) - 1);
+		if (m->pse36) /* PDE bits 20:13 hold PA bits 39:32 */
+			a |= ((e >> 13) & 0xffULL) << 32;
+	}
+	return a;
+}
+
+static inline uint64_t pt_reserved(const struct ptw_mode *m, unsigned lvl,
+				   uint64_t e)
+{
+	const struct ptw_level *L = &m->level[lvl];
+	uint64_t r = e & L->rsvd;
+	if (lvl + 1 < m->nlevels && L->large && (e & PTW_PS))
+		r |= e & L->rsvd_large;
+	return r;
+}
+
+/* Effective rights (QEMU's mmu_translate accumulates them the same way):
+ * the accumulator keeps R/W and U/S while every level so far granted them,
+ * and XD once any level forbade execution. */
+static inline uint64_t pt_rights_add(const struct ptw_mode *m, unsigned lvl,
+				     uint64_t acc, uint64_t e)
+{
+	if (!m->level[lvl].rights)
+		return acc;
+	acc &= e | ~(PTW_RW | PTW_US);
+	if (m->nx)
+		acc |= e & PTW_XD;
+	return acc;
+}
+
+#define PT_RIGHTS_INIT (PTW_RW | PTW_US)
+
+static inline uint64_t pt_rights_apply(uint64_t acc, uint64_t leaf)
+{
+	return (leaf & ~(PTW_RW | PTW_US | PTW_XD)) | acc;
+}
+
 /* Bytes of one table at level lvl (32 for the PAE PDPT). */
 static inline uint64_t ptw_table_bytes(const struct ptw_mode *m, unsigned lvl)
 {
 	return (uint64_t)m->entry_size << m->level[lvl].bits;
 }
 
-/* Effective-rights accumulation (QEMU's mmu_translate does the same): the
- * rights carried so far, and the next entry's. */
-uint64_t ptw_rights_init(const struct ptw_mode *m);
-uint64_t ptw_rights_add(const struct ptw_mode *m, unsigned lvl, uint64_t acc,
-			uint64_t e);
-uint64_t ptw_rights_apply(const struct ptw_mode *m, uint64_t acc,
-			  uint64_t leaf);
 
 /* ---- scanning ----------------------------------------------------------- */
 

@@ -148,7 +148,7 @@ static int descend(struct iter *it, unsigned lvl, uint64_t table,
 {
 	const struct ptw_mode *m = it->m;
 	unsigned n = ptw_level_entries(m, lvl);
-	uint64_t span = ptw_level_span(m, lvl);
+	uint64_t span = pt_span(m, lvl);
 	uint64_t bytes = ptw_table_bytes(m, lvl);
 	uint8_t copy[4096];
 	const uint8_t *tab = ptw_phys_ptr(it->s->dump, table, bytes);
@@ -171,15 +171,15 @@ static int descend(struct iter *it, unsigned lvl, uint64_t table,
 		uint64_t e = load_entry(m, tab + (size_t)i * m->entry_size);
 		if (!(e & PTW_P))
 			continue;
-		if (ptw_entry_reserved(m, lvl, e)) {
+		if (pt_reserved(m, lvl, e)) {
 			it->st->reserved++;
 			continue;
 		}
 		uint64_t off = base + span * i;
-		uint64_t a = ptw_rights_add(m, lvl, acc, e);
-		uint64_t addr = ptw_entry_address(m, lvl, e);
-		if (ptw_entry_is_leaf(m, lvl, e)) {
-			if (emit(it, off, addr, span, ptw_rights_apply(m, a, e)))
+		uint64_t a = pt_rights_add(m, lvl, acc, e);
+		uint64_t addr = pt_address(m, lvl, e);
+		if (pt_is_leaf(m, lvl, e)) {
+			if (emit(it, off, addr, span, pt_rights_apply(a, e)))
 				return it->stop;
 			continue;
 		}
@@ -225,7 +225,7 @@ int ptw_iterate(const struct ptw_space *s, uint64_t va_from, uint64_t va_to,
 		it.rc = ptw_fail(err, PTW_ERR_NOMEM,
 				 "out of memory tracking page tables");
 	else
-		descend(&it, 0, s->dirbase, 0, ptw_rights_init(m));
+		descend(&it, 0, s->dirbase, 0, PT_RIGHTS_INIT);
 	if (!it.rc && !it.stop)
 		flush(&it);
 	free(it.seen.keys);

@@ -126,7 +126,7 @@ bool ptw_mode_va_valid(const struct ptw_mode *m, uint64_t va)
 
 uint64_t ptw_level_span(const struct ptw_mode *m, unsigned lvl)
 {
-	return 1ULL << m->level[lvl].shift;
+	return pt_span(m, lvl);
 }
 
 unsigned ptw_level_entries(const struct ptw_mode *m, unsigned lvl)
@@ -136,54 +136,17 @@ unsigned ptw_level_entries(const struct ptw_mode *m, unsigned lvl)
 
 bool ptw_entry_is_leaf(const struct ptw_mode *m, unsigned lvl, uint64_t e)
 {
-	return lvl + 1 == m->nlevels || (m->level[lvl].large && (e & PTW_PS));
+	return pt_is_leaf(m, lvl, e);
 }
 
 uint64_t ptw_entry_address(const struct ptw_mode *m, unsigned lvl, uint64_t e)
 {
-	uint64_t a = e & m->frame_mask;
-	if (lvl + 1 < m->nlevels && m->level[lvl].large && (e & PTW_PS)) {
-		a &= ~(ptw_level_span(m, lvl) - 1);
-		if (m->pse36) /* PDE bits 20:13 hold PA bits 39:32 */
-			a |= ((e >> 13) & 0xffULL) << 32;
-	}
-	return a;
+	return pt_address(m, lvl, e);
 }
 
 uint64_t ptw_entry_reserved(const struct ptw_mode *m, unsigned lvl, uint64_t e)
 {
-	const struct ptw_level *L = &m->level[lvl];
-	uint64_t r = e & L->rsvd;
-	if (lvl + 1 < m->nlevels && L->large && (e & PTW_PS))
-		r |= e & L->rsvd_large;
-	return r;
-}
-
-/* ---- rights ------------------------------------------------------------- */
-
-/* The accumulator holds RW and US while every level so far granted them,
- * and XD once any level forbade execution. */
-uint64_t ptw_rights_init(const struct ptw_mode *m)
-{
-	(void)m;
-	return PTW_RW | PTW_US;
-}
-
-uint64_t ptw_rights_add(const struct ptw_mode *m, unsigned lvl, uint64_t acc,
-			uint64_t e)
-{
-	if (!m->level[lvl].rights)
-		return acc;
-	acc &= e | ~(PTW_RW | PTW_US);
-	if (m->nx)
-		acc |= e & PTW_XD;
-	return acc;
-}
-
-uint64_t ptw_rights_apply(const struct ptw_mode *m, uint64_t acc, uint64_t leaf)
-{
-	(void)m;
-	return (leaf & ~(PTW_RW | PTW_US | PTW_XD)) | acc;
+	return pt_reserved(m, lvl, e);
 }
 
 /* ---- WinDbg's letters (REFERENCE §2) ------------------------------------ */

@@ -71,8 +71,10 @@ struct ptv_attr {
 int ptv_lookup(ptv_fs *fs, const char *path, struct ptv_node *n);
 int ptv_getattr(ptv_fs *fs, const struct ptv_node *n, struct ptv_attr *a);
 
-/* Calls fill for each name in a directory; a non-zero return stops. */
-typedef int (*ptv_fill_fn)(void *ctx, const char *name, enum ptv_kind kind);
+/* Calls fill for each name in a directory, with the child's attributes
+ * (as ptv_getattr gives them); a non-zero return stops. */
+typedef int (*ptv_fill_fn)(void *ctx, const char *name,
+			   const struct ptv_attr *attr);
 int ptv_readdir(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
 		void *ctx);
 
@@ -101,10 +103,11 @@ void ptv_text_free(struct ptv_text *t);
 
 /* /info: the dump, its ranges, the mode and every address space. */
 int ptv_render_info(const ptv_fs *fs, struct ptv_text *t);
-/* /dtb/<x>/maps: "<va-start>-<va-end> <pa-start> <page> <flags>" per run;
- * stats (may be NULL) receives the iteration's counts. */
+/* /dtb/<x>/maps: "<va-start>-<va-end> <pa-start> <page> <flags>" per run,
+ * appended to t (or only measured when t is NULL); *len (may be NULL) gets
+ * its length and stats (may be NULL) the iteration's counts. */
 int ptv_render_maps(const struct ptw_space *s, struct ptv_text *t,
-		    struct ptw_iter_stats *stats);
+		    uint64_t *len, struct ptw_iter_stats *stats);
 /* /dtb/<x>/info, from the counts ptv_render_maps gave. */
 int ptv_render_space_info(const struct ptw_space *s,
 			  const struct ptw_iter_stats *stats,

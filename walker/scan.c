@@ -126,10 +126,10 @@ static unsigned kregion_valid(const struct ptw_mode *m, unsigned lvl,
 		uint64_t e = ld(p + (size_t)i * m->entry_size, m->entry_size);
 		if (!e)
 			continue;
-		if (!(e & PTW_P) || ptw_entry_reserved(m, lvl, e))
+		if (!(e & PTW_P) || pt_reserved(m, lvl, e))
 			return 0;
-		uint64_t a = ptw_entry_address(m, lvl, e);
-		if (a >= phys_end && !ptw_entry_is_leaf(m, lvl, e))
+		uint64_t a = pt_address(m, lvl, e);
+		if (a >= phys_end && !pt_is_leaf(m, lvl, e))
 			return 0;
 		frames[nz++] = a;
 	}
@@ -166,11 +166,11 @@ static void detect_page_table(const struct ptw_mode *m, const uint8_t *p,
 			linux_ok = false;
 			continue;
 		}
-		if (ptw_entry_reserved(m, 0, e))
+		if (pt_reserved(m, 0, e))
 			return;
 		/* Tables live in RAM; a large page may map MMIO past it. */
-		uint64_t a = ptw_entry_address(m, 0, e);
-		if (a >= phys_end && !ptw_entry_is_leaf(m, 0, e))
+		uint64_t a = pt_address(m, 0, e);
+		if (a >= phys_end && !pt_is_leaf(m, 0, e))
 			return;
 		present++;
 		runs += a == prev + PTW_PAGE;
@@ -217,11 +217,11 @@ static void detect_pae(const struct ptw_mode *m, const ptw_dump *d,
 			pd[i] = 0;
 			if (!e && i < 3)
 				continue;
-			if (!(e & PTW_P) || ptw_entry_reserved(m, 0, e)) {
+			if (!(e & PTW_P) || pt_reserved(m, 0, e)) {
 				ok = false;
 				break;
 			}
-			pd[i] = ptw_entry_address(m, 0, e);
+			pd[i] = pt_address(m, 0, e);
 			npresent++;
 			if (pd[i] >= phys_end)
 				ok = false;
@@ -239,7 +239,7 @@ static void detect_pae(const struct ptw_mode *m, const ptw_dump *d,
 		for (unsigned i = 0; i < 4; i++) {
 			uint64_t e = ld(pd3 + 8 * i, 8);
 			if ((e & PTW_P) && !(e & PTW_PS) &&
-			    ptw_entry_address(m, 1, e) == pd[i])
+			    pt_address(m, 1, e) == pd[i])
 				self++;
 		}
 		if (self == 4 && npresent == 4)
@@ -346,8 +346,8 @@ static unsigned kregion_distance(const struct ptw_mode *m, const ptw_dump *d,
 		if (!ptw_phys_entry(d, a + (uint64_t)k.via * es, es, &ea) ||
 		    !ptw_phys_entry(d, b + (uint64_t)k.via * es, es, &eb))
 			return ~0u;
-		a = ptw_entry_address(m, 0, ea);
-		b = ptw_entry_address(m, 0, eb);
+		a = pt_address(m, 0, ea);
+		b = pt_address(m, 0, eb);
 	}
 	size_t off = (size_t)k.first * m->entry_size;
 	size_t bytes = (size_t)k.count * m->entry_size;
@@ -375,9 +375,9 @@ static bool looks_like_table(const struct ptw_mode *m, const ptw_dump *d,
 		uint64_t e = ld(p + i, m->entry_size);
 		if (!(e & PTW_P))
 			continue;
-		if (ptw_entry_reserved(m, lvl, e) ||
-		    (!ptw_entry_is_leaf(m, lvl, e) &&
-		     ptw_entry_address(m, lvl, e) >= d->phys_end))
+		if (pt_reserved(m, lvl, e) ||
+		    (!pt_is_leaf(m, lvl, e) &&
+		     pt_address(m, lvl, e) >= d->phys_end))
 			return false;
 		present++;
 	}
@@ -396,9 +396,9 @@ static bool selfmap_sound(const struct ptw_mode *m, const ptw_dump *d,
 		uint64_t e;
 		if (!ptw_phys_entry(d, dirbase + (uint64_t)i * m->entry_size,
 				    m->entry_size, &e) || !(e & PTW_P) ||
-		    ptw_entry_is_leaf(m, 0, e))
+		    pt_is_leaf(m, 0, e))
 			continue;
-		uint64_t a = ptw_entry_address(m, 0, e);
+		uint64_t a = pt_address(m, 0, e);
 		if (a == dirbase)
 			continue;
 		if (looks_like_table(m, d, 1, a))
@@ -419,8 +419,8 @@ static bool top_table_sound(const struct ptw_mode *m, const ptw_dump *d,
 		if (!ptw_phys_entry(d, dirbase + (uint64_t)i * m->entry_size,
 				    m->entry_size, &e))
 			return false;
-		if ((e & PTW_P) && !ptw_entry_is_leaf(m, 0, e) &&
-		    !ptw_phys_present(d, ptw_entry_address(m, 0, e), NULL))
+		if ((e & PTW_P) && !pt_is_leaf(m, 0, e) &&
+		    !ptw_phys_present(d, pt_address(m, 0, e), NULL))
 			return false;
 	}
 	return true;
@@ -637,9 +637,9 @@ bool ptw_kpti_pair(const ptw_dump *d, const struct ptw_mode *m,
 		if (!ptw_phys_entry(d, kernel + (uint64_t)i * es, es, &ek) ||
 		    !ptw_phys_entry(d, user + (uint64_t)i * es, es, &eu))
 			return false;
-		if (eu && (!(eu & PTW_P) || ptw_entry_reserved(m, 0, eu) ||
-			   (!ptw_entry_is_leaf(m, 0, eu) &&
-			    !ptw_phys_present(d, ptw_entry_address(m, 0, eu), NULL))))
+		if (eu && (!(eu & PTW_P) || pt_reserved(m, 0, eu) ||
+			   (!pt_is_leaf(m, 0, eu) &&
+			    !ptw_phys_present(d, pt_address(m, 0, eu), NULL))))
 			return false;
 		if (i < k.user_count) {
 			/* Linux sets NX on the kernel copy's user entries. */

@@ -7,15 +7,17 @@
 
 #include <pthread.h>
 
-/* Texts of one found space, computed once on first use (the dump never
- * changes).  Spaces opened on demand have none: their texts are built per
- * open. */
+/* What one found space's files need, computed once on first use (the dump
+ * never changes): its counts, its info text and the length of its maps.
+ * The maps text itself is built per open file, on its first read, and
+ * freed with it: the kernel's page cache keeps the bytes. */
 struct ptv_cache {
 	pthread_mutex_t lock;
 	bool ready;
 	int rc;
-	struct ptv_text maps, info;
 	struct ptw_iter_stats stats;
+	uint64_t maps_len;
+	struct ptv_text info;
 };
 
 struct ptv_fs {
@@ -28,6 +30,8 @@ struct ptv_fs {
 
 void ptv_printf(struct ptv_text *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Append src to t; 0 or -ENOMEM. */
+int ptv_printf_text(struct ptv_text *t, const struct ptv_text *src);
 int ptv_va_digits(const struct ptw_mode *m);
 const char *ptv_size_name(uint64_t size);
 
@@ -36,5 +40,10 @@ uint64_t ptv_file_text_len(const struct ptv_file *f);
 
 /* Fill the cache of a found space if not yet done; 0 or -errno. */
 int ptv_cache_fill(struct ptv_cache *c, const struct ptw_space *s);
+
+/* The counts, maps length and info text of a space: from its cache, or
+ * (opened on demand) measured now into the caller's own. */
+int ptv_space_facts(const struct ptv_node *n, struct ptv_cache *own,
+		    const struct ptv_cache **out);
 
 #endif

@@ -42,7 +42,6 @@ void ptv_close(ptv_fs *fs)
 		return;
 	if (fs->caches) {
 		for (size_t i = 0; i < fs->spaces.n; i++) {
-			ptv_text_free(&fs->caches[i].maps);
 			ptv_text_free(&fs->caches[i].info);
 			pthread_mutex_destroy(&fs->caches[i].lock);
 		}
@@ -58,13 +57,14 @@ void ptv_close(ptv_fs *fs)
 const ptw_dump *ptv_dump(const ptv_fs *fs) { return fs->dump; }
 const struct ptw_spaces *ptv_spaces(const ptv_fs *fs) { return &fs->spaces; }
 
-/* maps and info come from one walk of the space. */
-static int render_space(const struct ptw_space *s, struct ptv_text *maps,
-			struct ptv_text *info, struct ptw_iter_stats *st)
+/* One walk measures the maps and counts the pages the info shows. */
+static int measure_space(struct ptv_cache *c, const struct ptw_space *s)
 {
-	int rc = ptv_render_maps(s, maps, st);
+	int rc = ptv_render_maps(s, NULL, &c->maps_len, &c->stats);
 	if (!rc)
-		rc = ptv_render_space_info(s, st, info);
+		rc = ptv_render_space_info(s, &c->stats, &c->info);
+	if (rc)
+		ptv_text_free(&c->info);
 	return rc;
 }
 
@@ -72,16 +72,24 @@ int ptv_cache_fill(struct ptv_cache *c, const struct ptw_space *s)
 {
 	pthread_mutex_lock(&c->lock);
 	if (!c->ready) {
-		c->rc = render_space(s, &c->maps, &c->info, &c->stats);
+		c->rc = measure_space(c, s);
 		c->ready = c->rc == 0;
-		if (c->rc) {
-			ptv_text_free(&c->maps);
-			ptv_text_free(&c->info);
-		}
 	}
 	int rc = c->rc;
 	pthread_mutex_unlock(&c->lock);
 	return rc;
+}
+
+int ptv_space_facts(const struct ptv_node *n, struct ptv_cache *own,
+		    const struct ptv_cache **out)
+{
+	if (n->cache) {
+		*out = n->cache;
+		return ptv_cache_fill(n->cache, &n->space);
+	}
+	memset(own, 0, sizeof *own);
+	*out = own;
+	return measure_space(own, &n->space);
 }
 
 /* ---- open files ------------------------------------------------------------ */
@@ -90,36 +98,45 @@ struct ptv_file {
 	enum ptv_type type;
 	ptv_fs *fs;
 	struct ptw_space space;
-	const char *text;           /* text files: the bytes */
+	const char *text;           /* text files: the bytes, once built */
 	size_t len;
 	struct ptv_text own;        /* texts built for this open */
-	pthread_mutex_t lock;       /* guards tlb */
+	pthread_mutex_t lock;       /* guards tlb and the lazy maps text */
 	struct ptw_tlb tlb;
 };
 
-/* The text of a space file: from the cache when the space was found, else
- * built now into the file's own buffer. */
+/* A space's info, or (only its length yet) its maps. */
 static int space_text(struct ptv_file *f, const struct ptv_node *n)
 {
-	const struct ptv_text *src;
-	if (n->cache) {
-		int rc = ptv_cache_fill(n->cache, &n->space);
-		if (rc)
-			return rc;
-		src = n->type == PTV_MAPS ? &n->cache->maps : &n->cache->info;
+	struct ptv_cache own;
+	const struct ptv_cache *c;
+	int rc = ptv_space_facts(n, &own, &c);
+	if (rc)
+		return rc;
+	if (n->type == PTV_MAPS) {
+		f->len = (size_t)c->maps_len;
 	} else {
-		struct ptv_text other = {0};
-		struct ptw_iter_stats st;
-		int rc = n->type == PTV_MAPS
-				 ? ptv_render_maps(&n->space, &f->own, &st)
-				 : render_space(&n->space, &other, &f->own, &st);
-		ptv_text_free(&other);
-		if (rc)
-			return rc;
-		src = &f->own;
+		rc = ptv_printf_text(&f->own, &c->info);
+		f->text = f->own.p ? f->own.p : "";
+		f->len = f->own.len;
 	}
-	f->text = src->p ? src->p : "";
-	f->len = src->len;
+	if (c == &own)
+		ptv_text_free(&own.info);
+	return rc;
+}
+
+/* Build a maps text on its first read. */
+static int maps_text(struct ptv_file *f)
+{
+	if (f->text)
+		return 0;
+	uint64_t len;
+	int rc = ptv_render_maps(&f->space, &f->own, &len, NULL);
+	if (rc)
+		return rc;
+	if (len != f->len) /* cannot happen: the dump does not change */
+		return -EIO;
+	f->text = f->own.p ? f->own.p : "";
 	return 0;
 }
 
@@ -190,6 +207,13 @@ ssize_t ptv_file_read(struct ptv_file *f, void *buf, size_t size, uint64_t off)
 		return 0;
 	if (size > f->len - off)
 		size = (size_t)(f->len - off);
+	if (f->type == PTV_MAPS) {
+		pthread_mutex_lock(&f->lock);
+		int rc = maps_text(f);
+		pthread_mutex_unlock(&f->lock);
+		if (rc)
+			return rc;
+	}
 	memcpy(buf, f->text + off, size);
 	return (ssize_t)size;
 }

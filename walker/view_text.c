@@ -45,6 +45,18 @@ void ptv_printf(struct ptv_text *t, const char *fmt, ...)
 	}
 }
 
+static int text_status(const struct ptv_text *t)
+{
+	return t->oom ? -12 /* ENOMEM */ : 0;
+}
+
+int ptv_printf_text(struct ptv_text *t, const struct ptv_text *src)
+{
+	if (src->len)
+		ptv_printf(t, "%.*s", (int)src->len, src->p);
+	return text_status(t);
+}
+
 /* Hex digits of a VA for the mode: 16, or 8 on the 32-bit modes. */
 int ptv_va_digits(const struct ptw_mode *m)
 {
@@ -74,10 +86,6 @@ static const char *human(uint64_t bytes, char *buf, size_t n)
 	return buf;
 }
 
-static int text_status(const struct ptv_text *t)
-{
-	return t->oom ? -12 /* ENOMEM */ : 0;
-}
 
 /* ---- /info ------------------------------------------------------------------ */
 
@@ -137,39 +145,43 @@ int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 
 struct maps_ctx {
 	const struct ptw_mode *m;
-	struct ptv_text *t;
+	struct ptv_text *t;     /* NULL: only measure */
+	uint64_t len;
 };
 
 static int maps_line(void *ctx, const struct ptw_run *r)
 {
 	struct maps_ctx *c = ctx;
 	int w = ptv_va_digits(c->m);
-	char flags[16];
+	char flags[16], line[128];
 	/* The effective flags, decoded at the level that mapped the page. */
 	unsigned lvl = c->m->nlevels - 1;
 	while (lvl > 0 && ptw_level_span(c->m, lvl) != r->page_size)
 		lvl--;
 	ptw_flags_string(c->m, lvl, r->eff, flags);
 	uint64_t end = r->va + r->size;
-	if (end == 0) /* the run reaches the top of the address space */
-		ptv_printf(c->t, "%0*" PRIx64 "-1%0*" PRIx64, w, r->va, w, end);
-	else
-		ptv_printf(c->t, "%0*" PRIx64 "-%0*" PRIx64, w, r->va, w, end);
-	ptv_printf(c->t, " %016" PRIx64 " %s %s\n", r->pa,
-		   ptv_size_name(r->page_size), flags);
-	return c->t->oom;
+	/* A run reaching the top of the address space ends at 2^64: "1" and
+	 * sixteen zeros, not a wrapped 0. */
+	int n = snprintf(line, sizeof line, "%0*" PRIx64 "-%s%0*" PRIx64 " %016" PRIx64 " %s %s\n",
+			 w, r->va, end == 0 ? "1" : "", w, end, r->pa,
+			 ptv_size_name(r->page_size), flags);
+	c->len += (uint64_t)n;
+	if (c->t)
+		ptv_printf(c->t, "%s", line);
+	return c->t && c->t->oom;
 }
 
 int ptv_render_maps(const struct ptw_space *s, struct ptv_text *t,
-		    struct ptw_iter_stats *stats)
+		    uint64_t *len, struct ptw_iter_stats *stats)
 {
 	const struct ptw_mode *m = s->mode;
-	struct maps_ctx c = { m, t };
+	struct maps_ctx c = { m, t, 0 };
 	uint64_t top = ptw_mode_va_from_offset(m, ptw_mode_va_size(m) - 1);
-	struct ptw_error err;
-	if (ptw_iterate(s, 0, top, maps_line, &c, stats, &err))
+	if (ptw_iterate(s, 0, top, maps_line, &c, stats, NULL))
 		return -12;
-	return text_status(t);
+	if (len)
+		*len = c.len;
+	return t ? text_status(t) : 0;
 }
 
 /* ---- a space's info ---------------------------------------------------------- */

@@ -237,9 +237,20 @@ static unsigned table_nonzero(const struct ptv_node *n)
 	return count;
 }
 
-/* Size of a text file, building (and for found spaces caching) its text. */
+/* Size of a text file.  A space's info and maps come from its measured
+ * facts; an entry file is rendered (it reads one entry). */
 static int text_size(ptv_fs *fs, const struct ptv_node *n, uint64_t *size)
 {
+	if (n->type == PTV_SPACE_INFO || n->type == PTV_MAPS) {
+		struct ptv_cache own;
+		const struct ptv_cache *c;
+		int rc = ptv_space_facts(n, &own, &c);
+		if (!rc)
+			*size = n->type == PTV_MAPS ? c->maps_len : c->info.len;
+		if (c == &own)
+			ptv_text_free(&own.info);
+		return rc;
+	}
 	struct ptv_file *f;
 	int rc = ptv_file_open(fs, n, &f);
 	if (rc)
@@ -303,22 +314,51 @@ int ptv_getattr(ptv_fs *fs, const struct ptv_node *n, struct ptv_attr *a)
 
 /* ---- listings ---------------------------------------------------------------------- */
 
-static int list_table(const struct ptv_node *n, ptv_fill_fn fill, void *ctx)
+/* Resolve name under n and hand it to fill with its attributes. */
+static int emit(ptv_fs *fs, const struct ptv_node *n, const char *name,
+		ptv_fill_fn fill, void *ctx, int *stop)
+{
+	struct ptv_node child = *n;
+	struct ptv_attr a;
+	int rc = step(fs, &child, name);
+	if (!rc)
+		rc = ptv_getattr(fs, &child, &a);
+	if (rc)
+		return rc;
+	*stop = fill(ctx, name, &a);
+	return 0;
+}
+
+static int list_names(ptv_fs *fs, const struct ptv_node *n,
+		      const char *const *names, ptv_fill_fn fill, void *ctx)
+{
+	int stop = 0;
+	for (; *names && !stop; names++) {
+		int rc = emit(fs, n, *names, fill, ctx, &stop);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int list_table(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
+		      void *ctx)
 {
 	const struct ptw_mode *m = n->space.mode;
 	unsigned entries = ptw_level_entries(m, n->level);
 	uint8_t buf[4096];
-	uint64_t bytes = ptw_table_bytes(m, n->level);
-	ptw_phys_read(n->space.dump, n->table, buf, bytes);
-	for (unsigned i = 0; i < entries; i++) {
+	ptw_phys_read(n->space.dump, n->table, buf, ptw_table_bytes(m, n->level));
+	int stop = 0;
+	for (unsigned i = 0; i < entries && !stop; i++) {
 		uint64_t e = 0;
 		memcpy(&e, buf + (size_t)i * m->entry_size, m->entry_size);
 		if (!e)
 			continue;
 		char name[16];
 		snprintf(name, sizeof name, "%u", i);
-		if (fill(ctx, name, PTV_DIR))
-			return 0;
+		int rc = emit(fs, n, name, fill, ctx, &stop);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -327,44 +367,43 @@ int ptv_readdir(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
 		void *ctx)
 {
 	char name[32];
-	uint64_t next;
+	int stop = 0, rc = 0;
 	switch (n->type) {
-	case PTV_ROOT:
-		if (fill(ctx, "info", PTV_FILE) || fill(ctx, "phys", PTV_FILE) ||
-		    fill(ctx, "dtb", PTV_DIR) || fill(ctx, "proc", PTV_DIR))
-			return 0;
-		return 0;
+	case PTV_ROOT: {
+		static const char *const names[] = { "info", "phys", "dtb", "proc", NULL };
+		return list_names(fs, n, names, fill, ctx);
+	}
 	case PTV_DTB:
-		for (size_t i = 0; i < fs->spaces.n; i++) {
+		for (size_t i = 0; i < fs->spaces.n && !stop && !rc; i++) {
 			snprintf(name, sizeof name, "%" PRIx64, fs->spaces.v[i].dirbase);
-			if (fill(ctx, name, PTV_DIR))
-				break;
+			rc = emit(fs, n, name, fill, ctx, &stop);
 		}
-		return 0;
+		return rc;
 	case PTV_PROC:
-		for (size_t i = 0; i < fs->spaces.n; i++) {
+		for (size_t i = 0; i < fs->spaces.n && !stop && !rc; i++) {
 			const struct ptw_space *s = &fs->spaces.v[i];
 			if (s->cid < 0 || space_of_cid(fs, s->cid) != s)
 				continue;
 			snprintf(name, sizeof name, "%" PRId64, s->cid);
-			if (fill(ctx, name, PTV_LINK))
-				break;
+			rc = emit(fs, n, name, fill, ctx, &stop);
 		}
-		return 0;
-	case PTV_SPACE:
-		if (fill(ctx, "info", PTV_FILE) || fill(ctx, "vmem", PTV_FILE) ||
-		    fill(ctx, "maps", PTV_FILE))
-			return 0;
-		fill(ctx, n->space.mode->level[0].dir_name, PTV_DIR);
-		return 0;
+		return rc;
+	case PTV_SPACE: {
+		const char *const names[] = { "info", "vmem", "maps",
+					      n->space.mode->level[0].dir_name, NULL };
+		return list_names(fs, n, names, fill, ctx);
+	}
 	case PTV_TABLE:
-		return list_table(n, fill, ctx);
-	case PTV_ENTRY_DIR:
-		if (fill(ctx, "entry", PTV_FILE))
-			return 0;
-		if (entry_next(n, &next))
-			fill(ctx, n->space.mode->level[n->level + 1].dir_name, PTV_DIR);
-		return 0;
+		return list_table(fs, n, fill, ctx);
+	case PTV_ENTRY_DIR: {
+		uint64_t next;
+		const char *const names[] = {
+			"entry",
+			entry_next(n, &next) ? n->space.mode->level[n->level + 1].dir_name : NULL,
+			NULL,
+		};
+		return list_names(fs, n, names, fill, ctx);
+	}
 	default:
 		return -ENOTDIR;
 	}

@@ -48,11 +48,11 @@ int ptw_space_selfmap(const struct ptw_space *s)
 			if (!ptw_phys_entry(d, s->dirbase + 8 * i, 8, &pdpte[i]) ||
 			    !(pdpte[i] & PTW_P))
 				return -1;
-		pd3 = ptw_entry_address(m, 0, pdpte[3]);
+		pd3 = pt_address(m, 0, pdpte[3]);
 		for (unsigned i = 0; i < 4; i++)
 			if (!ptw_phys_entry(d, pd3 + 8 * i, 8, &e) || !(e & PTW_P) ||
 			    (e & PTW_PS) ||
-			    ptw_entry_address(m, 1, e) != ptw_entry_address(m, 0, pdpte[i]))
+			    pt_address(m, 1, e) != pt_address(m, 0, pdpte[i]))
 				return -1;
 		return 3;
 	}
@@ -65,7 +65,7 @@ int ptw_space_selfmap(const struct ptw_space *s)
 				    m->entry_size, &e))
 			return -1;
 		if ((e & PTW_P) && !(e & PTW_PS) &&
-		    ptw_entry_address(m, 0, e) == s->dirbase)
+		    pt_address(m, 0, e) == s->dirbase)
 			return (int)i;
 	}
 	return -1;
@@ -74,7 +74,7 @@ int ptw_space_selfmap(const struct ptw_space *s)
 static void set_span(const struct ptw_mode *m, struct ptw_xlat *x,
 		     unsigned lvl)
 {
-	uint64_t span = ptw_level_span(m, lvl);
+	uint64_t span = pt_span(m, lvl);
 	x->span_size = span;
 	x->span_start = ptw_sign_extend(m, x->va & ~(span - 1));
 }
@@ -83,50 +83,54 @@ int ptw_translate(const struct ptw_space *s, uint64_t va, struct ptw_xlat *x,
 		  struct ptw_error *err)
 {
 	const struct ptw_mode *m = s->mode;
-	memset(x, 0, sizeof *x);
+	/* Only the fields a caller may read; step[] is filled as far as
+	 * nsteps says. */
 	x->va = va;
+	x->nsteps = 0;
+	x->pa = x->page_pa = x->page_size = x->eff = 0;
+	x->span_start = x->span_size = 0;
 	if (!ptw_mode_va_valid(m, va))
 		return ptw_fail(err, PTW_ERR_NONCANONICAL,
 				m->canonical ? "0x%llx is not a canonical %s address"
 					     : "0x%llx is beyond the 4 GiB of %s",
 				(unsigned long long)va, m->title);
 	uint64_t table = s->dirbase;
-	uint64_t acc = ptw_rights_init(m);
+	uint64_t acc = PT_RIGHTS_INIT;
 	for (unsigned lvl = 0; lvl < m->nlevels; lvl++) {
 		struct ptw_step *st = &x->step[lvl];
 		st->table = table;
 		st->index = ptw_index(m, lvl, va);
 		st->addr = table + (uint64_t)st->index * m->entry_size;
-		set_span(m, x, lvl);
 		if (!ptw_phys_entry(s->dump, st->addr, m->entry_size, &st->entry)) {
 			x->status = PTW_TABLE_HOLE;
 			/* The table is unreadable: this whole parent span fails. */
 			if (lvl > 0)
 				set_span(m, x, lvl - 1);
-			else
-				x->span_size = 0;
 			return 0;
 		}
 		x->nsteps = lvl + 1;
 		uint64_t e = st->entry;
 		if (!(e & PTW_P)) {
 			x->status = PTW_NOT_PRESENT;
+			set_span(m, x, lvl);
 			return 0;
 		}
-		if (ptw_entry_reserved(m, lvl, e)) {
+		if (pt_reserved(m, lvl, e)) {
 			x->status = PTW_RESERVED;
+			set_span(m, x, lvl);
 			return 0;
 		}
-		acc = ptw_rights_add(m, lvl, acc, e);
-		if (ptw_entry_is_leaf(m, lvl, e)) {
+		acc = pt_rights_add(m, lvl, acc, e);
+		if (pt_is_leaf(m, lvl, e)) {
 			x->status = PTW_MAPPED;
-			x->page_size = ptw_level_span(m, lvl);
-			x->page_pa = ptw_entry_address(m, lvl, e);
+			set_span(m, x, lvl);
+			x->page_size = pt_span(m, lvl);
+			x->page_pa = pt_address(m, lvl, e);
 			x->pa = x->page_pa + (va & (x->page_size - 1));
-			x->eff = ptw_rights_apply(m, acc, e);
+			x->eff = pt_rights_apply(acc, e);
 			return 0;
 		}
-		table = ptw_entry_address(m, lvl, e);
+		table = pt_address(m, lvl, e);
 	}
 	return 0; /* not reached: the last level is always a leaf */
 }
