@@ -281,6 +281,102 @@ static void open_errors_name_the_file(void **state)
 	free(img);
 }
 
+static void no_wrap_past_2_64(void **state)
+{
+	(void)state;
+	static uint8_t mem[4096];
+	memset(mem, 'A', sizeof mem);
+	ptw_dump *d;
+	assert_int_equal(ptw_dump_open_memory(mem, sizeof mem, &d, NULL), 0);
+	uint8_t buf[64];
+	memset(buf, 0xff, sizeof buf);
+	/* physical memory ends at 2^64: nothing wraps round to address 0 */
+	assert_int_equal(ptw_phys_read(d, UINT64_MAX - 15, buf, sizeof buf), 0);
+	for (size_t i = 0; i < sizeof buf; i++)
+		assert_int_equal(buf[i], 0);
+	ptw_dump_close(d);
+}
+
+/* An ELF64 core whose one PT_NOTE holds n QEMU CPU notes. */
+static const char *many_cpus_elf(unsigned n)
+{
+	enum { NOTE = 12 + 8 + 0x1b0 };
+	size_t notes_off = 64 + 2 * 56, load_off = (notes_off + (size_t)n * NOTE + 4095) & ~4095UL;
+	size_t len = load_off + 4096;
+	uint8_t *f = calloc(1, len);
+	assert_non_null(f);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)f;
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_type = ET_CORE;
+	eh->e_machine = EM_X86_64;
+	eh->e_version = EV_CURRENT;
+	eh->e_phoff = 64;
+	eh->e_ehsize = 64;
+	eh->e_phentsize = 56;
+	eh->e_phnum = 2;
+	Elf64_Phdr *ph = (Elf64_Phdr *)(f + 64);
+	ph[0] = (Elf64_Phdr){ .p_type = PT_NOTE, .p_offset = notes_off,
+			      .p_filesz = (uint64_t)n * NOTE, .p_align = 4 };
+	ph[1] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = load_off,
+			      .p_filesz = 4096, .p_memsz = 4096, .p_align = 1 };
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t *p = f + notes_off + (size_t)i * NOTE;
+		uint32_t hdr[3] = { 5, 0x1b0, 0 }, ver = 1, size = 0x1b0;
+		memcpy(p, hdr, 12);
+		memcpy(p + 12, "QEMU", 5);
+		memcpy(p + 20, &ver, 4);
+		memcpy(p + 24, &size, 4);
+	}
+	const char *path = write_file("many-cpus.elf", f, len);
+	free(f);
+	return path;
+}
+
+static void bounded_notes(void **state)
+{
+	(void)state;
+	ptw_dump *d;
+	struct ptw_error err = {0};
+	assert_int_equal(ptw_dump_open(many_cpus_elf(4096), &d, &err), 0);
+	const struct ptw_cpu *c;
+	assert_int_equal(ptw_dump_cpus(d, &c), 4096);
+	assert_int_equal(c[4095].index, 4095);
+	ptw_dump_close(d);
+	assert_int_equal(ptw_dump_open(many_cpus_elf(4097), &d, &err), PTW_ERR_FORMAT);
+	assert_non_null(strstr(err.msg, "more than 4096 QEMU CPU notes"));
+}
+
+static void tables_across_segments(void **state)
+{
+	(void)state;
+	/* The segment boundary falls inside a KPTI user copy: the table is
+	 * still whole in the dump, and its pair is still found. */
+	struct scenario s;
+	assert_true(scenario_build("linux-x64", &s));
+	uint64_t cut = s.user[0] + 0x800;
+	struct gen_elf o = s.elf;
+	o.seg[0] = (struct gen_segment){ 0, cut, cut };
+	o.seg[1] = (struct gen_segment){ cut, s.g.size - cut, s.g.size - cut };
+	o.nsegs = 2;
+	const char *path = test_path("straddle.elf");
+	assert_int_equal(gen_write_elf(&s.g, &o, path), 0);
+	ptw_dump *d;
+	assert_int_equal(ptw_dump_open(path, &d, NULL), 0);
+	struct ptw_space sp;
+	assert_int_equal(ptw_space_init(&sp, d, ptw_mode_get(PTW_MODE_X64), s.user[0], NULL), 0);
+	struct ptw_spaces all;
+	discover(d, &all);
+	const struct ptw_space *u = ptw_spaces_find(&all, s.user[0]);
+	assert_non_null(u);
+	assert_int_equal(u->kpti_peer, s.proc[0]);
+	ptw_spaces_free(&all);
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +387,9 @@ int main(void)
 		cmocka_unit_test(elf_malformed),
 		cmocka_unit_test(elf_overlaps_trimmed),
 		cmocka_unit_test(open_errors_name_the_file),
+		cmocka_unit_test(no_wrap_past_2_64),
+		cmocka_unit_test(bounded_notes),
+		cmocka_unit_test(tables_across_segments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -227,16 +227,20 @@ static int add_kpti_partners(struct list *l, const ptw_dump *d,
 		else
 			continue;
 		user = kernel + PTW_PAGE;
-		struct ptw_space *k, *u;
-		int rc = list_add(l, d, m, kernel, PTW_FOUND_KPTI, &k, err);
-		if (!rc) {
-			k->kpti_peer = user;
-			rc = list_add(l, d, m, user, PTW_FOUND_KPTI, &u, err);
-		}
+		struct ptw_space k, u;
+		if (ptw_space_init(&k, d, m, kernel, NULL) ||
+		    ptw_space_init(&u, d, m, user, NULL))
+			continue; /* a partner we cannot read is no partner */
+		struct ptw_space *pk, *pu;
+		int rc = list_add(l, d, m, kernel, PTW_FOUND_KPTI, &pk, err);
 		if (rc)
 			return rc;
-		u->kpti_peer = kernel;
-		u->kpti_user = true;
+		pk->kpti_peer = user;
+		rc = list_add(l, d, m, user, PTW_FOUND_KPTI, &pu, err);
+		if (rc)
+			return rc;
+		pu->kpti_peer = kernel;
+		pu->kpti_user = true;
 	}
 	/* A partner that was found on its own merges with its entry. */
 	list_merge(l);

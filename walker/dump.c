@@ -57,10 +57,13 @@ int ptw_dump_add_segment(struct ptw_dump *d, uint64_t pa, uint64_t size,
 int ptw_dump_add_cpu(struct ptw_dump *d, const struct ptw_cpu *cpu,
 		     struct ptw_error *err)
 {
-	struct ptw_cpu *v = realloc(d->cpus, (d->ncpus + 1) * sizeof *v);
-	if (!v)
-		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for CPU records");
-	d->cpus = v;
+	if ((d->ncpus & (d->ncpus - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
+		size_t cap = d->ncpus ? 2 * d->ncpus : 1;
+		struct ptw_cpu *v = realloc(d->cpus, cap * sizeof *v);
+		if (!v)
+			return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for CPU records");
+		d->cpus = v;
+	}
 	d->cpus[d->ncpus++] = *cpu;
 	return 0;
 }
@@ -340,12 +343,14 @@ size_t ptw_phys_read(const ptw_dump *d, uint64_t pa, void *buf, size_t len)
 		uint64_t run;
 		const struct ptw_seg *s = ptw_dump_seg(d, pa);
 		if (!s) {
+			/* Zeros to the next segment; the last hole runs to 2^64,
+			 * where physical memory ends (no wrap back to 0). */
 			ptw_phys_present(d, pa, &run);
-			size_t n = run < len ? (size_t)run : len;
-			if (n == 0) /* the last hole ends at 2^64 */
-				n = len;
+			size_t n = run && run < len ? (size_t)run : len;
 			memset(out, 0, n);
 			out += n, pa += n, len -= n;
+			if (pa == 0)
+				break;
 			continue;
 		}
 		uint64_t in = pa - s->pa;
@@ -368,6 +373,21 @@ size_t ptw_phys_read(const ptw_dump *d, uint64_t pa, void *buf, size_t len)
 	if (len)
 		memset(out, 0, len);
 	return backed;
+}
+
+bool ptw_phys_holds(const ptw_dump *d, uint64_t pa, uint64_t len)
+{
+	while (len) {
+		const struct ptw_seg *s = ptw_dump_seg(d, pa);
+		if (!s)
+			return false;
+		uint64_t run = s->pa + s->size - pa;
+		if (run >= len)
+			return true;
+		pa += run;
+		len -= run;
+	}
+	return true;
 }
 
 const uint8_t *ptw_phys_ptr(const struct ptw_dump *d, uint64_t pa,

@@ -14,6 +14,11 @@
 
 /* QEMUCPUState (QEMU target/i386/arch_dump.c): u32 version, u32 size, then
  * registers; cr[0..4] are u64 from 0x188. */
+/* Bounds on what notes may make us keep: QEMU allows at most 4096 vCPUs on
+ * x86, and no real core has more notes than that; a file whose PT_NOTE
+ * headers repeat one region a million times is refused, not believed. */
+enum { MAX_CPUS = 4096, MAX_NOTES = 65536 };
+
 enum {
 	QEMU_CPU_SIZE_FIELD = 0x04,
 	QEMU_CPU_CR0 = 0x188,
@@ -45,6 +50,9 @@ static int qemu_cpu_note(struct ptw_dump *d, const uint8_t *desc, size_t len,
 			 struct ptw_error *err)
 {
 	unsigned index = (unsigned)d->ncpus;
+	if (index >= MAX_CPUS)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"more than %d QEMU CPU notes", MAX_CPUS);
 	if (len < QEMU_CPU_SIZE_FIELD + 4)
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"QEMU CPU note %u is %zu bytes, too short for its header",
@@ -65,7 +73,7 @@ static int qemu_cpu_note(struct ptw_dump *d, const uint8_t *desc, size_t len,
 }
 
 static int read_notes(struct ptw_dump *d, Elf *e, const GElf_Phdr *ph,
-		      struct ptw_error *err)
+		      size_t *nnotes, struct ptw_error *err)
 {
 	if (ph->p_offset > d->size || ph->p_filesz > d->size - ph->p_offset)
 		return ptw_fail(err, PTW_ERR_FORMAT,
@@ -87,6 +95,10 @@ static int read_notes(struct ptw_dump *d, Elf *e, const GElf_Phdr *ph,
 			return ptw_fail(err, PTW_ERR_FORMAT,
 					"malformed ELF note at offset 0x%zx of the note segment",
 					off);
+		if (++*nnotes > MAX_NOTES)
+			return ptw_fail(err, PTW_ERR_FORMAT,
+					"more than %d ELF notes: not a dump ptfs believes",
+					MAX_NOTES);
 		const char *name = (const char *)data->d_buf + name_off;
 		const uint8_t *desc = (const uint8_t *)data->d_buf + desc_off;
 		int rc = 0;
@@ -135,6 +147,7 @@ static int elf_open_image(struct ptw_dump *d, Elf *e, struct ptw_error *err)
 				elf_errmsg(-1));
 	if (phnum == 0)
 		return ptw_fail(err, PTW_ERR_FORMAT, "ELF core has no program headers");
+	size_t nnotes = 0;
 	for (size_t i = 0; i < phnum; i++) {
 		GElf_Phdr ph;
 		if (!gelf_getphdr(e, (int)i, &ph))
@@ -151,7 +164,7 @@ static int elf_open_image(struct ptw_dump *d, Elf *e, struct ptw_error *err)
 			rc = ptw_dump_add_segment(d, ph.p_paddr, ph.p_memsz, ph.p_offset,
 						  ph.p_filesz, err);
 		} else if (ph.p_type == PT_NOTE) {
-			rc = read_notes(d, e, &ph, err);
+			rc = read_notes(d, e, &ph, &nnotes, err);
 		}
 		if (rc)
 			return rc;

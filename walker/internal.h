@@ -68,6 +68,10 @@ extern const struct ptw_format ptw_format_raw;
 bool ptw_phys_entry(const struct ptw_dump *d, uint64_t pa, unsigned size,
 		    uint64_t *out);
 
+/* Whether the dump holds every byte of [pa, pa + len) (across adjacent
+ * segments too). */
+bool ptw_phys_holds(const struct ptw_dump *d, uint64_t pa, uint64_t len);
+
 /* A direct pointer to [pa, pa + len) when the file holds all of it in one
  * segment, else NULL (hole, zero fill or segment boundary). */
 const uint8_t *ptw_phys_ptr(const struct ptw_dump *d, uint64_t pa,

@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Tables met again at the same level before we call the tables a loop.
- * Linux's ESPFIX area alone shares one PMD page under 4 PUD entries and one
- * PTE page under all 512 PMD entries: 2052 revisits in every process. */
+/* Tables met again at the same level before we call the tables a loop,
+ * and pages reached through such shared tables.  Linux's ESPFIX area alone
+ * shares one PMD page under 4 PUD entries and one PTE page under all 512
+ * PMD entries: 2052 revisits and 131072 pages in every process. */
 #define REVISIT_LIMIT 4096
+#define SHARED_PAGE_LIMIT (1u << 18)
 
 struct seen {
 	uint64_t *keys;   /* 0 = empty */
@@ -38,6 +40,7 @@ struct iter {
 	struct seen seen;
 	struct ptw_error *err;
 	int rc;
+	uint64_t shared_pages;   /* pages met under shared tables */
 };
 
 static uint64_t hash64(uint64_t k)
@@ -113,11 +116,13 @@ static int emit(struct iter *it, uint64_t off, uint64_t pa, uint64_t size,
 
 /* Whether to descend into the table at (lvl, pa): yes the first time, and
  * again only within the revisit allowance. */
-static bool enter_table(struct iter *it, unsigned lvl, uint64_t pa)
+static bool enter_table(struct iter *it, unsigned lvl, uint64_t pa,
+			bool *again)
 {
 	bool nomem = false;
 	if (seen_add(&it->seen, (pa << 3) | lvl | (1ULL << 63), &nomem))
 		return true;
+	*again = true;
 	if (nomem) {
 		it->rc = ptw_fail(it->err, PTW_ERR_NOMEM,
 				  "out of memory tracking page tables");
@@ -144,7 +149,7 @@ static uint64_t load_entry(const struct ptw_mode *m, const uint8_t *p)
 }
 
 static int descend(struct iter *it, unsigned lvl, uint64_t table,
-		   uint64_t base, uint64_t acc)
+		   uint64_t base, uint64_t acc, bool shared)
 {
 	const struct ptw_mode *m = it->m;
 	unsigned n = ptw_level_entries(m, lvl);
@@ -179,16 +184,22 @@ static int descend(struct iter *it, unsigned lvl, uint64_t table,
 		uint64_t a = pt_rights_add(m, lvl, acc, e);
 		uint64_t addr = pt_address(m, lvl, e);
 		if (pt_is_leaf(m, lvl, e)) {
+			/* Pages under shared tables have their own budget. */
+			if (shared && it->shared_pages++ >= SHARED_PAGE_LIMIT) {
+				it->st->truncated = true;
+				return 0;
+			}
 			if (emit(it, off, addr, span, pt_rights_apply(a, e)))
 				return it->stop;
 			continue;
 		}
-		if (!enter_table(it, lvl + 1, addr)) {
+		bool again = false;
+		if (!enter_table(it, lvl + 1, addr, &again)) {
 			if (it->rc)
 				return it->rc;
 			continue;
 		}
-		int rc = descend(it, lvl + 1, addr, off, a);
+		int rc = descend(it, lvl + 1, addr, off, a, shared || again);
 		if (rc)
 			return rc;
 	}
@@ -225,7 +236,7 @@ int ptw_iterate(const struct ptw_space *s, uint64_t va_from, uint64_t va_to,
 		it.rc = ptw_fail(err, PTW_ERR_NOMEM,
 				 "out of memory tracking page tables");
 	else
-		descend(&it, 0, s->dirbase, 0, PT_RIGHTS_INIT);
+		descend(&it, 0, s->dirbase, 0, PT_RIGHTS_INIT, false);
 	if (!it.rc && !it.stop)
 		flush(&it);
 	free(it.seen.keys);

@@ -269,9 +269,8 @@ int ptv_render_entry(const struct ptw_space *s, unsigned level,
 	if (ptw_entry_is_leaf(m, level, e)) {
 		ptv_printf(t, "page: %s\n", ptv_size_name(span));
 	} else if (!rsvd) {
-		uint64_t next = ptw_entry_address(m, level, e), run = 0;
-		if (!ptw_phys_present(s->dump, next, &run) ||
-		    run < ptw_table_bytes(m, level + 1))
+		uint64_t next = ptw_entry_address(m, level, e);
+		if (!ptw_phys_holds(s->dump, next, ptw_table_bytes(m, level + 1)))
 			ptv_printf(t, "next-table: %" PRIx64 " (outside the dump)\n", next);
 	}
 	return text_status(t);

@@ -54,13 +54,11 @@ static bool parse_canon_dec(const char *s, uint64_t max, uint64_t *out)
 static bool entry_next(const struct ptv_node *n, uint64_t *next)
 {
 	const struct ptw_mode *m = n->space.mode;
-	uint64_t e = n->entry, run;
-	if (!(e & PTW_P) || ptw_entry_is_leaf(m, n->level, e) ||
-	    ptw_entry_reserved(m, n->level, e))
+	uint64_t e = n->entry;
+	if (!(e & PTW_P) || pt_is_leaf(m, n->level, e) || pt_reserved(m, n->level, e))
 		return false;
-	uint64_t a = ptw_entry_address(m, n->level, e);
-	if (!ptw_phys_present(n->space.dump, a, &run) ||
-	    run < ptw_table_bytes(m, n->level + 1))
+	uint64_t a = pt_address(m, n->level, e);
+	if (!ptw_phys_holds(n->space.dump, a, ptw_table_bytes(m, n->level + 1)))
 		return false;
 	*next = a;
 	return true;

@@ -26,8 +26,7 @@ int ptw_space_init(struct ptw_space *s, const ptw_dump *d,
 				(unsigned long long)dirbase, m->title,
 				m->id == PTW_MODE_PAE ? "32-byte aligned, below 4 GiB"
 						      : "page-aligned, within 52 bits");
-	uint64_t run = 0;
-	if (!ptw_phys_present(d, dirbase, &run) || run < ptw_table_bytes(m, 0))
+	if (!ptw_phys_holds(d, dirbase, ptw_table_bytes(m, 0)))
 		return ptw_fail(err, PTW_ERR_NOT_FOUND,
 				"DirBase 0x%llx lies outside the dump's physical memory",
 				(unsigned long long)dirbase);
