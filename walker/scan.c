@@ -261,6 +261,7 @@ struct job {
 	const uint64_t *seg_first;    /* page index of each segment's first page */
 	struct cands out[3];
 	uint64_t pages;
+	bool started;                 /* runs in a thread of its own */
 };
 
 /* The first whole page of a segment and how many whole pages it holds in
@@ -563,7 +564,6 @@ int ptw_scan(const ptw_dump *d, const struct ptw_mode *const *modes,
 		rc = ptw_fail(err, PTW_ERR_NOMEM, "out of memory for the scan");
 		goto out;
 	}
-	unsigned started = 0;
 	for (unsigned t = 0; t < threads; t++) {
 		struct job *j = &jobs[t];
 		j->d = d;
@@ -573,16 +573,14 @@ int ptw_scan(const ptw_dump *d, const struct ptw_mode *const *modes,
 		j->seg_first = seg_first;
 		j->first = total * t / threads;
 		j->count = total * (t + 1) / threads - j->first;
-		if (t == 0 || pthread_create(&tids[t], NULL, scan_thread, j) != 0)
-			continue;
-		started |= 1u << (t & 31);
+		j->started = t > 0 && pthread_create(&tids[t], NULL, scan_thread, j) == 0;
 	}
 	/* Thread 0's share (and any thread that failed to start) runs here. */
 	for (unsigned t = 0; t < threads; t++)
-		if (t == 0 || !(started & (1u << (t & 31))))
+		if (!jobs[t].started)
 			scan_thread(&jobs[t]);
 	for (unsigned t = 1; t < threads; t++)
-		if (started & (1u << (t & 31)))
+		if (jobs[t].started)
 			pthread_join(tids[t], NULL);
 	/* Merge the threads' candidates, then judge each mode. */
 	uint64_t pages = 0;
