@@ -1,6 +1,7 @@
 /* gen.c — synthetic physical memory with page tables (see gen.h). */
 #include "gen.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -195,6 +196,50 @@ static size_t qemu_cpu_note(uint8_t *buf, const struct gen_cpu *c)
 	memcpy(desc + 0x1a0, &c->cr3, 8);
 	memcpy(desc + 0x1a8, &c->cr4, 8);
 	return note_put(buf, "QEMU", 0, desc, sizeof desc);
+}
+
+uint8_t *gen_qemu_notes_elf(size_t size, unsigned nph, size_t nnotes)
+{
+	enum { DESC = 0x1b0 };
+	uint8_t *f = calloc(1, size);
+	if (!f)
+		abort();
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)f;
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_type = ET_CORE;
+	eh->e_machine = EM_X86_64;
+	eh->e_version = EV_CURRENT;
+	eh->e_phoff = sizeof *eh;
+	eh->e_ehsize = sizeof *eh;
+	eh->e_phentsize = sizeof(Elf64_Phdr);
+	eh->e_phnum = (Elf64_Half)(nph + 1);
+	size_t notes = (sizeof *eh + (nph + 1) * sizeof(Elf64_Phdr) + 7) & ~(size_t)7;
+	size_t load = size - 4096;
+	/* one QEMU note: header, "QEMU\0" padded to 8, QEMUCPUState v1 */
+	uint8_t note[12 + 8 + DESC] = {0};
+	uint32_t hdr[3] = { 5, DESC, 0 }, ver = 1, len = DESC;
+	uint64_t cr0 = 0x80050033, cr4 = 0x6f0;
+	memcpy(note, hdr, sizeof hdr);
+	memcpy(note + 12, "QEMU", 5);
+	memcpy(note + 20, &ver, 4);
+	memcpy(note + 24, &len, 4);
+	memcpy(note + 20 + 0x188, &cr0, 8);
+	memcpy(note + 20 + 0x1a8, &cr4, 8);
+	size_t room = (load - notes) / sizeof note;
+	if (nnotes == 0 || nnotes > room)
+		nnotes = room;
+	for (size_t i = 0; i < nnotes; i++)
+		memcpy(f + notes + i * sizeof note, note, sizeof note);
+	Elf64_Phdr *ph = (Elf64_Phdr *)(f + eh->e_phoff);
+	ph[0] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = load,
+			      .p_filesz = 4096, .p_memsz = 4096, .p_align = 1 };
+	for (unsigned i = 1; i <= nph; i++)
+		ph[i] = (Elf64_Phdr){ .p_type = PT_NOTE, .p_offset = notes,
+				      .p_filesz = nnotes * sizeof note, .p_align = 4 };
+	return f;
 }
 
 int gen_write_elf(const struct gen *g, const struct gen_elf *o,

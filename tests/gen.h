@@ -84,6 +84,11 @@ int gen_write_raw(const struct gen *g, const char *path);
 int gen_write_elf(const struct gen *g, const struct gen_elf *o,
 		  const char *path);
 
+/* An ELF64 x86-64 core of `size` bytes: one 4 KiB PT_LOAD at its end and
+ * nph PT_NOTE headers that all name one region of `nnotes` QEMU CPU notes
+ * (nnotes 0: as many as fit).  For the readers' bounds.  malloc'd. */
+uint8_t *gen_qemu_notes_elf(size_t size, unsigned nph, size_t nnotes);
+
 /* The QEMU control-register values of a vCPU running mode. */
 struct gen_cpu gen_cpu_for(enum ptw_mode_id mode, uint64_t cr3);
 

@@ -229,6 +229,11 @@ static void parsers(void **state)
 	assert_int_equal(v, 1);
 	assert_int_equal(ptw_parse_hex("", &v, &err), PTW_ERR_INVALID);
 	assert_int_equal(ptw_parse_hex("0x", &v, &err), PTW_ERR_INVALID);
+	assert_string_equal(err.msg, "'0x' holds no hex digit");
+	assert_int_equal(ptw_parse_hex("`", &v, &err), PTW_ERR_INVALID);
+	assert_int_equal(ptw_parse_hex("0x`", &v, &err), PTW_ERR_INVALID);
+	assert_int_equal(ptw_parse_hex("0", &v, NULL), 0);
+	assert_int_equal(v, 0);
 	assert_int_equal(ptw_parse_hex("12g4", &v, &err), PTW_ERR_INVALID);
 	assert_string_equal(err.msg, "'12g4' is not a hexadecimal address");
 	assert_int_equal(ptw_parse_hex("10000000000000000", &v, &err), PTW_ERR_INVALID);

@@ -300,36 +300,8 @@ static void no_wrap_past_2_64(void **state)
 /* An ELF64 core whose one PT_NOTE holds n QEMU CPU notes. */
 static const char *many_cpus_elf(unsigned n)
 {
-	enum { NOTE = 12 + 8 + 0x1b0 };
-	size_t notes_off = 64 + 2 * 56, load_off = (notes_off + (size_t)n * NOTE + 4095) & ~4095UL;
-	size_t len = load_off + 4096;
-	uint8_t *f = calloc(1, len);
-	assert_non_null(f);
-	Elf64_Ehdr *eh = (Elf64_Ehdr *)f;
-	memcpy(eh->e_ident, ELFMAG, SELFMAG);
-	eh->e_ident[EI_CLASS] = ELFCLASS64;
-	eh->e_ident[EI_DATA] = ELFDATA2LSB;
-	eh->e_ident[EI_VERSION] = EV_CURRENT;
-	eh->e_type = ET_CORE;
-	eh->e_machine = EM_X86_64;
-	eh->e_version = EV_CURRENT;
-	eh->e_phoff = 64;
-	eh->e_ehsize = 64;
-	eh->e_phentsize = 56;
-	eh->e_phnum = 2;
-	Elf64_Phdr *ph = (Elf64_Phdr *)(f + 64);
-	ph[0] = (Elf64_Phdr){ .p_type = PT_NOTE, .p_offset = notes_off,
-			      .p_filesz = (uint64_t)n * NOTE, .p_align = 4 };
-	ph[1] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = load_off,
-			      .p_filesz = 4096, .p_memsz = 4096, .p_align = 1 };
-	for (unsigned i = 0; i < n; i++) {
-		uint8_t *p = f + notes_off + (size_t)i * NOTE;
-		uint32_t hdr[3] = { 5, 0x1b0, 0 }, ver = 1, size = 0x1b0;
-		memcpy(p, hdr, 12);
-		memcpy(p + 12, "QEMU", 5);
-		memcpy(p + 20, &ver, 4);
-		memcpy(p + 24, &size, 4);
-	}
+	size_t len = ((64 + 2 * 56 + (size_t)n * 0x1c4 + 4095) & ~4095UL) + 4096;
+	uint8_t *f = gen_qemu_notes_elf(len, 1, n);
 	const char *path = write_file("many-cpus.elf", f, len);
 	free(f);
 	return path;
@@ -367,6 +339,9 @@ static void tables_across_segments(void **state)
 	assert_int_equal(ptw_dump_open(path, &d, NULL), 0);
 	struct ptw_space sp;
 	assert_int_equal(ptw_space_init(&sp, d, ptw_mode_get(PTW_MODE_X64), s.user[0], NULL), 0);
+	uint64_t run;
+	assert_true(ptw_phys_present(d, 0x1000, &run));
+	assert_int_equal(run, s.g.size - 0x1000); /* to the range's end, not the segment's */
 	struct ptw_spaces all;
 	discover(d, &all);
 	const struct ptw_space *u = ptw_spaces_find(&all, s.user[0]);

@@ -430,12 +430,14 @@ int ptw_parse_hex(const char *text, uint64_t *out, struct ptw_error *err)
 		p += 2;
 	uint64_t v = 0;
 	unsigned digits = 0;
+	bool any = false;
 	for (; *p; p++) {
 		if (*p == '`') /* WinDbg's fffff801`07401940 */
 			continue;
 		if (!isxdigit((unsigned char)*p))
 			return ptw_fail(err, PTW_ERR_INVALID,
 					"'%s' is not a hexadecimal address", text);
+		any = true;
 		if (digits == 0 && *p == '0')
 			continue;
 		if (++digits > 16)
@@ -444,8 +446,8 @@ int ptw_parse_hex(const char *text, uint64_t *out, struct ptw_error *err)
 		unsigned c = (unsigned)tolower((unsigned char)*p);
 		v = v << 4 | (c <= '9' ? c - '0' : c - 'a' + 10);
 	}
-	if (p == text || (p - text == 2 && (text[1] == 'x' || text[1] == 'X')))
-		return ptw_fail(err, PTW_ERR_INVALID, "empty address");
+	if (!any)
+		return ptw_fail(err, PTW_ERR_INVALID, "'%s' holds no hex digit", text);
 	*out = v;
 	return 0;
 }

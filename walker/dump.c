@@ -306,32 +306,25 @@ const struct ptw_seg *ptw_dump_seg(const struct ptw_dump *d, uint64_t pa)
 	return NULL;
 }
 
-/* The first segment starting above pa, or NULL. */
-static const struct ptw_seg *next_seg(const struct ptw_dump *d, uint64_t pa)
-{
-	size_t lo = 0, hi = d->nsegs;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (d->segs[mid].pa <= pa)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < d->nsegs ? &d->segs[lo] : NULL;
-}
-
 bool ptw_phys_present(const ptw_dump *d, uint64_t pa, uint64_t *run)
 {
-	const struct ptw_seg *s = ptw_dump_seg(d, pa);
-	if (s) {
-		if (run)
-			*run = s->pa + s->size - pa;
-		return true;
+	/* By the merged ranges, so that a run spans adjacent segments. */
+	size_t lo = 0, hi = d->nranges;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ptw_range *r = &d->ranges[mid];
+		if (pa < r->start) {
+			hi = mid;
+		} else if (pa - r->start >= r->size) {
+			lo = mid + 1;
+		} else {
+			if (run)
+				*run = r->start + r->size - pa;
+			return true;
+		}
 	}
-	if (run) {
-		const struct ptw_seg *n = next_seg(d, pa);
-		*run = n ? n->pa - pa : (pa ? 0 - pa : UINT64_MAX);
-	}
+	if (run) /* lo: the first range above pa; the last hole ends at 2^64 */
+		*run = lo < d->nranges ? d->ranges[lo].start - pa : 0 - pa;
 	return false;
 }
 

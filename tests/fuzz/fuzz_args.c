@@ -11,9 +11,11 @@
 #include <ctype.h>
 #include <inttypes.h>
 
-/* The reference: true and *out when text is [0x|0X] then hex digits and
+/* The reference: REF_OK and *out when text is [0x|0X] then hex digits and
  * backticks holding at least one digit and at most 16 significant ones. */
-static bool ref_parse_hex(const char *text, uint64_t *out)
+enum ref { REF_OK, REF_BAD, REF_NO_DIGITS };
+
+static enum ref ref_parse_hex(const char *text, uint64_t *out)
 {
 	const char *p = text;
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
@@ -24,20 +26,20 @@ static bool ref_parse_hex(const char *text, uint64_t *out)
 		if (*p == '`')
 			continue;
 		if (!isxdigit((unsigned char)*p))
-			return false;
+			return REF_BAD;
 		digits++;
 		unsigned c = (unsigned)tolower((unsigned char)*p);
 		unsigned x = c <= '9' ? c - '0' : c - 'a' + 10;
 		if (significant == 0 && x == 0)
 			continue;
 		if (++significant > 16)
-			return false;
+			return REF_BAD;
 		v = v << 4 | x;
 	}
 	if (digits == 0)
-		return false;
+		return REF_NO_DIGITS;
 	*out = v;
-	return true;
+	return REF_OK;
 }
 
 static void check_hex(const char *text)
@@ -45,7 +47,8 @@ static void check_hex(const char *text)
 	uint64_t v = 0xdeadbeef, ref = 0;
 	struct ptw_error err = { .code = -1 };
 	int rc = ptw_parse_hex(text, &v, &err);
-	bool want = ref_parse_hex(text, &ref);
+	enum ref r = ref_parse_hex(text, &ref);
+	bool want = r == REF_OK;
 	if (rc) {
 		fuzz_check_error(rc, &err);
 		FUZZ_CHECK(rc == PTW_ERR_INVALID);

@@ -16,6 +16,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FUZZ_PAGE 4096ULL
 
+/* For the harness's own hot callbacks: no coverage feedback (the library's
+ * code is what the fuzzer should explore) and none of its cost. */
+#if defined(__clang__) && __clang_major__ >= 13
+#define FUZZ_NO_COVERAGE __attribute__((no_sanitize("coverage")))
+#else
+#define FUZZ_NO_COVERAGE
+#endif
+
 /* UBSan reports stop the fuzzer (halt_on_error), minus the known, reported
  * library bugs listed in ubsan.supp (meson passes its path).  Undefined
  * behaviour is compiled recoverable only so that the list can apply. */

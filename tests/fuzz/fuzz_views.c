@@ -17,9 +17,9 @@
  *               below; 0xf0-0xff ends the path)
  * ptv_open needs a file: the dump is written to a memfd and opened as
  * /proc/self/fd/N.  Then the tree is walked as a FUSE client would: every
- * directory listed must resolve name by name with the kind it was listed
- * with, every file's size must match what reading it gives, and /phys and
- * vmem must read what ptw_phys_read and ptw_vread give.
+ * name a directory lists must resolve, with the attributes getattr gives
+ * it; every file's size must match what reading it gives; /phys and vmem
+ * must read what ptw_phys_read and ptw_vread give.
  */
 #include "fuzz_common.h"
 
@@ -44,21 +44,24 @@ struct ctx {
 
 struct names {
 	char v[NAMES_MAX][NAME_LEN];
-	enum ptv_kind kind[NAMES_MAX];
+	struct ptv_attr attr[NAMES_MAX];
 	size_t n, total;
 	size_t stop_after;    /* 0: never stop */
 };
 
-static int collect(void *p, const char *name, enum ptv_kind kind)
+static int collect(void *p, const char *name, const struct ptv_attr *attr)
 {
 	struct names *c = p;
 	FUZZ_CHECK(c->stop_after == 0 || c->total < c->stop_after);
 	FUZZ_CHECK(name != NULL && name[0] != '\0');
 	FUZZ_CHECK(strlen(name) < NAME_LEN && !strchr(name, '/'));
-	FUZZ_CHECK(kind == PTV_DIR || kind == PTV_FILE || kind == PTV_LINK);
+	FUZZ_CHECK(attr != NULL);
+	FUZZ_CHECK(attr->kind == PTV_DIR || attr->kind == PTV_FILE ||
+		   attr->kind == PTV_LINK);
+	FUZZ_CHECK(attr->nlink >= 1);
 	if (c->n < NAMES_MAX) {
 		snprintf(c->v[c->n], NAME_LEN, "%s", name);
-		c->kind[c->n++] = kind;
+		c->attr[c->n++] = *attr;
 	}
 	c->total++;
 	return c->stop_after && c->total == c->stop_after;
@@ -195,7 +198,7 @@ static void check_node(struct ctx *c, const struct ptv_node *n,
 }
 
 /* Resolve path, check the node, and list it when it is a directory: each
- * listed name must resolve, with the kind it was listed as. */
+ * listed name must resolve, with the attributes it was listed with. */
 static int visit(struct ctx *c, const char *path, struct ptv_node *n,
 		 struct names *list)
 {
@@ -216,7 +219,10 @@ static int visit(struct ctx *c, const char *path, struct ptv_node *n,
 		FUZZ_CHECK(rc == -ENOTDIR || (a.kind == 0 && rc == 0));
 		return 0;
 	}
-	FUZZ_CHECK(rc == 0);
+	if (rc) { /* a listed child's attributes ran out of memory */
+		FUZZ_CHECK(rc == -ENOMEM);
+		return 0;
+	}
 	if (l->total > 1) { /* a non-zero return from fill stops the listing */
 		struct names one = { .stop_after = 1 };
 		FUZZ_CHECK(ptv_readdir(c->fs, n, collect, &one) == 0);
@@ -234,8 +240,11 @@ static int visit(struct ctx *c, const char *path, struct ptv_node *n,
 			continue;
 		rc = ptv_getattr(c->fs, &sn, &sa);
 		FUZZ_CHECK(rc == 0 || rc == -ENOMEM);
+		/* readdir's attributes are getattr's */
 		if (!rc)
-			FUZZ_CHECK(sa.kind == l->kind[i]);
+			FUZZ_CHECK(sa.kind == l->attr[i].kind &&
+				   sa.size == l->attr[i].size &&
+				   sa.nlink == l->attr[i].nlink);
 	}
 	return 0;
 }

@@ -1,14 +1,18 @@
 /* seeds.c — small seed inputs for the fuzz targets (a normal program, not
- * a fuzzer): fuzz-seeds DIR writes DIR/<target>/<name> for the targets
- * dump, walk, scan, views and args.
+ * a fuzzer).
+ *
+ *   fuzz-seeds DIR           writes DIR/<target>/<name> for the targets
+ *                            dump, walk, scan, views and args
+ *   fuzz-seeds --repro DIR   writes DIR/<name>: the inputs of the library
+ *                            bugs the fuzzers found (see repro() below)
  *
  * The named scenarios (mkdump) are megabytes; these images are tens of
  * KiB, built with the same generator: for each paging mode a Linux-like
  * layout (a kernel table and processes sharing its half, KPTI pairs on
  * x86-64) or a Windows-like one (self-maps), with 4 KiB and large pages,
- * plus a few hostile tables (loops, fan-out, reserved bits, tables outside
- * memory).  Tables and data pages come from one allocator starting at
- * 0x1000, and the image is cut where it ends.
+ * plus hostile tables (cheap loops that reach the iterator's revisit bound,
+ * reserved bits, tables outside memory).  Tables and data pages come from
+ * one allocator starting at 0x1000, and the image is cut where it ends.
  */
 #include "gen.h"
 
@@ -142,6 +146,10 @@ static void linux_x64(struct img *im, bool la57)
 			if (e)
 				gen_set(g, p + 8 * j, e | PTW_XD);
 		}
+		/* the user copy shares one kernel entry as is (Linux: the
+		 * cpu_entry_area), and has its own entry-text table */
+		unsigned shared = (unsigned)((direct >> g->mode->level[0].shift) & (n - 1));
+		gen_copy_entries(g, k, u, shared, 1);
 		gen_map(g, u, 0xffffffff81000000ULL, text, 0x1000, K_RO_X);
 		im->top[im->ntop++] = i ? u : p;
 	}
@@ -293,6 +301,34 @@ static void fanout(struct img *im, enum ptw_mode_id mode, const char *name)
 	finish(im, mode, t, ELFCLASS64, EM_X86_64);
 }
 
+/* Loops that stay cheap: the top table's entries all lead to one table
+ * T2 whose entries all lead to U, and U's entry 0 leads to U again, down
+ * to the last level.  On x64 and LA57 the revisit bound (4096) is reached
+ * after a few thousand runs; the 32-bit modes cannot reach it. */
+static void loop(struct img *im, enum ptw_mode_id mode, const char *name)
+{
+	start(im, name, mode);
+	struct gen *g = &im->g;
+	const struct ptw_mode *m = g->mode;
+	uint64_t t = gen_page(g), t2 = gen_page(g), u = gen_page(g);
+	uint64_t bits = PTW_P | PTW_RW | PTW_US | PTW_A;
+	unsigned es = m->entry_size;
+	if (m->nlevels == 2) { /* x86: PD -> U, U's entry 0 maps U */
+		for (unsigned i = 0; i < 1024; i++)
+			gen_set(g, t + (uint64_t)i * es, u | bits);
+	} else {
+		unsigned n = ptw_level_entries(m, 0);
+		for (unsigned i = 0; i < n; i++)
+			gen_set(g, t + (uint64_t)i * es,
+				t2 | (mode == PTW_MODE_PAE ? PTW_P : bits));
+		for (unsigned i = 0; i < 512; i++)
+			gen_set(g, t2 + (uint64_t)i * es, u | bits);
+	}
+	gen_set(g, u, u | bits);
+	im->top[im->ntop++] = t;
+	finish(im, mode, t, ELFCLASS64, EM_X86_64);
+}
+
 /* Odd entries: reserved bits, tables past the memory, large pages where
  * none may be, a non-present entry with bits. */
 static void odd_x64(struct img *im)
@@ -423,14 +459,103 @@ static void args_seeds(void)
 	}
 }
 
+/* ---- the bugs the fuzzers found ------------------------------------------------ *
+ * Their inputs: fixed ones also go into the corpora as regressions; --repro
+ * writes all of them under one directory. */
+
+/* A 1 MiB ELF core whose 9000 PT_NOTE headers all name one note segment of
+ * ~1200 QEMU CPU notes: ~10.7 million CPU records from 1 MiB (quadratic in
+ * the file's size) before a5a8dbd bounded notes and CPUs. */
+static void notes_aliased(const char *target, const char *name)
+{
+	enum { SIZE = 1 << 20, NPH = 9000 };
+	uint8_t *f = gen_qemu_notes_elf(SIZE, NPH, 0);
+	write_file(target, name, f, SIZE, NULL, 0);
+	free(f);
+}
+
+/* The linux-x64 image as an ELF core of two adjacent PT_LOADs that meet
+ * inside the first process's KPTI user copy: one physical range, but
+ * discovery failed on the pair ("DirBase ... lies outside the dump")
+ * before a5a8dbd. */
+static void kpti_straddle(const char *scan_dir, const char *scan_name,
+			  const char *views_dir, const char *views_name)
+{
+	struct img im;
+	linux_x64(&im, false);
+	uint64_t user = im.top[1] + 0x1000, cut = user + 0x800;
+	struct gen_elf o = im.elf;
+	o.seg[0] = (struct gen_segment){ 0, cut, cut };
+	o.seg[1] = (struct gen_segment){ cut, im.g.size - cut, im.g.size - cut };
+	o.nsegs = 2;
+	write_elf(&im, &o, scan_dir, scan_name, NULL, 0);
+	uint8_t ctl[32];
+	views_ctl(ctl, 0, 0, NULL, 0);
+	write_elf(&im, &o, views_dir, views_name, ctl, sizeof ctl);
+	gen_free(&im.g);
+}
+
+/* Regression seeds from the fixed bugs. */
+static void regression_seeds(void)
+{
+	notes_aliased("dump", "notes-aliased.elf");
+	kpti_straddle("scan", "kpti-straddle.elf", "views", "kpti-straddle.elf");
+	/* 512-way fan-out: 2 million runs, a 138 MB maps text from 8 KiB, before
+	 * a5a8dbd's page budget under shared tables (walk only: the views
+	 * still take seconds on it under the sanitizers) */
+	struct img im;
+	fanout(&im, PTW_MODE_X64, "fanout-x64");
+	walk_seeds(&im);
+	gen_free(&im.g);
+}
+
+static void repro(void)
+{
+	/* Open: ptw_parse_hex takes text without a digit ("`", "0x`") for 0
+	 * (fuzz_args, built with -DFUZZ_CHECK_HEX_NO_DIGITS=1). */
+	write_file(".", "args-backtick.txt", "`", 1, NULL, 0);
+	/* Fixed in a5a8dbd: ptw_phys_read wrapped past 2^64 to address 0
+	 * (fuzz_dump): any raw dump. */
+	uint8_t page[4096];
+	memset(page, 'A', sizeof page);
+	write_file(".", "dump-phys-wrap.raw", page, sizeof page, NULL, 0);
+	/* Fixed in a5a8dbd: aliased PT_NOTEs, 10.7 million CPU records
+	 * (fuzz_dump: minutes under ASan; fuzz_scan: 1.7 GB). */
+	notes_aliased(".", "dump-notes-1m.elf");
+	/* Fixed in a5a8dbd: discovery refused a dump whose KPTI user copy
+	 * crosses adjacent PT_LOADs (fuzz_scan, fuzz_views). */
+	kpti_straddle(".", "scan-kpti-straddle.elf", ".", "views-kpti-straddle.elf");
+	/* Fixed in b4b2e06: qsort/bsearch of a NULL array (UBSan): a dump
+	 * with no table at all, one with Linux candidates but no self-map. */
+	memset(page, 0, sizeof page);
+	write_file(".", "scan-no-tables.raw", page, sizeof page, page, sizeof page);
+	struct img im;
+	linux_x86(&im);
+	write_file(".", "scan-no-selfmap.raw", im.g.mem, im.g.size, NULL, 0);
+	gen_free(&im.g);
+	/* Fixed in a5a8dbd: a page whose every entry points to itself, 2
+	 * million runs and 138 MB of maps from 8 KiB (fuzz_views timed out). */
+	fanout(&im, PTW_MODE_X64, "fanout-x64");
+	uint8_t ctl[32];
+	views_ctl(ctl, (uint8_t)((3 + PTW_MODE_X64) | 0x08), im.top[0], NULL, 0);
+	write_file(".", "views-fanout-x64", im.g.mem, im.g.size, ctl, sizeof ctl);
+	gen_free(&im.g);
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: fuzz-seeds DIR (writes DIR/{dump,walk,scan,views,args}/)\n");
+	bool bugs = argc == 3 && strcmp(argv[1], "--repro") == 0;
+	if (argc != 2 && !bugs) {
+		fprintf(stderr, "usage: fuzz-seeds DIR (writes DIR/{dump,walk,scan,views,args}/)\n"
+				"       fuzz-seeds --repro DIR (writes reproducers of known bugs)\n");
 		return 2;
 	}
-	outdir = argv[1];
+	outdir = argv[argc - 1];
 	make_dir(NULL);
+	if (bugs) {
+		repro();
+		return 0;
+	}
 	static const char *const targets[] = { "dump", "walk", "scan", "views", "args" };
 	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
 		make_dir(targets[i]);
@@ -449,21 +574,22 @@ int main(int argc, char **argv)
 		image_seeds(&im);
 		gen_free(&im.g);
 	}
-	static const struct { enum ptw_mode_id mode; const char *name; } fan[] = {
-		{ PTW_MODE_X86, "fanout-x86" }, { PTW_MODE_PAE, "fanout-pae" },
-		{ PTW_MODE_X64, "fanout-x64" }, { PTW_MODE_LA57, "fanout-la57" },
+	static const struct { enum ptw_mode_id mode; const char *name; } loops[] = {
+		{ PTW_MODE_X86, "loop-x86" }, { PTW_MODE_PAE, "loop-pae" },
+		{ PTW_MODE_X64, "loop-x64" }, { PTW_MODE_LA57, "loop-la57" },
 	};
-	for (size_t i = 0; i < sizeof fan / sizeof fan[0]; i++) {
-		fanout(&im, fan[i].mode, fan[i].name);
+	for (size_t i = 0; i < sizeof loops / sizeof loops[0]; i++) {
+		loop(&im, loops[i].mode, loops[i].name);
 		walk_seeds(&im);
 		char name[64];
-		snprintf(name, sizeof name, "%s.raw", fan[i].name);
+		snprintf(name, sizeof name, "%s.raw", loops[i].name);
 		write_file("scan", name, im.g.mem, im.g.size, NULL, 0);
 		uint8_t ctl[32];
-		views_ctl(ctl, (uint8_t)((3 + fan[i].mode) | 0x08), im.top[0], NULL, 0);
+		views_ctl(ctl, (uint8_t)((3 + loops[i].mode) | 0x08), im.top[0], NULL, 0);
 		write_file("views", name, im.g.mem, im.g.size, ctl, sizeof ctl);
 		gen_free(&im.g);
 	}
+	regression_seeds();
 	args_seeds();
 	return 0;
 }
