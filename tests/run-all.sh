@@ -4,22 +4,12 @@
 #      real dumps of ../shared/dumps, on a normal build;
 #   2. the same under AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. every libFuzzer target for a bounded time (FUZZ_SECONDS, default 60).
-# Needs root (or sudo) for apt-get, and /dev/fuse for the mounts.
+# Needs root (or sudo) for apt-get (tests/install-deps.sh), and /dev/fuse
+# for the mounts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(meson ninja-build gcc clang pkg-config libfuse3-dev fuse3 libelf-dev
-	  libcmocka-dev zstd libclang-rt-14-dev)
-missing=()
-for p in "${packages[@]}"; do
-	dpkg -s "$p" > /dev/null 2>&1 || missing+=("$p")
-done
-if ((${#missing[@]})); then
-	sudo=
-	[[ $(id -u) == 0 ]] || sudo=sudo
-	$sudo apt-get update -q
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
-fi
+tests/install-deps.sh --test
 
 setup() { # DIR [meson options...]
 	local dir=$1

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# install-deps.sh — install with apt-get what ptfs needs on Debian 12:
+#   to build and run it:  meson ninja-build gcc pkg-config fuse3 libfuse3-dev
+#                         libelf-dev libcmocka-dev bsdextrautils (hexdump)
+#   --test adds:          clang libclang-rt-14-dev (fuzzers), zstd (real dumps)
+# Only missing packages are installed; through sudo when not root.
+set -euo pipefail
+packages=(meson ninja-build gcc pkg-config fuse3 libfuse3-dev libelf-dev libcmocka-dev
+	  bsdextrautils)
+if [[ ${1:-} == --test ]]; then
+	packages+=(clang libclang-rt-14-dev zstd)
+fi
+missing=()
+for p in "${packages[@]}"; do
+	dpkg -s "$p" > /dev/null 2>&1 || missing+=("$p")
+done
+((${#missing[@]})) || exit 0
+sudo=
+if [[ $(id -u) != 0 ]]; then
+	command -v sudo > /dev/null || { echo "install-deps: run as root, or install sudo" >&2; exit 1; }
+	sudo=sudo
+fi
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -q
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
