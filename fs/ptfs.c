@@ -42,12 +42,16 @@ static ptv_fs *session(void)
 	return daemon_of()->fs;
 }
 
-static mode_t kind_mode(enum ptv_kind k)
+/* Nodes are readable by whoever may read the dump file itself: its read
+ * bits, and for directories the matching search bits.  (With -o allow_other
+ * a root-only dump stays root-only.) */
+static mode_t kind_mode(enum ptv_kind k, mode_t dump)
 {
+	mode_t r = dump & 0444;
 	switch (k) {
-	case PTV_DIR: return S_IFDIR | 0555;
+	case PTV_DIR: return S_IFDIR | r | (r >> 2);
 	case PTV_LINK: return S_IFLNK | 0777;
-	default: return S_IFREG | 0444;
+	default: return S_IFREG | r;
 	}
 }
 
@@ -65,7 +69,7 @@ static void fill_stat(struct stat *st, const struct ptv_attr *a)
 {
 	const struct stat *d = &daemon_of()->dump;
 	memset(st, 0, sizeof *st);
-	st->st_mode = kind_mode(a->kind);
+	st->st_mode = kind_mode(a->kind, d->st_mode);
 	st->st_nlink = a->nlink;
 	st->st_size = (off_t)a->size;
 	st->st_blksize = 4096;
@@ -124,7 +128,7 @@ static int ptfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 	if (rc)
 		return rc;
 	struct fill_ctx c = { buf, filler, (flags & FUSE_READDIR_PLUS) != 0 };
-	struct stat dot = { .st_mode = S_IFDIR | 0555 };
+	struct stat dot = { .st_mode = kind_mode(PTV_DIR, daemon_of()->dump.st_mode) };
 	if (filler(buf, ".", &dot, 0, 0) || filler(buf, "..", &dot, 0, 0))
 		return 0;
 	return ptv_readdir(session(), &n, fill_one, &c);

@@ -161,6 +161,15 @@ expect "la57 marker" "$(dd if="$M/dtb/10f000/vmem" bs=4096 skip=$((0x00ff0000000
 "PTFS-SAMPLE golf va=0xff000000001000"
 unmount_ptfs "$M"
 
+# ---- a root-only dump stays root-only: nodes take the dump's read bits ------------
+cp "$WORK/linux-x64.raw" "$WORK/private.raw"
+chmod 600 "$WORK/private.raw"
+mount_ptfs "$M" "$WORK/private.raw"
+expect "private modes" "$(stat -c '%A' "$M/info" "$M/dtb" "$M/dtb/10a000/vmem")" "-r--------
+dr-x------
+-r--------"
+unmount_ptfs "$M"
+
 # ---- bad input: a clear message, a non-zero exit, nothing mounted -----------------
 bad() {
 	local name=$1 want=$2

@@ -216,6 +216,28 @@ static void command_line_sources(void **state)
 	scenario_free(&s);
 }
 
+static void copies_count_once(void **state)
+{
+	(void)state;
+	/* A crafted page of 128 copies of a process's PDPT: each copy passes
+	 * every test a PAE top table must, but no two real ones are alike. */
+	struct scenario s;
+	assert_true(scenario_build("linux-pae", &s));
+	uint64_t page = 0x7f0000;
+	for (unsigned i = 0; i < 128; i++)
+		gen_write(&s.g, page + 32 * i, s.g.mem + 0x104000, 32);
+	ptw_dump *d;
+	assert_int_equal(ptw_dump_open_memory(s.g.mem, s.g.size, &d, NULL), 0);
+	struct ptw_spaces sp;
+	discover(d, &sp);
+	assert_int_equal(sp.n, 5);
+	assert_non_null(ptw_spaces_find(&sp, 0x104000));
+	assert_null(ptw_spaces_find(&sp, page));
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
 static void parsers(void **state)
 {
 	(void)state;
@@ -248,6 +270,13 @@ static void parsers(void **state)
 	assert_int_equal(p.cid, 500);
 	assert_int_equal(p.dirbase, 0x3a5d4000);
 	assert_string_equal(p.name, "");
+	/* a leading zero is not octal */
+	assert_int_equal(ptw_parse_process_spec("010:1000", &p, NULL), 0);
+	assert_int_equal(p.cid, 10);
+	assert_int_equal(ptw_parse_process_spec("09:1000", &p, NULL), 0);
+	assert_int_equal(p.cid, 9);
+	assert_int_equal(ptw_parse_process_spec("0x:1000", &p, &err), PTW_ERR_INVALID);
+	assert_int_equal(ptw_parse_process_spec("+5:1000", &p, &err), PTW_ERR_INVALID);
 	assert_int_equal(ptw_parse_process_spec("7:10:a:b", &p, NULL), 0);
 	assert_string_equal(p.name, "a:b");
 	assert_int_equal(ptw_parse_process_spec("1aa000", &p, &err), PTW_ERR_INVALID);
@@ -270,6 +299,7 @@ int main(void)
 		cmocka_unit_test(la57),
 		cmocka_unit_test(mode_strings),
 		cmocka_unit_test(command_line_sources),
+		cmocka_unit_test(copies_count_once),
 		cmocka_unit_test(parsers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -352,6 +352,47 @@ static void tables_across_segments(void **state)
 	scenario_free(&s);
 }
 
+static void segments_beyond_52_bits_and_aliases(void **state)
+{
+	(void)state;
+	size_t len;
+	uint8_t *img = elf_bytes(&len);
+	uint8_t *bad = malloc(len);
+	assert_non_null(bad);
+	/* a PT_LOAD near 2^64 (a crafted 16 KiB file once crashed the scan) */
+	memcpy(bad, img, len);
+	uint64_t paddr = 0xfffffffffffff001ULL, filesz = 16, memsz = 16;
+	memcpy(bad + PH_LOAD + 24, &paddr, 8);
+	memcpy(bad + PH_LOAD + 32, &filesz, 8);
+	memcpy(bad + PH_LOAD + 40, &memsz, 8);
+	expect_error(bad, len, PTW_ERR_FORMAT, "reaches past 2^52");
+	/* at 2^63: no file size a stat can hold */
+	paddr = 1ULL << 63;
+	memcpy(bad + PH_LOAD + 24, &paddr, 8);
+	expect_error(bad, len, PTW_ERR_FORMAT, "reaches past 2^52");
+	free(bad);
+	free(img);
+	/* two PT_LOADs over the same file bytes */
+	struct gen g;
+	addressed(&g, PTW_MODE_X64);
+	struct gen_elf o = {
+		.elfclass = ELFCLASS64, .machine = EM_X86_64,
+		.seg = { { 0, 64 * KiB, 64 * KiB }, { 128 * KiB, 64 * KiB, 64 * KiB } },
+		.nsegs = 2,
+	};
+	const char *path = test_path("alias.elf");
+	assert_int_equal(gen_write_elf(&g, &o, path), 0);
+	gen_free(&g);
+	img = read_file(path, &len);
+	/* no notes here: the PT_LOADs are headers 0 and 1; the second takes
+	 * the first one's p_offset */
+	uint64_t off;
+	memcpy(&off, img + PH0 + 8, 8);
+	memcpy(img + PH0 + 56 + 8, &off, 8);
+	expect_error(img, len, PTW_ERR_FORMAT, "share file bytes");
+	free(img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +406,7 @@ int main(void)
 		cmocka_unit_test(no_wrap_past_2_64),
 		cmocka_unit_test(bounded_notes),
 		cmocka_unit_test(tables_across_segments),
+		cmocka_unit_test(segments_beyond_52_bits_and_aliases),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

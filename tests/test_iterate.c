@@ -4,6 +4,8 @@
 
 #include "ptview.h"
 
+#include <elf.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,6 +267,44 @@ static void tables_past_memory_are_skipped(void **state)
 	gen_free(&g);
 }
 
+static void partly_held_tables_agree(void **state)
+{
+	(void)state;
+	/* PML4 at 0, PDPT at 0x1000, PD at 0x2000 whose first half only is in
+	 * the dump: its entry 0 maps a 2 MiB page.  The walk, the iteration
+	 * and the tree must all see that page. */
+	struct gen g;
+	gen_init(&g, PTW_MODE_X64, 16 * 1024, 0);
+	gen_set(&g, 0, 0x1000 | 0x27);
+	gen_set(&g, 0x1000, 0x2000 | 0x27);
+	gen_set(&g, 0x2000, 0x200000 | 0xe7);
+	struct gen_elf o = { .elfclass = ELFCLASS64, .machine = EM_X86_64,
+			     .seg = { { 0, 0x2800, 0x2800 } }, .nsegs = 1 };
+	const char *path = test_path("partly.elf");
+	assert_int_equal(gen_write_elf(&g, &o, path), 0);
+	gen_free(&g);
+	ptw_dump *d;
+	assert_int_equal(ptw_dump_open(path, &d, NULL), 0);
+	struct ptw_space sp;
+	assert_int_equal(ptw_space_init(&sp, d, ptw_mode_get(PTW_MODE_X64), 0, NULL), 0);
+	struct ptw_xlat x;
+	assert_int_equal(ptw_translate(&sp, 0x1234, &x, NULL), 0);
+	assert_int_equal(x.status, PTW_MAPPED);
+	assert_int_equal(x.pa, 0x201234);
+	struct collect c = {0};
+	struct ptw_iter_stats st;
+	assert_int_equal(ptw_iterate(&sp, 0, ~0ULL, collect_run, &c, &st, NULL), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.runs[0].pa, 0x200000);
+	assert_int_equal(c.runs[0].size, 0x200000);
+	assert_int_equal(st.holes, 1);
+	struct ptv_text t = {0};
+	assert_int_equal(ptv_render_entry(&sp, 1, 0x1000, 0, 0, &t), 0);
+	assert_non_null(strstr(t.p, "next-table: 2000 (partly outside the dump)\n"));
+	ptv_text_free(&t);
+	ptw_dump_close(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +316,7 @@ int main(void)
 		cmocka_unit_test(subrange_and_stop),
 		cmocka_unit_test(loops_are_bounded),
 		cmocka_unit_test(tables_past_memory_are_skipped),
+		cmocka_unit_test(partly_held_tables_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

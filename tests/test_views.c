@@ -280,6 +280,40 @@ static void sizes_and_bytes(void **state)
 	ptv_close(fs);
 }
 
+static void shared_maps_text(void **state)
+{
+	(void)state;
+	/* Two open maps files share the space's one text; both read it whole,
+	 * in any order, and closing both frees it (ASan checks the rest). */
+	ptv_fs *fs = open_fs("linux-x64", NULL);
+	struct ptv_node n;
+	struct ptv_file *a, *b;
+	assert_int_equal(ptv_lookup(fs, "/dtb/10a000/maps", &n), 0);
+	assert_int_equal(ptv_file_open(fs, &n, &a), 0);
+	assert_int_equal(ptv_file_open(fs, &n, &b), 0);
+	char x[660], y[660];
+	assert_int_equal(ptv_file_read(b, y, sizeof y, 0), 660);
+	assert_int_equal(ptv_file_read(a, x, 66, 66), 66);
+	assert_memory_equal(x, y + 66, 66);
+	ptv_file_close(b);
+	assert_int_equal(ptv_file_read(a, x, sizeof x, 0), 660);
+	assert_memory_equal(x, y, 660);
+	ptv_file_close(a);
+	/* and again after the last reader let it go */
+	assert_int_equal(ptv_file_open(fs, &n, &a), 0);
+	assert_int_equal(ptv_file_read(a, x, sizeof x, 0), 660);
+	assert_memory_equal(x, y, 660);
+	ptv_file_close(a);
+	/* an on-demand space keeps its facts too: same answers twice */
+	struct ptv_attr at1, at2;
+	assert_int_equal(ptv_lookup(fs, "/dtb/3000/maps", &n), 0);
+	assert_int_equal(ptv_getattr(fs, &n, &at1), 0);
+	assert_int_equal(ptv_getattr(fs, &n, &at2), 0);
+	assert_int_equal(at1.size, 0);
+	assert_int_equal(at2.size, 0);
+	ptv_close(fs);
+}
+
 static void proc_links(void **state)
 {
 	(void)state;
@@ -321,6 +355,7 @@ int main(void)
 		cmocka_unit_test(canonical_names_only),
 		cmocka_unit_test(entry_texts),
 		cmocka_unit_test(sizes_and_bytes),
+		cmocka_unit_test(shared_maps_text),
 		cmocka_unit_test(proc_links),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -179,6 +179,17 @@ static void x64_noncanonical(void **state)
 	assert_non_null(strstr(err.msg, "0x800000000000 is not a canonical"));
 	assert_int_equal(ptw_translate(&sp, 0xffff7fffffffffffULL, &x, &err),
 			 PTW_ERR_NONCANONICAL);
+	/* a failed translation still says "not mapped", and a read there is
+	 * zeros */
+	x.status = PTW_MAPPED;
+	ptw_translate(&sp, 0x0000900000001000ULL, &x, NULL);
+	assert_int_equal(x.status, PTW_NOT_PRESENT);
+	struct ptw_tlb tlb = {0};
+	uint8_t b[16];
+	memset(b, 0xaa, sizeof b);
+	assert_int_equal(ptw_vread(&sp, &tlb, 0x0000900000001000ULL, b, sizeof b), 0);
+	for (size_t i = 0; i < sizeof b; i++)
+		assert_int_equal(b[i], 0);
 	/* unaligned and outside DirBases */
 	assert_int_equal(ptw_space_init(&sp, d, ptw_mode_get(PTW_MODE_X64), 0x100800, &err),
 			 PTW_ERR_INVALID);

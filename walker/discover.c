@@ -35,8 +35,8 @@ static bool normalize_cr3(const struct ptw_mode *m, uint64_t cr3,
 			  uint64_t *out)
 {
 	uint64_t flags = m->id == PTW_MODE_PAE ? 0x1fULL : 0xfffULL;
-	if (m->canonical)
-		flags |= 1ULL << 63; /* CR3 no-flush bit, as MOV to CR3 takes it */
+	if (m->canonical) /* no-flush (63) as MOV to CR3 takes it; LAM (61, 62) */
+		flags |= 7ULL << 61;
 	*out = cr3 & m->dirbase_mask;
 	return (cr3 & ~(m->dirbase_mask | flags)) == 0;
 }
@@ -359,7 +359,7 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	if (capped) {
 		size_t len = strlen(out->mode_how);
 		snprintf(out->mode_how + len, sizeof out->mode_how - len,
-			 " (scan hit its candidate limit)");
+			 " (the scan stopped at its limit of candidates or tables)");
 	}
 	out->v = l.v;
 	out->n = l.n;
@@ -473,10 +473,12 @@ int ptw_parse_process_spec(const char *text, struct ptw_process_spec *out,
 				"--process '%s': bad DIRBASE", text);
 	memcpy(dirbase, c1 + 1, n);
 	dirbase[n] = '\0';
+	/* Decimal, or hex after 0x: never octal (a leading 0 is just a 0). */
+	bool hex = cid[0] == '0' && (cid[1] == 'x' || cid[1] == 'X');
 	char *end;
 	errno = 0;
-	long long v = strtoll(cid, &end, 0);
-	if (errno || *end || v < 0)
+	long long v = strtoll(hex ? cid + 2 : cid, &end, hex ? 16 : 10);
+	if (errno || *end || v < 0 || (hex && !cid[2]) || !isdigit((unsigned char)cid[0]))
 		return ptw_fail(err, PTW_ERR_INVALID,
 				"--process '%s': CID '%s' is not a number", text, cid);
 	out->cid = v;

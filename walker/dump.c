@@ -32,6 +32,11 @@ int ptw_dump_add_segment(struct ptw_dump *d, uint64_t pa, uint64_t size,
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"physical range at 0x%llx of 0x%llx bytes wraps past 2^64",
 				(unsigned long long)pa, (unsigned long long)size);
+	/* x86 physical addresses have at most 52 bits (MAXPHYADDR <= 52). */
+	if (pa + size > PTW_PHYS_LIMIT)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"physical range at 0x%llx of 0x%llx bytes reaches past 2^52, beyond any x86 physical address",
+				(unsigned long long)pa, (unsigned long long)size);
 	if (len > size)
 		len = size;
 	if (off > d->size || len > d->size - off)
@@ -88,6 +93,37 @@ static int seg_cmp(const void *a, const void *b)
 	return x->pa < y->pa ? -1 : x->pa > y->pa;
 }
 
+static int seg_cmp_data(const void *a, const void *b)
+{
+	const struct ptw_seg *x = a, *y = b;
+	return x->data < y->data ? -1 : x->data > y->data;
+}
+
+/* Every file byte backs at most one physical address: segments that
+ * share file bytes would multiply the work of a scan (and say nothing a
+ * real dump says). */
+static int check_aliases(struct ptw_dump *d, struct ptw_error *err)
+{
+	struct ptw_seg *v = malloc(d->nsegs * sizeof *v);
+	if (!v)
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for segments");
+	size_t n = 0;
+	for (size_t i = 0; i < d->nsegs; i++)
+		if (d->segs[i].data_len)
+			v[n++] = d->segs[i];
+	qsort(v, n, sizeof *v, seg_cmp_data);
+	int rc = 0;
+	for (size_t i = 1; i < n && !rc; i++)
+		if (v[i].data < v[i - 1].data + v[i - 1].data_len)
+			rc = ptw_fail(err, PTW_ERR_FORMAT,
+				      "physical ranges at 0x%llx and 0x%llx share file bytes at offset 0x%llx",
+				      (unsigned long long)v[i - 1].pa,
+				      (unsigned long long)v[i].pa,
+				      (unsigned long long)(v[i].data - d->data));
+	free(v);
+	return rc;
+}
+
 /* Sort the segments, trim overlaps (the earlier segment wins: kdump's ELF
  * repeats kernel text that the direct-map segment already holds), and build
  * the public range list with adjacent segments merged. */
@@ -96,6 +132,9 @@ static int finish_segments(struct ptw_dump *d, struct ptw_error *err)
 	if (d->nsegs == 0)
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"%s dump holds no physical memory", d->format);
+	int rc = check_aliases(d, err);
+	if (rc)
+		return rc;
 	qsort(d->segs, d->nsegs, sizeof *d->segs, seg_cmp);
 	size_t out = 0;
 	for (size_t i = 0; i < d->nsegs; i++) {
@@ -175,18 +214,19 @@ int ptw_dump_open_memory(const void *data, size_t size, ptw_dump **out,
 
 int ptw_dump_open(const char *path, ptw_dump **out, struct ptw_error *err)
 {
+	char ebuf[128];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return ptw_fail(err, PTW_ERR_IO, "cannot open %s: %s", path,
-				strerror(errno));
+				strerror_r(errno, ebuf, sizeof ebuf));
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
 		close(fd);
 		return ptw_fail(err, PTW_ERR_IO, "cannot stat %s: %s", path,
-				strerror(e));
+				strerror_r(e, ebuf, sizeof ebuf));
 	}
-	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+	if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		return ptw_fail(err, PTW_ERR_IO, "%s is not a regular file", path);
 	}
@@ -200,7 +240,7 @@ int ptw_dump_open(const char *path, ptw_dump **out, struct ptw_error *err)
 	close(fd);
 	if (map == MAP_FAILED)
 		return ptw_fail(err, PTW_ERR_IO, "cannot map %s: %s", path,
-				strerror(e));
+				strerror_r(e, ebuf, sizeof ebuf));
 	struct ptw_dump *d = calloc(1, sizeof *d);
 	if (!d) {
 		munmap(map, size);
@@ -383,6 +423,12 @@ bool ptw_phys_holds(const ptw_dump *d, uint64_t pa, uint64_t len)
 	return true;
 }
 
+bool ptw_phys_any(const ptw_dump *d, uint64_t pa, uint64_t len)
+{
+	uint64_t run;
+	return ptw_phys_present(d, pa, &run) || (run && run < len);
+}
+
 const uint8_t *ptw_phys_ptr(const struct ptw_dump *d, uint64_t pa,
 			    uint64_t len)
 {
@@ -400,24 +446,13 @@ bool ptw_phys_entry(const struct ptw_dump *d, uint64_t pa, unsigned size,
 {
 	const uint8_t *p = ptw_phys_ptr(d, pa, size);
 	if (p) {
-		if (size == 8) {
-			uint64_t v;
-			memcpy(&v, p, 8);
-			*out = le64toh(v);
-		} else {
-			uint32_t v;
-			memcpy(&v, p, 4);
-			*out = le32toh(v);
-		}
+		*out = pt_load(p, size);
 		return true;
 	}
 	/* Zero-filled tail or a segment boundary: the slow, exact path. */
 	uint8_t b[8] = {0};
 	if (ptw_phys_read(d, pa, b, size) != size)
 		return false;
-	uint64_t v = 0;
-	for (unsigned i = size; i-- > 0;)
-		v = v << 8 | b[i];
-	*out = v;
+	*out = pt_load(b, size);
 	return true;
 }

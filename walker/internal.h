@@ -4,9 +4,13 @@
 
 #include "ptwalk.h"
 
+#include <endian.h>
 #include <stdarg.h>
+#include <string.h>
 
 #define PTW_PAGE 4096ULL
+/* x86 physical addresses have at most 52 bits. */
+#define PTW_PHYS_LIMIT (1ULL << 52)
 
 /* Fill err (if any) with code and a formatted message; returns code. */
 int ptw_fail(struct ptw_error *err, int code, const char *fmt, ...)
@@ -72,6 +76,9 @@ bool ptw_phys_entry(const struct ptw_dump *d, uint64_t pa, unsigned size,
  * segments too). */
 bool ptw_phys_holds(const struct ptw_dump *d, uint64_t pa, uint64_t len);
 
+/* Whether the dump holds any byte of [pa, pa + len). */
+bool ptw_phys_any(const struct ptw_dump *d, uint64_t pa, uint64_t len);
+
 /* A direct pointer to [pa, pa + len) when the file holds all of it in one
  * segment, else NULL (hole, zero fill or segment boundary). */
 const uint8_t *ptw_phys_ptr(const struct ptw_dump *d, uint64_t pa,
@@ -98,23 +105,43 @@ static inline uint64_t ptw_sign_extend(const struct ptw_mode *m, uint64_t va)
 	return (va >> top) & 1 ? (va | high) : (va & ~high);
 }
 
+/* One little-endian page-table entry of 4 or 8 bytes. */
+static inline uint64_t pt_load(const uint8_t *p, unsigned size)
+{
+	if (size == 8) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		return le64toh(v);
+	}
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return le32toh(v);
+}
+
 /* The hot accessors of the walk, inline here; mode.c exports them. */
 static inline uint64_t pt_span(const struct ptw_mode *m, unsigned lvl)
 {
 	return 1ULL << m->level[lvl].shift;
 }
 
+/* Whether e maps a large page: PS where the level allows one. */
+static inline bool pt_is_large(const struct ptw_mode *m, unsigned lvl,
+			       uint64_t e)
+{
+	return lvl + 1 < m->nlevels && m->level[lvl].large && (e & PTW_PS);
+}
+
 static inline bool pt_is_leaf(const struct ptw_mode *m, unsigned lvl,
 			      uint64_t e)
 {
-	return lvl + 1 == m->nlevels || (m->level[lvl].large && (e & PTW_PS));
+	return lvl + 1 == m->nlevels || pt_is_large(m, lvl, e);
 }
 
 static inline uint64_t pt_address(const struct ptw_mode *m, unsigned lvl,
 				  uint64_t e)
 {
 	uint64_t a = e & m->frame_mask;
-	if (lvl + 1 < m->nlevels && m->level[lvl].large && (e & PTW_PS)) {
+	if (pt_is_large(m, lvl, e)) {
 		a &= ~(pt_span(m, lvl) - 1);
 		if (m->pse36) /* PDE bits 20:13 hold PA bits 39:32 */
 			a |= ((e >> 13) & 0xffULL) << 32;
@@ -127,7 +154,7 @@ static inline uint64_t pt_reserved(const struct ptw_mode *m, unsigned lvl,
 {
 	const struct ptw_level *L = &m->level[lvl];
 	uint64_t r = e & L->rsvd;
-	if (lvl + 1 < m->nlevels && L->large && (e & PTW_PS))
+	if (pt_is_large(m, lvl, e))
 		r |= e & L->rsvd_large;
 	return r;
 }

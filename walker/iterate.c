@@ -10,7 +10,6 @@
  */
 #include "internal.h"
 
-#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,18 +135,6 @@ static bool enter_table(struct iter *it, unsigned lvl, uint64_t pa,
 	return true;
 }
 
-static uint64_t load_entry(const struct ptw_mode *m, const uint8_t *p)
-{
-	if (m->entry_size == 8) {
-		uint64_t v;
-		memcpy(&v, p, 8);
-		return le64toh(v);
-	}
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return le32toh(v);
-}
-
 static int descend(struct iter *it, unsigned lvl, uint64_t table,
 		   uint64_t base, uint64_t acc, bool shared)
 {
@@ -158,11 +145,14 @@ static int descend(struct iter *it, unsigned lvl, uint64_t table,
 	uint8_t copy[4096];
 	const uint8_t *tab = ptw_phys_ptr(it->s->dump, table, bytes);
 	if (!tab) {
-		/* Partly or wholly outside the dump, or zero-filled. */
-		if (ptw_phys_read(it->s->dump, table, copy, bytes) != bytes) {
+		/* Zero-filled, across segments, or partly or wholly outside the
+		 * dump: the entries it holds count, as the walk reads them one
+		 * by one; the missing ones read as zero (not present). */
+		size_t held = ptw_phys_read(it->s->dump, table, copy, bytes);
+		if (held != bytes)
 			it->st->holes++;
+		if (held == 0)
 			return 0;
-		}
 		tab = copy;
 	}
 	it->st->tables++;
@@ -173,7 +163,7 @@ static int descend(struct iter *it, unsigned lvl, uint64_t table,
 	if (it->to < base + span * n - 1)
 		last = (unsigned)((it->to - base) / span);
 	for (unsigned i = first; i <= last && i < n; i++) {
-		uint64_t e = load_entry(m, tab + (size_t)i * m->entry_size);
+		uint64_t e = pt_load(tab + (size_t)i * m->entry_size, m->entry_size);
 		if (!(e & PTW_P))
 			continue;
 		if (pt_reserved(m, lvl, e)) {

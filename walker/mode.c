@@ -154,7 +154,7 @@ uint64_t ptw_entry_reserved(const struct ptw_mode *m, unsigned lvl, uint64_t e)
 void ptw_flags_string(const struct ptw_mode *m, unsigned lvl, uint64_t e,
 		      char *buf)
 {
-	bool large = m->level[lvl].large && lvl + 1 < m->nlevels && (e & PTW_PS);
+	bool large = pt_is_large(m, lvl, e);
 	char *p = buf;
 	if (m->flag_columns == 11)
 		*p++ = (e & 0x200) ? 'C' : '-';

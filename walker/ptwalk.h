@@ -107,8 +107,8 @@ bool ptw_vmcoreinfo_get(const ptw_dump *d, const char *key, char *val,
 size_t ptw_phys_read(const ptw_dump *d, uint64_t pa, void *buf, size_t len);
 
 /* Whether pa lies inside the dump, and through *run the number of bytes from
- * pa that share that state (up to the next range boundary; for the final
- * hole, up to 2^64). */
+ * pa that share that state (to the end of its range, or to the start of the
+ * next; for the final hole, to 2^64). */
 bool ptw_phys_present(const ptw_dump *d, uint64_t pa, uint64_t *run);
 
 /* ---- paging modes ------------------------------------------------------- */
@@ -282,7 +282,9 @@ void ptw_tlb_reset(struct ptw_tlb *t);
 
 /* Copy len bytes of virtual memory at va into buf: unmapped bytes and bytes
  * of pages outside the dump read as zeros.  Returns the number of bytes that
- * were mapped and backed by the dump.  va must be valid for the mode. */
+ * were mapped and backed by the dump.  va should be valid for the mode (a
+ * vmem offset turned into a VA by ptw_mode_va_from_offset always is); an
+ * invalid one reads as unmapped. */
 size_t ptw_vread(const struct ptw_space *s, struct ptw_tlb *tlb, uint64_t va,
 		 void *buf, size_t len);
 

@@ -15,7 +15,6 @@
  */
 #include "internal.h"
 
-#include <endian.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,11 @@
 /* Per-mode limit on recorded candidates, so that a hostile dump cannot make
  * the scan's memory grow with it. */
 #define CAND_LIMIT (1u << 20)
+/* Tables the scan accepts per mode: more than any real system has (a
+ * large Windows server runs a few thousand processes), few enough that a
+ * crafted dump cannot flood the tree. */
+#define ACCEPT_LIMIT 16384
+
 /* Kernel-region entries a Linux table may differ by from its group (a
  * per-process LDT slot), at most one per 8 the region holds. */
 #define KSHARED_SLACK 2
@@ -64,18 +68,6 @@ static struct kregion kregion_of(const struct ptw_mode *m)
 	}
 }
 
-static uint64_t ld(const uint8_t *p, unsigned size)
-{
-	if (size == 8) {
-		uint64_t v;
-		memcpy(&v, p, 8);
-		return le64toh(v);
-	}
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return le32toh(v);
-}
-
 static void cand_add(struct cands *c, uint64_t pa, uint64_t hash, uint32_t nz,
 		     enum cand_kind kind)
 {
@@ -108,6 +100,7 @@ static uint64_t region_hash(const uint8_t *p, size_t bytes)
 	return h;
 }
 
+/* Orders uint64_t values, and hits by dirbase (their first member). */
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -123,7 +116,7 @@ static unsigned kregion_valid(const struct ptw_mode *m, unsigned lvl,
 	uint64_t frames[1024];
 	unsigned nz = 0;
 	for (unsigned i = 0; i < count; i++) {
-		uint64_t e = ld(p + (size_t)i * m->entry_size, m->entry_size);
+		uint64_t e = pt_load(p + (size_t)i * m->entry_size, m->entry_size);
 		if (!e)
 			continue;
 		if (!(e & PTW_P) || pt_reserved(m, lvl, e))
@@ -156,7 +149,7 @@ static void detect_page_table(const struct ptw_mode *m, const uint8_t *p,
 	uint64_t prev = ~0ULL;
 	bool linux_ok = true;
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t e = ld(p + (size_t)i * es, es);
+		uint64_t e = pt_load(p + (size_t)i * es, es);
 		if (!e)
 			continue;
 		odd += i & 1;
@@ -205,6 +198,8 @@ static void detect_pae(const struct ptw_mode *m, const ptw_dump *d,
 		       const uint8_t *p, uint64_t pa, uint64_t phys_end,
 		       struct cands *out)
 {
+	uint64_t memo_pd = ~0ULL, memo_hash = 0;
+	unsigned memo_nz = 0;
 	for (unsigned slot = 0; slot < 128; slot++) {
 		const uint8_t *s = p + slot * 32;
 		/* PDPTE 3 (the kernel's quarter) must be present; Linux's
@@ -213,7 +208,7 @@ static void detect_pae(const struct ptw_mode *m, const ptw_dump *d,
 		unsigned npresent = 0;
 		bool ok = true;
 		for (unsigned i = 4; i-- > 0 && ok;) {
-			uint64_t e = ld(s + 8 * i, 8);
+			uint64_t e = pt_load(s + 8 * i, 8);
 			pd[i] = 0;
 			if (!e && i < 3)
 				continue;
@@ -237,17 +232,22 @@ static void detect_pae(const struct ptw_mode *m, const ptw_dump *d,
 			continue;
 		unsigned self = 0;
 		for (unsigned i = 0; i < 4; i++) {
-			uint64_t e = ld(pd3 + 8 * i, 8);
+			uint64_t e = pt_load(pd3 + 8 * i, 8);
 			if ((e & PTW_P) && !(e & PTW_PS) &&
 			    pt_address(m, 1, e) == pd[i])
 				self++;
 		}
 		if (self == 4 && npresent == 4)
 			cand_add(out, dirbase, 0, 4, CAND_SELFMAP);
-		unsigned nz = kregion_valid(m, 1, pd3, 512, phys_end);
-		if (nz)
-			cand_add(out, dirbase, region_hash(pd3, PTW_PAGE), nz,
-				 CAND_KSHARED);
+		/* Linux PDPTs in one page (a 32-byte slab) share the kernel's
+		 * PD: judge each PD once per page. */
+		if (pd[3] != memo_pd) {
+			memo_pd = pd[3];
+			memo_nz = kregion_valid(m, 1, pd3, 512, phys_end);
+			memo_hash = memo_nz ? region_hash(pd3, PTW_PAGE) : 0;
+		}
+		if (memo_nz)
+			cand_add(out, dirbase, memo_hash, memo_nz, CAND_KSHARED);
 	}
 }
 
@@ -269,6 +269,7 @@ struct job {
 static void seg_pages(const struct ptw_seg *s, uint64_t *first_pa,
 		      uint64_t *npages)
 {
+	/* Segments end below 2^52 (dump.c), so none of this overflows. */
 	uint64_t start = (s->pa + PTW_PAGE - 1) & ~(PTW_PAGE - 1);
 	uint64_t end = (s->pa + s->data_len) & ~(PTW_PAGE - 1);
 	*first_pa = start;
@@ -323,10 +324,6 @@ static void *scan_thread(void *arg)
 	return NULL;
 }
 
-struct scan_result {
-	struct cands c[3];
-};
-
 static int cand_cmp_hash(const void *a, const void *b)
 {
 	const struct cand *x = a, *y = b;
@@ -358,7 +355,7 @@ static unsigned kregion_distance(const struct ptw_mode *m, const ptw_dump *d,
 		return ~0u;
 	unsigned diff = 0;
 	for (size_t i = 0; i < bytes; i += m->entry_size)
-		diff += ld(pa + i, m->entry_size) != ld(pb + i, m->entry_size);
+		diff += pt_load(pa + i, m->entry_size) != pt_load(pb + i, m->entry_size);
 	return diff;
 }
 
@@ -373,7 +370,7 @@ static bool looks_like_table(const struct ptw_mode *m, const ptw_dump *d,
 		return false;
 	unsigned present = 0;
 	for (uint64_t i = 0; i < bytes; i += m->entry_size) {
-		uint64_t e = ld(p + i, m->entry_size);
+		uint64_t e = pt_load(p + i, m->entry_size);
 		if (!(e & PTW_P))
 			continue;
 		if (pt_reserved(m, lvl, e) ||
@@ -427,11 +424,36 @@ static bool top_table_sound(const struct ptw_mode *m, const ptw_dump *d,
 	return true;
 }
 
-/* Orders hits by dirbase; a bare uint64_t key works too (first member). */
-static int hit_cmp(const void *a, const void *b)
+/* Accepted tables by the hash of their whole contents.  No two real top
+ * tables are identical (each process has its own user half, each Windows
+ * table maps itself), so copies of one (a crafted dump's thousands) count
+ * once. */
+struct seen_tables {
+	uint64_t *hash, *pa;   /* open addressing; pa 0 marks empty (PA 0 is
+				* never accepted: it is where real mode lives) */
+	size_t cap;
+};
+
+/* true if the table at pa is new (and now remembered). */
+static bool table_is_new(struct seen_tables *t, const struct ptw_mode *m,
+			 const ptw_dump *d, uint64_t pa)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
+	uint64_t bytes = ptw_table_bytes(m, 0);
+	const uint8_t *p = ptw_phys_ptr(d, pa, bytes);
+	if (!p || !t->cap)
+		return true; /* across segments: cannot be a cheap copy */
+	uint64_t h = region_hash(p, (size_t)bytes) | 1;
+	size_t j = h & (t->cap - 1);
+	for (; t->pa[j]; j = (j + 1) & (t->cap - 1)) {
+		if (t->hash[j] != h)
+			continue;
+		const uint8_t *q = ptw_phys_ptr(d, t->pa[j], bytes);
+		if (q && memcmp(p, q, (size_t)bytes) == 0)
+			return false;
+	}
+	t->hash[j] = h;
+	t->pa[j] = pa;
+	return true;
 }
 
 static int add_hit(struct ptw_scan_hits *h, uint64_t dirbase, unsigned found)
@@ -447,6 +469,12 @@ static int add_hit(struct ptw_scan_hits *h, uint64_t dirbase, unsigned found)
 	h->v[h->n++] = (struct ptw_scan_hit){ dirbase, found };
 	return 0;
 }
+
+static int accept(const struct ptw_mode *m, const ptw_dump *d,
+		  const struct cands *c, const uint64_t *refs,
+		  const uint64_t *ref_pa, const unsigned *ref_slack,
+		  size_t nrefs, struct seen_tables *seen,
+		  struct ptw_scan_hits *hits);
 
 /* Turn one mode's candidates into accepted tables. */
 static int judge(const struct ptw_mode *m, const ptw_dump *d,
@@ -498,24 +526,60 @@ static int judge(const struct ptw_mode *m, const ptw_dump *d,
 			break;
 		}
 #undef ADD_REF
+	struct seen_tables seen = { 0 };
+	size_t cap = 64;
+	while (cap < 2 * c->n && cap < 4 * (size_t)ACCEPT_LIMIT)
+		cap *= 2;
+	seen.hash = calloc(cap, sizeof *seen.hash);
+	seen.pa = calloc(cap, sizeof *seen.pa);
+	if (!seen.hash || !seen.pa) {
+		free(seen.hash);
+		free(seen.pa);
+		return PTW_ERR_NOMEM;
+	}
+	seen.cap = cap;
+	int rc = accept(m, d, c, refs, ref_pa, ref_slack, nrefs, &seen, hits);
+	free(seen.hash);
+	free(seen.pa);
+	return rc;
+}
+
+/* Whether one more table may be accepted: new, and under the limit. */
+static bool admit(struct seen_tables *seen, const struct ptw_mode *m,
+		  const ptw_dump *d, struct ptw_scan_hits *hits, size_t first,
+		  uint64_t pa)
+{
+	if (hits->n - first >= ACCEPT_LIMIT) {
+		hits->capped = true;
+		return false;
+	}
+	return pa != 0 && table_is_new(seen, m, d, pa);
+}
+
+static int accept(const struct ptw_mode *m, const ptw_dump *d,
+		  const struct cands *c, const uint64_t *refs,
+		  const uint64_t *ref_pa, const unsigned *ref_slack,
+		  size_t nrefs, struct seen_tables *seen,
+		  struct ptw_scan_hits *hits)
+{
 	/* Self-maps first: a Windows table is reported as one, not also as
 	 * sharing the kernel half (it does, but that says less). */
 	size_t first = hits->n;
 	for (size_t i = 0; i < c->n; i++) {
 		const struct cand *x = &c->v[i];
 		if (x->kind == CAND_SELFMAP && selfmap_sound(m, d, x->pa) &&
-		    top_table_sound(m, d, x->pa) &&
+		    top_table_sound(m, d, x->pa) && admit(seen, m, d, hits, first, x->pa) &&
 		    add_hit(hits, x->pa, PTW_FOUND_SELFMAP))
 			return PTW_ERR_NOMEM;
 	}
 	size_t nself = hits->n - first;
 	if (nself)
-		qsort(hits->v + first, nself, sizeof *hits->v, hit_cmp);
+		qsort(hits->v + first, nself, sizeof *hits->v, cmp_u64);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct cand *x = &c->v[i];
 		if (x->kind != CAND_KSHARED ||
 		    (nself && bsearch(&x->pa, hits->v + first, nself, sizeof *hits->v,
-				      hit_cmp)))
+				      cmp_u64)))
 			continue;
 		bool match = false;
 		for (size_t r = 0; r < nrefs && !match; r++)
@@ -523,6 +587,7 @@ static int judge(const struct ptw_mode *m, const ptw_dump *d,
 				(ref_slack[r] &&
 				 kregion_distance(m, d, x->pa, ref_pa[r]) <= ref_slack[r]);
 		if (match && top_table_sound(m, d, x->pa) &&
+		    admit(seen, m, d, hits, first, x->pa) &&
 		    add_hit(hits, x->pa, PTW_FOUND_KSHARED))
 			return PTW_ERR_NOMEM;
 	}

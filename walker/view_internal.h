@@ -7,10 +7,11 @@
 
 #include <pthread.h>
 
-/* What one found space's files need, computed once on first use (the dump
- * never changes): its counts, its info text and the length of its maps.
- * The maps text itself is built per open file, on its first read, and
- * freed with it: the kernel's page cache keeps the bytes. */
+/* What one space's files need, computed once on first use (the dump never
+ * changes): its counts, its info text and the length of its maps.  The
+ * maps text itself is built on the first read of an open maps file, shared
+ * by every open one, and freed with the last (the kernel's page cache then
+ * keeps the bytes). */
 struct ptv_cache {
 	pthread_mutex_t lock;
 	bool ready;
@@ -18,6 +19,17 @@ struct ptv_cache {
 	struct ptw_iter_stats stats;
 	uint64_t maps_len;
 	struct ptv_text info;
+	struct ptv_text maps;       /* while maps_users > 0 */
+	unsigned maps_users;
+};
+
+/* Spaces opened on demand keep caches too, up to this many; further ones
+ * are measured on each use. */
+#define PTV_ONDEMAND_MAX 256
+
+struct ptv_ondemand {
+	uint64_t dirbase;
+	struct ptv_cache cache;
 };
 
 struct ptv_fs {
@@ -26,7 +38,13 @@ struct ptv_fs {
 	struct ptw_spaces spaces;
 	struct ptv_cache *caches;   /* one per spaces.v[i] */
 	struct ptv_text info;       /* /info, rendered at open */
+	pthread_mutex_t ondemand_lock;
+	struct ptv_ondemand *ondemand;  /* PTV_ONDEMAND_MAX slots, made on first use */
+	size_t nondemand;
 };
+
+/* The cache of a space opened on demand, or NULL when all are taken. */
+struct ptv_cache *ptv_ondemand_cache(ptv_fs *fs, uint64_t dirbase);
 
 void ptv_printf(struct ptv_text *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

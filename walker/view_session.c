@@ -28,6 +28,7 @@ int ptv_open(const struct ptv_config *c, ptv_fs **out, struct ptw_error *err)
 	}
 	for (size_t i = 0; i < fs->spaces.n; i++)
 		pthread_mutex_init(&fs->caches[i].lock, NULL);
+	pthread_mutex_init(&fs->ondemand_lock, NULL);
 	if (ptv_render_info(fs, &fs->info)) {
 		ptv_close(fs);
 		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
@@ -46,12 +47,37 @@ void ptv_close(ptv_fs *fs)
 			pthread_mutex_destroy(&fs->caches[i].lock);
 		}
 		free(fs->caches);
+		pthread_mutex_destroy(&fs->ondemand_lock);
 	}
+	for (size_t i = 0; i < fs->nondemand; i++) {
+		ptv_text_free(&fs->ondemand[i].cache.info);
+		pthread_mutex_destroy(&fs->ondemand[i].cache.lock);
+	}
+	free(fs->ondemand);
 	ptv_text_free(&fs->info);
 	ptw_spaces_free(&fs->spaces);
 	ptw_dump_close(fs->dump);
 	free(fs->path);
 	free(fs);
+}
+
+struct ptv_cache *ptv_ondemand_cache(ptv_fs *fs, uint64_t dirbase)
+{
+	struct ptv_cache *c = NULL;
+	pthread_mutex_lock(&fs->ondemand_lock);
+	for (size_t i = 0; i < fs->nondemand && !c; i++)
+		if (fs->ondemand[i].dirbase == dirbase)
+			c = &fs->ondemand[i].cache;
+	if (!c && !fs->ondemand)
+		fs->ondemand = calloc(PTV_ONDEMAND_MAX, sizeof *fs->ondemand);
+	if (!c && fs->ondemand && fs->nondemand < PTV_ONDEMAND_MAX) {
+		struct ptv_ondemand *o = &fs->ondemand[fs->nondemand++];
+		o->dirbase = dirbase;
+		pthread_mutex_init(&o->cache.lock, NULL);
+		c = &o->cache;
+	}
+	pthread_mutex_unlock(&fs->ondemand_lock);
+	return c;
 }
 
 const ptw_dump *ptv_dump(const ptv_fs *fs) { return fs->dump; }
@@ -98,6 +124,8 @@ struct ptv_file {
 	enum ptv_type type;
 	ptv_fs *fs;
 	struct ptw_space space;
+	struct ptv_cache *cache;    /* the space's, holding a shared maps text */
+	bool maps_user;             /* counted in cache->maps_users */
 	const char *text;           /* text files: the bytes, once built */
 	size_t len;
 	struct ptv_text own;        /* texts built for this open */
@@ -125,19 +153,35 @@ static int space_text(struct ptv_file *f, const struct ptv_node *n)
 	return rc;
 }
 
-/* Build a maps text on its first read. */
+/* Build a maps text on its first read: the space's shared one, or (a space
+ * without a cache) the file's own. */
 static int maps_text(struct ptv_file *f)
 {
 	if (f->text)
 		return 0;
-	uint64_t len;
-	int rc = ptv_render_maps(&f->space, &f->own, &len, NULL);
-	if (rc)
-		return rc;
-	if (len != f->len) /* cannot happen: the dump does not change */
-		return -EIO;
-	f->text = f->own.p ? f->own.p : "";
-	return 0;
+	struct ptv_cache *c = f->cache;
+	struct ptv_text *t = c ? &c->maps : &f->own;
+	int rc = 0;
+	if (c)
+		pthread_mutex_lock(&c->lock);
+	if (!t->p) {
+		uint64_t len;
+		rc = ptv_render_maps(&f->space, t, &len, NULL);
+		if (!rc && len != f->len) /* cannot happen: the dump does not change */
+			rc = -EIO;
+		if (rc)
+			ptv_text_free(t);
+	}
+	if (!rc) {
+		f->text = t->p ? t->p : "";
+		if (c) {
+			c->maps_users++;
+			f->maps_user = true;
+		}
+	}
+	if (c)
+		pthread_mutex_unlock(&c->lock);
+	return rc;
 }
 
 int ptv_file_open(ptv_fs *fs, const struct ptv_node *n, struct ptv_file **out)
@@ -148,6 +192,7 @@ int ptv_file_open(ptv_fs *fs, const struct ptv_node *n, struct ptv_file **out)
 	f->type = n->type;
 	f->fs = fs;
 	f->space = n->space;
+	f->cache = n->cache;
 	pthread_mutex_init(&f->lock, NULL);
 	int rc = 0;
 	switch (n->type) {
@@ -227,6 +272,12 @@ void ptv_file_close(struct ptv_file *f)
 {
 	if (!f)
 		return;
+	if (f->maps_user) {
+		pthread_mutex_lock(&f->cache->lock);
+		if (--f->cache->maps_users == 0)
+			ptv_text_free(&f->cache->maps);
+		pthread_mutex_unlock(&f->cache->lock);
+	}
 	ptv_text_free(&f->own);
 	pthread_mutex_destroy(&f->lock);
 	free(f);

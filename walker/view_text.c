@@ -270,8 +270,11 @@ int ptv_render_entry(const struct ptw_space *s, unsigned level,
 		ptv_printf(t, "page: %s\n", ptv_size_name(span));
 	} else if (!rsvd) {
 		uint64_t next = ptw_entry_address(m, level, e);
-		if (!ptw_phys_holds(s->dump, next, ptw_table_bytes(m, level + 1)))
+		uint64_t bytes = ptw_table_bytes(m, level + 1);
+		if (!ptw_phys_any(s->dump, next, bytes))
 			ptv_printf(t, "next-table: %" PRIx64 " (outside the dump)\n", next);
+		else if (!ptw_phys_holds(s->dump, next, bytes))
+			ptv_printf(t, "next-table: %" PRIx64 " (partly outside the dump)\n", next);
 	}
 	return text_status(t);
 }

@@ -58,7 +58,9 @@ static bool entry_next(const struct ptv_node *n, uint64_t *next)
 	if (!(e & PTW_P) || pt_is_leaf(m, n->level, e) || pt_reserved(m, n->level, e))
 		return false;
 	uint64_t a = pt_address(m, n->level, e);
-	if (!ptw_phys_holds(n->space.dump, a, ptw_table_bytes(m, n->level + 1)))
+	/* As the walk and the iterator do, a table counts where any of it is
+	 * held: its missing entries read as not present. */
+	if (!ptw_phys_any(n->space.dump, a, ptw_table_bytes(m, n->level + 1)))
 		return false;
 	*next = a;
 	return true;
@@ -86,7 +88,7 @@ static int step_dtb(ptv_fs *fs, struct ptv_node *n, const char *name)
 	if (ptw_space_init(&n->space, fs->dump, fs->spaces.mode, dirbase, NULL))
 		return -ENOENT;
 	n->space.found = PTW_FOUND_ON_DEMAND;
-	n->cache = NULL;
+	n->cache = ptv_ondemand_cache(fs, dirbase);
 	n->type = PTV_SPACE;
 	return 0;
 }
@@ -348,9 +350,7 @@ static int list_table(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
 	ptw_phys_read(n->space.dump, n->table, buf, ptw_table_bytes(m, n->level));
 	int stop = 0;
 	for (unsigned i = 0; i < entries && !stop; i++) {
-		uint64_t e = 0;
-		memcpy(&e, buf + (size_t)i * m->entry_size, m->entry_size);
-		if (!e)
+		if (!pt_load(buf + (size_t)i * m->entry_size, m->entry_size))
 			continue;
 		char name[16];
 		snprintf(name, sizeof name, "%u", i);

@@ -24,8 +24,9 @@ int ptw_space_init(struct ptw_space *s, const ptw_dump *d,
 		return ptw_fail(err, PTW_ERR_INVALID,
 				"DirBase 0x%llx is not where a %s top table can start (%s)",
 				(unsigned long long)dirbase, m->title,
-				m->id == PTW_MODE_PAE ? "32-byte aligned, below 4 GiB"
-						      : "page-aligned, within 52 bits");
+				m->id == PTW_MODE_PAE	? "32-byte aligned, below 4 GiB"
+				: m->id == PTW_MODE_X86 ? "page-aligned, below 4 GiB"
+							: "page-aligned, within 52 bits");
 	if (!ptw_phys_holds(d, dirbase, ptw_table_bytes(m, 0)))
 		return ptw_fail(err, PTW_ERR_NOT_FOUND,
 				"DirBase 0x%llx lies outside the dump's physical memory",
@@ -85,6 +86,7 @@ int ptw_translate(const struct ptw_space *s, uint64_t va, struct ptw_xlat *x,
 	/* Only the fields a caller may read; step[] is filled as far as
 	 * nsteps says. */
 	x->va = va;
+	x->status = PTW_NOT_PRESENT;
 	x->nsteps = 0;
 	x->pa = x->page_pa = x->page_size = x->eff = 0;
 	x->span_start = x->span_size = 0;
@@ -159,7 +161,7 @@ static bool tlb_lookup(const struct ptw_space *s, struct ptw_tlb *t,
 		}
 	}
 	struct ptw_xlat x;
-	ptw_translate(s, va, &x, NULL);
+	ptw_translate(s, va, &x, NULL); /* an invalid VA: not present */
 	unsigned i = t->next++ % PTW_TLB_SLOTS;
 	bool mapped = x.status == PTW_MAPPED;
 	uint64_t start = mapped ? va & ~(x.page_size - 1) : x.span_start;
@@ -185,11 +187,9 @@ size_t ptw_vread(const struct ptw_space *s, struct ptw_tlb *tlb, uint64_t va,
 	uint8_t *out = buf;
 	size_t backed = 0;
 	while (len) {
-		uint64_t pa, left;
+		uint64_t pa, left; /* left >= 1: va lies in the slot it found */
 		bool mapped = tlb_lookup(s, tlb, va, &pa, &left);
 		size_t n = left < len ? (size_t)left : len;
-		if (n == 0) /* span reached the top of the address space */
-			n = len;
 		if (mapped)
 			backed += ptw_phys_read(s->dump, pa, out, n);
 		else
