@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The dump never changes: let the kernel keep names, attributes and pages
  * for as long as it likes. */
@@ -168,6 +169,18 @@ static int ptfs_read(const char *path, char *buf, size_t size, off_t off,
 	return n > INT_MAX ? INT_MAX : (int)n;
 }
 
+/* The kernel asks only for SEEK_DATA and SEEK_HOLE (it does the others). */
+static off_t ptfs_lseek(const char *path, off_t off, int whence,
+			struct fuse_file_info *fi)
+{
+	(void)path;
+	if ((whence != SEEK_DATA && whence != SEEK_HOLE) || off < 0 || !fi)
+		return -EINVAL;
+	int64_t r = ptv_file_seek((struct ptv_file *)(uintptr_t)fi->fh, (uint64_t)off,
+				  whence == SEEK_DATA);
+	return (off_t)r;
+}
+
 static int ptfs_release(const char *path, struct fuse_file_info *fi)
 {
 	(void)path;
@@ -183,63 +196,27 @@ static const struct fuse_operations ops = {
 	.readlink = ptfs_readlink,
 	.open = ptfs_open,
 	.read = ptfs_read,
+	.lseek = ptfs_lseek,
 	.release = ptfs_release,
 };
 
 /* ---- the command line -------------------------------------------------------- */
 
 struct options {
+	struct ptv_options shared;   /* --mode, --os, --dirbase, --process, --no-scan */
 	const char *dump;
 	bool have_mountpoint;
 	bool help;
-	const char *mode;
-	bool no_scan;
-	uint64_t *dirbases;
-	size_t ndirbases;
-	struct ptw_process_spec *procs;
-	size_t nprocs;
-	int bad;
+	bool bad;
 };
-
-static void *grow(void *v, size_t n, size_t size)
-{
-	void *p = realloc(v, (n + 1) * size);
-	if (!p) {
-		fprintf(stderr, "ptfs: out of memory\n");
-		exit(1);
-	}
-	return p;
-}
-
-/* If argv[*i] is option `name` ("--mode x" or "--mode=x"), its value
- * (consuming the next argument in the first form), else NULL. */
-static const char *option_value(int argc, char **argv, int *i, const char *name,
-				struct options *o)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "ptfs: %s needs a value\n", name);
-		o->bad = 1;
-		return NULL;
-	}
-	return argv[++*i];
-}
 
 /* Take ptfs's own options out of argv; what is left (FUSE's options, the
  * dump and the mountpoint) goes to fuse_opt_parse.  Returns the new argc. */
 static int take_options(int argc, char **argv, struct options *o)
 {
-	struct ptw_error err;
 	int out = 1;
 	for (int i = 1; i < argc; i++) {
-		const char *v;
+		struct ptw_error err;
 		if (!strcmp(argv[i], "--")) {
 			while (i < argc)
 				argv[out++] = argv[i++];
@@ -247,23 +224,13 @@ static int take_options(int argc, char **argv, struct options *o)
 		}
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			o->help = true;
-		} else if (!strcmp(argv[i], "--no-scan")) {
-			o->no_scan = true;
-		} else if ((v = option_value(argc, argv, &i, "--mode", o))) {
-			o->mode = v;
-		} else if ((v = option_value(argc, argv, &i, "--dirbase", o))) {
-			o->dirbases = grow(o->dirbases, o->ndirbases, sizeof *o->dirbases);
-			if (ptw_parse_hex(v, &o->dirbases[o->ndirbases++], &err)) {
-				fprintf(stderr, "ptfs: --dirbase: %s\n", err.msg);
-				o->bad = 1;
-			}
-		} else if ((v = option_value(argc, argv, &i, "--process", o))) {
-			o->procs = grow(o->procs, o->nprocs, sizeof *o->procs);
-			if (ptw_parse_process_spec(v, &o->procs[o->nprocs++], &err)) {
-				fprintf(stderr, "ptfs: %s\n", err.msg);
-				o->bad = 1;
-			}
-		} else if (!o->bad) {
+			continue;
+		}
+		int rc = ptv_take_option(&o->shared, argc, argv, &i, &err);
+		if (rc < 0) {
+			fprintf(stderr, "ptfs: %s\n", err.msg);
+			o->bad = true;
+		} else if (rc == 0) {
 			argv[out++] = argv[i];
 		}
 	}
@@ -288,7 +255,7 @@ static int opt_proc(void *data, const char *arg, int key,
 		return 1; /* the mountpoint: FUSE's */
 	}
 	fprintf(stderr, "ptfs: unexpected argument '%s'\n", arg);
-	o->bad = 1;
+	o->bad = true;
 	return 0;
 }
 
@@ -300,72 +267,57 @@ static void usage(FILE *f)
 		"Mount a physical-memory dump (raw or ELF core) read-only: every\n"
 		"address space is a directory of its page tables, with a vmem file.\n"
 		"\n"
-		"  --mode x86|pae|x64|la57       paging mode (default: from the dump)\n"
-		"  --dirbase HEX                 add an address space (repeatable)\n"
-		"  --process CID:DIRBASE[:NAME]  add a named process (repeatable)\n"
-		"  --no-scan                     do not scan memory for page tables\n"
+		"%s"
 		"  -f                            stay in the foreground\n"
 		"  -o OPT[,OPT...]               FUSE mount options\n"
-		"  -h, --help                    this text\n");
+		"  -h, --help                    this text\n",
+		ptv_options_help);
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv, struct options *o)
 {
-	struct options o = {0};
-	argc = take_options(argc, argv, &o);
+	argc = take_options(argc, argv, o);
 	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
-	if (o.bad || fuse_opt_parse(&args, &o, NULL, opt_proc) != 0 || o.bad) {
-		fuse_opt_free_args(&args);
-		return 2;
-	}
-	if (o.help) {
+	int rc = 2;
+	if (o->bad || fuse_opt_parse(&args, o, NULL, opt_proc) != 0 || o->bad)
+		goto out;
+	if (o->help) {
 		usage(stdout);
-		fuse_opt_free_args(&args);
-		return 0;
+		rc = 0;
+		goto out;
 	}
-	if (!o.dump || !o.have_mountpoint) {
+	if (!o->dump || !o->have_mountpoint) {
 		usage(stderr);
-		fuse_opt_free_args(&args);
-		return 2;
-	}
-	struct ptv_config cfg = {
-		.dump_path = o.dump,
-		.discover = {
-			.dirbases = o.dirbases, .ndirbases = o.ndirbases,
-			.procs = o.procs, .nprocs = o.nprocs,
-			.no_scan = o.no_scan,
-		},
-	};
-	if (o.mode) {
-		const struct ptw_mode *m = ptw_mode_find(o.mode);
-		if (!m) {
-			fprintf(stderr, "ptfs: unknown --mode '%s' (x86, pae, x64, la57)\n",
-				o.mode);
-			fuse_opt_free_args(&args);
-			return 2;
-		}
-		cfg.discover.mode = m->id;
+		goto out;
 	}
 	struct daemon dm;
-	if (stat(o.dump, &dm.dump) != 0) {
-		fprintf(stderr, "ptfs: cannot open %s: %s\n", o.dump, strerror(errno));
-		fuse_opt_free_args(&args);
-		return 1;
+	rc = 1;
+	if (stat(o->dump, &dm.dump) != 0) {
+		fprintf(stderr, "ptfs: cannot open %s: %s\n", o->dump, strerror(errno));
+		goto out;
 	}
+	struct ptv_config cfg = o->shared.config;
+	cfg.dump_path = o->dump;
 	struct ptw_error err;
 	if (ptv_open(&cfg, &dm.fs, &err)) {
 		fprintf(stderr, "ptfs: %s\n", err.msg);
-		fuse_opt_free_args(&args);
-		return 1;
+		goto out;
 	}
 	/* libfuse 3.14's fuse_main warns of an invalid thread count on every
 	 * mount unless both thread limits are given. */
 	fuse_opt_add_arg(&args, "-oro,fsname=ptfs,subtype=ptfs,default_permissions,"
 				"max_threads=16,max_idle_threads=8");
-	int rc = fuse_main(args.argc, args.argv, &ops, &dm);
+	rc = fuse_main(args.argc, args.argv, &ops, &dm);
 	ptv_close(dm.fs);
+out:
 	fuse_opt_free_args(&args);
-	free(o.dirbases);
-	free(o.procs);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = {0};
+	int rc = run(argc, argv, &o);
+	ptv_options_free(&o.shared);
 	return rc;
 }

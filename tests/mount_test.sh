@@ -29,7 +29,11 @@ expect "ls /dtb" "$(ls "$M/dtb")" "100000
 expect "ls space" "$(ls "$M/dtb/10a000")" "info
 maps
 pml4
-vmem"
+pte
+ptov
+regions
+vmem
+vtop"
 expect "ls pml4" "$(ls "$M/dtb/10a000/pml4" | sort -n | tr '\n' ' ')" "0 254 255 273 508 511 "
 expect "ls pml4/0" "$(ls "$M/dtb/10a000/pml4/0")" "entry
 pdpt"
@@ -58,7 +62,7 @@ expect "stat sizes" "$(stat -c '%n %s' "$M/dtb/10a000/vmem" "$M/dtb/10a000/maps"
 dtb/10a000/maps 660
 phys 8388608"
 expect "stat kinds" "$(stat -c '%A %h' "$M/dtb/10a000" "$M/dtb/10a000/pml4" "$M/proc/42" "$M/info")" \
-"dr-xr-xr-x 3
+"dr-xr-xr-x 6
 dr-xr-xr-x 8
 lrwxrwxrwx 1
 -r--r--r-- 1"
@@ -82,9 +86,9 @@ expect "strings" "$(dd if="$M/dtb/10a000/vmem" bs=4096 skip=$((0x600)) count=4 s
 136 PTFS-SAMPLE alpha va=0x601000
 136 PTFS-SAMPLE alpha va=0x602000
 136 PTFS-SAMPLE alpha va=0x603000"
-expect "find nodes" "$(find "$M/dtb/10a000" | wc -l)" "83"
-expect "find entries" "$(find "$M/dtb/10a000" -name entry | wc -l)" "31"
-expect "find dirs" "$(find "$M/dtb/10a000" -type d | wc -l)" "49"
+expect "find nodes" "$(find "$M/dtb/10a000" | wc -l)" "99"
+expect "find entries" "$(find "$M/dtb/10a000" -name entry | wc -l)" "33"
+expect "find dirs" "$(find "$M/dtb/10a000" -type d | wc -l)" "54"
 expect "readlink proc" "$(readlink "$M/proc/42")" "../dtb/10a000"
 expect "proc hex" "$(readlink "$M/proc/0x2a")" "../dtb/10a000"
 expect "through the link" "$(head -c 33 "$M/proc/42/maps")" "0000000000400000-0000000000402000"
@@ -93,7 +97,11 @@ expect "info names alpha" "$(grep '10a000  cid 42' "$M/info")" \
 expect "on-demand DirBase" "$(ls "$M/dtb/3000")" "info
 maps
 pml4
-vmem"
+pte
+ptov
+regions
+vmem
+vtop"
 expect "on-demand found" "$(grep found "$M/dtb/3000/info")" "found: opened on demand"
 
 # read-only, and unknown names
@@ -126,7 +134,11 @@ expect "pae spaces" "$(ls "$M/dtb" | tr '\n' ' ')" "100000 104000 105000 10e000 
 expect "pae top" "$(ls "$M/dtb/104000")" "info
 maps
 pdpt
-vmem"
+pte
+ptov
+regions
+vmem
+vtop"
 expect "pae pdpt" "$(ls "$M/dtb/104000/pdpt" | tr '\n' ' ')" "0 2 3 "
 expect "pae vmem size" "$(stat -c %s "$M/dtb/104000/vmem")" "4294967296"
 expect "pae 2M entry" "$(grep -E '^(level|pfn|flags|page)' "$M/dtb/104000/pdpt/2/pd/445/entry")" "level: PDE
@@ -137,7 +149,7 @@ expect "pae marker" "$(dd if="$M/dtb/104000/vmem" bs=1 skip=$((0xb7a00000)) coun
 unmount_ptfs "$M"
 
 mount_ptfs "$M" "$WORK/windows-x86.elf"
-expect "x86 top" "$(ls "$M/dtb/100000" | tr '\n' ' ')" "info maps pd vmem "
+expect "x86 top" "$(ls "$M/dtb/100000" | tr '\n' ' ')" "info maps pd pte ptov regions vmem vtop "
 expect "x86 pd" "$(ls "$M/dtb/100000/pd" | sort -n | tr '\n' ' ')" "1 511 512 513 514 768 "
 expect "x86 selfmap" "$(grep selfmap "$M/dtb/100000/info")" "selfmap: 0x300 (PTEs at c0000000)"
 expect "x86 4M entry" "$(grep -E '^(contains|pfn|flags)' "$M/dtb/100000/pd/513/entry")" "contains: 004020e3
@@ -151,11 +163,11 @@ expect "win PML4 at its self-map VA" "$(dd if="$M/dtb/105000/vmem" bs=8 skip=$((
 "8000000000105063"
 expect "non-present entry" "$(ls "$M/dtb/105000/pml4/255/pdpt/472/pd/145/pt/321")" "entry"
 expect "non-present flags" "$(grep -E '^(pfn|flags)' "$M/dtb/105000/pml4/255/pdpt/472/pd/145/pt/321/entry")" "pfn: -
-flags: -------KRE-"
+flags: ---DAN-KRE-"
 unmount_ptfs "$M"
 
 mount_ptfs "$M" "$WORK/linux-la57.elf"
-expect "la57 top" "$(ls "$M/dtb/10f000" | tr '\n' ' ')" "info maps pml5 vmem "
+expect "la57 top" "$(ls "$M/dtb/10f000" | tr '\n' ' ')" "info maps pml5 pte ptov regions vmem vtop "
 expect "la57 vmem size" "$(stat -c %s "$M/dtb/10f000/vmem")" "144115188075855872"
 expect "la57 marker" "$(dd if="$M/dtb/10f000/vmem" bs=4096 skip=$((0x00ff000000001000 / 4096)) count=1 status=none | head -c 36)" \
 "PTFS-SAMPLE golf va=0xff000000001000"

@@ -48,11 +48,18 @@ static void linux_x64_process(struct scenario *s, unsigned i, const char *who,
 		gen_map(g, p, 0x600000 + j * 0x1000, pa, 0x1000, U_RW_NX);
 		marker(g, pa, who, 0x600000 + j * 0x1000);
 	}
-	if (extra) { /* a 2 MiB page and a stack page */
+	if (extra) { /* a 2 MiB page, a stack page, a PROT_NONE page, a swap entry */
 		gen_map(g, p, 0x7f0000000000, 0x400000, 2 * MiB, U_RW_NX);
 		gen_fill_page(g, 0x400000, "PTFS-SAMPLE alpha huge page");
 		gen_map(g, p, 0x7ffffffde000, 0x340000, 0x1000, U_RW_NX);
 		marker(g, 0x340000, "alpha-stack", 0x7ffffffde000);
+		/* PROT_NONE over frame 324 and swap type 1 page 1f3: the frame
+		 * and the offset stored inverted (L1TF) */
+		gen_set(g, gen_entry(g, p, 0x604000, 3),
+			(~0x324000ULL & 0x000ffffffffff000ULL) | 0x160);
+		gen_set(g, gen_entry(g, p, 0x605000, 3),
+			((~0x1f3ULL << 14) >> 5) | (1ULL << 59));
+		marker(g, 0x324000, "alpha-protnone", 0x604000);
 	}
 	/* the user copy: the same user half (same tables below), without the
 	 * kernel's NX */
@@ -121,8 +128,21 @@ static void build_windows_x64(struct scenario *s)
 	gen_map(g, p, 0x10000, 0x310000, 0x1000, U_RW_NX | 0x200); /* copy-on-write */
 	gen_map(g, p, 0x7ff612340000, 0x311000, 0x1000, U_RO_X);
 	marker(g, 0x310000, "notepad", 0x10000);
-	/* a non-present, non-zero PTE (a pagefile entry) */
-	gen_set(g, gen_entry(g, p, 0x7ff612341000, 3), 0x0000000012345000ULL | 0x80);
+	/* Non-present PTEs of every kind (Windows 10 1809+ layout, decode.c):
+	 *   ...1000 paging file 2, page def3, ExecuteRead (swizzle bit set)
+	 *   ...2000 transition to frame 312 (in the dump), ReadWrite
+	 *   ...3000 prototype PTE at FFFFC182CC1FFDF8
+	 *   ...4000 demand-zero, ReadWrite
+	 *   ...5000 prototype "look in the VAD", ReadWrite
+	 *   ...6000 transition to frame 313 with the L1TF swizzle bit 45 set */
+	static const uint64_t soft[] = {
+		0x0000def300002070ULL, 0x0000000000312892ULL, 0xc182cc1ffdf80400ULL,
+		0x0000000000000080ULL, 0xffffffff00000480ULL, 0x0000200000313860ULL,
+	};
+	for (unsigned j = 0; j < 6; j++)
+		gen_set(g, gen_entry(g, p, 0x7ff612341000 + j * 0x1000ULL, 3), soft[j]);
+	gen_fill_page(g, 0x312000, "PTFS-SAMPLE transition page");
+	gen_fill_page(g, 0x313000, "PTFS-SAMPLE swizzled transition page");
 	s->elf = (struct gen_elf){
 		.elfclass = ELFCLASS64, .machine = EM_X86_64,
 		.cpu = { gen_cpu_for(PTW_MODE_X64, sys) }, .ncpus = 1,
@@ -156,6 +176,13 @@ static void build_linux_pae(struct scenario *s)
 		gen_map(g, p, 0xb7a00000, 0x400000 + i * 2 * MiB, 2 * MiB, U_RW_NX);
 		gen_map(g, p, 0xbfff0000, 0x320000 + i * 0x1000, 0x1000, U_RW_NX);
 		marker(g, 0x400000 + i * 2 * MiB, i ? "echo" : "delta", 0xb7a00000);
+		if (i == 0) { /* delta: PROT_NONE over frame 330, swap type 2 page 77 */
+			gen_set(g, gen_entry(g, p, 0x08049000, 2),
+				(~0x330000ULL & 0x000ffffffffff000ULL) | 0x160);
+			gen_set(g, gen_entry(g, p, 0x0804a000, 2),
+				((~0x77ULL << 14) >> 5) | (2ULL << 59));
+			marker(g, 0x330000, "delta-protnone", 0x08049000);
+		}
 		marker(g, 0x320000 + i * 0x1000, i ? "echo-stack" : "delta-stack",
 		       0xbfff0000);
 		/* user copy: PDs 0-2 shared, its own PD for the kernel quarter */
@@ -192,6 +219,15 @@ static void build_windows_pae(struct scenario *s)
 	gen_map(g, pdpt, 0x80000000, 0x200000, 2 * MiB, K_RO_X);
 	gen_map(g, pdpt, 0x00010000, 0x300000, 0x1000, U_RW_NX);
 	marker(g, 0x300000, "winpae", 0x10000);
+	/* Non-present PTEs (Windows 10 1809+ PAE layout): paging file 3 page
+	 * 4567, transition to frame 301, prototype at 8a001230, demand-zero. */
+	static const uint64_t soft[] = {
+		0x0000456700003090ULL, 0x0000000000301892ULL, 0x8a00123000000400ULL,
+		0x0000000000000080ULL,
+	};
+	for (unsigned j = 0; j < 4; j++)
+		gen_set(g, gen_entry(g, pdpt, 0x00011000 + j * 0x1000, 2), soft[j]);
+	gen_fill_page(g, 0x301000, "PTFS-SAMPLE pae transition page");
 	s->elf = (struct gen_elf){
 		.elfclass = ELFCLASS32, .machine = EM_386,
 		.cpu = { gen_cpu_for(PTW_MODE_PAE, pdpt) }, .ncpus = 1,
@@ -217,6 +253,12 @@ static void build_windows_x86(struct scenario *s)
 	gen_map(g, pd, 0x7ffdf000, 0x302000, 0x1000, PTW_US | PTW_RW | PTW_A | PTW_D);
 	gen_fill_page(g, 0x400000, "PTFS-SAMPLE x86 kernel");
 	marker(g, 0x301000, "x86", 0x401000);
+	/* Non-present PTEs (Windows 7 32-bit layout): paging file 1 page 1234,
+	 * transition to frame 304, prototype at 80001234, demand-zero. */
+	static const uint64_t soft[] = { 0x01234082, 0x00304880, 0x0000251a, 0x00000080 };
+	for (unsigned j = 0; j < 4; j++)
+		gen_set(g, gen_entry(g, pd, 0x00402000 + j * 0x1000, 1), soft[j]);
+	gen_fill_page(g, 0x304000, "PTFS-SAMPLE x86 transition page");
 	s->elf = (struct gen_elf){
 		.elfclass = ELFCLASS32, .machine = EM_386,
 		.cpu = { gen_cpu_for(PTW_MODE_X86, pd) }, .ncpus = 1,

@@ -93,6 +93,8 @@ static void maps_pae(void **state)
 	/* Windows PAE: the PD under PDPTE 3 maps the four PDs at c0600000 */
 	check_maps("windows-pae", false, 0x100020,
 		   "00010000-00011000 0000000000300000 4K ---DA--UW-V\n"
+		   /* a transition PTE: resident, read as Windows would */
+		   "00012000-00013000 0000000000301000 4K -------UW--\n"
 		   "80000000-80200000 0000000000200000 2M -GLDA--KREV\n"
 		   "c0000000-c0001000 0000000000105000 4K ----A--KWEV\n"
 		   "c0400000-c0401000 0000000000200000 4K -G-DA--KREV\n"
@@ -108,6 +110,7 @@ static void maps_x86(void **state)
 	check_maps("windows-x86", true, 0x100000,
 		   "00400000-00401000 0000000000300000 4K ---A--URV\n"
 		   "00401000-00402000 0000000000301000 4K --DA--UWV\n"
+		   "00403000-00404000 0000000000304000 4K ------UW-\n"
 		   "7ffdf000-7ffe0000 0000000000302000 4K --DA--UWV\n"
 		   "80000000-80400000 0000000000400000 4M GLDA--KRV\n"
 		   "80400000-80800000 0000000100400000 4M -LDA--KWV\n"

@@ -91,7 +91,8 @@ static void listings(void **state)
 	ptv_fs *fs = open_fs("linux-x64", NULL);
 	assert_string_equal(list(fs, "/"), "info phys dtb/ proc/");
 	assert_string_equal(list(fs, "/dtb"), "100000/ 10a000/ 10b000/ 118000/ 119000/");
-	assert_string_equal(list(fs, "/dtb/10a000"), "info vmem maps pml4/");
+	assert_string_equal(list(fs, "/dtb/10a000"),
+			    "info vmem maps ptov pte/ vtop/ regions/ pml4/");
 	assert_string_equal(list(fs, "/dtb/10a000/pml4"), "0/ 254/ 255/ 273/ 508/ 511/");
 	assert_string_equal(list(fs, "/dtb/10a000/pml4/0"), "entry pdpt/");
 	assert_string_equal(list(fs, "/dtb/10a000/pml4/0/pdpt"), "0/");
@@ -194,10 +195,29 @@ static void entry_texts(void **state)
 		    "index: 321\n"
 		    "table: 10b000\n"
 		    "address: 10ba08\n"
-		    "contains: 0000000012345080\n"
+		    "contains: 0000def300002070\n"
 		    "pfn: -\n"
-		    "flags: -------KRE-\n"
-		    "va: 00007ff612341000-00007ff612341fff\n");
+		    "flags: ---DAN-KRE-\n"
+		    "va: 00007ff612341000-00007ff612341fff\n"
+		    "os: windows\n"
+		    "PageFile:  2\n"
+		    "Offset: def3\n"
+		    "Protect: 3 - ExecuteRead\n");
+	free(t);
+	/* a transition PTE: its frame, and what Windows keeps in it */
+	t = cat(fs, "/dtb/105000/pml4/255/pdpt/472/pd/145/pt/322/entry", NULL);
+	assert_text(t,
+		    "level: PTE\n"
+		    "index: 322\n"
+		    "table: 10b000\n"
+		    "address: 10ba10\n"
+		    "contains: 0000000000312892\n"
+		    "pfn: 312\n"
+		    "flags: -----N-KWE-\n"
+		    "va: 00007ff612342000-00007ff612342fff\n"
+		    "os: windows\n"
+		    "Transition: 312\n"
+		    "Protect: 4 - ReadWrite\n");
 	free(t);
 	ptv_close(fs);
 	/* 32-bit entries print 8 digits and 9 flag columns */

@@ -335,11 +335,32 @@ static void x64_selfmap(void **state)
 	uint64_t pte;
 	assert_true(ptw_phys_read(d, x.pa, &pte, 8) == 8);
 	assert_int_equal(pte & 0xfffff000, 0x310000);
-	/* a non-present, non-zero PTE stops the walk at level 3 */
+	/* a paging-file PTE stops the walk at level 3 (without --os it is a
+	 * hardware walk: Windows is what discovery decides, not the walk) */
 	x = walk(d, PTW_MODE_X64, 0x105000, 0x7ff612341000ULL);
 	assert_int_equal(x.status, PTW_NOT_PRESENT);
 	assert_int_equal(x.nsteps, 4);
-	assert_int_equal(x.step[3].entry, 0x12345080);
+	assert_int_equal(x.step[3].entry, 0x0000def300002070ULL);
+	/* a transition PTE is not present to a hardware walk ... */
+	x = walk(d, PTW_MODE_X64, 0x105000, 0x7ff612342abcULL);
+	assert_int_equal(x.status, PTW_NOT_PRESENT);
+	/* ... but Windows reads its page back (a soft fault) */
+	struct ptw_space win;
+	assert_int_equal(ptw_space_init(&win, d, ptw_mode_get(PTW_MODE_X64), 0x105000, NULL), 0);
+	win.os = PTW_OS_WINDOWS;
+	assert_int_equal(ptw_translate(&win, 0x7ff612342abcULL, &x, NULL), 0);
+	assert_int_equal(x.status, PTW_MAPPED);
+	assert_true(x.soft);
+	assert_int_equal(x.pa, 0x312abc);
+	assert_int_equal(x.eff & (PTW_P | PTW_RW | PTW_US | PTW_XD), PTW_RW | PTW_US | PTW_XD);
+	/* and the swizzled one (bit 45 set, bit 4 clear) at frame 313 */
+	assert_int_equal(ptw_translate(&win, 0x7ff612346000ULL, &x, NULL), 0);
+	assert_int_equal(x.status, PTW_MAPPED);
+	assert_int_equal(x.pa, 0x313000);
+	assert_int_equal(x.eff & (PTW_RW | PTW_XD), 0); /* ExecuteRead */
+	/* a paging-file page is not resident */
+	assert_int_equal(ptw_translate(&win, 0x7ff612341000ULL, &x, NULL), 0);
+	assert_int_equal(x.status, PTW_NOT_PRESENT);
 	ptw_dump_close(d);
 	scenario_free(&s);
 }

@@ -243,10 +243,18 @@ static unsigned mode_levels(const char *mode, struct level *lv)
 	return memcpy(lv, x64 + 1, 4 * sizeof *x64), 4;
 }
 
-/* Walk the entry files for va: the PFN of its 4 KiB frame, or -1 when the
- * walk meets a missing or non-present entry. */
-static int64_t entry_walk(const struct space *s, uint64_t va)
+/* What the entry files say of va: mapped (the PFN of its 4 KiB frame), or
+ * not valid, and then whether the entry decodes as a PROT_NONE page (Linux:
+ * resident, not present to the CPU) and at which PFN. */
+struct walk {
+	bool mapped;
+	int64_t pfn;       /* mapped or PROT_NONE; -1 otherwise */
+	bool protnone;
+};
+
+static struct walk entry_walk(const struct space *s, uint64_t va)
 {
+	struct walk w = { false, -1, false };
 	struct level lv[5];
 	unsigned n = mode_levels(s->mode, lv);
 	char path[1024];
@@ -258,28 +266,35 @@ static int64_t entry_walk(const struct space *s, uint64_t va)
 		snprintf(epath, sizeof epath, "%s/entry", path);
 		char *text = slurp(epath, NULL);
 		if (!text)
-			return -1; /* a zero entry has no directory */
-		char *p = strstr(text, "\npfn: ");
+			return w; /* a zero entry has no directory */
+		char *p = strstr(text, "\npfn: "), *f = strstr(text, "\nflags: ");
 		char *pg = strstr(text, "\npage: ");
-		if (!p) {
-			FAIL("%s has no pfn line\n", epath);
+		if (!p || !f) {
+			FAIL("%s has no pfn or flags line\n", epath);
 			free(text);
-			return -1;
+			return w;
 		}
-		if (p[6] == '-') { /* not present */
+		size_t fl = strcspn(f + 8, "\n");
+		bool valid = fl && f[8 + fl - 1] == 'V';
+		if (!valid) {
+			w.protnone = strstr(text, "\nProtNone: pfn ") != NULL;
+			if (p[6] != '-')
+				w.pfn = (int64_t)strtoull(p + 6, NULL, 16);
 			free(text);
-			return -1;
+			return w;
 		}
 		uint64_t pfn = strtoull(p + 6, NULL, 16);
 		if (pg) {
 			uint64_t size = 1ULL << lv[l].shift;
 			free(text);
-			return (int64_t)(pfn + ((va & (size - 1)) >> 12));
+			w.mapped = true;
+			w.pfn = (int64_t)(pfn + ((va & (size - 1)) >> 12));
+			return w;
 		}
 		free(text);
 	}
 	FAIL("%s: walk of %" PRIx64 " found no page entry\n", s->name, va);
-	return -1;
+	return w;
 }
 
 /* ---- vmem ------------------------------------------------------------------ */
@@ -330,7 +345,7 @@ static void check_process(const struct proc *p, struct space *spaces,
 		n++;
 		bool hw = g->present && !g->protnone_touched;
 		const struct run *r = find_run(s, g->va);
-		int64_t pfn = entry_walk(s, g->va);
+		struct walk ew = entry_walk(s, g->va);
 		uint8_t buf[4096];
 		ssize_t got = pread(fd, buf, sizeof buf, (off_t)vmem_offset(s, g->va));
 		uint64_t h = got == 4096 ? fnv1a(buf, 4096) : 0;
@@ -342,9 +357,9 @@ static void check_process(const struct proc *p, struct space *spaces,
 			else if (r->writable != g->writable)
 				FAIL("pid %u va %" PRIx64 ": maps says %s, truth says %s\n", p->pid,
 				     g->va, r->writable ? "W" : "R", g->writable ? "W" : "R");
-			if (pfn != (int64_t)g->pfn)
+			if (!ew.mapped || ew.pfn != (int64_t)g->pfn)
 				FAIL("pid %u va %" PRIx64 ": entry files give pfn %" PRIx64
-				     ", truth %" PRIx64 "\n", p->pid, g->va, (uint64_t)pfn, g->pfn);
+				     ", truth %" PRIx64 "\n", p->pid, g->va, (uint64_t)ew.pfn, g->pfn);
 			if (h != g->fnv)
 				FAIL("pid %u va %" PRIx64 ": vmem hashes to %016" PRIx64
 				     ", truth %016" PRIx64 "\n", p->pid, g->va, h, g->fnv);
@@ -353,9 +368,15 @@ static void check_process(const struct proc *p, struct space *spaces,
 			if (r)
 				FAIL("pid %u va %" PRIx64 " (%s): in maps, but the hardware does not map it\n",
 				     p->pid, g->va, g->kind);
-			if (pfn >= 0)
+			if (ew.mapped)
 				FAIL("pid %u va %" PRIx64 " (%s): entry files map it to pfn %" PRIx64 "\n",
-				     p->pid, g->va, g->kind, (uint64_t)pfn);
+				     p->pid, g->va, g->kind, (uint64_t)ew.pfn);
+			/* PROT_NONE: not valid to the CPU, but decoded, at the
+			 * frame the guest kernel reported */
+			if (g->protnone_touched && (!ew.protnone || ew.pfn != (int64_t)g->pfn))
+				FAIL("pid %u va %" PRIx64 ": entry files do not show PROT_NONE at pfn %" PRIx64
+				     " (got %s, pfn %" PRIx64 ")\n", p->pid, g->va, g->pfn,
+				     ew.protnone ? "ProtNone" : "no ProtNone", (uint64_t)ew.pfn);
 			if (h != zero_hash)
 				FAIL("pid %u va %" PRIx64 " (%s): unmapped vmem is not zeros\n",
 				     p->pid, g->va, g->kind);

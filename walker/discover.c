@@ -247,6 +247,9 @@ static int add_kpti_partners(struct list *l, const ptw_dump *d,
 	return 0;
 }
 
+static void decide_os(const ptw_dump *d, const struct ptw_discover_opts *o,
+		      struct ptw_spaces *sp);
+
 /* ---- discovery -------------------------------------------------------------- */
 
 int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
@@ -363,7 +366,55 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	}
 	out->v = l.v;
 	out->n = l.n;
+	decide_os(d, o, out);
 	return 0;
+}
+
+const char *ptw_os_name(enum ptw_os os)
+{
+	return os == PTW_OS_WINDOWS ? "windows" : os == PTW_OS_LINUX ? "linux" : "unknown";
+}
+
+enum ptw_os ptw_os_find(const char *name)
+{
+	if (strcmp(name, "windows") == 0)
+		return PTW_OS_WINDOWS;
+	if (strcmp(name, "linux") == 0)
+		return PTW_OS_LINUX;
+	return PTW_OS_UNKNOWN;
+}
+
+/* Whose tables: the user's word, else a self-map (only Windows maps its
+ * tables into themselves), else Linux's signs (VMCOREINFO, the shared
+ * kernel half). */
+static void decide_os(const ptw_dump *d, const struct ptw_discover_opts *o,
+		      struct ptw_spaces *sp)
+{
+	size_t selfmaps = 0, kshared = 0;
+	for (size_t i = 0; i < sp->n; i++) {
+		selfmaps += (sp->v[i].found & PTW_FOUND_SELFMAP) != 0;
+		kshared += (sp->v[i].found & PTW_FOUND_KSHARED) != 0;
+	}
+	if (o->os != PTW_OS_UNKNOWN) {
+		sp->os = o->os;
+		snprintf(sp->os_how, sizeof sp->os_how, "given with --os");
+	} else if (selfmaps) {
+		sp->os = PTW_OS_WINDOWS;
+		snprintf(sp->os_how, sizeof sp->os_how,
+			 "%zu top tables map themselves (Windows' self-map)", selfmaps);
+	} else if (ptw_dump_vmcoreinfo(d, NULL)) {
+		sp->os = PTW_OS_LINUX;
+		snprintf(sp->os_how, sizeof sp->os_how, "the dump carries VMCOREINFO");
+	} else if (kshared) {
+		sp->os = PTW_OS_LINUX;
+		snprintf(sp->os_how, sizeof sp->os_how,
+			 "%zu top tables share one kernel half (Linux)", kshared);
+	} else {
+		sp->os = PTW_OS_UNKNOWN;
+		snprintf(sp->os_how, sizeof sp->os_how, "no sign of either (use --os)");
+	}
+	for (size_t i = 0; i < sp->n; i++)
+		sp->v[i].os = sp->os;
 }
 
 void ptw_spaces_free(struct ptw_spaces *sp)

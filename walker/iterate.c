@@ -164,13 +164,19 @@ static int descend(struct iter *it, unsigned lvl, uint64_t table,
 		last = (unsigned)((it->to - base) / span);
 	for (unsigned i = first; i <= last && i < n; i++) {
 		uint64_t e = pt_load(tab + (size_t)i * m->entry_size, m->entry_size);
-		if (!(e & PTW_P))
+		uint64_t off = base + span * i, pfn;
+		if (!(e & PTW_P)) {
+			/* A resident page the OS reads back without I/O (a
+			 * Windows transition PTE) maps as vmem reads it. */
+			if (ptw_soft_resident(it->s, lvl, e, &pfn) &&
+			    emit(it, off, pfn << 12, span, ptw_soft_flags(m, acc, e)))
+				return it->stop;
 			continue;
+		}
 		if (pt_reserved(m, lvl, e)) {
 			it->st->reserved++;
 			continue;
 		}
-		uint64_t off = base + span * i;
 		uint64_t a = pt_rights_add(m, lvl, acc, e);
 		uint64_t addr = pt_address(m, lvl, e);
 		if (pt_is_leaf(m, lvl, e)) {

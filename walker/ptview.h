@@ -30,10 +30,40 @@ struct ptv_config {
 };
 
 int ptv_open(const struct ptv_config *c, ptv_fs **out, struct ptw_error *err);
+
+/* The options ptfs and ptwalk share, parsed the same way by both:
+ *   --mode x86|pae|x64|la57   --os windows|linux   --no-scan
+ *   --dirbase HEX (repeatable)   --process CID:DIRBASE[:NAME] (repeatable)
+ * each as "--opt value" or "--opt=value". */
+struct ptv_options {
+	struct ptv_config config;     /* dump_path left to the caller */
+	uint64_t *dirbases;           /* owned; config.discover points here */
+	struct ptw_process_spec *procs;
+};
+
+/* If argv[*i] is one of the options above, take it (and its value, moving
+ * *i past it) and return 1; return 0 if it is not ours; return -1 with err
+ * filled if its value is bad. */
+int ptv_take_option(struct ptv_options *o, int argc, char **argv, int *i,
+		    struct ptw_error *err);
+void ptv_options_free(struct ptv_options *o);
+
+/* The usage lines of those options, for --help texts. */
+extern const char ptv_options_help[];
 void ptv_close(ptv_fs *fs);
 
 const ptw_dump *ptv_dump(const ptv_fs *fs);
 const struct ptw_spaces *ptv_spaces(const ptv_fs *fs);
+
+/* The space a DirBase names: a found one, or (any other top table inside
+ * the dump) one opened on demand. */
+int ptv_space_for(ptv_fs *fs, uint64_t dirbase, struct ptw_space *out,
+		  struct ptw_error *err);
+
+/* The space commands default to: the first --dirbase, else the CR3 the
+ * dump records, else the only one.  *why says which (for stderr). */
+int ptv_default_space(ptv_fs *fs, struct ptw_space *out, char *why,
+		      size_t whysz, struct ptw_error *err);
 
 /* ---- nodes ---------------------------------------------------------------- */
 
@@ -46,6 +76,13 @@ enum ptv_type {
 	PTV_ENTRY_DIR,   /* <i>/ */
 	PTV_ENTRY,       /* <i>/entry */
 	PTV_PROC_LINK,
+	PTV_PTOV,        /* ptov: WinDbg's !ptov of the space */
+	PTV_PTE_DIR,     /* pte/: not listed; pte/<VA> is !pte VA */
+	PTV_PTE,
+	PTV_VTOP_DIR,    /* vtop/: not listed; vtop/<VA> is !vtop VA */
+	PTV_VTOP,
+	PTV_REGIONS,     /* regions/: one file per maximal run of mapped VA */
+	PTV_REGION,
 };
 
 struct ptv_cache;
@@ -60,6 +97,8 @@ struct ptv_node {
 	uint64_t base;              /* VA offset the table / entry starts at */
 	unsigned index;             /* entry index */
 	uint64_t entry;             /* the entry's raw value */
+	uint64_t va, va_end;        /* PTV_PTE, PTV_VTOP: the VA; PTV_REGION:
+				     * its VAs [va, va_end) */
 };
 
 struct ptv_attr {
@@ -89,6 +128,11 @@ int ptv_file_open(ptv_fs *fs, const struct ptv_node *n, struct ptv_file **out);
 /* Bytes read (0 at or past the end) or a negative errno. */
 ssize_t ptv_file_read(struct ptv_file *f, void *buf, size_t size,
 		      uint64_t off);
+/* lseek's SEEK_DATA (data = true) or SEEK_HOLE from off: the offset, or
+ * -ENXIO (no data from off, or off past the end).  vmem's holes are its
+ * unmapped pages, /phys's the gaps between ranges; other files are all
+ * data. */
+int64_t ptv_file_seek(struct ptv_file *f, uint64_t off, bool data);
 void ptv_file_close(struct ptv_file *f);
 
 /* ---- texts ------------------------------------------------------------------- */
@@ -117,6 +161,26 @@ int ptv_render_space_info(const struct ptw_space *s,
 int ptv_render_entry(const struct ptw_space *s, unsigned level,
 		     uint64_t table, unsigned index, uint64_t base,
 		     struct ptv_text *t);
+
+/* `ptwalk ps`: one line per address space, cid, DirBase, mode, name and
+ * how it was found, under a header line. */
+int ptv_render_ps(const struct ptw_spaces *sp, struct ptv_text *t);
+
+/* ---- WinDbg's texts (REFERENCE §3) ------------------------------------------- */
+
+/* !pte VA.  A VA inside the self-map window is taken as an entry's own
+ * address (WinDbg's "!pte PTE" form): that entry and the ones above it.
+ * -EINVAL (with a line of text saying why) for a VA outside the space. */
+int ptv_render_pte(const struct ptw_space *s, uint64_t va, struct ptv_text *t);
+/* !pte START END: one block per page; -E2BIG when more than max_pages
+ * (0: no limit), -EINVAL when END is below START. */
+int ptv_render_pte_range(const struct ptw_space *s, uint64_t start,
+			 uint64_t end, uint64_t max_pages, struct ptv_text *t);
+/* !vtop DIRBASE VA, including the large-page and failure forms. */
+int ptv_render_vtop(const struct ptw_space *s, uint64_t va, struct ptv_text *t);
+/* !ptov DIRBASE; t may be NULL to only measure; *len gets the length. */
+int ptv_render_ptov(const struct ptw_space *s, struct ptv_text *t,
+		    uint64_t *len);
 
 #ifdef __cplusplus
 }

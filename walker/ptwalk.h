@@ -191,6 +191,19 @@ void ptw_flags_string(const struct ptw_mode *m, unsigned lvl, uint64_t e,
 
 /* ---- address spaces ----------------------------------------------------- */
 
+/* The operating system whose tables these are: it decides what a
+ * non-present entry means (Windows transition, prototype and paging-file
+ * PTEs; Linux swap entries and PROT_NONE pages). */
+enum ptw_os {
+	PTW_OS_UNKNOWN = 0,
+	PTW_OS_WINDOWS,
+	PTW_OS_LINUX,
+};
+
+/* "windows", "linux", "unknown"; ptw_os_find parses the first two. */
+const char *ptw_os_name(enum ptw_os os);
+enum ptw_os ptw_os_find(const char *name);
+
 /* How an address space was found; a space may carry several. */
 enum ptw_found {
 	PTW_FOUND_CMDLINE    = 1u << 0, /* --dirbase / --process */
@@ -214,6 +227,7 @@ struct ptw_space {
 	uint64_t kpti_peer;      /* the other table of a KPTI pair, or 0 */
 	bool kpti_user;          /* this is the pair's user copy */
 	int cpu;                 /* vCPU whose CR3 this is, or -1 */
+	enum ptw_os os;          /* whose tables (set by ptw_discover) */
 };
 
 /* Set up a space over dump with mode and dirbase; checks alignment and that
@@ -225,6 +239,51 @@ int ptw_space_init(struct ptw_space *s, const ptw_dump *d,
 /* The index of the top-table entry that maps the table itself (Windows), or
  * -1.  On PAE, 3 when the PD under PDPTE 3 maps the four PDs at C0000000. */
 int ptw_space_selfmap(const struct ptw_space *s);
+
+/* ---- non-present entries ------------------------------------------------- */
+
+enum ptw_sw_kind {
+	PTW_SW_ZERO,         /* all zero: nothing at all */
+	PTW_SW_VALID,        /* present: a hardware entry */
+	PTW_SW_TRANSITION,   /* Windows: still in memory at pfn (soft fault) */
+	PTW_SW_PROTOTYPE,    /* Windows: described by the prototype PTE at proto */
+	PTW_SW_PAGEFILE,     /* Windows: in paging file `file`, page `offset` */
+	PTW_SW_DEMAND_ZERO,  /* Windows: a zero page on first touch */
+	PTW_SW_SWAP,         /* Linux: swap type `file`, page `offset` */
+	PTW_SW_PROTNONE,     /* Linux: PROT_NONE, resident at pfn */
+	PTW_SW_UNKNOWN,      /* not present, the OS unknown */
+};
+
+struct ptw_swpte {
+	enum ptw_sw_kind kind;
+	uint64_t pfn;        /* TRANSITION, PROTNONE */
+	uint64_t file;       /* PAGEFILE: paging file; SWAP: swap type */
+	uint64_t offset;     /* PAGEFILE, SWAP: page within it */
+	uint64_t proto;      /* PROTOTYPE: address of the prototype PTE */
+	bool vad;            /* PROTOTYPE: "look in the VAD" (no address) */
+	unsigned protection; /* Windows: the 5-bit protection */
+	bool write;          /* TRANSITION: writable */
+};
+
+/* Decode entry e at level lvl as the OS that wrote it (decode.c says which
+ * layouts); max_pfn (0: unknown), the dump's last frame, helps undo
+ * Windows' L1TF swizzling. */
+void ptw_decode_entry(const struct ptw_mode *m, enum ptw_os os, unsigned lvl,
+		      uint64_t e, uint64_t max_pfn, struct ptw_swpte *out);
+
+struct ptw_space;
+/* Whether a non-present leaf entry of s still names a resident page the
+ * OS reads back without I/O (a Windows transition PTE), and its pfn. */
+bool ptw_soft_resident(const struct ptw_space *s, unsigned lvl, uint64_t e,
+		       uint64_t *pfn);
+
+/* The effective flags of a page read through such an entry: U/S from the
+ * rights accumulated above it (acc, as ptw_xlat.eff carries them), R/W and
+ * XD from its protection, P clear. */
+uint64_t ptw_soft_flags(const struct ptw_mode *m, uint64_t acc, uint64_t e);
+
+/* Windows' protection as WinDbg names it: "4 - ReadWrite". */
+const char *ptw_win_protection(unsigned protection, char *buf, size_t n);
 
 /* ---- translation -------------------------------------------------------- */
 
@@ -258,6 +317,9 @@ struct ptw_xlat {
 	uint64_t page_size;        /* 4K, 2M, 4M or 1G */
 	uint64_t eff;              /* the leaf entry with effective R/W, U/S
 				    * and XD accumulated down the walk */
+	bool soft;                 /* mapped through a non-present entry the OS
+				    * reads back without I/O (a Windows
+				    * transition PTE): P is clear in eff */
 };
 
 /* Walk va through s.  Fails only for a VA outside the mode's address space
@@ -295,7 +357,9 @@ size_t ptw_vread(const struct ptw_space *s, struct ptw_tlb *tlb, uint64_t va,
 struct ptw_run {
 	uint64_t va, size, pa;
 	uint64_t page_size;
-	uint64_t eff;              /* effective flags, as in struct ptw_xlat */
+	uint64_t eff;              /* effective flags, as in struct ptw_xlat;
+				    * P clear for pages read through Windows
+				    * transition PTEs (see ptw_soft_resident) */
 };
 
 struct ptw_iter_stats {
@@ -332,6 +396,7 @@ struct ptw_discover_opts {
 	const struct ptw_process_spec *procs;  /* --process */
 	size_t nprocs;
 	bool no_scan;                          /* skip the physical scan */
+	enum ptw_os os;                        /* PTW_OS_UNKNOWN: detect */
 	unsigned threads;                      /* scan threads; 0: one per CPU */
 };
 
@@ -344,6 +409,8 @@ struct ptw_scan_stats {
 struct ptw_spaces {
 	const struct ptw_mode *mode;
 	char mode_how[128];        /* how the mode was chosen */
+	enum ptw_os os;
+	char os_how[96];           /* how the OS was decided */
 	size_t n;
 	struct ptw_space *v;       /* sorted by dirbase */
 	struct ptw_scan_stats scan;

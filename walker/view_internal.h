@@ -12,15 +12,24 @@
  * maps text itself is built on the first read of an open maps file, shared
  * by every open one, and freed with the last (the kernel's page cache then
  * keeps the bytes). */
+enum { PTV_BIG_MAPS, PTV_BIG_PTOV, PTV_BIG_N };
+
+/* A text as long as the space (maps, ptov): measured once, built on the
+ * first read of an open file and shared while any is open. */
+struct ptv_big {
+	bool measured;
+	uint64_t len;
+	struct ptv_text text;       /* while users > 0 */
+	unsigned users;
+};
+
 struct ptv_cache {
 	pthread_mutex_t lock;
 	bool ready;
 	int rc;
 	struct ptw_iter_stats stats;
-	uint64_t maps_len;
 	struct ptv_text info;
-	struct ptv_text maps;       /* while maps_users > 0 */
-	unsigned maps_users;
+	struct ptv_big big[PTV_BIG_N];
 };
 
 /* Spaces opened on demand keep caches too, up to this many; further ones
@@ -38,6 +47,8 @@ struct ptv_fs {
 	struct ptw_spaces spaces;
 	struct ptv_cache *caches;   /* one per spaces.v[i] */
 	struct ptv_text info;       /* /info, rendered at open */
+	bool has_dirbase;           /* the first --dirbase, the default space */
+	uint64_t first_dirbase;
 	pthread_mutex_t ondemand_lock;
 	struct ptv_ondemand *ondemand;  /* PTV_ONDEMAND_MAX slots, made on first use */
 	size_t nondemand;
@@ -56,6 +67,16 @@ const char *ptv_size_name(uint64_t size);
 /* Length of an open text file. */
 uint64_t ptv_file_text_len(const struct ptv_file *f);
 
+/* What non-present entry e of s means to its OS, as WinDbg's indented
+ * "Key: value" lines. */
+void ptv_describe_soft(const struct ptw_space *s, unsigned lvl, uint64_t e,
+		       const char *indent, struct ptv_text *t);
+
+/* Lines under a !pte block that decode its non-present entry, if any. */
+void ptv_render_nonpresent_notes(const struct ptw_space *s,
+				 const struct ptw_xlat *x, unsigned last,
+				 struct ptv_text *t);
+
 /* Fill the cache of a found space if not yet done; 0 or -errno. */
 int ptv_cache_fill(struct ptv_cache *c, const struct ptw_space *s);
 
@@ -63,5 +84,15 @@ int ptv_cache_fill(struct ptv_cache *c, const struct ptw_space *s);
  * (opened on demand) measured now into the caller's own. */
 int ptv_space_facts(const struct ptv_node *n, struct ptv_cache *own,
 		    const struct ptv_cache **out);
+
+/* The length of a big text (maps, ptov) of a space: cached when it can be. */
+int ptv_big_len(const struct ptv_node *n, unsigned which, uint64_t *len);
+
+/* Render big text `which` of s into t (t NULL: measure only). */
+int ptv_render_big(const struct ptw_space *s, unsigned which,
+		   struct ptv_text *t, uint64_t *len);
+
+/* Regions: whether [va, va_end) is exactly one maximal run of mapped VA. */
+bool ptv_region_exact(const struct ptw_space *s, uint64_t va, uint64_t va_end);
 
 #endif

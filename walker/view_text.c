@@ -141,6 +141,26 @@ int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 	return text_status(t);
 }
 
+/* ---- ps ---------------------------------------------------------------------- */
+
+int ptv_render_ps(const struct ptw_spaces *sp, struct ptv_text *t)
+{
+	ptv_printf(t, "%-8s %-16s %-5s %-16s %s\n", "CID", "DIRBASE", "MODE", "NAME",
+		   "FOUND");
+	for (size_t i = 0; i < sp->n; i++) {
+		const struct ptw_space *s = &sp->v[i];
+		char cid[24], how[256];
+		if (s->cid >= 0)
+			snprintf(cid, sizeof cid, "%" PRId64, s->cid);
+		else
+			snprintf(cid, sizeof cid, "-");
+		ptw_found_string(s, how, sizeof how);
+		ptv_printf(t, "%-8s %-16" PRIx64 " %-5s %-16s %s\n", cid, s->dirbase,
+			   s->mode->name, s->name[0] ? s->name : "-", how);
+	}
+	return text_status(t);
+}
+
 /* ---- maps ------------------------------------------------------------------- */
 
 struct maps_ctx {
@@ -252,16 +272,25 @@ int ptv_render_entry(const struct ptw_space *s, unsigned level,
 	ptv_printf(t, "address: %" PRIx64 "\n", addr);
 	ptv_printf(t, "contains: %0*" PRIx64 "\n", (int)m->entry_size * 2, e);
 	bool present = e & PTW_P;
+	struct ptw_swpte sw;
+	ptw_decode_entry(m, s->os, level, e, (ptw_dump_phys_end(s->dump) - 1) >> 12, &sw);
 	if (present)
 		ptv_printf(t, "pfn: %" PRIx64 "\n", ptw_entry_address(m, level, e) >> 12);
+	else if (sw.kind == PTW_SW_TRANSITION || sw.kind == PTW_SW_PROTNONE)
+		ptv_printf(t, "pfn: %" PRIx64 "\n", sw.pfn); /* resident, not present */
 	else
 		ptv_printf(t, "pfn: -\n");
 	ptv_printf(t, "flags: %s\n", flags);
 	ptv_printf(t, "va: %0*" PRIx64 "-%0*" PRIx64 "\n", w,
 		   ptw_sign_extend(m, first), w,
 		   ptw_sign_extend(m, first + span - 1));
-	if (!present)
+	if (!present) {
+		/* What the OS keeps in it (decode.c): the same words as !pte. */
+		if (sw.kind != PTW_SW_UNKNOWN)
+			ptv_printf(t, "os: %s\n", ptw_os_name(s->os));
+		ptv_describe_soft(s, level, e, "", t);
 		return text_status(t);
+	}
 	uint64_t rsvd = ptw_entry_reserved(m, level, e);
 	if (rsvd)
 		ptv_printf(t, "reserved: %" PRIx64 " (the CPU faults here; not followed)\n",

@@ -33,6 +33,26 @@ static bool parse_canon_hex(const char *s, uint64_t *out)
 	return true;
 }
 
+/* Lowercase hex digits, zero-padded as maps prints them. */
+static bool parse_hex_digits(const char *s, uint64_t *out)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 16)
+		return false;
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c >= '0' && c <= '9')
+			v = v << 4 | (uint64_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v << 4 | (uint64_t)(c - 'a' + 10);
+		else
+			return false;
+	}
+	*out = v;
+	return true;
+}
+
 static bool parse_canon_dec(const char *s, uint64_t max, uint64_t *out)
 {
 	size_t n = strlen(s);
@@ -140,6 +160,35 @@ static int step_table(struct ptv_node *n, const char *name)
 	return 0;
 }
 
+/* regions/<start>-<end>: the names the listing gives, and only while
+ * [start, end) is exactly one maximal run of mapped VA. */
+static int step_region(struct ptv_node *n, const char *name)
+{
+	const struct ptw_mode *m = n->space.mode;
+	int w = ptv_va_digits(m);
+	char a[24], b[24];
+	const char *dash = strchr(name, '-');
+	if (!dash || (size_t)(dash - name) != (size_t)w || strlen(dash + 1) < (size_t)w ||
+	    strlen(dash + 1) > (size_t)w + 1)
+		return -ENOENT;
+	memcpy(a, name, (size_t)w);
+	a[w] = '\0';
+	snprintf(b, sizeof b, "%s", dash + 1);
+	uint64_t va, end;
+	bool top = strlen(b) == (size_t)w + 1; /* "1" and zeros: 2^64 */
+	if (!parse_hex_digits(a, &va) || !parse_hex_digits(top ? b + 1 : b, &end) ||
+	    (top && (b[0] != '1' || end != 0)))
+		return -ENOENT;
+	if (!ptw_mode_va_valid(m, va) || (!top && (end <= va || !ptw_mode_va_valid(m, end - 1))))
+		return -ENOENT;
+	if (!ptv_region_exact(&n->space, va, end))
+		return -ENOENT;
+	n->type = PTV_REGION;
+	n->va = va;
+	n->va_end = end;
+	return 0;
+}
+
 static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
 {
 	const struct ptw_mode *m = n->space.mode;
@@ -167,6 +216,14 @@ static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
 			n->type = PTV_VMEM;
 		else if (!strcmp(name, "maps"))
 			n->type = PTV_MAPS;
+		else if (!strcmp(name, "ptov"))
+			n->type = PTV_PTOV;
+		else if (!strcmp(name, "pte"))
+			n->type = PTV_PTE_DIR;
+		else if (!strcmp(name, "vtop"))
+			n->type = PTV_VTOP_DIR;
+		else if (!strcmp(name, "regions"))
+			n->type = PTV_REGIONS;
 		else if (!strcmp(name, m->level[0].dir_name)) {
 			n->type = PTV_TABLE;
 			n->level = 0;
@@ -177,6 +234,18 @@ static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
 		return 0;
 	case PTV_TABLE:
 		return step_table(n, name);
+	case PTV_PTE_DIR:
+	case PTV_VTOP_DIR: {
+		/* Any VA, written as WinDbg takes it (0x, backtick, any case). */
+		uint64_t va;
+		if (ptw_parse_hex(name, &va, NULL) || !ptw_mode_va_valid(m, va))
+			return -ENOENT;
+		n->type = n->type == PTV_PTE_DIR ? PTV_PTE : PTV_VTOP;
+		n->va = va;
+		return 0;
+	}
+	case PTV_REGIONS:
+		return step_region(n, name);
 	case PTV_ENTRY_DIR: {
 		uint64_t next;
 		if (!strcmp(name, "entry")) {
@@ -241,15 +310,21 @@ static unsigned table_nonzero(const struct ptv_node *n)
  * facts; an entry file is rendered (it reads one entry). */
 static int text_size(ptv_fs *fs, const struct ptv_node *n, uint64_t *size)
 {
-	if (n->type == PTV_SPACE_INFO || n->type == PTV_MAPS) {
+	if (n->type == PTV_MAPS || n->type == PTV_PTOV)
+		return ptv_big_len(n, n->type == PTV_MAPS ? PTV_BIG_MAPS : PTV_BIG_PTOV, size);
+	if (n->type == PTV_SPACE_INFO) {
 		struct ptv_cache own;
 		const struct ptv_cache *c;
 		int rc = ptv_space_facts(n, &own, &c);
 		if (!rc)
-			*size = n->type == PTV_MAPS ? c->maps_len : c->info.len;
+			*size = c->info.len;
 		if (c == &own)
 			ptv_text_free(&own.info);
 		return rc;
+	}
+	if (n->type == PTV_REGION) {
+		*size = n->va_end - n->va;
+		return 0;
 	}
 	struct ptv_file *f;
 	int rc = ptv_file_open(fs, n, &f);
@@ -276,7 +351,11 @@ int ptv_getattr(ptv_fs *fs, const struct ptv_node *n, struct ptv_attr *a)
 	case PTV_PROC:
 		return 0;
 	case PTV_SPACE:
-		a->nlink = 3;
+		a->nlink = 6; /* ., the top table, pte, vtop, regions */
+		return 0;
+	case PTV_PTE_DIR:
+	case PTV_VTOP_DIR:
+	case PTV_REGIONS:
 		return 0;
 	case PTV_TABLE:
 		a->nlink = 2 + table_nonzero(n);
@@ -361,6 +440,77 @@ static int list_table(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
 	return 0;
 }
 
+/* ---- regions --------------------------------------------------------------------- */
+
+struct region_walk {
+	const struct ptw_mode *m;
+	bool have;
+	uint64_t va, end;        /* the run being grown: [va, end) */
+	ptv_fill_fn fill;        /* listing: each region found */
+	void *ctx;
+	int stop;
+};
+
+static int region_emit(struct region_walk *w)
+{
+	if (!w->have || !w->fill)
+		return 0;
+	char name[48];
+	int d = ptv_va_digits(w->m);
+	if (w->end == 0)
+		snprintf(name, sizeof name, "%0*" PRIx64 "-1%0*d", d, w->va, d, 0);
+	else
+		snprintf(name, sizeof name, "%0*" PRIx64 "-%0*" PRIx64, d, w->va, d, w->end);
+	struct ptv_attr a = { .kind = PTV_FILE, .size = w->end - w->va, .nlink = 1 };
+	w->stop = w->fill(w->ctx, name, &a);
+	return w->stop;
+}
+
+static int region_run(void *ctx, const struct ptw_run *r)
+{
+	struct region_walk *w = ctx;
+	if (w->have && r->va == w->end) {
+		w->end = r->va + r->size;
+		return 0;
+	}
+	if (region_emit(w))
+		return 1;
+	w->have = true;
+	w->va = r->va;
+	w->end = r->va + r->size;
+	return 0;
+}
+
+static int list_regions(const struct ptv_node *n, ptv_fill_fn fill, void *ctx)
+{
+	const struct ptw_mode *m = n->space.mode;
+	struct region_walk w = { .m = m, .fill = fill, .ctx = ctx };
+	uint64_t top = ptw_mode_va_from_offset(m, ptw_mode_va_size(m) - 1);
+	if (ptw_iterate(&n->space, 0, top, region_run, &w, NULL, NULL))
+		return -ENOMEM;
+	if (!w.stop)
+		region_emit(&w);
+	return 0;
+}
+
+bool ptv_region_exact(const struct ptw_space *s, uint64_t va, uint64_t end)
+{
+	const struct ptw_mode *m = s->mode;
+	struct region_walk w = { .m = m };
+	uint64_t last = end - 1; /* end 0: the top of the space */
+	/* The runs over [va - 1, end]: one stretch, starting at va and ending
+	 * at end, nothing around it. */
+	uint64_t from = va, to = last;
+	if (ptw_mode_va_from_offset(m, ptw_mode_offset_from_va(m, va)) == va &&
+	    ptw_mode_offset_from_va(m, va) > 0)
+		from = ptw_mode_va_from_offset(m, ptw_mode_offset_from_va(m, va) - 1);
+	if (end != 0 && ptw_mode_offset_from_va(m, last) + 1 < ptw_mode_va_size(m))
+		to = ptw_mode_va_from_offset(m, ptw_mode_offset_from_va(m, last) + 1);
+	if (ptw_iterate(s, from, to, region_run, &w, NULL, NULL))
+		return false;
+	return w.have && w.va == va && w.end == end && !w.stop;
+}
+
 int ptv_readdir(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
 		void *ctx)
 {
@@ -387,10 +537,16 @@ int ptv_readdir(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
 		}
 		return rc;
 	case PTV_SPACE: {
-		const char *const names[] = { "info", "vmem", "maps",
-					      n->space.mode->level[0].dir_name, NULL };
+		const char *const names[] = { "info", "vmem", "maps", "ptov", "pte", "vtop",
+					      "regions", n->space.mode->level[0].dir_name,
+					      NULL };
 		return list_names(fs, n, names, fill, ctx);
 	}
+	case PTV_PTE_DIR:
+	case PTV_VTOP_DIR:
+		return 0; /* any VA answers; none is listed */
+	case PTV_REGIONS:
+		return list_regions(n, fill, ctx);
 	case PTV_TABLE:
 		return list_table(fs, n, fill, ctx);
 	case PTV_ENTRY_DIR: {

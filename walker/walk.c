@@ -87,6 +87,7 @@ int ptw_translate(const struct ptw_space *s, uint64_t va, struct ptw_xlat *x,
 	 * nsteps says. */
 	x->va = va;
 	x->status = PTW_NOT_PRESENT;
+	x->soft = false;
 	x->nsteps = 0;
 	x->pa = x->page_pa = x->page_size = x->eff = 0;
 	x->span_start = x->span_size = 0;
@@ -111,6 +112,18 @@ int ptw_translate(const struct ptw_space *s, uint64_t va, struct ptw_xlat *x,
 		}
 		x->nsteps = lvl + 1;
 		uint64_t e = st->entry;
+		uint64_t pfn;
+		if (!(e & PTW_P) && ptw_soft_resident(s, lvl, e, &pfn)) {
+			/* A Windows transition PTE: read as the soft fault would. */
+			x->status = PTW_MAPPED;
+			x->soft = true;
+			set_span(m, x, lvl);
+			x->page_size = PTW_PAGE;
+			x->page_pa = pfn << 12;
+			x->pa = x->page_pa + (va & (PTW_PAGE - 1));
+			x->eff = ptw_soft_flags(m, acc, e);
+			return 0;
+		}
 		if (!(e & PTW_P)) {
 			x->status = PTW_NOT_PRESENT;
 			set_span(m, x, lvl);

@@ -1,0 +1,344 @@
+/* ptwalk.c — ptfs's answers without a mount.
+ *
+ *   ptwalk [options] DUMP COMMAND [ARGS]
+ *
+ * The same walker, the same discovery and the same texts as the files of
+ * the mount (ptview.h); only the way out differs.  Output to stdout,
+ * errors to stderr with a non-zero exit.
+ */
+#include "ptview.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+	"usage: ptwalk [options] DUMP COMMAND [ARGS]\n"
+	"\n"
+	"Commands:\n"
+	"  info                    what /info shows\n"
+	"  ps                      the address spaces: cid, DirBase, mode, name, how found\n"
+	"  pte VA                  WinDbg's !pte VA (a self-map address: the !pte PTE form)\n"
+	"  pte START END           !pte for every page of the range (at most 65536 pages\n"
+	"                          unless --all)\n"
+	"  vtop DIRBASE VA         WinDbg's !vtop (DIRBASE 0: the default address space)\n"
+	"  ptov DIRBASE            WinDbg's !ptov\n"
+	"  maps DIRBASE            the mount's maps file\n"
+	"  read DIRBASE VA LEN     LEN bytes of virtual memory to stdout (unmapped: zeros)\n"
+	"  phys PA LEN             LEN bytes of physical memory to stdout (holes: zeros)\n"
+	"Addresses are hex, with or without 0x, and may carry WinDbg's backtick\n"
+	"(fffff801`07401940).  pte uses --dirbase, else the CR3 the dump records,\n"
+	"else the only address space.\n"
+	"\n"
+	"Options:\n"
+	"%s"
+	"  --all                         no page limit for pte START END\n"
+	"  -h, --help                    this text\n";
+
+#define PTE_RANGE_LIMIT 65536
+
+struct cli {
+	struct ptv_options options;
+	bool all;
+	const char *dump;
+	const char *cmd;
+	char **args;
+	int nargs;
+	ptv_fs *fs;
+};
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("ptwalk: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return 1;
+}
+
+static int put_text(struct ptv_text *t)
+{
+	int rc = t->oom ? fail("out of memory") : 0;
+	if (!rc && t->len && fwrite(t->p, 1, t->len, stdout) != t->len)
+		rc = fail("writing: %s", strerror(errno));
+	ptv_text_free(t);
+	return rc;
+}
+
+static bool parse_address(const char *text, uint64_t *v)
+{
+	struct ptw_error err;
+	if (ptw_parse_hex(text, v, &err)) {
+		fail("%s", err.msg);
+		return false;
+	}
+	return true;
+}
+
+static bool parse_length(const char *text, uint64_t *v)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(text, &end, 0);
+	if (errno || *end || !*text || text[0] == '-') {
+		fail("'%s' is not a length", text);
+		return false;
+	}
+	*v = n;
+	return true;
+}
+
+/* The space a DIRBASE argument names: 0 for the default one. */
+static bool space_arg(struct cli *c, const char *text, struct ptw_space *s)
+{
+	uint64_t dirbase;
+	struct ptw_error err;
+	char why[160];
+	if (!parse_address(text, &dirbase))
+		return false;
+	int rc = dirbase ? ptv_space_for(c->fs, dirbase, s, &err)
+			 : ptv_default_space(c->fs, s, why, sizeof why, &err);
+	if (rc) {
+		fail("%s", err.msg);
+		return false;
+	}
+	if (!dirbase && ptv_spaces(c->fs)->n > 1)
+		fprintf(stderr, "ptwalk: using DirBase %" PRIx64 " (%s)\n", s->dirbase, why);
+	return true;
+}
+
+static int cmd_ps(struct cli *c)
+{
+	const struct ptw_spaces *sp = ptv_spaces(c->fs);
+	struct ptv_text t = {0};
+	ptv_render_ps(sp, &t);
+	return put_text(&t);
+}
+
+static int cmd_pte(struct cli *c)
+{
+	if (c->nargs != 1 && c->nargs != 2)
+		return fail("pte takes VA, or START END");
+	struct ptw_space s;
+	uint64_t va, end;
+	struct ptw_error err;
+	char why[160];
+	if (!parse_address(c->args[0], &va) ||
+	    (c->nargs == 2 && !parse_address(c->args[1], &end)))
+		return 1;
+	if (ptv_default_space(c->fs, &s, why, sizeof why, &err))
+		return fail("%s", err.msg);
+	if (ptv_spaces(c->fs)->n > 1)
+		fprintf(stderr, "ptwalk: using DirBase %" PRIx64 " (%s)\n", s.dirbase, why);
+	struct ptv_text t = {0};
+	int rc = c->nargs == 1 ? ptv_render_pte(&s, va, &t)
+			       : ptv_render_pte_range(&s, va, end, c->all ? 0 : PTE_RANGE_LIMIT, &t);
+	if (rc == -E2BIG) {
+		ptv_text_free(&t);
+		return fail("the range holds more than %d pages: narrow it, or add --all",
+			    PTE_RANGE_LIMIT);
+	}
+	if (rc && !t.len) {
+		ptv_text_free(&t);
+		return fail("%s is not an address of this %s space", c->args[0],
+			    s.mode->title);
+	}
+	int out = put_text(&t);
+	return rc ? 1 : out;
+}
+
+static int cmd_vtop(struct cli *c)
+{
+	struct ptw_space s;
+	uint64_t va;
+	if (c->nargs != 2)
+		return fail("vtop takes DIRBASE VA");
+	if (!space_arg(c, c->args[0], &s) || !parse_address(c->args[1], &va))
+		return 1;
+	struct ptv_text t = {0};
+	int rc = ptv_render_vtop(&s, va, &t);
+	int out = put_text(&t);
+	return rc ? 1 : out;
+}
+
+static int cmd_ptov(struct cli *c)
+{
+	struct ptw_space s;
+	if (c->nargs != 1)
+		return fail("ptov takes DIRBASE");
+	if (!space_arg(c, c->args[0], &s))
+		return 1;
+	struct ptv_text t = {0};
+	if (ptv_render_ptov(&s, &t, NULL))
+		return fail("out of memory");
+	return put_text(&t);
+}
+
+static int cmd_maps(struct cli *c)
+{
+	struct ptw_space s;
+	if (c->nargs != 1)
+		return fail("maps takes DIRBASE");
+	if (!space_arg(c, c->args[0], &s))
+		return 1;
+	struct ptv_text t = {0};
+	if (ptv_render_maps(&s, &t, NULL, NULL))
+		return fail("out of memory");
+	return put_text(&t);
+}
+
+/* Stream len bytes to stdout from a reader of (addr, buf, n). */
+static int stream(uint64_t addr, uint64_t len,
+		  void (*get)(void *ctx, uint64_t a, void *buf, size_t n), void *ctx)
+{
+	static const size_t chunk = 1 << 20;
+	char *buf = malloc(chunk);
+	if (!buf)
+		return fail("out of memory");
+	int rc = 0;
+	while (len && !rc) {
+		size_t n = len < chunk ? (size_t)len : chunk;
+		get(ctx, addr, buf, n);
+		if (fwrite(buf, 1, n, stdout) != n)
+			rc = fail("writing: %s", strerror(errno));
+		addr += n;
+		len -= n;
+	}
+	free(buf);
+	return rc;
+}
+
+struct vctx {
+	struct ptw_space s;
+	struct ptw_tlb tlb;
+};
+
+static void get_virtual(void *ctx, uint64_t off, void *buf, size_t n)
+{
+	struct vctx *v = ctx;
+	ptw_vread(&v->s, &v->tlb, ptw_mode_va_from_offset(v->s.mode, off), buf, n);
+}
+
+static void get_physical(void *ctx, uint64_t pa, void *buf, size_t n)
+{
+	ptw_phys_read(ctx, pa, buf, n);
+}
+
+static int cmd_read(struct cli *c)
+{
+	struct vctx v = {0};
+	uint64_t va, len;
+	if (c->nargs != 3)
+		return fail("read takes DIRBASE VA LEN");
+	if (!space_arg(c, c->args[0], &v.s) || !parse_address(c->args[1], &va) ||
+	    !parse_length(c->args[2], &len))
+		return 1;
+	const struct ptw_mode *m = v.s.mode;
+	if (!ptw_mode_va_valid(m, va))
+		return fail("%s is not a %s address", c->args[1], m->title);
+	/* as the vmem file reads: offsets with the upper half folded */
+	uint64_t off = ptw_mode_offset_from_va(m, va), size = ptw_mode_va_size(m);
+	if (len > size - off)
+		return fail("%s bytes from %s run past the end of the address space",
+			    c->args[2], c->args[1]);
+	return stream(off, len, get_virtual, &v);
+}
+
+static int cmd_phys(struct cli *c)
+{
+	uint64_t pa, len;
+	if (c->nargs != 2)
+		return fail("phys takes PA LEN");
+	if (!parse_address(c->args[0], &pa) || !parse_length(c->args[1], &len))
+		return 1;
+	if (pa + len < pa)
+		return fail("%s bytes from %s wrap past 2^64", c->args[1], c->args[0]);
+	return stream(pa, len, get_physical, (void *)ptv_dump(c->fs));
+}
+
+static int cmd_info(struct cli *c)
+{
+	if (c->nargs)
+		return fail("info takes no arguments");
+	struct ptv_text t = {0};
+	ptv_render_info(c->fs, &t);
+	return put_text(&t);
+}
+
+static const struct {
+	const char *name;
+	int (*run)(struct cli *);
+} commands[] = {
+	{ "info", cmd_info }, { "ps", cmd_ps },     { "pte", cmd_pte },
+	{ "vtop", cmd_vtop }, { "ptov", cmd_ptov }, { "maps", cmd_maps },
+	{ "read", cmd_read }, { "phys", cmd_phys },
+};
+
+static int parse(struct cli *c, int argc, char **argv)
+{
+	int i = 1;
+	for (; i < argc; i++) {
+		struct ptw_error err;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf(usage_text, ptv_options_help);
+			exit(0);
+		}
+		if (!strcmp(argv[i], "--all")) {
+			c->all = true;
+			continue;
+		}
+		int rc = ptv_take_option(&c->options, argc, argv, &i, &err);
+		if (rc < 0)
+			return fail("%s", err.msg);
+		if (rc == 0)
+			break;
+	}
+	if (argc - i < 2) {
+		fprintf(stderr, usage_text, ptv_options_help);
+		return 2;
+	}
+	if (argv[i][0] == '-' && argv[i][1])
+		return fail("unknown option '%s'", argv[i]);
+	c->dump = argv[i];
+	c->cmd = argv[i + 1];
+	c->args = argv + i + 2;
+	c->nargs = argc - i - 2;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = {0};
+	int rc = parse(&c, argc, argv);
+	if (rc) {
+		ptv_options_free(&c.options);
+		return rc;
+	}
+	int (*run)(struct cli *) = NULL;
+	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+		if (!strcmp(c.cmd, commands[k].name))
+			run = commands[k].run;
+	if (!run) {
+		rc = fail("unknown command '%s' (see ptwalk --help)", c.cmd);
+	} else {
+		struct ptv_config cfg = c.options.config;
+		cfg.dump_path = c.dump;
+		struct ptw_error err;
+		if (ptv_open(&cfg, &c.fs, &err))
+			rc = fail("%s", err.msg);
+		else
+			rc = run(&c);
+	}
+	if (fflush(stdout) != 0 && !rc)
+		rc = fail("writing: %s", strerror(errno));
+	ptv_close(c.fs);
+	ptv_options_free(&c.options);
+	return rc;
+}
