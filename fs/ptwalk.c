@@ -135,7 +135,8 @@ static int cmd_pte(struct cli *c)
 		return 1;
 	if (ptv_default_space(c->fs, &s, why, sizeof why, &err))
 		return fail("%s", err.msg);
-	if (ptv_spaces(c->fs)->n > 1)
+	/* Say which space, when ptwalk chose among several. */
+	if (!c->options.config.discover.ndirbases && ptv_spaces(c->fs)->n > 1)
 		fprintf(stderr, "ptwalk: using DirBase %" PRIx64 " (%s)\n", s.dirbase, why);
 	struct ptv_text t = {0};
 	int rc = c->nargs == 1 ? ptv_render_pte(&s, va, &t)
@@ -145,13 +146,16 @@ static int cmd_pte(struct cli *c)
 		return fail("the range holds more than %d pages: narrow it, or add --all",
 			    PTE_RANGE_LIMIT);
 	}
-	if (rc && !t.len) {
+	if (rc) { /* the text says why: to stderr, as an error */
+		size_t n = t.len;
+		while (n && t.p[n - 1] == '\n')
+			n--;
+		int r = fail("%.*s: %s", (int)n, t.p ? t.p : "bad address",
+			     c->nargs == 1 ? c->args[0] : "the range");
 		ptv_text_free(&t);
-		return fail("%s is not an address of this %s space", c->args[0],
-			    s.mode->title);
+		return r;
 	}
-	int out = put_text(&t);
-	return rc ? 1 : out;
+	return put_text(&t);
 }
 
 static int cmd_vtop(struct cli *c)
@@ -163,6 +167,10 @@ static int cmd_vtop(struct cli *c)
 	if (!space_arg(c, c->args[0], &s) || !parse_address(c->args[1], &va))
 		return 1;
 	struct ptv_text t = {0};
+	if (!ptw_mode_va_valid(s.mode, va)) {
+		ptv_text_free(&t);
+		return fail("%s is not a %s address", c->args[1], s.mode->title);
+	}
 	int rc = ptv_render_vtop(&s, va, &t);
 	int out = put_text(&t);
 	return rc ? 1 : out;

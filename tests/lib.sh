@@ -19,10 +19,16 @@ cleanup() {
 		fusermount3 -u "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
 		wait "${PTFS_PID[$m]}" 2>/dev/null || true
 	done
-	rm -rf "$WORK"
+	# Whatever a test left mounted under WORK (a mount made in a subshell
+	# is not in PTFS_PID): unmount it, and never let rm walk into a mount.
+	awk -v w="$WORK/" 'index($2, w) == 1 { print $2 }' /proc/mounts |
+		while read -r m; do fusermount3 -u "$m" 2>/dev/null || umount -l "$m"; done
+	rm -rf --one-file-system "$WORK"
 }
 trap cleanup EXIT
 
+# Call it from the test's own shell, not in $(...): the record of the
+# mount (PTFS_PID) must outlive the call.
 mount_ptfs() {
 	local mnt=$1
 	shift

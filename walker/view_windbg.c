@@ -150,59 +150,74 @@ static void column_state(const struct pte_view *v, unsigned lvl, char *buf,
 	snprintf(buf, n, "pfn %-10s%s", pfn, flags);
 }
 
+/* One line of !pte: cells 27 characters apart, no trailing spaces. */
+struct cells {
+	char c[PTW_MAX_LEVELS + 1][64];
+	unsigned n;
+};
+
+static void put_cells(struct ptv_text *t, const struct cells *c)
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		size_t start = t->len;
+		ptv_printf(t, "%s", c->c[i]);
+		if (i + 1 < c->n)
+			pad_to(t, start, COLUMN);
+	}
+	ptv_printf(t, "\n");
+}
+
+static char *cell(struct cells *c)
+{
+	return c->c[c->n++];
+}
+
 static void render_modern(struct pte_view *v, struct ptv_text *t)
 {
 	const struct ptw_mode *m = v->m;
 	const struct ptw_xlat *x = &v->x;
 	int w = ptv_va_digits(m);
 	int aw = v->sm.s >= 0 ? w : 16;
-	/* Columns with an entry read: down to the first missing one, and all
-	 * of them under a large page (shown with zeros). */
 	unsigned reached = x->nsteps ? x->nsteps - 1 : 0;
-	bool large = x->status == PTW_MAPPED && x->nsteps - 1 < m->nlevels - 1;
+	bool large = x->status == PTW_MAPPED && reached < m->nlevels - 1 && !x->soft;
+	bool selfmap = v->sm.s >= 0;
+	struct cells at = { .n = 0 }, has = { .n = 0 }, state = { .n = 0 };
 	/* The VA over the columns: 43 spaces on x86-64, 20 on PAE. */
 	ptv_printf(t, "%*sVA %0*" PRIx64 "\n", w == 16 ? 43 : 20, "", w, x->va);
-	/* line 1: addresses */
 	for (unsigned l = v->first; l <= v->last; l++) {
 		bool ok;
 		uint64_t a = column_addr(v, l, &ok);
 		if (!ok)
 			break;
-		size_t start = t->len;
-		ptv_printf(t, "%s at %0*" PRIX64, column_name(m, l), aw, a);
-		if (l < v->last)
-			pad_to(t, start, COLUMN);
+		snprintf(cell(&at), 64, "%s at %0*" PRIX64, column_name(m, l), aw, a);
 	}
-	ptv_printf(t, "\n");
-	/* line 2: contents */
+	/* Contents down to the first missing entry; under a large page the
+	 * lower entries are zeros where their addresses are known. */
 	for (unsigned l = v->first; l <= v->last; l++) {
-		if (l > reached && !large)
+		if (l <= reached)
+			snprintf(cell(&has), 64, "contains %0*" PRIX64, (int)m->entry_size * 2,
+				 x->step[l].entry);
+		else if (large && selfmap)
+			snprintf(cell(&has), 64, "contains %0*d", (int)m->entry_size * 2, 0);
+		else
 			break;
-		size_t start = t->len;
-		uint64_t e = l <= reached ? x->step[l].entry : 0;
-		ptv_printf(t, "contains %0*" PRIX64, (int)m->entry_size * 2, e);
-		if (l < v->last && (l < reached || large))
-			pad_to(t, start, COLUMN);
 	}
-	ptv_printf(t, "\n");
-	/* line 3: pfn and flags, "not valid", or the large page */
 	for (unsigned l = v->first; l <= v->last; l++) {
-		char buf[64];
-		size_t start = t->len;
 		if (l <= reached) {
-			column_state(v, l, buf, sizeof buf);
-		} else if (large && l == v->last) {
-			snprintf(buf, sizeof buf, "LARGE PAGE pfn %" PRIx64, x->pa >> 12);
+			column_state(v, l, cell(&state), 64);
+		} else if (large && (l == v->last || !selfmap)) {
+			/* the 4 KiB frame that holds the VA */
+			snprintf(cell(&state), 64, "LARGE PAGE pfn %" PRIx64, x->pa >> 12);
+			break;
 		} else if (large) {
-			buf[0] = '\0';
+			cell(&state)[0] = '\0';
 		} else {
 			break;
 		}
-		ptv_printf(t, "%s", buf);
-		if (l < v->last && (l < reached || large))
-			pad_to(t, start, COLUMN);
 	}
-	ptv_printf(t, "\n");
+	put_cells(t, &at);
+	put_cells(t, &has);
+	put_cells(t, &state);
 }
 
 /* 32-bit x86: WinDbg's older two-column form (REFERENCE §3). */
@@ -259,10 +274,16 @@ static int render_pte_block(const struct ptw_space *sp, uint64_t va,
 	}
 	v.first = first_column(v.m);
 	v.last = last;
-	if (v.m->id == PTW_MODE_X86)
+	if (v.m->id == PTW_MODE_X86) {
 		render_x86(&v, t);
-	else
+	} else if (v.x.nsteps && v.x.nsteps - 1 < v.first && v.x.status != PTW_MAPPED) {
+		/* PAE: the walk ends at a PDPTE, which !pte has no column for */
+		const struct ptw_step *st = &v.x.step[v.x.nsteps - 1];
+		ptv_printf(t, "%20sVA %08" PRIx64 "\nPDPTE at %016" PRIX64 "  contains %016" PRIX64
+			   "\nnot valid\n", "", va, st->addr, st->entry);
+	} else {
 		render_modern(&v, t);
+	}
 	ptv_render_nonpresent_notes(sp, &v.x, v.last, t);
 	if (v.sm.s < 0)
 		ptv_printf(t, "(no self-map: the entry addresses above are physical)\n");

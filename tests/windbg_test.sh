@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# windbg_test.sh — WinDbg's !pte, !vtop and !ptov (and maps) for every paging
+# mode, through the command-line tool and through the mount: both must give
+# exactly tests/expected/<name>.txt for every case of windbg_cases.txt.
+# Then the rest of ptwalk's commands, and its errors.
+#
+#   tests/windbg_test.sh PTFS PTWALK MKDUMP [--update]
+#
+# --update rewrites the expected files from ptwalk's output (then read every
+# one of them before committing: they are the specification).
+PTFS=$1
+PTWALK=$2
+MKDUMP=$3
+UPDATE=${4:-}
+HERE=$(cd "$(dirname "$0")" && pwd)
+EXPECTED=$HERE/expected
+. "$HERE/lib.sh"
+
+for s in $("$MKDUMP" --list); do
+	"$MKDUMP" "$s" elf "$WORK/$s.elf"
+done
+
+# The file of the mount that holds the same text as the case, or nothing.
+mount_path() { # DIRBASE COMMAND ARGS...
+	local d=$1 cmd=$2
+	shift 2
+	case $cmd in
+	pte) if [[ $# == 1 ]]; then echo "dtb/$d/pte/$1"; fi ;;
+	vtop) echo "dtb/$1/vtop/$2" ;;
+	ptov) echo "dtb/$1/ptov" ;;
+	maps) echo "dtb/$1/maps" ;;
+	esac
+}
+
+# Every scenario mounted once, here in the test's own shell.
+declare -A MOUNTED=()
+if [[ $UPDATE != --update ]]; then
+	for s in $("$MKDUMP" --list); do
+		mount_ptfs "$WORK/m-$s" "$WORK/$s.elf"
+		MOUNTED[$s]=$WORK/m-$s
+	done
+fi
+
+n=0
+while IFS='|' read -r name scenario dirbase command; do
+	name=$(echo $name)
+	[[ -z $name || $name == \#* ]] && continue
+	scenario=$(echo $scenario)
+	dirbase=$(echo $dirbase)
+	read -r -a words <<< "$command"
+	if [[ ${words[0]} == pte ]]; then
+		got=$("$PTWALK" --dirbase "$dirbase" "$WORK/$scenario.elf" "${words[@]}" 2> /dev/null) || true
+	else
+		got=$("$PTWALK" "$WORK/$scenario.elf" "${words[@]}" 2> /dev/null) || true
+	fi
+	file=$EXPECTED/$name.txt
+	if [[ $UPDATE == --update ]]; then
+		printf '%s\n' "$got" > "$file"
+		continue
+	fi
+	n=$((n + 1))
+	if [[ ! -f $file ]]; then
+		echo "FAIL $name: no $file"
+		FAILED=1
+		continue
+	fi
+	expect "$name (ptwalk)" "$got" "$(cat "$file")"
+	path=$(mount_path "$dirbase" "${words[@]}")
+	if [[ -n $path ]]; then
+		m=${MOUNTED[$scenario]}
+		expect "$name (mount: $path)" "$(cat "$m/$path")" "$(cat "$file")"
+		expect "$name (stat size)" "$(stat -c %s "$m/$path")" "$(wc -c < "$m/$path")"
+	fi
+done < "$HERE/windbg_cases.txt"
+[[ $UPDATE == --update ]] && { echo "expected files rewritten: read them"; exit 0; }
+echo "$n cases compared"
+
+# ---- the other commands --------------------------------------------------------
+X=$WORK/linux-x64.elf
+expect "ps" "$("$PTWALK" "$X" ps)" \
+"CID      DIRBASE          MODE  NAME             FOUND
+-        100000           x64   -                VMCOREINFO (kernel page table), scan: shares the kernel half
+-        10a000           x64   -                scan: shares the kernel half, KPTI kernel copy, user copy at 10b000
+-        10b000           x64   -                CR3 of vCPU 0, KPTI user copy, kernel copy at 10a000
+-        118000           x64   -                scan: shares the kernel half, KPTI kernel copy, user copy at 119000
+-        119000           x64   -                KPTI user copy, kernel copy at 118000"
+expect "ps --process" "$("$PTWALK" --process 42:10a000:alpha "$X" ps | grep '^42 ')" \
+"42       10a000           x64   alpha            command line, scan: shares the kernel half, KPTI kernel copy, user copy at 10b000"
+m=${MOUNTED[linux-x64]}
+expect "info = /info" "$("$PTWALK" "$X" info | grep -v '^scan: ')" "$(grep -v '^scan: ' "$m/info")"
+expect "read" "$("$PTWALK" "$X" read 10a000 600000 29)" "PTFS-SAMPLE alpha va=0x600000"
+expect "read = vmem" "$("$PTWALK" "$X" read 10a000 601ff0 32 | od -An -v -tx1)" \
+	"$(dd if="$m/dtb/10a000/vmem" bs=1 skip=$((0x601ff0)) count=32 status=none | od -An -v -tx1)"
+expect "read upper half" "$("$PTWALK" "$X" read 10a000 ffffffff81000000 23)" "PTFS-SAMPLE kernel text"
+expect "read unmapped" "$("$PTWALK" "$X" read 10a000 700000 4096 | tr -d '\0' | wc -c)" "0"
+expect "phys" "$("$PTWALK" "$X" phys 0x320000 29)" "PTFS-SAMPLE alpha va=0x600000"
+expect "phys hole" "$("$PTWALK" "$X" phys 7ffff0 32 | od -An -v -tx1 | tr -d ' \n')" \
+	"$(printf '%064d' 0)"
+expect "default space on stderr" "$("$PTWALK" "$X" pte 603abc 2>&1 > /dev/null)" \
+	"ptwalk: using DirBase 10b000 (the CR3 of vCPU 0 in the dump)"
+expect "vtop 0 = default" "$("$PTWALK" "$X" vtop 0 603abc 2> /dev/null)" \
+	"$("$PTWALK" "$X" vtop 10b000 603abc)"
+
+# errors: a message naming the problem, exit 1 (2 for usage), nothing on stdout
+bad() { # NAME WANT-IN-STDERR WANT-EXIT ARGS...
+	local name=$1 want=$2 code=$3
+	shift 3
+	local out err rc=0
+	out=$("$PTWALK" "$@" 2> "$WORK/err") || rc=$?
+	err=$(cat "$WORK/err")
+	if [[ $rc == "$code" && -z $out && $err == *"$want"* ]]; then
+		echo "ok   $name ($(head -1 <<< "$err"))"
+	else
+		echo "FAIL $name: exit $rc, stdout '$out', stderr '$err'"
+		FAILED=1
+	fi
+}
+bad "range limit" "more than 65536 pages: narrow it, or add --all" 1 --dirbase 10a000 "$X" pte 0 100000000
+bad "non-canonical" "not a canonical address" 1 --dirbase 10a000 "$X" pte 800000000000
+bad "bad address" "'xyz' is not a hexadecimal address" 1 "$X" vtop 10a000 xyz
+bad "bad dirbase" "DirBase 0x10a800 is not where a x86-64 4-level top table can start" 1 "$X" vtop 10a800 1000
+bad "dirbase outside" "lies outside the dump" 1 "$X" ptov 7000000
+bad "unknown command" "unknown command 'frob'" 1 "$X" frob
+bad "missing args" "vtop takes DIRBASE VA" 1 "$X" vtop 10a000
+bad "read past end" "run past the end of the address space" 1 "$X" read 10a000 ffffffffffffff00 512
+bad "no dump" "cannot open" 1 "$WORK/nothing" ps
+bad "usage" "usage: ptwalk" 2 "$X"
+bad "bad mode" "unknown --mode 'arm'" 1 --mode arm "$X" ps
+bad "bad os" "unknown --os 'bsd'" 1 --os bsd "$X" ps
+"$MKDUMP" linux-x64 raw "$WORK/linux-x64.raw"
+bad "no default space" "5 address spaces and no CR3 in the dump: choose one with --dirbase" 1 \
+	"$WORK/linux-x64.raw" pte 1000
+expect "--all lifts the limit" "$("$PTWALK" --all --dirbase 10a000 "$X" pte 0 10000000 | grep -c '^ *VA ')" "65537"
+
+for s in "${!MOUNTED[@]}"; do
+	unmount_ptfs "${MOUNTED[$s]}"
+done
+finish
