@@ -64,6 +64,20 @@ check_dump() {
 		"$(printf 'PTFS-MARK pid=%s' "$pid" | head -c 16)"
 	expect "grep -a finds the page" \
 		"$(dd if="$M/dtb/$dtb/vmem" bs=4096 skip=$((16#$first / 4096)) count=1 status=none | grep -a -c "PTFS-MARK pid=$pid va=0x$first ")" "1"
+	# strings over each process's user regions (below ffff8000`00000000,
+	# or c0000000 on 32-bit) finds exactly the marker
+	# lines of the pages it wrote (kinds written by that pid; a COW child's
+	# shared pages carry its parent's pid)
+	local p d
+	for p in $(sed -n 's/^PROC pid=\([0-9]*\) .*/\1/p' "$truth"); do
+		d=$(sed -n "s/^pid $p ([^)]*): dtb \([0-9a-f]*\):.*/\1/p" <<< "$out")
+		expect "strings regions of $p" \
+			"$(find "$M/dtb/$d/regions" \( -name '0000????????????-*' -o -name '[0-9ab]???????-*' \) \
+				-print0 | xargs -0 strings |
+			   grep -o "PTFS-MARK pid=$p va=0x[0-9a-f]* " | sort -u)" \
+			"$(grep "^TRUTH pid=$p .*present=1 .*kind=\(heap\|anon\|ro\|stack\|huge\|cow_parent\|cow_private\) " "$truth" |
+			   sed 's/.* va=\(0x[0-9a-f]*\) .*/PTFS-MARK pid='"$p"' va=\1 /' | sort -u)"
+	done
 	NODES=$(find "$M/dtb/$dtb" | wc -l)
 	echo "     find: $NODES nodes under dtb/$dtb"
 	unmount_ptfs "$M"

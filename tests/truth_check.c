@@ -316,6 +316,9 @@ static uint64_t vmem_offset(const struct space *s, uint64_t va)
 	return va;
 }
 
+static void check_regions(const struct proc *p, const struct space *s,
+			  const struct page *pages, size_t npages);
+
 static void check_process(const struct proc *p, struct space *spaces,
 			  size_t nspaces, const struct page *pages, size_t npages)
 {
@@ -386,6 +389,100 @@ static void check_process(const struct proc *p, struct space *spaces,
 	printf("pid %u (%s): dtb %s: %u pages (%u mapped, %u not): %s\n", p->pid,
 	       p->comm, s->name, n, mapped, unmapped,
 	       failures == before ? "maps, entries and vmem agree" : "MISMATCH");
+	check_regions(p, s, pages, npages);
+}
+
+/* ---- regions and SEEK_DATA / SEEK_HOLE ------------------------------------ */
+
+struct region {
+	uint64_t start, end;
+	char name[48];
+};
+
+static int cmp_region(const void *a, const void *b)
+{
+	const struct region *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Every mapped truth page in exactly one region file, at the right offset,
+ * with the right bytes; vmem's SEEK_DATA and SEEK_HOLE agreeing with the
+ * regions for mapped and unmapped pages alike. */
+static void check_regions(const struct proc *p, const struct space *s,
+			  const struct page *pages, size_t npages)
+{
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s/dtb/%s/regions", mnt, s->name);
+	DIR *d = opendir(dir);
+	if (!d) {
+		FAIL("opendir %s: %s\n", dir, strerror(errno));
+		return;
+	}
+	struct region *r = NULL;
+	size_t n = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		r = xrealloc(r, (n + 1) * sizeof *r);
+		struct region *x = &r[n];
+		snprintf(x->name, sizeof x->name, "%.47s", de->d_name);
+		if (sscanf(de->d_name, "%" SCNx64 "-%" SCNx64, &x->start, &x->end) != 2) {
+			FAIL("%s: bad region name %s\n", dir, de->d_name);
+			continue;
+		}
+		n++;
+	}
+	closedir(d);
+	qsort(r, n, sizeof *r, cmp_region);
+	char vpath[512];
+	snprintf(vpath, sizeof vpath, "%s/dtb/%s/vmem", mnt, s->name);
+	int vfd = open(vpath, O_RDONLY);
+	unsigned checked = 0, before = failures;
+	for (size_t i = 0; i < npages; i++) {
+		const struct page *g = &pages[i];
+		if (g->pid != p->pid)
+			continue;
+		bool hw = g->present && !g->protnone_touched;
+		size_t hits = 0, at = 0;
+		for (size_t k = 0; k < n; k++)
+			if (g->va >= r[k].start && g->va < r[k].end)
+				hits++, at = k;
+		off_t off = (off_t)vmem_offset(s, g->va);
+		off_t data = lseek(vfd, off, SEEK_DATA), hole = lseek(vfd, off, SEEK_HOLE);
+		if (!hw) {
+			if (hits)
+				FAIL("pid %u va %" PRIx64 " (%s): in region %s\n", p->pid, g->va,
+				     g->kind, r[at].name);
+			if (hole != off || data == off)
+				FAIL("pid %u va %" PRIx64 " (%s): SEEK_HOLE %jx, SEEK_DATA %jx\n", p->pid,
+				     g->va, g->kind, (intmax_t)hole, (intmax_t)data);
+			continue;
+		}
+		if (hits != 1) {
+			FAIL("pid %u va %" PRIx64 ": in %zu regions\n", p->pid, g->va, hits);
+			continue;
+		}
+		/* SEEK_DATA stays, SEEK_HOLE goes to the end of the region */
+		if (data != off || hole != (off_t)vmem_offset(s, r[at].end - 1) + 1)
+			FAIL("pid %u va %" PRIx64 ": SEEK_DATA %jx, SEEK_HOLE %jx (region %s)\n",
+			     p->pid, g->va, (intmax_t)data, (intmax_t)hole, r[at].name);
+		char path[600];
+		snprintf(path, sizeof path, "%s/%s", dir, r[at].name);
+		int fd = open(path, O_RDONLY);
+		uint8_t buf[4096];
+		if (fd < 0 || pread(fd, buf, sizeof buf, (off_t)(g->va - r[at].start)) != 4096 ||
+		    fnv1a(buf, sizeof buf) != g->fnv)
+			FAIL("pid %u va %" PRIx64 ": region %s does not hold its bytes\n", p->pid,
+			     g->va, r[at].name);
+		if (fd >= 0)
+			close(fd);
+		checked++;
+	}
+	close(vfd);
+	free(r);
+	printf("pid %u (%s): %zu regions; %u pages found in them, SEEK_DATA/SEEK_HOLE agree: %s\n",
+	       p->pid, p->comm, n, checked, failures == before ? "yes" : "NO");
 }
 
 static int cmp_str(const void *a, const void *b)
