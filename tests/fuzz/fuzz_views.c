@@ -151,7 +151,70 @@ static void check_vmem_file(struct ctx *c, const struct ptv_node *n,
 		ptw_vread(&n->space, &tlb, ptw_mode_va_from_offset(m, off), want, expect);
 		FUZZ_CHECK(memcmp(got, want, expect) == 0);
 	}
+	for (unsigned i = 0; i < 4; i++)
+		check_seek(n, f, offs[i], size);
+	check_seek(n, f, 0, size);
 	ptv_file_close(f);
+}
+
+/* A region file: exactly its VAs' bytes, as ptw_vread reads them. */
+static void check_region_file(struct ctx *c, const struct ptv_node *n,
+			      uint64_t size)
+{
+	const struct ptw_mode *m = n->space.mode;
+	struct ptv_file *f = NULL;
+	FUZZ_CHECK(size == n->va_end - n->va && size > 0);
+	FUZZ_CHECK(ptv_file_open(c->fs, n, &f) == 0);
+	uint8_t got[4096], want[4096];
+	uint64_t offs[3] = { 0, fuzz_le64(c->ctl, CTL, 1) % size, size };
+	for (unsigned i = 0; i < 3; i++) {
+		uint64_t off = offs[i];
+		ssize_t r = ptv_file_read(f, got, sizeof got, off);
+		if (off >= size) {
+			FUZZ_CHECK(r == 0);
+			continue;
+		}
+		size_t expect = size - off < sizeof got ? (size_t)(size - off) : sizeof got;
+		FUZZ_CHECK(r == (ssize_t)expect);
+		struct ptw_tlb tlb = { 0 };
+		uint64_t va = ptw_mode_va_from_offset(m, ptw_mode_offset_from_va(m, n->va) + off);
+		ptw_vread(&n->space, &tlb, va, want, expect);
+		FUZZ_CHECK(memcmp(got, want, expect) == 0);
+	}
+	/* a region is all data */
+	FUZZ_CHECK(ptv_file_seek(f, 0, true) == 0);
+	FUZZ_CHECK(ptv_file_seek(f, 0, false) == (int64_t)size);
+	FUZZ_CHECK(ptv_file_seek(f, size, true) == -ENXIO);
+	ptv_file_close(f);
+}
+
+/* SEEK_DATA lands on a byte that reads mapped, SEEK_HOLE on one that does
+ * not (or the end), neither before where it started. */
+static void check_seek(const struct ptv_node *n, struct ptv_file *f,
+		       uint64_t off, uint64_t size)
+{
+	const struct ptw_mode *m = n->space.mode;
+	struct ptw_xlat x;
+	int64_t d = ptv_file_seek(f, off, true), h = ptv_file_seek(f, off, false);
+	if (off >= size) {
+		FUZZ_CHECK(d == -ENXIO && h == -ENXIO);
+		return;
+	}
+	FUZZ_CHECK(d == -ENXIO || (d >= (int64_t)off && (uint64_t)d < size));
+	if (d >= 0) {
+		FUZZ_CHECK(ptw_translate(&n->space, ptw_mode_va_from_offset(m, (uint64_t)d), &x,
+					 NULL) == 0);
+		FUZZ_CHECK(x.status == PTW_MAPPED);
+	}
+	FUZZ_CHECK(h >= (int64_t)off && (uint64_t)h <= size);
+	if ((uint64_t)h < size) {
+		FUZZ_CHECK(ptw_translate(&n->space, ptw_mode_va_from_offset(m, (uint64_t)h), &x,
+					 NULL) == 0);
+		FUZZ_CHECK(x.status != PTW_MAPPED);
+	}
+	/* where the data is, the hole is further on */
+	if (d == (int64_t)off)
+		FUZZ_CHECK(h > (int64_t)off);
 }
 
 /* Everything a client does with one resolved node (no listing); its
@@ -189,6 +252,8 @@ static void check_node(struct ctx *c, const struct ptv_node *n,
 			check_phys_file(c, n, a.size);
 		else if (n->type == PTV_VMEM)
 			check_vmem_file(c, n, a.size);
+		else if (n->type == PTV_REGION)
+			check_region_file(c, n, a.size);
 		else
 			check_text_file(c->fs, n, a.size, 1 + c->ctl[11] * 16u);
 		break;
@@ -264,11 +329,24 @@ static void visit_space(struct ctx *c, const char *dir)
 	FUZZ_CHECK(n.type == PTV_SPACE);
 	const struct ptw_mode *m = n.space.mode;
 	char path[PATH_LEN];
-	static const char *const files[] = { "info", "maps", "vmem" };
-	for (unsigned i = 0; i < 3; i++) {
+	static const char *const files[] = { "info", "maps", "vmem", "ptov" };
+	for (unsigned i = 0; i < 4; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
 		struct ptv_node fnode;
 		FUZZ_CHECK(visit(c, path, &fnode, NULL) == 0);
+	}
+	/* the regions, and !pte and !vtop of a VA the control block gives */
+	snprintf(path, sizeof path, "%s/regions", dir);
+	struct ptv_node rnode;
+	FUZZ_CHECK(visit(c, path, &rnode, l) == 0);
+	uint64_t va = ptw_mode_va_from_offset(m, fuzz_le64(c->ctl, CTL, 1) %
+						     ptw_mode_va_size(m));
+	static const char *const per_va[] = { "pte", "vtop" };
+	for (unsigned i = 0; i < 2; i++) {
+		snprintf(path, sizeof path, "%s/%s/%" PRIx64, dir, per_va[i], va);
+		struct ptv_node q;
+		FUZZ_CHECK(visit(c, path, &q, NULL) == 0);
+		FUZZ_CHECK(q.type == (i ? PTV_VTOP : PTV_PTE) && q.va == va);
 	}
 	snprintf(path, sizeof path, "%s/%s", dir, m->level[0].dir_name);
 	for (unsigned lvl = 0; lvl < m->nlevels; lvl++) {
@@ -308,6 +386,7 @@ static void token(struct ctx *c, uint8_t b, char *out, size_t outsz)
 {
 	static const char *const fixed[] = {
 		"dtb", "proc", "info", "maps", "vmem", "phys", "entry",
+		"ptov", "pte", "vtop", "regions",
 	};
 	static const char *const dirs[] = { "pml5", "pml4", "pdpt", "pd", "pt" };
 	static const char *const odd[] = {
@@ -319,7 +398,7 @@ static void token(struct ctx *c, uint8_t b, char *out, size_t outsz)
 	uint64_t a = fuzz_le64(c->ctl, CTL, 1);
 	switch (b >> 4) {
 	case 0: case 1:
-		snprintf(out, outsz, "%s", fixed[arg % 7]);
+		snprintf(out, outsz, "%s", fixed[arg % 11]);
 		break;
 	case 2:
 		snprintf(out, outsz, "%s", dirs[arg % 5]);

@@ -1,9 +1,11 @@
 /* fuzz_walk.c — libFuzzer target: the page walk, virtual reads and the
  * iterator over hostile page tables.
  *
- * Input: byte 0 selects the mode (bits 1:0: x86, pae, x64, la57) and how
+ * Input: byte 0 selects the mode (bits 1:0: x86, pae, x64, la57), how
  * the DirBase is used (bit 2 set: as given; clear: reduced into the dump
- * and aligned for the mode); bytes 1-8 are the DirBase, little-endian; the
+ * and aligned for the mode) and whose tables they are (bits 5:4, modulo 3:
+ * unknown, Windows, Linux: Windows' transition PTEs then map, and every
+ * entry is decoded); bytes 1-8 are the DirBase, little-endian; the
  * rest is physical memory from address 0, opened with
  * ptw_dump_open_memory (so it is read as a raw dump unless it happens to
  * start with an ELF header).  Virtual addresses come from the last words of
@@ -207,6 +209,34 @@ static void iterate(const struct ptw_space *s, uint64_t from, uint64_t to,
 	FUZZ_CHECK(!st.truncated || st.revisits > 0);
 }
 
+/* Non-present entries decoded as each OS writes them: the kind follows
+ * from the entry, and the fields fit their widths. */
+static void check_decode(const struct ptw_mode *m, unsigned lvl, uint64_t e,
+			 uint64_t phys_end)
+{
+	for (int os = PTW_OS_UNKNOWN; os <= PTW_OS_LINUX; os++) {
+		struct ptw_swpte o;
+		ptw_decode_entry(m, (enum ptw_os)os, lvl, e, (phys_end - 1) >> 12, &o);
+		if (e == 0)
+			FUZZ_CHECK(o.kind == PTW_SW_ZERO);
+		else if (e & PTW_P)
+			FUZZ_CHECK(o.kind == PTW_SW_VALID);
+		else if (os == PTW_OS_UNKNOWN)
+			FUZZ_CHECK(o.kind == PTW_SW_UNKNOWN);
+		else if (os == PTW_OS_WINDOWS)
+			FUZZ_CHECK(o.kind == PTW_SW_PROTOTYPE || o.kind == PTW_SW_TRANSITION ||
+				   o.kind == PTW_SW_PAGEFILE || o.kind == PTW_SW_DEMAND_ZERO);
+		else
+			FUZZ_CHECK(o.kind == PTW_SW_PROTNONE || o.kind == PTW_SW_SWAP);
+		FUZZ_CHECK(o.protection < 32 && o.pfn < (1ULL << 40));
+		if (o.kind == PTW_SW_SWAP)
+			FUZZ_CHECK(o.file < 32);
+		char buf[48];
+		ptw_win_protection(o.protection, buf, sizeof buf);
+		FUZZ_CHECK(strlen(buf) > 0);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size <= HEADER)
@@ -233,6 +263,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	FUZZ_CHECK(s.dirbase == dirbase && s.mode == m && s.dump == d);
+	s.os = (enum ptw_os)(((unsigned)data[0] >> 4 & 3) % 3);
 
 	int sm = ptw_space_selfmap(&s);
 	FUZZ_CHECK(sm >= -1 && sm < (int)ptw_level_entries(m, 0));
@@ -309,6 +340,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)ptw_entry_address(m, lvl, e);
 		(void)ptw_entry_reserved(m, lvl, e);
 		(void)ptw_entry_is_leaf(m, lvl, e);
+		check_decode(m, lvl, e, ptw_dump_phys_end(d));
 	}
 
 	ptw_dump_close(d);
