@@ -74,7 +74,7 @@ static void fill_stat(struct stat *st, const struct ptv_attr *a)
 	st->st_nlink = a->nlink;
 	st->st_size = (off_t)a->size;
 	st->st_blksize = 4096;
-	st->st_blocks = (blkcnt_t)((a->size + 511) / 512);
+	st->st_blocks = (blkcnt_t)((a->allocated + 511) / 512);
 	st->st_uid = d->st_uid;
 	st->st_gid = d->st_gid;
 	st->st_atim = d->st_atim;

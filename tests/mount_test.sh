@@ -146,6 +146,18 @@ pfn: 400
 flags: --LDA--UW-V
 page: 2M"
 expect "pae marker" "$(dd if="$M/dtb/104000/vmem" bs=1 skip=$((0xb7a00000)) count=28 status=none)" "PTFS-SAMPLE delta va=0xb7a00"
+# vmem reports its mapped bytes as its blocks (five 2 MiB and three 4 KiB
+# pages), so cp and tar look for holes, and find them with SEEK_HOLE
+expect "vmem blocks" "$(stat -c %b "$M/dtb/104000/vmem")" "$(((5 * 2097152 + 3 * 4096) / 512))"
+cp --sparse=always "$M/dtb/104000/vmem" "$WORK/vmem.copy"
+expect "cp --sparse size" "$(stat -c %s "$WORK/vmem.copy")" "4294967296"
+expect "cp --sparse bytes" "$(dd if="$WORK/vmem.copy" bs=4096 skip=$((0xb7a00)) count=512 status=none | sha256sum)" \
+	"$(sha256sum < "$M/dtb/104000/regions/b7a00000-b7c00000")"
+expect "cp --sparse holes" "$(($(du -k "$WORK/vmem.copy" | cut -f1) < 16384))" "1"
+tar --sparse -cf "$WORK/vmem.tar" -C "$M/dtb/104000" vmem
+expect "tar --sparse" "$(($(stat -c %s "$WORK/vmem.tar") < 16 * 1048576))" "1"
+expect "pae regions" "$(ls "$M/dtb/104000/regions" | tr '\n' ' ')" \
+	"08048000-08049000 b7a00000-b7c00000 bfff0000-bfff1000 c0000000-c0800000 ff800000-ff801000 "
 unmount_ptfs "$M"
 
 mount_ptfs "$M" "$WORK/windows-x86.elf"

@@ -104,6 +104,10 @@ struct ptv_node {
 struct ptv_attr {
 	enum ptv_kind kind;
 	uint64_t size;
+	uint64_t allocated;  /* bytes backed by something: the mapped bytes of
+			      * vmem, the dump's bytes of /phys, else size.
+			      * (st_blocks: cp and tar look for holes only in
+			      * files that report fewer blocks than bytes) */
 	unsigned nlink;
 };
 

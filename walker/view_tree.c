@@ -335,6 +335,23 @@ static int text_size(ptv_fs *fs, const struct ptv_node *n, uint64_t *size)
 	return 0;
 }
 
+/* The bytes a space maps, from its counts (one walk, cached). */
+static int mapped_bytes(const struct ptv_node *n, uint64_t *bytes)
+{
+	struct ptv_cache own;
+	const struct ptv_cache *c;
+	int rc = ptv_space_facts(n, &own, &c);
+	if (!rc) {
+		const struct ptw_mode *m = n->space.mode;
+		uint64_t mid = m->id == PTW_MODE_X86 ? 4ULL << 20 : 2ULL << 20;
+		*bytes = c->stats.pages[0] * PTW_PAGE + c->stats.pages[1] * mid +
+			 c->stats.pages[2] * (1ULL << 30);
+	}
+	if (c == &own)
+		ptv_text_free(&own.info);
+	return rc;
+}
+
 int ptv_getattr(ptv_fs *fs, const struct ptv_node *n, struct ptv_attr *a)
 {
 	memset(a, 0, sizeof *a);
@@ -378,16 +395,20 @@ int ptv_getattr(ptv_fs *fs, const struct ptv_node *n, struct ptv_attr *a)
 	a->nlink = 1;
 	switch (n->type) {
 	case PTV_INFO:
-		a->size = fs->info.len;
+		a->size = a->allocated = fs->info.len;
 		return 0;
 	case PTV_PHYS:
 		a->size = ptw_dump_phys_end(fs->dump);
+		a->allocated = ptw_dump_phys_size(fs->dump);
 		return 0;
 	case PTV_VMEM:
 		a->size = ptw_mode_va_size(n->space.mode);
-		return 0;
-	default:
-		return text_size(fs, n, &a->size);
+		return mapped_bytes(n, &a->allocated);
+	default: {
+		int rc = text_size(fs, n, &a->size);
+		a->allocated = a->size;
+		return rc;
+	}
 	}
 }
 
