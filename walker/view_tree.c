@@ -13,26 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Canonical lowercase hex, no 0x, no leading zeros ("0" for zero). */
-static bool parse_canon_hex(const char *s, uint64_t *out)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 16 || (n > 1 && s[0] == '0'))
-		return false;
-	uint64_t v = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (c >= '0' && c <= '9')
-			v = v << 4 | (uint64_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = v << 4 | (uint64_t)(c - 'a' + 10);
-		else
-			return false;
-	}
-	*out = v;
-	return true;
-}
-
 /* Lowercase hex digits, zero-padded as maps prints them. */
 static bool parse_hex_digits(const char *s, uint64_t *out)
 {
@@ -51,6 +31,12 @@ static bool parse_hex_digits(const char *s, uint64_t *out)
 	}
 	*out = v;
 	return true;
+}
+
+/* Canonical lowercase hex, no 0x, no leading zeros ("0" for zero). */
+static bool parse_canon_hex(const char *s, uint64_t *out)
+{
+	return !(s[0] == '0' && s[1]) && parse_hex_digits(s, out);
 }
 
 static bool parse_canon_dec(const char *s, uint64_t max, uint64_t *out)
