@@ -419,12 +419,13 @@ static void check_regions(const struct proc *p, const struct space *s,
 		return;
 	}
 	struct region *r = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		r = xrealloc(r, (n + 1) * sizeof *r);
+		if (n == cap) /* geometric: tens of thousands of regions */
+			r = xrealloc(r, (cap = cap ? 2 * cap : 1024) * sizeof *r);
 		struct region *x = &r[n];
 		snprintf(x->name, sizeof x->name, "%.47s", de->d_name);
 		if (sscanf(de->d_name, "%" SCNx64 "-%" SCNx64, &x->start, &x->end) != 2) {
@@ -435,6 +436,9 @@ static void check_regions(const struct proc *p, const struct space *s,
 	}
 	closedir(d);
 	qsort(r, n, sizeof *r, cmp_region);
+	for (size_t k = 0; k + 1 < n; k++)
+		if (r[k].end <= r[k].start || r[k].end > r[k + 1].start)
+			FAIL("%s: region %s overlaps %s or is empty\n", dir, r[k].name, r[k + 1].name);
 	char vpath[512];
 	snprintf(vpath, sizeof vpath, "%s/dtb/%s/vmem", mnt, s->name);
 	int vfd = open(vpath, O_RDONLY);
@@ -445,7 +449,17 @@ static void check_regions(const struct proc *p, const struct space *s,
 			continue;
 		bool hw = g->present && !g->protnone_touched;
 		size_t hits = 0, at = 0;
-		for (size_t k = 0; k < n; k++)
+		/* regions are disjoint (checked above): only the last one
+		 * starting at or below va can hold it */
+		size_t lo = 0, hi = n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (r[mid].start <= g->va)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo ? lo - 1 : 0; k < lo; k++)
 			if (g->va >= r[k].start && g->va < r[k].end)
 				hits++, at = k;
 		off_t off = (off_t)vmem_offset(s, g->va);
