@@ -32,7 +32,7 @@
 
 #define CTL 32
 #define NAMES_MAX 64
-#define NAME_LEN 32
+#define NAME_LEN 64 /* region names are 33: "<16 hex>-<16 hex>" */
 #define PATH_LEN 1024
 #define LIST_CHECK 24
 
@@ -128,6 +128,35 @@ static void check_phys_file(struct ctx *c, const struct ptv_node *n,
 	ptv_file_close(f);
 }
 
+/* SEEK_DATA lands on a byte that reads mapped, SEEK_HOLE on one that does
+ * not (or the end), neither before where it started. */
+static void check_seek(const struct ptv_node *n, struct ptv_file *f,
+		       uint64_t off, uint64_t size)
+{
+	const struct ptw_mode *m = n->space.mode;
+	struct ptw_xlat x;
+	int64_t d = ptv_file_seek(f, off, true), h = ptv_file_seek(f, off, false);
+	if (off >= size) {
+		FUZZ_CHECK(d == -ENXIO && h == -ENXIO);
+		return;
+	}
+	FUZZ_CHECK(d == -ENXIO || (d >= (int64_t)off && (uint64_t)d < size));
+	if (d >= 0) {
+		FUZZ_CHECK(ptw_translate(&n->space, ptw_mode_va_from_offset(m, (uint64_t)d), &x,
+					 NULL) == 0);
+		FUZZ_CHECK(x.status == PTW_MAPPED);
+	}
+	FUZZ_CHECK(h >= (int64_t)off && (uint64_t)h <= size);
+	if ((uint64_t)h < size) {
+		FUZZ_CHECK(ptw_translate(&n->space, ptw_mode_va_from_offset(m, (uint64_t)h), &x,
+					 NULL) == 0);
+		FUZZ_CHECK(x.status != PTW_MAPPED);
+	}
+	/* where the data is, the hole is further on */
+	if (d == (int64_t)off)
+		FUZZ_CHECK(h > (int64_t)off);
+}
+
 static void check_vmem_file(struct ctx *c, const struct ptv_node *n,
 			    uint64_t size)
 {
@@ -186,35 +215,6 @@ static void check_region_file(struct ctx *c, const struct ptv_node *n,
 	FUZZ_CHECK(ptv_file_seek(f, 0, false) == (int64_t)size);
 	FUZZ_CHECK(ptv_file_seek(f, size, true) == -ENXIO);
 	ptv_file_close(f);
-}
-
-/* SEEK_DATA lands on a byte that reads mapped, SEEK_HOLE on one that does
- * not (or the end), neither before where it started. */
-static void check_seek(const struct ptv_node *n, struct ptv_file *f,
-		       uint64_t off, uint64_t size)
-{
-	const struct ptw_mode *m = n->space.mode;
-	struct ptw_xlat x;
-	int64_t d = ptv_file_seek(f, off, true), h = ptv_file_seek(f, off, false);
-	if (off >= size) {
-		FUZZ_CHECK(d == -ENXIO && h == -ENXIO);
-		return;
-	}
-	FUZZ_CHECK(d == -ENXIO || (d >= (int64_t)off && (uint64_t)d < size));
-	if (d >= 0) {
-		FUZZ_CHECK(ptw_translate(&n->space, ptw_mode_va_from_offset(m, (uint64_t)d), &x,
-					 NULL) == 0);
-		FUZZ_CHECK(x.status == PTW_MAPPED);
-	}
-	FUZZ_CHECK(h >= (int64_t)off && (uint64_t)h <= size);
-	if ((uint64_t)h < size) {
-		FUZZ_CHECK(ptw_translate(&n->space, ptw_mode_va_from_offset(m, (uint64_t)h), &x,
-					 NULL) == 0);
-		FUZZ_CHECK(x.status != PTW_MAPPED);
-	}
-	/* where the data is, the hole is further on */
-	if (d == (int64_t)off)
-		FUZZ_CHECK(h > (int64_t)off);
 }
 
 /* Everything a client does with one resolved node (no listing); its
