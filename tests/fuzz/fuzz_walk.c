@@ -34,6 +34,7 @@ static uint64_t flag_mask(const struct ptw_mode *m)
 
 struct runs {
 	const struct ptw_mode *m;
+	bool windows;             /* transition pages may be reported (P clear) */
 	uint64_t calls, stop_after;
 	uint64_t bytes;           /* sum of run sizes */
 	bool have_prev;
@@ -65,7 +66,7 @@ static int count_run(void *ctx, const struct ptw_run *r)
 	FUZZ_CHECK(ptw_mode_va_valid(m, r->va));
 	FUZZ_CHECK((r->va & (r->page_size - 1)) == 0);
 	FUZZ_CHECK((r->pa & (r->page_size - 1)) == 0);
-	FUZZ_CHECK(r->eff & PTW_P);
+	FUZZ_CHECK((r->eff & PTW_P) || c->windows);
 	uint64_t off = ptw_mode_offset_from_va(m, r->va);
 	/* Within the space, ascending, disjoint. */
 	FUZZ_CHECK(r->size <= ptw_mode_va_size(m) - off);
@@ -108,7 +109,9 @@ static void check_xlat(const struct ptw_space *s, uint64_t va,
 		FUZZ_CHECK(valid_page_size(m, x->page_size));
 		FUZZ_CHECK(x->pa == x->page_pa + (va & (x->page_size - 1)));
 		FUZZ_CHECK(x->span_size == x->page_size);
-		FUZZ_CHECK(x->eff & PTW_P);
+		/* present, or a Windows transition page read back as it is */
+		FUZZ_CHECK(x->soft == !(x->eff & PTW_P));
+		FUZZ_CHECK(!x->soft || s->os == PTW_OS_WINDOWS);
 		break;
 	case PTW_NOT_PRESENT:
 	case PTW_RESERVED:
@@ -182,6 +185,7 @@ static void iterate(const struct ptw_space *s, uint64_t from, uint64_t to,
 	struct ptw_error err = { .code = -1 };
 	memset(c, 0, sizeof *c);
 	c->m = m;
+	c->windows = s->os == PTW_OS_WINDOWS;
 	c->stop_after = stop_after;
 	c->from = ptw_mode_offset_from_va(m, from);
 	c->to = ptw_mode_offset_from_va(m, to);
