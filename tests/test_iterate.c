@@ -275,14 +275,17 @@ static void partly_held_tables_agree(void **state)
 	(void)state;
 	/* PML4 at 0, PDPT at 0x1000, PD at 0x2000 whose first half only is in
 	 * the dump: its entry 0 maps a 2 MiB page.  The walk, the iteration
-	 * and the tree must all see that page. */
+	 * and the tree must all see that page.  Its entry 0xff straddles the
+	 * end of the dump (4 of its 8 bytes held): missing to all of them,
+	 * though the bytes held would make it present. */
 	struct gen g;
 	gen_init(&g, PTW_MODE_X64, 16 * 1024, 0);
 	gen_set(&g, 0, 0x1000 | 0x27);
 	gen_set(&g, 0x1000, 0x2000 | 0x27);
 	gen_set(&g, 0x2000, 0x200000 | 0xe7);
+	gen_set(&g, 0x2000 + 0xff * 8, 0x400000 | 0xe7);
 	struct gen_elf o = { .elfclass = ELFCLASS64, .machine = EM_X86_64,
-			     .seg = { { 0, 0x2800, 0x2800 } }, .nsegs = 1 };
+			     .seg = { { 0, 0x27fc, 0x27fc } }, .nsegs = 1 };
 	const char *path = test_path("partly.elf");
 	assert_int_equal(gen_write_elf(&g, &o, path), 0);
 	gen_free(&g);
@@ -294,6 +297,8 @@ static void partly_held_tables_agree(void **state)
 	assert_int_equal(ptw_translate(&sp, 0x1234, &x, NULL), 0);
 	assert_int_equal(x.status, PTW_MAPPED);
 	assert_int_equal(x.pa, 0x201234);
+	assert_int_equal(ptw_translate(&sp, 0xff * 0x200000ULL, &x, NULL), 0);
+	assert_int_equal(x.status, PTW_TABLE_HOLE);
 	struct collect c = {0};
 	struct ptw_iter_stats st;
 	assert_int_equal(ptw_iterate(&sp, 0, ~0ULL, collect_run, &c, &st, NULL), 0);

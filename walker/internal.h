@@ -118,6 +118,17 @@ static inline uint64_t pt_load(const uint8_t *p, unsigned size)
 	return le32toh(v);
 }
 
+static inline void pt_store(uint8_t *p, unsigned size, uint64_t e)
+{
+	if (size == 8) {
+		uint64_t v = htole64(e);
+		memcpy(p, &v, 8);
+		return;
+	}
+	uint32_t v = htole32((uint32_t)e);
+	memcpy(p, &v, 4);
+}
+
 /* The hot accessors of the walk, inline here; mode.c exports them. */
 static inline uint64_t pt_span(const struct ptw_mode *m, unsigned lvl)
 {

@@ -135,6 +135,23 @@ static bool enter_table(struct iter *it, unsigned lvl, uint64_t pa,
 	return true;
 }
 
+/* The n entries of the table at pa into copy, each one the dump holds
+ * whole (ptw_phys_entry, the walk's own read), the others as zero;
+ * returns how many it holds. */
+static unsigned read_entries(const struct ptw_dump *d, const struct ptw_mode *m,
+			     uint64_t pa, unsigned n, uint8_t *copy)
+{
+	unsigned held = 0;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t e = 0;
+		if (ptw_phys_entry(d, pa + (uint64_t)i * m->entry_size,
+				   m->entry_size, &e))
+			held++;
+		pt_store(copy + (size_t)i * m->entry_size, m->entry_size, e);
+	}
+	return held;
+}
+
 static int descend(struct iter *it, unsigned lvl, uint64_t table,
 		   uint64_t base, uint64_t acc, bool shared)
 {
@@ -146,10 +163,11 @@ static int descend(struct iter *it, unsigned lvl, uint64_t table,
 	const uint8_t *tab = ptw_phys_ptr(it->s->dump, table, bytes);
 	if (!tab) {
 		/* Zero-filled, across segments, or partly or wholly outside the
-		 * dump: the entries it holds count, as the walk reads them one
-		 * by one; the missing ones read as zero (not present). */
-		size_t held = ptw_phys_read(it->s->dump, table, copy, bytes);
-		if (held != bytes)
+		 * dump: entry by entry as the walk reads them, so that one the
+		 * dump holds only part of is missing there too; the missing
+		 * ones read as zero (not present). */
+		unsigned held = read_entries(it->s->dump, m, table, n, copy);
+		if (held != n)
 			it->st->holes++;
 		if (held == 0)
 			return 0;
