@@ -93,7 +93,7 @@ expect "readlink proc" "$(readlink "$M/proc/42")" "../dtb/10a000"
 expect "proc hex" "$(readlink "$M/proc/0x2a")" "../dtb/10a000"
 expect "through the link" "$(head -c 33 "$M/proc/42/maps")" "0000000000400000-0000000000402000"
 expect "info names alpha" "$(grep '10a000  cid 42' "$M/info")" \
-"  10a000  cid 42  name alpha  found: command line, scan: shares the kernel half, KPTI kernel copy, user copy at 10b000"
+"  10a000  cid 42  parent -  name alpha  owner-from cmdline  found: command line, scan: shares the kernel half, KPTI kernel copy, user copy at 10b000"
 expect "on-demand DirBase" "$(ls "$M/dtb/3000")" "info
 maps
 pml4

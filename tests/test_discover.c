@@ -175,7 +175,7 @@ static void command_line_sources(void **state)
 	/* a CR3 value with PCID bits names its table; a process gets its
 	 * cid and name; no scan: only what the dump and the user say */
 	uint64_t dirbases[] = { 0x3000, 0x118005 };
-	struct ptw_process_spec procs[] = { { 42, 0x10a000, "alpha" } };
+	struct ptw_process_spec procs[] = { { 42, 0x10a000, "alpha", -1, 0 } };
 	struct ptw_discover_opts o = {
 		.dirbases = dirbases, .ndirbases = 2, .procs = procs, .nprocs = 1,
 		.no_scan = true, .threads = 1,
@@ -193,7 +193,11 @@ static void command_line_sources(void **state)
 	const struct ptw_space *a = ptw_spaces_find(&sp, 0x10a000);
 	assert_int_equal(a->cid, 42);
 	assert_string_equal(a->name, "alpha");
-	assert_int_equal(ptw_spaces_find(&sp, 0x10b000)->cid, -1);
+	/* the KPTI user copy belongs to its kernel copy's owner */
+	assert_int_equal(ptw_spaces_find(&sp, 0x10b000)->cid, 42);
+	assert_int_equal(ptw_spaces_find(&sp, 0x10b000)->owner_from, PTW_OWNER_CMDLINE);
+	assert_int_equal(a->owner_from, PTW_OWNER_CMDLINE);
+	assert_int_equal(a->ppid, -1);
 	assert_int_equal(ptw_spaces_find(&sp, 0x10b000)->cpu, 0);
 	assert_null(ptw_spaces_find(&sp, 0x10c000));
 	char how[256];

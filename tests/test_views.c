@@ -263,7 +263,9 @@ static void sizes_and_bytes(void **state)
 		    "dirbase: 10a000\n"
 		    "mode: x64 (x86-64 4-level)\n"
 		    "cid: -\n"
+		    "parent: -\n"
 		    "name: -\n"
+		    "owner-from: -\n"
 		    "found: scan: shares the kernel half, KPTI kernel copy, user copy at 10b000\n"
 		    "kpti-user: 10b000\n"
 		    "selfmap: none\n"
@@ -337,8 +339,8 @@ static void shared_maps_text(void **state)
 static void proc_links(void **state)
 {
 	(void)state;
-	struct ptw_process_spec procs[] = { { 42, 0x10a000, "alpha" },
-					    { 7, 0x118000, "beta" } };
+	struct ptw_process_spec procs[] = { { 42, 0x10a000, "alpha", -1, 0 },
+					    { 7, 0x118000, "beta", -1, 0 } };
 	struct ptw_discover_opts o = { .procs = procs, .nprocs = 2 };
 	ptv_fs *fs = open_fs("linux-x64", &o);
 	assert_string_equal(list(fs, "/proc"), "42@ 7@");
@@ -353,7 +355,7 @@ static void proc_links(void **state)
 	assert_int_equal(lookup_rc(fs, "/proc/042"), -ENOENT);
 	assert_int_equal(lookup_rc(fs, "/proc/43"), -ENOENT);
 	char *info = cat(fs, "/dtb/118000/info", NULL);
-	assert_non_null(strstr(info, "cid: 7\nname: beta\n"));
+	assert_non_null(strstr(info, "cid: 7\nparent: -\nname: beta\nowner-from: cmdline\n"));
 	free(info);
 	info = cat(fs, "/info", NULL);
 	assert_non_null(strstr(info, "format: elf64\n"));
@@ -362,7 +364,7 @@ static void proc_links(void **state)
 	assert_non_null(strstr(info, "  cpu 0: cr0 80050033 cr3 10b000 cr4 6f0\n"));
 	assert_non_null(strstr(info, "vmcoreinfo: 6.1.0-ptfs-sample\n"));
 	assert_non_null(strstr(info, "address-spaces: 5\n"));
-	assert_non_null(strstr(info, "  10a000  cid 42  name alpha  found: command line, "
+	assert_non_null(strstr(info, "  10a000  cid 42  parent -  name alpha  owner-from cmdline  found: command line, "
 				     "scan: shares the kernel half, KPTI kernel copy, user copy at 10b000\n"));
 	free(info);
 	ptv_close(fs);

@@ -78,14 +78,16 @@ echo "$n cases compared"
 # ---- the other commands --------------------------------------------------------
 X=$WORK/linux-x64.elf
 expect "ps" "$("$PTWALK" "$X" ps)" \
-"CID      DIRBASE          MODE  NAME             FOUND
--        100000           x64   -                VMCOREINFO (kernel page table), scan: shares the kernel half
--        10a000           x64   -                scan: shares the kernel half, KPTI kernel copy, user copy at 10b000
--        10b000           x64   -                CR3 of vCPU 0, KPTI user copy, kernel copy at 10a000
--        118000           x64   -                scan: shares the kernel half, KPTI kernel copy, user copy at 119000
--        119000           x64   -                KPTI user copy, kernel copy at 118000"
+"CID      PARENT   DIRBASE          MODE  NAME             OWNER-FROM    FOUND
+-        -        100000           x64   -                -             VMCOREINFO (kernel page table), scan: shares the kernel half
+-        -        10a000           x64   -                -             scan: shares the kernel half, KPTI kernel copy, user copy at 10b000
+-        -        10b000           x64   -                -             CR3 of vCPU 0, KPTI user copy, kernel copy at 10a000
+-        -        118000           x64   -                -             scan: shares the kernel half, KPTI kernel copy, user copy at 119000
+-        -        119000           x64   -                -             KPTI user copy, kernel copy at 118000"
+# The user copy of a KPTI pair belongs to its kernel copy's owner.
 expect "ps --process" "$("$PTWALK" --process 42:10a000:alpha "$X" ps | grep '^42 ')" \
-"42       10a000           x64   alpha            command line, scan: shares the kernel half, KPTI kernel copy, user copy at 10b000"
+"42       -        10a000           x64   alpha            cmdline       command line, scan: shares the kernel half, KPTI kernel copy, user copy at 10b000
+42       -        10b000           x64   alpha            cmdline       CR3 of vCPU 0, KPTI user copy, kernel copy at 10a000"
 m=${MOUNTED[linux-x64]}
 expect "info = /info" "$("$PTWALK" "$X" info | grep -v '^scan: ')" "$(grep -v '^scan: ' "$m/info")"
 expect "read" "$("$PTWALK" "$X" read 10a000 600000 29)" "PTFS-SAMPLE alpha va=0x600000"

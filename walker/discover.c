@@ -83,10 +83,14 @@ static void list_merge(struct list *l)
 		if (out && l->v[out - 1].dirbase == s->dirbase) {
 			struct ptw_space *t = &l->v[out - 1];
 			t->found |= s->found;
-			if (t->cid < 0 && s->cid >= 0)
+			if (s->owner_from != PTW_OWNER_NONE &&
+			    (t->owner_from == PTW_OWNER_NONE || s->owner_from < t->owner_from)) {
+				t->owner_from = s->owner_from;
 				t->cid = s->cid;
-			if (!t->name[0] && s->name[0])
+				t->ppid = s->ppid;
+				t->owner_object = s->owner_object;
 				memcpy(t->name, s->name, sizeof t->name);
+			}
 			if (s->cpu >= 0 && (t->cpu < 0 || s->cpu < t->cpu))
 				t->cpu = s->cpu;
 			if (s->kpti_peer) {
@@ -168,8 +172,8 @@ static bool vmcoreinfo_pgd(const ptw_dump *d, const struct ptw_mode *m,
 /* ---- helpers for the sources --------------------------------------------- */
 
 static int add_cmdline(struct list *l, const ptw_dump *d,
-		       const struct ptw_mode *m, uint64_t value, int64_t cid,
-		       const char *name, struct ptw_error *err)
+		       const struct ptw_mode *m, uint64_t value,
+		       struct ptw_error *err)
 {
 	uint64_t dirbase;
 	if (!normalize_cr3(m, value, &dirbase))
@@ -177,13 +181,7 @@ static int add_cmdline(struct list *l, const ptw_dump *d,
 				"DirBase 0x%" PRIx64 " has bits set that no %s CR3 holds",
 				value, m->title);
 	struct ptw_space *s;
-	int rc = list_add(l, d, m, dirbase, PTW_FOUND_CMDLINE, &s, err);
-	if (rc)
-		return rc;
-	s->cid = cid;
-	if (name)
-		snprintf(s->name, sizeof s->name, "%s", name);
-	return 0;
+	return list_add(l, d, m, dirbase, PTW_FOUND_CMDLINE, &s, err);
 }
 
 /* Seeds for the scan: the top tables the dump or the user names. */
@@ -248,7 +246,140 @@ static int add_kpti_partners(struct list *l, const ptw_dump *d,
 }
 
 static void decide_os(const ptw_dump *d, const struct ptw_discover_opts *o,
-		      struct ptw_spaces *sp);
+		      struct ptw_space *v, size_t n, struct ptw_spaces *sp);
+
+/* ---- owners ------------------------------------------------------------------ */
+
+/* Give s an owner unless one of higher precedence already has it. */
+static void set_owner(struct ptw_space *s, enum ptw_owner_from from,
+		      int64_t cid, int64_t ppid, const char *name, uint64_t object)
+{
+	if (s->owner_from != PTW_OWNER_NONE && s->owner_from <= from)
+		return;
+	s->owner_from = from;
+	s->cid = cid;
+	s->ppid = ppid;
+	s->owner_object = object;
+	snprintf(s->name, sizeof s->name, "%s", name ? name : "");
+}
+
+static struct ptw_space *list_find(struct list *l, uint64_t dirbase)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].dirbase == dirbase)
+			return &l->v[i];
+	return NULL;
+}
+
+/* The space dirbase names, added (found as how) if the walk has not met
+ * it; NULL when it is not a table of the dump. */
+static struct ptw_space *owned_space(struct list *l, const ptw_dump *d,
+				     const struct ptw_mode *m, enum ptw_os os,
+				     uint64_t value, unsigned how)
+{
+	uint64_t dirbase;
+	if (!normalize_cr3(m, value, &dirbase))
+		return NULL;
+	struct ptw_space *s = list_find(l, dirbase);
+	if (!s && list_add(l, d, m, dirbase, how, &s, NULL) == 0)
+		s->os = os;
+	if (s)
+		s->found |= how;
+	return s;
+}
+
+/* The kernel's own top table: VMCOREINFO's, else the dump header's. */
+static const struct ptw_space *kernel_space(const struct list *l)
+{
+	const unsigned prefer[] = { PTW_FOUND_VMCOREINFO, PTW_FOUND_HEADER };
+	for (unsigned k = 0; k < 2; k++)
+		for (size_t i = 0; i < l->n; i++)
+			if (l->v[i].found & prefer[k])
+				return &l->v[i];
+	return NULL;
+}
+
+static int kernel_owners(struct list *l, const ptw_dump *d,
+			 const struct ptw_mode *m, struct ptw_spaces *out,
+			 struct ptw_error *err)
+{
+	const struct ptw_space *k = kernel_space(l);
+	if (!k) {
+		snprintf(out->owners_how, sizeof out->owners_how,
+			 "no kernel data: no kernel page table named by VMCOREINFO or a dump header");
+		return 0;
+	}
+	struct ptw_space kernel = *k; /* l->v moves as spaces are added */
+	struct ptw_owners own = {0};
+	struct ptw_error e = { .code = 0 };
+	enum ptw_owner_from from = out->os == PTW_OS_WINDOWS ? PTW_OWNER_WINDOWS_EPROCESS
+							     : PTW_OWNER_LINUX_TASKS;
+	int rc = from == PTW_OWNER_WINDOWS_EPROCESS
+		 ? ptw_owners_windows(&kernel, &own, out->owners_how, sizeof out->owners_how, &e)
+		 : ptw_owners_linux(&kernel, &own, out->owners_how, sizeof out->owners_how, &e);
+	if (rc == PTW_ERR_NOMEM) {
+		ptw_owners_free(&own);
+		return ptw_fail(err, rc, "%s", e.msg);
+	}
+	if (rc) /* the dump lacks what the walk needs: say why, go on */
+		snprintf(out->owners_how, sizeof out->owners_how, "%s", e.msg);
+	for (size_t i = 0; !rc && i < own.n; i++) {
+		const struct ptw_owner *p = &own.v[i];
+		struct ptw_space *s = owned_space(l, d, m, out->os, p->dirbase, PTW_FOUND_PROCLIST);
+		if (s)
+			set_owner(s, from, p->cid, p->ppid, p->name, p->object);
+		if (p->user_dirbase && p->user_dirbase != p->dirbase &&
+		    (s = owned_space(l, d, m, out->os, p->user_dirbase, PTW_FOUND_PROCLIST))) {
+			set_owner(s, from, p->cid, p->ppid, p->name, p->object);
+			s->kpti_user = true;
+			s->kpti_peer = p->dirbase & m->dirbase_mask;
+			struct ptw_space *ks = list_find(l, s->kpti_peer);
+			if (ks)
+				ks->kpti_peer = s->dirbase;
+		}
+	}
+	ptw_owners_free(&own);
+	return 0;
+}
+
+static int assign_owners(struct list *l, const ptw_dump *d,
+			 const struct ptw_mode *m, const struct ptw_discover_opts *o,
+			 struct ptw_spaces *out, struct ptw_error *err)
+{
+	for (size_t i = 0; i < o->nprocs; i++) {
+		uint64_t dirbase;
+		struct ptw_space *s = normalize_cr3(m, o->procs[i].dirbase, &dirbase)
+				      ? list_find(l, dirbase) : NULL;
+		if (s)
+			set_owner(s, PTW_OWNER_CMDLINE, o->procs[i].cid, o->procs[i].ppid,
+				  o->procs[i].name, o->procs[i].object);
+	}
+	for (size_t i = 0; i < o->nlisting; i++) {
+		const struct ptw_process_spec *p = &o->listing[i];
+		struct ptw_space *s = owned_space(l, d, m, out->os, p->dirbase, PTW_FOUND_CMDLINE);
+		if (s)
+			set_owner(s, PTW_OWNER_LISTING, p->cid, p->ppid, p->name, p->object);
+	}
+	if (o->no_kernel_data)
+		snprintf(out->owners_how, sizeof out->owners_how,
+			 "kernel data not read (--no-kernel-data)");
+	else {
+		int rc = kernel_owners(l, d, m, out, err);
+		if (rc)
+			return rc;
+	}
+	/* A KPTI user copy belongs to its kernel copy's owner. */
+	for (size_t i = 0; i < l->n; i++) {
+		struct ptw_space *s = &l->v[i];
+		if (!s->kpti_peer || s->owner_from != PTW_OWNER_NONE)
+			continue;
+		const struct ptw_space *t = list_find(l, s->kpti_peer);
+		if (t && t->owner_from != PTW_OWNER_NONE)
+			set_owner(s, t->owner_from, t->cid, t->ppid, t->name, t->owner_object);
+	}
+	list_merge(l);
+	return 0;
+}
 
 /* ---- discovery -------------------------------------------------------------- */
 
@@ -266,6 +397,10 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 			return ptw_fail(err, PTW_ERR_INVALID, "unknown paging mode %d",
 					(int)o->mode);
 		snprintf(how, sizeof how, "given with --mode");
+	}
+	if (!m && d->hints.mode != PTW_MODE_NONE) {
+		m = ptw_mode_get(d->hints.mode);
+		snprintf(how, sizeof how, "the %s dump header", d->format);
 	}
 	for (size_t i = 0; !m && i < d->ncpus; i++) {
 		const struct ptw_cpu *c = &d->cpus[i];
@@ -329,10 +464,9 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	struct list l = {0};
 	int rc = 0;
 	for (size_t i = 0; !rc && i < o->ndirbases; i++)
-		rc = add_cmdline(&l, d, m, o->dirbases[i], -1, NULL, err);
+		rc = add_cmdline(&l, d, m, o->dirbases[i], err);
 	for (size_t i = 0; !rc && i < o->nprocs; i++)
-		rc = add_cmdline(&l, d, m, o->procs[i].dirbase, o->procs[i].cid,
-				 o->procs[i].name, err);
+		rc = add_cmdline(&l, d, m, o->procs[i].dirbase, err);
 	for (size_t i = 0; !rc && i < d->ncpus; i++) {
 		const struct ptw_cpu *c = &d->cpus[i];
 		uint64_t dirbase;
@@ -346,6 +480,8 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	uint64_t pgd;
 	if (!rc && vmcoreinfo_pgd(d, m, &pgd))
 		list_add(&l, d, m, pgd, PTW_FOUND_VMCOREINFO, NULL, NULL);
+	if (!rc && d->hints.dirbase && normalize_cr3(m, d->hints.dirbase, &pgd))
+		list_add(&l, d, m, pgd, PTW_FOUND_HEADER, NULL, NULL);
 	for (size_t i = 0; !rc && i < hits[chosen].n; i++)
 		rc = list_add(&l, d, m, hits[chosen].v[i].dirbase,
 			      hits[chosen].v[i].found, NULL, err);
@@ -364,9 +500,15 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 		snprintf(out->mode_how + len, sizeof out->mode_how - len,
 			 " (the scan stopped at its limit of candidates or tables)");
 	}
+	decide_os(d, o, l.v, l.n, out);
+	/* 4. Owners: the user's listing, then the kernel's own data. */
+	rc = assign_owners(&l, d, m, o, out, err);
+	if (rc) {
+		free(l.v);
+		return rc;
+	}
 	out->v = l.v;
 	out->n = l.n;
-	decide_os(d, o, out);
 	return 0;
 }
 
@@ -388,16 +530,19 @@ enum ptw_os ptw_os_find(const char *name)
  * tables into themselves), else Linux's signs (VMCOREINFO, the shared
  * kernel half). */
 static void decide_os(const ptw_dump *d, const struct ptw_discover_opts *o,
-		      struct ptw_spaces *sp)
+		      struct ptw_space *v, size_t n, struct ptw_spaces *sp)
 {
 	size_t selfmaps = 0, kshared = 0;
-	for (size_t i = 0; i < sp->n; i++) {
-		selfmaps += (sp->v[i].found & PTW_FOUND_SELFMAP) != 0;
-		kshared += (sp->v[i].found & PTW_FOUND_KSHARED) != 0;
+	for (size_t i = 0; i < n; i++) {
+		selfmaps += (v[i].found & PTW_FOUND_SELFMAP) != 0;
+		kshared += (v[i].found & PTW_FOUND_KSHARED) != 0;
 	}
 	if (o->os != PTW_OS_UNKNOWN) {
 		sp->os = o->os;
 		snprintf(sp->os_how, sizeof sp->os_how, "given with --os");
+	} else if (d->hints.os != PTW_OS_UNKNOWN) {
+		sp->os = d->hints.os;
+		snprintf(sp->os_how, sizeof sp->os_how, "the %s dump header", d->format);
 	} else if (selfmaps) {
 		sp->os = PTW_OS_WINDOWS;
 		snprintf(sp->os_how, sizeof sp->os_how,
@@ -413,8 +558,8 @@ static void decide_os(const ptw_dump *d, const struct ptw_discover_opts *o,
 		sp->os = PTW_OS_UNKNOWN;
 		snprintf(sp->os_how, sizeof sp->os_how, "no sign of either (use --os)");
 	}
-	for (size_t i = 0; i < sp->n; i++)
-		sp->v[i].os = sp->os;
+	for (size_t i = 0; i < n; i++)
+		v[i].os = sp->os;
 }
 
 void ptw_spaces_free(struct ptw_spaces *sp)
@@ -467,6 +612,10 @@ void ptw_found_string(const struct ptw_space *s, char *buf, size_t bufsz)
 		PART("KPTI %s copy, %s copy at %" PRIx64,
 		     s->kpti_user ? "user" : "kernel",
 		     s->kpti_user ? "kernel" : "user", s->kpti_peer);
+	if (s->found & PTW_FOUND_HEADER)
+		PART("dump header (kernel DirectoryTableBase)");
+	if (s->found & PTW_FOUND_PROCLIST)
+		PART("%s", s->os == PTW_OS_WINDOWS ? "EPROCESS list" : "task list");
 	if (s->found & PTW_FOUND_ON_DEMAND)
 		PART("opened on demand");
 #undef PART
@@ -507,6 +656,7 @@ int ptw_parse_process_spec(const char *text, struct ptw_process_spec *out,
 			   struct ptw_error *err)
 {
 	memset(out, 0, sizeof *out);
+	out->ppid = -1;
 	const char *c1 = strchr(text, ':');
 	if (!c1)
 		return ptw_fail(err, PTW_ERR_INVALID,

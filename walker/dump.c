@@ -59,6 +59,32 @@ int ptw_dump_add_segment(struct ptw_dump *d, uint64_t pa, uint64_t size,
 	return 0;
 }
 
+int ptw_dump_add_paged(struct ptw_dump *d, uint64_t pa, uint64_t npages,
+		       const struct ptw_pager *pager, uint64_t aux,
+		       struct ptw_error *err)
+{
+	if (npages == 0)
+		return 0;
+	if (pa & (PTW_PAGE - 1))
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"physical pages at 0x%llx are not page-aligned",
+				(unsigned long long)pa);
+	if (npages > (PTW_PHYS_LIMIT - pa) / PTW_PAGE || pa >= PTW_PHYS_LIMIT)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"0x%llx pages at 0x%llx reach past 2^52, beyond any x86 physical address",
+				(unsigned long long)npages, (unsigned long long)pa);
+	/* A zero-length mapped segment reserves the slot; then make it paged. */
+	int rc = ptw_dump_add_segment(d, pa, npages * PTW_PAGE, 0, 0, err);
+	if (rc)
+		return rc;
+	struct ptw_seg *s = &d->segs[d->nsegs - 1];
+	s->data = NULL;
+	s->data_len = s->size;
+	s->pager = pager;
+	s->aux = aux;
+	return 0;
+}
+
 int ptw_dump_add_cpu(struct ptw_dump *d, const struct ptw_cpu *cpu,
 		     struct ptw_error *err)
 {
@@ -109,7 +135,7 @@ static int check_aliases(struct ptw_dump *d, struct ptw_error *err)
 		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for segments");
 	size_t n = 0;
 	for (size_t i = 0; i < d->nsegs; i++)
-		if (d->segs[i].data_len)
+		if (d->segs[i].data_len && !d->segs[i].pager)
 			v[n++] = d->segs[i];
 	qsort(v, n, sizeof *v, seg_cmp_data);
 	int rc = 0;
@@ -144,11 +170,16 @@ static int finish_segments(struct ptw_dump *d, struct ptw_error *err)
 			uint64_t pend = p->pa + p->size;
 			if (s.pa < pend) {
 				uint64_t cut = pend - s.pa;
+				if (s.pager) /* whole pages only */
+					cut = (cut + PTW_PAGE - 1) & ~(PTW_PAGE - 1);
 				if (cut >= s.size)
 					continue;
 				s.pa += cut;
 				s.size -= cut;
-				if (s.data_len > cut) {
+				if (s.pager) {
+					s.aux += cut / PTW_PAGE;
+					s.data_len = s.size;
+				} else if (s.data_len > cut) {
 					s.data += cut;
 					s.data_len -= cut;
 				} else {
@@ -187,6 +218,7 @@ static int open_common(struct ptw_dump *d, struct ptw_error *err)
 		if (!f->probe(d->data, d->size))
 			continue;
 		d->format = f->name;
+		d->fmt = f;
 		int rc = f->open(d, err);
 		if (rc)
 			return rc;
@@ -269,6 +301,8 @@ void ptw_dump_close(ptw_dump *d)
 {
 	if (!d)
 		return;
+	if (d->fmt && d->fmt->close)
+		d->fmt->close(d);
 	if (d->owns_mapping)
 		munmap((void *)d->data, d->size);
 	free(d->segs);
@@ -288,6 +322,11 @@ size_t ptw_dump_ranges(const ptw_dump *d, const struct ptw_range **ranges)
 {
 	*ranges = d->ranges;
 	return d->nranges;
+}
+
+const struct ptw_dump_hints *ptw_dump_hints(const ptw_dump *d)
+{
+	return &d->hints;
 }
 
 size_t ptw_dump_cpus(const ptw_dump *d, const struct ptw_cpu **cpus)
@@ -368,6 +407,23 @@ bool ptw_phys_present(const ptw_dump *d, uint64_t pa, uint64_t *run)
 	return false;
 }
 
+/* Up to len bytes from offset in of paged segment s, within one page:
+ * returns how many; *held is false when the pager could not produce the
+ * page (then they read as zeros). */
+static size_t paged_read(const ptw_dump *d, const struct ptw_seg *s,
+			 uint64_t in, uint8_t *out, size_t len, bool *held)
+{
+	uint64_t at = in & (PTW_PAGE - 1);
+	size_t n = PTW_PAGE - at < len ? (size_t)(PTW_PAGE - at) : len;
+	uint8_t page[PTW_PAGE];
+	*held = s->pager->page(d, s, s->aux + in / PTW_PAGE, page);
+	if (*held)
+		memcpy(out, page + at, n);
+	else
+		memset(out, 0, n);
+	return n;
+}
+
 size_t ptw_phys_read(const ptw_dump *d, uint64_t pa, void *buf, size_t len)
 {
 	uint8_t *out = buf;
@@ -389,7 +445,12 @@ size_t ptw_phys_read(const ptw_dump *d, uint64_t pa, void *buf, size_t len)
 		uint64_t in = pa - s->pa;
 		run = s->size - in;
 		size_t n = run < len ? (size_t)run : len;
-		if (in < s->data_len) {
+		if (s->pager) {
+			bool held;
+			n = paged_read(d, s, in, out, n, &held);
+			if (held)
+				backed += n;
+		} else if (in < s->data_len) {
 			uint64_t have = s->data_len - in;
 			size_t c = have < n ? (size_t)have : n;
 			memcpy(out, s->data + in, c);
@@ -433,12 +494,32 @@ const uint8_t *ptw_phys_ptr(const struct ptw_dump *d, uint64_t pa,
 			    uint64_t len)
 {
 	const struct ptw_seg *s = ptw_dump_seg(d, pa);
-	if (!s)
+	if (!s || s->pager)
 		return NULL;
 	uint64_t in = pa - s->pa;
 	if (in > s->data_len || len > s->data_len - in)
 		return NULL;
 	return s->data + in;
+}
+
+const uint8_t *ptw_phys_view(const struct ptw_dump *d, uint64_t pa,
+			     uint64_t len, uint8_t *buf)
+{
+	const uint8_t *p = ptw_phys_ptr(d, pa, len);
+	if (p)
+		return p;
+	if (len > PTW_PAGE || !ptw_phys_holds(d, pa, len))
+		return NULL;
+	/* Zero fills count as held by ptw_phys_read but not here: a table
+	 * is only what the file really stores. */
+	for (uint64_t at = pa, end = pa + len; at < end;) {
+		const struct ptw_seg *s = ptw_dump_seg(d, at);
+		uint64_t upto = s->pa + s->size < end ? s->pa + s->size : end;
+		if (!s->pager && upto - s->pa > s->data_len)
+			return NULL;
+		at = upto;
+	}
+	return ptw_phys_read(d, pa, buf, (size_t)len) == len ? buf : NULL;
 }
 
 bool ptw_phys_entry(const struct ptw_dump *d, uint64_t pa, unsigned size,

@@ -18,22 +18,38 @@ int ptw_fail(struct ptw_error *err, int code, const char *fmt, ...)
 
 /* ---- dumps -------------------------------------------------------------- */
 
+struct ptw_dump;
+struct ptw_seg;
+
+/* Pages a format has to produce (decompress) rather than map: a paged
+ * segment is page-aligned, and its page i is [pa + i * 4096, +4096). */
+struct ptw_pager {
+	/* Fill out with page i of segment s; false when the page cannot be
+	 * had (corrupt data): it then reads as a hole.  Called from many
+	 * threads at once. */
+	bool (*page)(const struct ptw_dump *d, const struct ptw_seg *s,
+		     uint64_t i, uint8_t out[4096]);
+};
+
 /* A stretch of physical memory backed by the file: [pa, pa + size) whose
  * first data_len bytes are at data (the rest reads as zeros, as ELF's
- * p_filesz < p_memsz). */
+ * p_filesz < p_memsz) -- or, when pager is set, whose pages the pager
+ * produces (data is NULL, data_len == size, aux is the format's own). */
 struct ptw_seg {
 	uint64_t pa, size;
 	const uint8_t *data;
 	uint64_t data_len;
+	const struct ptw_pager *pager;
+	uint64_t aux;
 };
 
-struct ptw_dump;
-
-/* One dump format: recognise the content, then describe its segments. */
+/* One dump format: recognise the content, then describe its segments;
+ * close (optional) frees what open kept in d->priv. */
 struct ptw_format {
 	const char *name;
 	bool (*probe)(const uint8_t *data, size_t size);
 	int (*open)(struct ptw_dump *d, struct ptw_error *err);
+	void (*close)(struct ptw_dump *d);
 };
 
 struct ptw_dump {
@@ -53,12 +69,21 @@ struct ptw_dump {
 	size_t ncpus;
 	char *vmcoreinfo;           /* NUL-terminated copy, or NULL */
 	size_t vmcoreinfo_len;
+	struct ptw_dump_hints hints;/* what the format's header says */
+
+	const struct ptw_format *fmt;
+	void *priv;                 /* the format's own state */
 };
 
 /* For format readers: add a segment (file bytes [off, off + len) at pa,
  * zero-filled up to size). */
 int ptw_dump_add_segment(struct ptw_dump *d, uint64_t pa, uint64_t size,
 			 uint64_t off, uint64_t len, struct ptw_error *err);
+/* Add a paged segment: npages pages from page-aligned pa, produced by
+ * pager; aux is handed back to it in the segment. */
+int ptw_dump_add_paged(struct ptw_dump *d, uint64_t pa, uint64_t npages,
+		       const struct ptw_pager *pager, uint64_t aux,
+		       struct ptw_error *err);
 int ptw_dump_add_cpu(struct ptw_dump *d, const struct ptw_cpu *cpu,
 		     struct ptw_error *err);
 int ptw_dump_set_vmcoreinfo(struct ptw_dump *d, const char *text, size_t len,
@@ -80,12 +105,52 @@ bool ptw_phys_holds(const struct ptw_dump *d, uint64_t pa, uint64_t len);
 bool ptw_phys_any(const struct ptw_dump *d, uint64_t pa, uint64_t len);
 
 /* A direct pointer to [pa, pa + len) when the file holds all of it in one
- * segment, else NULL (hole, zero fill or segment boundary). */
+ * mapped segment, else NULL (hole, zero fill, segment boundary, or pages a
+ * pager produces). */
 const uint8_t *ptw_phys_ptr(const struct ptw_dump *d, uint64_t pa,
 			    uint64_t len);
 
+/* [pa, pa + len) (len <= 4096) when the dump holds every byte of it: a
+ * direct pointer when it can, else a copy in buf (4096 bytes); NULL when
+ * some byte is a hole or a zero fill. */
+const uint8_t *ptw_phys_view(const struct ptw_dump *d, uint64_t pa,
+			     uint64_t len, uint8_t *buf);
+
 /* The segment holding pa, or NULL. */
 const struct ptw_seg *ptw_dump_seg(const struct ptw_dump *d, uint64_t pa);
+
+/* ---- owners ------------------------------------------------------------- */
+
+/* One process as the kernel's own data describes it (owners.c). */
+struct ptw_owner {
+	int64_t cid, ppid;          /* ppid -1 when unknown */
+	uint64_t dirbase;           /* its top table (the kernel copy) */
+	uint64_t user_dirbase;      /* KPTI / KVA-shadow user copy, or 0 */
+	uint64_t object;            /* kernel VA of its task_struct / EPROCESS */
+	char name[PTW_NAME_MAX];
+};
+
+struct ptw_owners {
+	struct ptw_owner *v;
+	size_t n, cap;
+};
+
+int ptw_owners_add(struct ptw_owners *o, const struct ptw_owner *p,
+		   struct ptw_error *err);
+void ptw_owners_free(struct ptw_owners *o);
+
+/* What the kernel's data says, from the space whose tables map the kernel
+ * (its DirBase from VMCOREINFO or the dump header).  On success *how says
+ * what was found; PTW_ERR_NOT_FOUND (with a message) when the dump lacks
+ * what the walk needs, which is not an error of the dump. */
+int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
+		     char *how, size_t howsz, struct ptw_error *err);
+int ptw_owners_windows(const struct ptw_space *kernel, struct ptw_owners *out,
+		       char *how, size_t howsz, struct ptw_error *err);
+
+/* Kernel virtual memory through space s, whole or not at all: false when
+ * some byte is unmapped or outside the dump. */
+bool ptw_kread(const struct ptw_space *s, uint64_t va, void *buf, size_t len);
 
 /* ---- modes -------------------------------------------------------------- */
 

@@ -160,7 +160,7 @@ static int descend(struct iter *it, unsigned lvl, uint64_t table,
 	uint64_t span = pt_span(m, lvl);
 	uint64_t bytes = ptw_table_bytes(m, lvl);
 	uint8_t copy[4096];
-	const uint8_t *tab = ptw_phys_ptr(it->s->dump, table, bytes);
+	const uint8_t *tab = ptw_phys_view(it->s->dump, table, bytes, copy);
 	if (!tab) {
 		/* Zero-filled, across segments, or partly or wholly outside the
 		 * dump: entry by entry as the walk reads them, so that one the

@@ -200,6 +200,22 @@ enum ptw_os {
 	PTW_OS_LINUX,
 };
 
+/* What a dump's own header says of the system it came from (Windows crash
+ * dumps carry it); zero where the format records nothing. */
+struct ptw_dump_hints {
+	enum ptw_os os;              /* PTW_OS_UNKNOWN: the format does not say */
+	enum ptw_mode_id mode;       /* PTW_MODE_NONE: the format does not say */
+	uint64_t dirbase;            /* the kernel's DirBase, 0 if none */
+	uint64_t ps_active_process_head; /* Windows: VA of the process list */
+	uint64_t ps_loaded_module_list;  /* Windows: VA of the module list */
+	uint64_t kd_debugger_data_block; /* Windows: VA of KDDEBUGGER_DATA64 */
+	uint64_t pfn_database;           /* Windows: VA of the PFN database */
+	uint32_t bugcheck_code;
+	uint32_t dump_type;          /* Windows DumpType: 1 full, 5 bitmap, 6 live */
+	uint32_t nprocessors;
+};
+const struct ptw_dump_hints *ptw_dump_hints(const ptw_dump *d);
+
 /* "windows", "linux", "unknown"; ptw_os_find parses the first two. */
 const char *ptw_os_name(enum ptw_os os);
 enum ptw_os ptw_os_find(const char *name);
@@ -213,7 +229,22 @@ enum ptw_found {
 	PTW_FOUND_KSHARED    = 1u << 4, /* scan: shares the kernel half (Linux) */
 	PTW_FOUND_KPTI       = 1u << 5, /* the other half of a KPTI pair */
 	PTW_FOUND_ON_DEMAND  = 1u << 6, /* opened by a lookup, not found */
+	PTW_FOUND_HEADER     = 1u << 7, /* the dump header's DirectoryTableBase */
+	PTW_FOUND_PROCLIST   = 1u << 8, /* the kernel's process list */
 };
+
+/* Where an address space's owner (cid, parent, name) came from, in
+ * falling precedence: the user's word beats the kernel's data. */
+enum ptw_owner_from {
+	PTW_OWNER_NONE = 0,
+	PTW_OWNER_CMDLINE,          /* --process CID:DIRBASE[:NAME] */
+	PTW_OWNER_LISTING,          /* --processes: WinDbg's !process 0 0 text */
+	PTW_OWNER_LINUX_TASKS,      /* init_task's list (kallsyms and BTF) */
+	PTW_OWNER_WINDOWS_EPROCESS, /* PsActiveProcessHead's EPROCESS list */
+};
+
+/* "cmdline", "listing", "task-list", "eprocess-list", "-" */
+const char *ptw_owner_from_name(enum ptw_owner_from f);
 
 #define PTW_NAME_MAX 64
 
@@ -223,6 +254,9 @@ struct ptw_space {
 	uint64_t dirbase;        /* PA of the top table (CR3 with flags cleared) */
 	int64_t cid;             /* owner's process id, -1 when unknown */
 	char name[PTW_NAME_MAX]; /* owner's name, "" when unknown */
+	int64_t ppid;            /* owner's parent's id, -1 when unknown */
+	enum ptw_owner_from owner_from;
+	uint64_t owner_object;   /* kernel VA of its task_struct / EPROCESS, or 0 */
 	unsigned found;          /* enum ptw_found bits */
 	uint64_t kpti_peer;      /* the other table of a KPTI pair, or 0 */
 	bool kpti_user;          /* this is the pair's user copy */
@@ -383,10 +417,13 @@ int ptw_iterate(const struct ptw_space *s, uint64_t va_from, uint64_t va_to,
 
 /* ---- discovery ---------------------------------------------------------- */
 
+/* A process the user names (--process, or a --processes listing). */
 struct ptw_process_spec {
 	int64_t cid;
 	uint64_t dirbase;
 	char name[PTW_NAME_MAX];
+	int64_t ppid;            /* -1 when unknown */
+	uint64_t object;         /* its EPROCESS (the listing's PROCESS), or 0 */
 };
 
 struct ptw_discover_opts {
@@ -395,6 +432,9 @@ struct ptw_discover_opts {
 	size_t ndirbases;
 	const struct ptw_process_spec *procs;  /* --process */
 	size_t nprocs;
+	const struct ptw_process_spec *listing;/* --processes FILE */
+	size_t nlisting;
+	bool no_kernel_data;                   /* owners only from the user */
 	bool no_scan;                          /* skip the physical scan */
 	enum ptw_os os;                        /* PTW_OS_UNKNOWN: detect */
 	unsigned threads;                      /* scan threads; 0: one per CPU */
@@ -414,6 +454,7 @@ struct ptw_spaces {
 	size_t n;
 	struct ptw_space *v;       /* sorted by dirbase */
 	struct ptw_scan_stats scan;
+	char owners_how[256];      /* how owners were found, or why not */
 };
 
 /* Find the paging mode and the address spaces of a dump: the command line,
@@ -431,6 +472,13 @@ void ptw_found_string(const struct ptw_space *s, char *buf, size_t bufsz);
 /* Parse "CID:DIRBASE[:NAME]" (CID decimal or 0x hex, DIRBASE hex). */
 int ptw_parse_process_spec(const char *text, struct ptw_process_spec *out,
 			   struct ptw_error *err);
+/* Parse the text of WinDbg's `!process 0 0` (PROCESS blocks with SessionId,
+ * Cid, Peb, ParentCid, DirBase, ObjectTable, HandleCount and Image) into a
+ * malloc'd array of *n specs; DirBase and Cid are required in each block. */
+int ptw_parse_process_listing(const char *text, size_t len,
+			      struct ptw_process_spec **out, size_t *n,
+			      struct ptw_error *err);
+
 /* Parse a hex address, with or without 0x. */
 int ptw_parse_hex(const char *text, uint64_t *out, struct ptw_error *err);
 

@@ -227,7 +227,8 @@ static void detect_pae(const struct ptw_mode *m, const ptw_dump *d,
 		if (!ok)
 			continue;
 		uint64_t dirbase = pa + slot * 32;
-		const uint8_t *pd3 = ptw_phys_ptr(d, pd[3], PTW_PAGE);
+		uint8_t buf[PTW_PAGE];
+		const uint8_t *pd3 = ptw_phys_view(d, pd[3], PTW_PAGE, buf);
 		if (!pd3)
 			continue;
 		unsigned self = 0;
@@ -287,6 +288,7 @@ static void *scan_thread(void *arg)
 		si++;
 	uint64_t idx = j->first, end = j->first + j->count;
 	long pagesz = sysconf(_SC_PAGESIZE);
+	uint8_t page[PTW_PAGE];
 	while (idx < end && si < d->nsegs) {
 		const struct ptw_seg *s = &d->segs[si];
 		uint64_t first_pa, npages;
@@ -297,8 +299,11 @@ static void *scan_thread(void *arg)
 			continue;
 		}
 		uint64_t pa = first_pa + in * PTW_PAGE;
-		const uint8_t *p = s->data + (pa - s->pa);
-		for (unsigned k = 0; k < j->nmodes; k++) {
+		/* A page the format produces is a copy (NULL if corrupt). */
+		const uint8_t *p = s->data ? s->data + (pa - s->pa) : NULL;
+		if (s->pager && s->pager->page(d, s, s->aux + (pa - s->pa) / PTW_PAGE, page))
+			p = page;
+		for (unsigned k = 0; p && k < j->nmodes; k++) {
 			const struct ptw_mode *m = j->modes[k];
 			if (m->id == PTW_MODE_PAE)
 				detect_pae(m, d, p, pa, phys_end, &j->out[k]);
@@ -309,7 +314,8 @@ static void *scan_thread(void *arg)
 		idx++;
 		/* Hand scanned pages back every 2 MiB so the daemon's resident
 		 * size does not grow to the dump's (the page cache keeps them). */
-		if (d->owns_mapping && pagesz > 0 && (idx % 512 == 0 || idx == end)) {
+		if (d->owns_mapping && s->data && pagesz > 0 &&
+		    (idx % 512 == 0 || idx == end)) {
 			uintptr_t lo = (uintptr_t)(p + PTW_PAGE) - 512 * PTW_PAGE;
 			uintptr_t a = ((uintptr_t)lo + (uintptr_t)pagesz - 1) &
 				      ~((uintptr_t)pagesz - 1);
@@ -349,8 +355,9 @@ static unsigned kregion_distance(const struct ptw_mode *m, const ptw_dump *d,
 	}
 	size_t off = (size_t)k.first * m->entry_size;
 	size_t bytes = (size_t)k.count * m->entry_size;
-	pa = ptw_phys_ptr(d, a + off, bytes);
-	pb = ptw_phys_ptr(d, b + off, bytes);
+	uint8_t bufa[PTW_PAGE], bufb[PTW_PAGE];
+	pa = ptw_phys_view(d, a + off, bytes, bufa);
+	pb = ptw_phys_view(d, b + off, bytes, bufb);
 	if (!pa || !pb)
 		return ~0u;
 	unsigned diff = 0;
@@ -365,7 +372,8 @@ static bool looks_like_table(const struct ptw_mode *m, const ptw_dump *d,
 			     unsigned lvl, uint64_t pa)
 {
 	uint64_t bytes = ptw_table_bytes(m, lvl);
-	const uint8_t *p = ptw_phys_ptr(d, pa, bytes);
+	uint8_t buf[PTW_PAGE];
+	const uint8_t *p = ptw_phys_view(d, pa, bytes, buf);
 	if (!p)
 		return false;
 	unsigned present = 0;
@@ -439,15 +447,16 @@ static bool table_is_new(struct seen_tables *t, const struct ptw_mode *m,
 			 const ptw_dump *d, uint64_t pa)
 {
 	uint64_t bytes = ptw_table_bytes(m, 0);
-	const uint8_t *p = ptw_phys_ptr(d, pa, bytes);
+	uint8_t bufp[PTW_PAGE], bufq[PTW_PAGE];
+	const uint8_t *p = ptw_phys_view(d, pa, bytes, bufp);
 	if (!p || !t->cap)
-		return true; /* across segments: cannot be a cheap copy */
+		return true; /* partly held: cannot be a cheap copy */
 	uint64_t h = region_hash(p, (size_t)bytes) | 1;
 	size_t j = h & (t->cap - 1);
 	for (; t->pa[j]; j = (j + 1) & (t->cap - 1)) {
 		if (t->hash[j] != h)
 			continue;
-		const uint8_t *q = ptw_phys_ptr(d, t->pa[j], bytes);
+		const uint8_t *q = ptw_phys_view(d, t->pa[j], bytes, bufq);
 		if (q && memcmp(p, q, (size_t)bytes) == 0)
 			return false;
 	}

@@ -89,6 +89,16 @@ static const char *human(uint64_t bytes, char *buf, size_t n)
 
 /* ---- /info ------------------------------------------------------------------ */
 
+/* A process id, or "-" when unknown (negative). */
+static const char *id_text(int64_t id, char *buf, size_t n)
+{
+	if (id >= 0)
+		snprintf(buf, n, "%" PRId64, id);
+	else
+		snprintf(buf, n, "-");
+	return buf;
+}
+
 int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 {
 	const ptw_dump *d = fs->dump;
@@ -126,17 +136,17 @@ int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 			   sp->scan.threads == 1 ? "" : "s");
 	else
 		ptv_printf(t, "scan: not run\n");
+	if (sp->owners_how[0])
+		ptv_printf(t, "owners: %s\n", sp->owners_how);
 	ptv_printf(t, "address-spaces: %zu\n", sp->n);
 	for (size_t i = 0; i < sp->n; i++) {
 		const struct ptw_space *s = &sp->v[i];
-		char how[256], cid[24];
+		char how[256], cid[24], ppid[24];
 		ptw_found_string(s, how, sizeof how);
-		if (s->cid >= 0)
-			snprintf(cid, sizeof cid, "%" PRId64, s->cid);
-		else
-			snprintf(cid, sizeof cid, "-");
-		ptv_printf(t, "  %" PRIx64 "  cid %s  name %s  found: %s\n", s->dirbase,
-			   cid, s->name[0] ? s->name : "-", how);
+		ptv_printf(t, "  %" PRIx64 "  cid %s  parent %s  name %s  owner-from %s  found: %s\n",
+			   s->dirbase, id_text(s->cid, cid, sizeof cid),
+			   id_text(s->ppid, ppid, sizeof ppid), s->name[0] ? s->name : "-",
+			   ptw_owner_from_name(s->owner_from), how);
 	}
 	return text_status(t);
 }
@@ -145,18 +155,16 @@ int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 
 int ptv_render_ps(const struct ptw_spaces *sp, struct ptv_text *t)
 {
-	ptv_printf(t, "%-8s %-16s %-5s %-16s %s\n", "CID", "DIRBASE", "MODE", "NAME",
-		   "FOUND");
+	ptv_printf(t, "%-8s %-8s %-16s %-5s %-16s %-13s %s\n", "CID", "PARENT",
+		   "DIRBASE", "MODE", "NAME", "OWNER-FROM", "FOUND");
 	for (size_t i = 0; i < sp->n; i++) {
 		const struct ptw_space *s = &sp->v[i];
-		char cid[24], how[256];
-		if (s->cid >= 0)
-			snprintf(cid, sizeof cid, "%" PRId64, s->cid);
-		else
-			snprintf(cid, sizeof cid, "-");
+		char cid[24], ppid[24], how[256];
 		ptw_found_string(s, how, sizeof how);
-		ptv_printf(t, "%-8s %-16" PRIx64 " %-5s %-16s %s\n", cid, s->dirbase,
-			   s->mode->name, s->name[0] ? s->name : "-", how);
+		ptv_printf(t, "%-8s %-8s %-16" PRIx64 " %-5s %-16s %-13s %s\n",
+			   id_text(s->cid, cid, sizeof cid), id_text(s->ppid, ppid, sizeof ppid),
+			   s->dirbase, s->mode->name, s->name[0] ? s->name : "-",
+			   ptw_owner_from_name(s->owner_from), how);
 	}
 	return text_status(t);
 }
@@ -214,11 +222,13 @@ int ptv_render_space_info(const struct ptw_space *s,
 	ptw_found_string(s, how, sizeof how);
 	ptv_printf(t, "dirbase: %" PRIx64 "\n", s->dirbase);
 	ptv_printf(t, "mode: %s (%s)\n", m->name, m->title);
-	if (s->cid >= 0)
-		ptv_printf(t, "cid: %" PRId64 "\n", s->cid);
-	else
-		ptv_printf(t, "cid: -\n");
+	char id[24];
+	ptv_printf(t, "cid: %s\n", id_text(s->cid, id, sizeof id));
+	ptv_printf(t, "parent: %s\n", id_text(s->ppid, id, sizeof id));
 	ptv_printf(t, "name: %s\n", s->name[0] ? s->name : "-");
+	ptv_printf(t, "owner-from: %s\n", ptw_owner_from_name(s->owner_from));
+	if (s->owner_object)
+		ptv_printf(t, "owner-object: %" PRIx64 "\n", s->owner_object);
 	ptv_printf(t, "found: %s\n", how);
 	if (s->kpti_peer)
 		ptv_printf(t, "kpti-%s: %" PRIx64 "\n",

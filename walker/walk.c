@@ -19,6 +19,7 @@ int ptw_space_init(struct ptw_space *s, const ptw_dump *d,
 	s->dump = d;
 	s->mode = m;
 	s->cid = -1;
+	s->ppid = -1;
 	s->cpu = -1;
 	if (dirbase & ~m->dirbase_mask)
 		return ptw_fail(err, PTW_ERR_INVALID,

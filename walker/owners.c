@@ -1,0 +1,56 @@
+/* owners.c — who owns each address space: the records the kernel-data
+ * readers (owner_linux.c, owner_windows.c) produce, and reads of kernel
+ * virtual memory for them. */
+#include "internal.h"
+
+#include <stdlib.h>
+
+int ptw_owners_add(struct ptw_owners *o, const struct ptw_owner *p,
+		   struct ptw_error *err)
+{
+	if (o->n == o->cap) {
+		size_t cap = o->cap ? 2 * o->cap : 64;
+		struct ptw_owner *v = realloc(o->v, cap * sizeof *v);
+		if (!v)
+			return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for processes");
+		o->v = v;
+		o->cap = cap;
+	}
+	o->v[o->n++] = *p;
+	return 0;
+}
+
+void ptw_owners_free(struct ptw_owners *o)
+{
+	free(o->v);
+	o->v = NULL;
+	o->n = o->cap = 0;
+}
+
+bool ptw_kread(const struct ptw_space *s, uint64_t va, void *buf, size_t len)
+{
+	uint8_t *out = buf;
+	while (len) {
+		struct ptw_xlat x;
+		if (ptw_translate(s, va, &x, NULL) || x.status != PTW_MAPPED)
+			return false;
+		uint64_t left = x.page_size - (x.pa - x.page_pa);
+		size_t n = left < len ? (size_t)left : len;
+		if (ptw_phys_read(s->dump, x.pa, out, n) != n)
+			return false;
+		out += n, va += n, len -= n;
+	}
+	return true;
+}
+
+const char *ptw_owner_from_name(enum ptw_owner_from f)
+{
+	switch (f) {
+	case PTW_OWNER_CMDLINE: return "cmdline";
+	case PTW_OWNER_LISTING: return "listing";
+	case PTW_OWNER_LINUX_TASKS: return "task-list";
+	case PTW_OWNER_WINDOWS_EPROCESS: return "eprocess-list";
+	case PTW_OWNER_NONE: break;
+	}
+	return "-";
+}
