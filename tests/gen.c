@@ -171,6 +171,25 @@ int gen_write_raw(const struct gen *g, const char *path)
 	return n == g->size && rc == 0 ? 0 : -1;
 }
 
+int gen_write_lime(const struct gen *g, const struct gen_segment *seg,
+		   unsigned nsegs, const char *path)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	bool ok = true;
+	for (unsigned i = 0; i < nsegs && ok; i++) {
+		uint32_t magic = 0x4C694D45, version = 1;
+		uint64_t start = seg[i].pa, end = seg[i].pa + seg[i].filesz - 1, zero = 0;
+		ok = fwrite(&magic, 4, 1, f) == 1 && fwrite(&version, 4, 1, f) == 1 &&
+		     fwrite(&start, 8, 1, f) == 1 && fwrite(&end, 8, 1, f) == 1 &&
+		     fwrite(&zero, 8, 1, f) == 1 &&
+		     fwrite(g->mem + seg[i].pa, 1, seg[i].filesz, f) == seg[i].filesz;
+	}
+	int rc = fclose(f);
+	return ok && rc == 0 ? 0 : -1;
+}
+
 /* ELF notes: 4-byte words, name and desc padded to 4, in both classes. */
 static size_t note_put(uint8_t *buf, const char *name, uint32_t type,
 		       const void *desc, uint32_t descsz)

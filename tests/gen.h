@@ -80,6 +80,10 @@ struct gen_elf {
 
 /* Write the image as a flat raw file. 0 or -1 (errno set). */
 int gen_write_raw(const struct gen *g, const char *path);
+/* Write the ranges seg[] of the image (pa, filesz; memsz unused) as a LiME
+ * capture, one 32-byte header per range.  0 or -1. */
+int gen_write_lime(const struct gen *g, const struct gen_segment *seg,
+		   unsigned nsegs, const char *path);
 /* Write it as an ELF core through libelf.  0 or -1. */
 int gen_write_elf(const struct gen *g, const struct gen_elf *o,
 		  const char *path);

@@ -19,6 +19,7 @@ mount_ptfs "$M" --process 42:10a000:alpha "$WORK/linux-x64.elf"
 
 expect "ls /" "$(ls "$M")" "dtb
 info
+name
 phys
 proc"
 expect "ls /dtb" "$(ls "$M/dtb")" "100000
@@ -92,6 +93,9 @@ expect "find dirs" "$(find "$M/dtb/10a000" -type d | wc -l)" "54"
 expect "readlink proc" "$(readlink "$M/proc/42")" "../dtb/10a000"
 expect "proc hex" "$(readlink "$M/proc/0x2a")" "../dtb/10a000"
 expect "through the link" "$(head -c 33 "$M/proc/42/maps")" "0000000000400000-0000000000402000"
+expect "ls -l name" "$(ls -l "$M/name" | awk 'NR > 1 {print $1, $(NF-2), $(NF-1), $NF}')" \
+	"lrwxrwxrwx alpha-42 -> ../proc/42"
+expect "through name" "$(head -c 33 "$M/name/alpha-42/maps")" "0000000000400000-0000000000402000"
 expect "info names alpha" "$(grep '10a000  cid 42' "$M/info")" \
 "  10a000  cid 42  parent -  name alpha  owner-from cmdline  found: command line, scan: shares the kernel half, KPTI kernel copy, user copy at 10b000"
 expect "on-demand DirBase" "$(ls "$M/dtb/3000")" "info
@@ -114,6 +118,37 @@ expect "unknown name" "$(cat "$M/nothing" 2>&1 | sed 's/.*: //')" "No such file 
 expect "uppercase dirbase" "$(ls "$M/dtb/10A000" 2>&1 | sed 's/.*: //')" "No such file or directory"
 expect "zero entry" "$(ls "$M/dtb/10a000/pml4/1" 2>&1 | sed 's/.*: //')" "No such file or directory"
 unmount_ptfs "$M"
+
+# ---- owners from a WinDbg listing (--processes) ------------------------------
+cat > "$WORK/listing.txt" <<'EOF'
+0: kd> !process 0 0
+**** NT ACTIVE PROCESS DUMP ****
+PROCESS ffffe00b2a8a4040
+    SessionId: none  Cid: 0004    Peb: 00000000  ParentCid: 0000
+    DirBase: 0010a000  ObjectTable: ffffc2078a404040  HandleCount: 2883.
+    Image: System
+
+PROCESS ffffe00b2c5c5080
+    SessionId: 1  Cid: 0188    Peb: 1a0ab63000  ParentCid: 0004
+    DirBase: 00118002  ObjectTable: ffffc2078ae9b040  HandleCount:  53.
+    Image: Memory Compression
+EOF
+mount_ptfs "$M" --processes "$WORK/listing.txt" "$WORK/linux-x64.elf"
+expect "listing: ls proc" "$(ls "$M/proc")" "392
+4"
+expect "listing: name links" "$(cd "$M/name" && for f in *; do echo "$f -> $(readlink "$f")"; done)" \
+"Memory Compression-392 -> ../proc/392
+System-4 -> ../proc/4"
+expect "listing: owner info" "$(grep -E '^(cid|parent|name|owner-from|owner-object):' "$M/name/Memory Compression-392/info")" \
+"cid: 392
+parent: 4
+name: Memory Compression
+owner-from: listing
+owner-object: ffffe00b2c5c5080"
+unmount_ptfs "$M"
+expect "listing: bad listing refused" "$("$PTFS" --processes /dev/null "$WORK/linux-x64.elf" "$M" 2>&1; echo "exit $?")" \
+"ptfs: --processes /dev/null: process listing: no PROCESS blocks (want the text of WinDbg's !process 0 0)
+exit 2"
 
 # ---- raw and ELF of the same memory give the same spaces and maps --------------
 R=$WORK/r

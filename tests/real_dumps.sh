@@ -115,4 +115,24 @@ expect "raw/elf phys (first 128 MiB)" "$(head -c 134217728 "$R/phys" | sha256sum
 unmount_ptfs "$R"
 unmount_ptfs "$E"
 
+# A real LiME capture (no page tables): one range 0x1000-0x9ffff, and /phys
+# returns the file's payload at those addresses, holes around it as zeros.
+LIME=$SHARED/lime-slice/deb-x86_64-slice.lime
+if [[ -f "$LIME" ]]; then
+	L=$WORK/l
+	mount_ptfs "$L" "$LIME"
+	expect "lime format" "$(grep -E '^(format|phys-ranges|  0)' "$L/info")" \
+"format: lime
+phys-ranges: 1
+  0000000000001000-00000000000a0000  636 KiB"
+	expect "lime /phys = payload" \
+		"$(dd if="$L/phys" bs=4096 skip=1 count=159 status=none | sha256sum)" \
+		"$(tail -c +33 "$LIME" | sha256sum)"
+	expect "lime hole below" "$(head -c 4096 "$L/phys" | tr -d '\0' | wc -c)" "0"
+	unmount_ptfs "$L"
+else
+	echo "FAIL: $LIME is missing"
+	FAILED=1
+fi
+
 finish

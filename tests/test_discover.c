@@ -3,6 +3,7 @@
  * the command line, and the parsers of its values. */
 #include "testutil.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct want {
@@ -294,9 +295,120 @@ static void parsers(void **state)
 	assert_null(ptw_mode_find("arm64"));
 }
 
+/* WinDbg's !process 0 0, in its 64-bit (PROCESS on a line of its own) and
+ * 32-bit (fields on the PROCESS line) shapes, with a kd prompt, CRLF line
+ * ends, an image name with a space and a backticked address. */
+static const char listing[] =
+	"0: kd> !process 0 0\r\n"
+	"**** NT ACTIVE PROCESS DUMP ****\r\n"
+	"PROCESS ffffe00b2a8a4040\r\n"
+	"    SessionId: none  Cid: 0004    Peb: 00000000  ParentCid: 0000\r\n"
+	"    DirBase: 001ad002  ObjectTable: ffffc2078a404040  HandleCount: 2883.\r\n"
+	"    Image: System\r\n"
+	"\r\n"
+	"PROCESS ffffe00b`2c5c5080\r\n"
+	"    SessionId: 1  Cid: 0a1c    Peb: 1a0ab63000  ParentCid: 0004\r\n"
+	"    DirBase: 2a6f0002  ObjectTable: ffffc2078ae9b040  HandleCount:  53.\r\n"
+	"    Image: Memory Compression  \r\n"
+	"\r\n"
+	"PROCESS 84b3f830  SessionId: none  Cid: 01c8    Peb: 7ffd8000  ParentCid: 0004\n"
+	"    DirBase: 3ec2a020  ObjectTable: 8b2a1e68  HandleCount:  29.\n"
+	"    Image: smss.exe\n";
+
+static void process_listing(void **state)
+{
+	(void)state;
+	struct ptw_process_spec *v;
+	size_t n;
+	struct ptw_error err = {0};
+	assert_int_equal(ptw_parse_process_listing(listing, sizeof listing - 1, &v, &n, NULL), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(v[0].cid, 4);
+	assert_int_equal(v[0].ppid, 0);
+	assert_int_equal(v[0].dirbase, 0x1ad002);
+	assert_int_equal(v[0].object, 0xffffe00b2a8a4040ULL);
+	assert_string_equal(v[0].name, "System");
+	assert_int_equal(v[1].cid, 0xa1c);
+	assert_int_equal(v[1].ppid, 4);
+	assert_int_equal(v[1].dirbase, 0x2a6f0002);
+	assert_int_equal(v[1].object, 0xffffe00b2c5c5080ULL);
+	assert_string_equal(v[1].name, "Memory Compression");
+	assert_int_equal(v[2].cid, 0x1c8);
+	assert_int_equal(v[2].ppid, 4);
+	assert_int_equal(v[2].dirbase, 0x3ec2a020);
+	assert_string_equal(v[2].name, "smss.exe");
+	free(v);
+
+	/* a block without ParentCid or Image is still a process */
+	const char bare[] = "PROCESS 1000\n Cid: 10 DirBase: 5000\n";
+	assert_int_equal(ptw_parse_process_listing(bare, sizeof bare - 1, &v, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].cid, 0x10);
+	assert_int_equal(v[0].ppid, -1);
+	assert_string_equal(v[0].name, "");
+	free(v);
+
+	struct { const char *text, *msg; } bad[] = {
+		{ "", "process listing: no PROCESS blocks (want the text of WinDbg's !process 0 0)" },
+		{ "Cid: 0004 DirBase: 1000\n", "process listing: no PROCESS blocks" },
+		{ "PROCESS 1000\n Cid: 4\n\nPROCESS 2000\n", "line 1: the PROCESS block has no DirBase" },
+		{ "PROCESS 1000\n DirBase: 5000\n", "line 1: the PROCESS block has no Cid" },
+		{ "x\nPROCESS fffq\n", "line 2: PROCESS 'fffq' is not a hex address" },
+		{ "PROCESS 1\n  Cid: 12z4\n", "line 2: Cid '12z4' is not a hex number" },
+		{ "PROCESS 1\n  Cid: 8000000000000000 DirBase: 0\n",
+		  "line 2: Cid '8000000000000000' is not a hex number" },
+		{ "PROCESS 1\n  Cid: 4\n  DirBase:\n", "line 3: DirBase '' is not a hex number" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		v = NULL;
+		int rc = ptw_parse_process_listing(bad[i].text, strlen(bad[i].text), &v, &n, &err);
+		if (rc != PTW_ERR_INVALID || !strstr(err.msg, bad[i].msg))
+			fail_msg("listing %zu: got %d \"%s\"", i, rc, err.msg);
+		assert_null(v);
+	}
+}
+
+/* A listing names the spaces it lists; --process outranks it. */
+static void listing_names_spaces(void **state)
+{
+	(void)state;
+	struct scenario s;
+	ptw_dump *d = open_scenario("linux-x64", true, &s);
+	struct ptw_process_spec list[] = {
+		{ 4, 0x10a000, "System", 0, 0xffff800000001000ULL },
+		{ 0x1c8, 0x118000, "smss.exe", 4, 0 },
+	};
+	struct ptw_process_spec procs[] = { { 500, 0x118000, "mine", -1, 0 } };
+	struct ptw_discover_opts o = { .listing = list, .nlisting = 2 };
+	struct ptw_spaces sp;
+	assert_int_equal(ptw_discover(d, &o, &sp, NULL), 0);
+	const struct ptw_space *a = ptw_spaces_find(&sp, 0x10a000);
+	assert_int_equal(a->cid, 4);
+	assert_int_equal(a->ppid, 0);
+	assert_string_equal(a->name, "System");
+	assert_int_equal(a->owner_from, PTW_OWNER_LISTING);
+	assert_int_equal(a->owner_object, 0xffff800000001000ULL);
+	assert_true(a->found & PTW_FOUND_LISTING);
+	assert_int_equal(ptw_spaces_find(&sp, 0x10b000)->cid, 4); /* its user copy */
+	assert_int_equal(ptw_spaces_find(&sp, 0x118000)->cid, 0x1c8);
+	ptw_spaces_free(&sp);
+	o.procs = procs;
+	o.nprocs = 1;
+	assert_int_equal(ptw_discover(d, &o, &sp, NULL), 0);
+	const struct ptw_space *b = ptw_spaces_find(&sp, 0x118000);
+	assert_int_equal(b->cid, 500);
+	assert_string_equal(b->name, "mine");
+	assert_int_equal(b->owner_from, PTW_OWNER_CMDLINE);
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(process_listing),
+		cmocka_unit_test(listing_names_spaces),
 		cmocka_unit_test(linux_x64),
 		cmocka_unit_test(linux_pae),
 		cmocka_unit_test(windows_selfmaps),

@@ -393,6 +393,65 @@ static void segments_beyond_52_bits_and_aliases(void **state)
 	free(img);
 }
 
+/* LiME: two ranges around a hole, end addresses inclusive. */
+static void lime_ranges(void **state)
+{
+	(void)state;
+	struct gen g;
+	addressed(&g, PTW_MODE_X64);
+	const struct gen_segment seg[] = { { 0x1000, 0x9f000, 0 },
+					   { 0xc0000, 0x1234, 0 } };
+	const char *path = test_path("two.lime");
+	assert_int_equal(gen_write_lime(&g, seg, 2, path), 0);
+	ptw_dump *d;
+	assert_int_equal(ptw_dump_open(path, &d, NULL), 0);
+	assert_string_equal(ptw_dump_format(d), "lime");
+	const struct ptw_range *r;
+	assert_int_equal(ptw_dump_ranges(d, &r), 2);
+	assert_int_equal(r[0].start, 0x1000);
+	assert_int_equal(r[0].size, 0x9f000);
+	assert_int_equal(r[1].start, 0xc0000);
+	assert_int_equal(r[1].size, 0x1234);
+	assert_int_equal(ptw_dump_phys_end(d), 0xc1234);
+	size_t backed;
+	assert_int_equal(word_at(d, 0x1000, &backed), 0x1000);
+	assert_int_equal(backed, 8);
+	assert_int_equal(word_at(d, 0x9fff8, &backed), 0x9fff8);
+	assert_int_equal(word_at(d, 0xa0000, &backed), 0); /* the hole */
+	assert_int_equal(backed, 0);
+	assert_int_equal(word_at(d, 0xc1228, &backed), 0xc1228);
+	assert_int_equal(word_at(d, 0x800, &backed), 0); /* below the first */
+	assert_int_equal(backed, 0);
+	ptw_dump_close(d);
+
+	size_t len;
+	uint8_t *img = read_file(path, &len);
+	assert_int_equal(len, 2 * 32 + 0x9f000 + 0x1234);
+	/* cut short: in the second header, then in its data */
+	expect_error(img, 32 + 0x9f000 + 20, PTW_ERR_FORMAT,
+		     "LiME range 1: header at offset 0x9f020 is cut short (file ends at 0x9f034)");
+	expect_error(img, len - 1, PTW_ERR_FORMAT,
+		     "LiME range 1 (0xc0000-0xc1233) wants 0x1234 bytes at offset 0x9f040 but the file ends at 0xa0273");
+	uint8_t *bad = malloc(len);
+	memcpy(bad, img, len);
+	bad[32 + 0x9f000] ^= 1; /* the second magic */
+	expect_error(bad, len, PTW_ERR_FORMAT, "LiME range 1: bad magic 0x4c694d44 at offset 0x9f020");
+	memcpy(bad, img, len);
+	bad[4] = 2;
+	expect_error(bad, len, PTW_ERR_FORMAT, "LiME range 0: version 2, only 1 is known");
+	memcpy(bad, img, len);
+	uint64_t end = 0x800; /* below its start */
+	memcpy(bad + 16, &end, 8);
+	expect_error(bad, len, PTW_ERR_FORMAT, "LiME range 0: end 0x800 lies below start 0x1000");
+	memcpy(bad, img, len);
+	end = UINT64_MAX; /* a length of 2^64 - 0x1000 */
+	memcpy(bad + 16, &end, 8);
+	expect_error(bad, len, PTW_ERR_FORMAT, "wants 0xfffffffffffff000 bytes at offset 0x20");
+	free(bad);
+	free(img);
+	gen_free(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +466,7 @@ int main(void)
 		cmocka_unit_test(bounded_notes),
 		cmocka_unit_test(tables_across_segments),
 		cmocka_unit_test(segments_beyond_52_bits_and_aliases),
+		cmocka_unit_test(lime_ranges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -89,7 +89,7 @@ static void listings(void **state)
 {
 	(void)state;
 	ptv_fs *fs = open_fs("linux-x64", NULL);
-	assert_string_equal(list(fs, "/"), "info phys dtb/ proc/");
+	assert_string_equal(list(fs, "/"), "info phys dtb/ proc/ name/");
 	assert_string_equal(list(fs, "/dtb"), "100000/ 10a000/ 10b000/ 118000/ 119000/");
 	assert_string_equal(list(fs, "/dtb/10a000"),
 			    "info vmem maps ptov pte/ vtop/ regions/ pml4/");
@@ -340,7 +340,7 @@ static void proc_links(void **state)
 {
 	(void)state;
 	struct ptw_process_spec procs[] = { { 42, 0x10a000, "alpha", -1, 0 },
-					    { 7, 0x118000, "beta", -1, 0 } };
+					    { 7, 0x118000, "be/ta", -1, 0 } };
 	struct ptw_discover_opts o = { .procs = procs, .nprocs = 2 };
 	ptv_fs *fs = open_fs("linux-x64", &o);
 	assert_string_equal(list(fs, "/proc"), "42@ 7@");
@@ -354,8 +354,25 @@ static void proc_links(void **state)
 	assert_string_equal(target, "../dtb/10a000");
 	assert_int_equal(lookup_rc(fs, "/proc/042"), -ENOENT);
 	assert_int_equal(lookup_rc(fs, "/proc/43"), -ENOENT);
+	/* name/<name>-<cid> beside proc/<cid>; '/' in a name becomes '_' */
+	assert_string_equal(list(fs, "/"), "info phys dtb/ proc/ name/");
+	assert_string_equal(list(fs, "/name"), "alpha-42@ be_ta-7@");
+	assert_int_equal(ptv_lookup(fs, "/name/alpha-42", &n), 0);
+	assert_int_equal(ptv_readlink(fs, &n, target, sizeof target), 0);
+	assert_string_equal(target, "../proc/42");
+	struct ptv_attr at;
+	assert_int_equal(ptv_getattr(fs, &n, &at), 0);
+	assert_int_equal(at.kind, PTV_LINK);
+	assert_int_equal(at.size, strlen("../proc/42"));
+	assert_int_equal(ptv_lookup(fs, "/name/be_ta-7", &n), 0);
+	assert_int_equal(lookup_rc(fs, "/name/be/ta-7"), -ENOENT);
+	assert_int_equal(lookup_rc(fs, "/name/alpha-43"), -ENOENT);
+	assert_int_equal(lookup_rc(fs, "/name/beta-42"), -ENOENT);
+	assert_int_equal(lookup_rc(fs, "/name/alpha-042"), -ENOENT);
+	assert_int_equal(lookup_rc(fs, "/name/-42"), -ENOENT);
+	assert_int_equal(lookup_rc(fs, "/name/alpha"), -ENOENT);
 	char *info = cat(fs, "/dtb/118000/info", NULL);
-	assert_non_null(strstr(info, "cid: 7\nparent: -\nname: beta\nowner-from: cmdline\n"));
+	assert_non_null(strstr(info, "cid: 7\nparent: -\nname: be/ta\nowner-from: cmdline\n"));
 	free(info);
 	info = cat(fs, "/info", NULL);
 	assert_non_null(strstr(info, "format: elf64\n"));

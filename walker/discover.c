@@ -356,7 +356,7 @@ static int assign_owners(struct list *l, const ptw_dump *d,
 	}
 	for (size_t i = 0; i < o->nlisting; i++) {
 		const struct ptw_process_spec *p = &o->listing[i];
-		struct ptw_space *s = owned_space(l, d, m, out->os, p->dirbase, PTW_FOUND_CMDLINE);
+		struct ptw_space *s = owned_space(l, d, m, out->os, p->dirbase, PTW_FOUND_LISTING);
 		if (s)
 			set_owner(s, PTW_OWNER_LISTING, p->cid, p->ppid, p->name, p->object);
 	}
@@ -600,6 +600,8 @@ void ptw_found_string(const struct ptw_space *s, char *buf, size_t bufsz)
 	} while (0)
 	if (s->found & PTW_FOUND_CMDLINE)
 		PART("command line");
+	if (s->found & PTW_FOUND_LISTING)
+		PART("process listing");
 	if (s->found & PTW_FOUND_CR3)
 		PART("CR3 of vCPU %d", s->cpu);
 	if (s->found & PTW_FOUND_VMCOREINFO)

@@ -20,6 +20,8 @@
 /* Probed in order; raw accepts anything, so it comes last. */
 static const struct ptw_format *const formats[] = {
 	&ptw_format_elf,
+	&ptw_format_lime,
+	&ptw_format_windows,
 	&ptw_format_raw,
 };
 
@@ -219,10 +221,15 @@ static int open_common(struct ptw_dump *d, struct ptw_error *err)
 			continue;
 		d->format = f->name;
 		d->fmt = f;
+		d->vmcoreinfo_pa = UINT64_MAX;
 		int rc = f->open(d, err);
-		if (rc)
-			return rc;
-		return finish_segments(d, err);
+		if (!rc)
+			rc = finish_segments(d, err);
+		/* Raw images and LiME carry no VMCOREINFO, but the kernel keeps
+		 * its text in memory; Windows has none to look for. */
+		if (!rc && !d->vmcoreinfo && d->hints.os != PTW_OS_WINDOWS)
+			rc = ptw_vmcoreinfo_find(d, err);
+		return rc;
 	}
 	return ptw_fail(err, PTW_ERR_FORMAT, "unrecognised dump format");
 }

@@ -69,6 +69,8 @@ struct ptw_dump {
 	size_t ncpus;
 	char *vmcoreinfo;           /* NUL-terminated copy, or NULL */
 	size_t vmcoreinfo_len;
+	uint64_t vmcoreinfo_pa;     /* where ptw_vmcoreinfo_find found it in
+				     * memory; ~0 when the dump carries it */
 	struct ptw_dump_hints hints;/* what the format's header says */
 
 	const struct ptw_format *fmt;
@@ -88,9 +90,15 @@ int ptw_dump_add_cpu(struct ptw_dump *d, const struct ptw_cpu *cpu,
 		     struct ptw_error *err);
 int ptw_dump_set_vmcoreinfo(struct ptw_dump *d, const char *text, size_t len,
 			    struct ptw_error *err);
+/* A dump that carries no VMCOREINFO: look for the kernel's own copy of the
+ * text in physical memory (vmcoreinfo_find.c) and, when found, set it and
+ * d->vmcoreinfo_pa.  Not finding it is no error. */
+int ptw_vmcoreinfo_find(struct ptw_dump *d, struct ptw_error *err);
 
 extern const struct ptw_format ptw_format_elf;
+extern const struct ptw_format ptw_format_lime;
 extern const struct ptw_format ptw_format_raw;
+extern const struct ptw_format ptw_format_windows;
 
 /* Read one little-endian page-table entry of 4 or 8 bytes; false if any
  * byte lies in a hole. */

@@ -34,11 +34,13 @@ int ptv_open(const struct ptv_config *c, ptv_fs **out, struct ptw_error *err);
 /* The options ptfs and ptwalk share, parsed the same way by both:
  *   --mode x86|pae|x64|la57   --os windows|linux   --no-scan
  *   --dirbase HEX (repeatable)   --process CID:DIRBASE[:NAME] (repeatable)
+ *   --processes FILE (WinDbg's !process 0 0 text)   --no-kernel-data
  * each as "--opt value" or "--opt=value". */
 struct ptv_options {
 	struct ptv_config config;     /* dump_path left to the caller */
 	uint64_t *dirbases;           /* owned; config.discover points here */
 	struct ptw_process_spec *procs;
+	struct ptw_process_spec *listing;
 };
 
 /* If argv[*i] is one of the options above, take it (and its value, moving
@@ -83,6 +85,8 @@ enum ptv_type {
 	PTV_VTOP,
 	PTV_REGIONS,     /* regions/: one file per maximal run of mapped VA */
 	PTV_REGION,
+	PTV_NAME,        /* name/: <name>-<cid> links to ../proc/<cid> */
+	PTV_NAME_LINK,
 };
 
 struct ptv_cache;

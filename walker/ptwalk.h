@@ -231,6 +231,7 @@ enum ptw_found {
 	PTW_FOUND_ON_DEMAND  = 1u << 6, /* opened by a lookup, not found */
 	PTW_FOUND_HEADER     = 1u << 7, /* the dump header's DirectoryTableBase */
 	PTW_FOUND_PROCLIST   = 1u << 8, /* the kernel's process list */
+	PTW_FOUND_LISTING    = 1u << 9, /* --processes: a !process 0 0 listing */
 };
 
 /* Where an address space's owner (cid, parent, name) came from, in

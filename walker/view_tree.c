@@ -131,6 +131,44 @@ static int step_proc(ptv_fs *fs, struct ptv_node *n, const char *name)
 	return 0;
 }
 
+/* Where a link points: proc/<cid> to its space, name/<name>-<cid> to
+ * proc/<cid> (so that ls -l name/ shows the cids).  Returns the length. */
+static int link_target(const struct ptv_node *n, char *buf, size_t size)
+{
+	if (n->type == PTV_NAME_LINK)
+		return snprintf(buf, size, "../proc/%" PRId64, n->space.cid);
+	return snprintf(buf, size, "../dtb/%" PRIx64, n->space.dirbase);
+}
+
+/* A process name as one path component: '/' (and NUL's absence aside,
+ * nothing else) cannot appear in one, so it becomes '_'. */
+static void name_component(const struct ptw_space *s, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s-%" PRId64, s->name, s->cid);
+	for (char *p = buf; *p; p++)
+		if (*p == '/')
+			*p = '_';
+}
+
+/* The process a name/ entry shows: <name>-<cid>, as the listing spells it. */
+static int step_name(ptv_fs *fs, struct ptv_node *n, const char *name)
+{
+	const char *dash = strrchr(name, '-');
+	uint64_t cid;
+	if (!dash || dash == name || !parse_canon_dec(dash + 1, INT64_MAX, &cid))
+		return -ENOENT;
+	const struct ptw_space *s = space_of_cid(fs, (int64_t)cid);
+	char want[PTW_NAME_MAX + 24];
+	if (!s || !s->name[0])
+		return -ENOENT;
+	name_component(s, want, sizeof want);
+	if (strcmp(want, name) != 0)
+		return -ENOENT;
+	n->type = PTV_NAME_LINK;
+	n->space = *s;
+	return 0;
+}
+
 static int step_table(struct ptv_node *n, const char *name)
 {
 	const struct ptw_mode *m = n->space.mode;
@@ -188,6 +226,8 @@ static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
 			n->type = PTV_DTB;
 		else if (!strcmp(name, "proc"))
 			n->type = PTV_PROC;
+		else if (!strcmp(name, "name"))
+			n->type = PTV_NAME;
 		else
 			return -ENOENT;
 		return 0;
@@ -195,6 +235,8 @@ static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
 		return step_dtb(fs, n, name);
 	case PTV_PROC:
 		return step_proc(fs, n, name);
+	case PTV_NAME:
+		return step_name(fs, n, name);
 	case PTV_SPACE:
 		if (!strcmp(name, "info"))
 			n->type = PTV_SPACE_INFO;
@@ -346,12 +388,13 @@ int ptv_getattr(ptv_fs *fs, const struct ptv_node *n, struct ptv_attr *a)
 	uint64_t next;
 	switch (n->type) {
 	case PTV_ROOT:
-		a->nlink = 4;
+		a->nlink = 5;
 		return 0;
 	case PTV_DTB:
 		a->nlink = 2 + (unsigned)fs->spaces.n;
 		return 0;
 	case PTV_PROC:
+	case PTV_NAME:
 		return 0;
 	case PTV_SPACE:
 		a->nlink = 6; /* ., the top table, pte, vtop, regions */
@@ -366,12 +409,12 @@ int ptv_getattr(ptv_fs *fs, const struct ptv_node *n, struct ptv_attr *a)
 	case PTV_ENTRY_DIR:
 		a->nlink = 2 + entry_next(n, &next);
 		return 0;
-	case PTV_PROC_LINK: {
+	case PTV_PROC_LINK:
+	case PTV_NAME_LINK: {
 		char buf[64];
 		a->kind = PTV_LINK;
 		a->nlink = 1;
-		a->size = (uint64_t)snprintf(buf, sizeof buf, "../dtb/%" PRIx64,
-					     n->space.dirbase);
+		a->size = (uint64_t)link_target(n, buf, sizeof buf);
 		return 0;
 	}
 	default:
@@ -525,7 +568,8 @@ int ptv_readdir(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
 	int stop = 0, rc = 0;
 	switch (n->type) {
 	case PTV_ROOT: {
-		static const char *const names[] = { "info", "phys", "dtb", "proc", NULL };
+		static const char *const names[] = { "info", "phys", "dtb", "proc", "name",
+						     NULL };
 		return list_names(fs, n, names, fill, ctx);
 	}
 	case PTV_DTB:
@@ -541,6 +585,16 @@ int ptv_readdir(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
 				continue;
 			snprintf(name, sizeof name, "%" PRId64, s->cid);
 			rc = emit(fs, n, name, fill, ctx, &stop);
+		}
+		return rc;
+	case PTV_NAME:
+		for (size_t i = 0; i < fs->spaces.n && !stop && !rc; i++) {
+			const struct ptw_space *s = &fs->spaces.v[i];
+			char nm[PTW_NAME_MAX + 24];
+			if (s->cid < 0 || !s->name[0] || space_of_cid(fs, s->cid) != s)
+				continue;
+			name_component(s, nm, sizeof nm);
+			rc = emit(fs, n, nm, fill, ctx, &stop);
 		}
 		return rc;
 	case PTV_SPACE: {
@@ -573,10 +627,8 @@ int ptv_readdir(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
 int ptv_readlink(ptv_fs *fs, const struct ptv_node *n, char *buf, size_t size)
 {
 	(void)fs;
-	if (n->type != PTV_PROC_LINK)
+	if ((n->type != PTV_PROC_LINK && n->type != PTV_NAME_LINK) || size == 0)
 		return -EINVAL;
-	if (size == 0)
-		return -EINVAL;
-	snprintf(buf, size, "../dtb/%" PRIx64, n->space.dirbase);
+	link_target(n, buf, size);
 	return 0;
 }
