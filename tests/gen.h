@@ -96,4 +96,151 @@ uint8_t *gen_qemu_notes_elf(size_t size, unsigned nph, size_t nnotes);
 /* The QEMU control-register values of a vCPU running mode. */
 struct gen_cpu gen_cpu_for(enum ptw_mode_id mode, uint64_t cr3);
 
+/* ---- kdump (makedumpfile's kdump-compressed format; gen_kdump.c) ---------- */
+
+/* How one page frame goes into a kdump. */
+enum gen_kdump_page {
+	GEN_KDUMP_RAW,             /* stored uncompressed */
+	GEN_KDUMP_ZLIB,
+	GEN_KDUMP_LZO,
+	GEN_KDUMP_SNAPPY,
+	GEN_KDUMP_ZSTD,
+	GEN_KDUMP_EXCLUDED,        /* not dumped (2nd bitmap clear): a hole */
+	GEN_KDUMP_KINDS
+};
+
+struct gen_kdump {
+	const char *machine;       /* utsname machine; NULL: "x86_64" */
+	int layout;                /* header ABI: 64 or 32; 0: the machine's */
+	const char *vmcoreinfo;    /* NULL: none */
+	struct gen_cpu cpu[4];     /* QEMU CPU notes (and NT_PRSTATUS) */
+	unsigned ncpus;
+	enum gen_kdump_page kind;  /* every page, unless page is set */
+	enum gen_kdump_page (*page)(uint64_t pfn, void *arg);
+	void *arg;
+	bool share_zero;           /* zero pages share one page's data (QEMU) */
+	uint64_t max_mapnr;        /* frames the bitmaps cover; 0: the image's */
+	bool flattened;            /* makedumpfile -F's stream */
+	size_t flat_chunk;         /* its record size; 0: 3000 bytes */
+};
+
+/* Where the writer put things (offsets in the unflattened file), and how
+ * many pages it stored each way (one that would not shrink goes raw). */
+struct gen_kdump_info {
+	uint64_t desc_off, data_off, ndesc;
+	uint64_t bitmap_off, bitmap_bytes;   /* the 1st bitmap; each's size */
+	bool bits64;
+	uint64_t stored[GEN_KDUMP_KINDS];
+};
+
+/* The image as a kdump file in memory (malloc'd, *len bytes); info may be
+ * NULL. */
+uint8_t *gen_kdump(const struct gen *g, const struct gen_kdump *o,
+		   size_t *len, struct gen_kdump_info *info);
+int gen_write_kdump(const struct gen *g, const struct gen_kdump *o,
+		    const char *path, struct gen_kdump_info *info);
+/* A diskdump image as makedumpfile -F's stream: records of chunk bytes
+ * (0: 3000), pairs swapped, all-zero ones (but the last) left out, the
+ * first one written twice (garbage, then its bytes).  malloc'd. */
+uint8_t *gen_kdump_flatten(const uint8_t *img, size_t len, size_t chunk,
+			   size_t *out_len);
+
+/* ---- Windows crash dumps and kernels (gen_windows.c) ---------------------- */
+
+/* How an image is written as a Windows crash dump (PAGEDU64 / PAGEDUMP). */
+struct gen_windump {
+	bool x64;                  /* 64-bit header (else 32-bit) */
+	bool pae;                  /* 32-bit: PaeEnabled */
+	uint32_t dump_type;        /* 1 full, 5 bitmap, 6 live kernel bitmap */
+	uint64_t dirbase, pfn_database, ps_loaded_module_list;
+	uint64_t ps_active_process_head, kd_debugger_data_block;
+	uint32_t bugcheck, nprocessors;
+	/* The physical memory stored: full dumps, one run per range in this
+	 * order; bitmap dumps, the pages of the ranges.  None: the image. */
+	struct { uint64_t pa, size; } range[8];
+	unsigned nranges;
+	uint64_t nbits;            /* bitmap: bits; 0: one per page of the image */
+};
+
+/* File offsets of what tests patch. */
+#define GEN_WIN64_RUNS     0x88      /* PhysicalMemoryBlock */
+#define GEN_WIN32_RUNS     0x64
+#define GEN_WIN64_TYPE     0xf98     /* DumpType */
+#define GEN_WIN32_TYPE     0xf88
+
+/* The dump's bytes (malloc'd, *size set), and written to a file (0 or -1). */
+uint8_t *gen_windows_dump(const struct gen *g, const struct gen_windump *o,
+			  size_t *size);
+int gen_write_windows(const struct gen *g, const struct gen_windump *o,
+		      const char *path);
+
+/* Where a Windows build keeps the EPROCESS fields (from its public
+ * symbols; gen_windows.c names the sources), and where this generator puts
+ * its kernel. */
+struct gen_eprocess_layout {
+	const char *build;         /* "Windows 10 22H2 x64 (19045)" */
+	unsigned ptr;              /* 8, or 4 (x86 and PAE alike) */
+	uint32_t dtb;              /* KPROCESS.DirectoryTableBase */
+	uint32_t user_dtb;         /* KPROCESS.UserDirectoryTableBase, 0: none */
+	uint32_t pid, links, ppid, name;
+	uint32_t span;             /* bytes of EPROCESS filled (>= the fields) */
+	unsigned selfmap;          /* x64: the PML4 self-map slot */
+	uint64_t nt_data;          /* a page of ntoskrnl's data */
+	uint32_t head_off;         /* PsActiveProcessHead in it */
+	uint64_t pool;             /* EPROCESSes: one a page from here, +0x80 */
+};
+
+extern const struct gen_eprocess_layout gen_win7_x64, gen_win10_x64,
+	gen_win11_x64, gen_win7_x86;
+
+struct gen_winproc {
+	int64_t cid, ppid;
+	const char *name;          /* ImageFileName keeps 15 bytes of it */
+	bool shadow;               /* KVA shadow: a user copy (x64 layouts with
+				    * user_dtb) */
+	uint64_t dtb_low;          /* low bits of its DirectoryTableBase value */
+	/* set by gen_windows_system: */
+	uint64_t dirbase, user_dirbase, eprocess;
+};
+
+enum gen_winlist {
+	GEN_WINLIST_OK,
+	GEN_WINLIST_BROKEN,        /* proc[at]'s Flink leads to unmapped memory */
+	GEN_WINLIST_LOOP,          /* proc[at]'s Flink leads back to proc[to] */
+};
+
+struct gen_winsys {
+	const struct gen_eprocess_layout *layout;
+	struct gen_winproc proc[16];
+	unsigned nprocs;           /* 0: gen_windows_image's default list */
+	enum gen_winlist list;
+	unsigned at, to;
+	/* set by gen_windows_system: */
+	uint64_t kernel;           /* System's DirBase */
+	uint64_t head;             /* PsActiveProcessHead */
+	uint64_t bad_flink;        /* the broken Flink, if any */
+	struct gen_windump dump;   /* the header's facts; full dump of the image */
+};
+
+/* The default processes: System, smss.exe, csrss.exe, wininit.exe, ...
+ * (cid, parent, name; KVA shadow for some). */
+void gen_windows_procs(struct gen_winsys *s);
+/* Lay out a Windows kernel in g (initialised in the layout's mode: x64, or
+ * PAE or x86 for 32-bit layouts): the kernel's top table with its self-map,
+ * ntoskrnl's data with PsActiveProcessHead, an EPROCESS per process
+ * (System's DirBase is the kernel's; the others have their own top tables
+ * sharing the kernel half, and user copies where shadowed), linked in
+ * order. */
+void gen_windows_system(struct gen *g, struct gen_winsys *s);
+/* gen_init(mode, size, alloc_base), the default processes unless s names
+ * some, then gen_windows_system. */
+void gen_windows_image(struct gen *g, struct gen_winsys *s,
+		       enum ptw_mode_id mode, uint64_t size, uint64_t alloc_base);
+
+/* Named crash dumps for mkdump: "win7-x64-full", "win10-x64-bitmap",
+ * "win11-x64-live", "win7-pae-full", "win7-x86-full"; false if unknown.
+ * gen_free(g) after use. */
+bool gen_windows_named(const char *name, struct gen *g, struct gen_winsys *s);
+extern const char *const gen_windows_names[];
+
 #endif

@@ -2,13 +2,15 @@
 # install-deps.sh — install with apt-get what ptfs needs on Debian 12:
 #   to build and run it:  meson ninja-build gcc pkg-config fuse3 libfuse3-dev
 #                         libelf-dev libcmocka-dev bsdextrautils (hexdump)
-#   --test adds:          clang libclang-rt-14-dev (fuzzers), zstd (real dumps)
+#                         zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev (kdump)
+#   --test adds:          clang libclang-rt-14-dev (fuzzers), zstd (real dumps),
+#                         libkdumpfile-dev (bench_kdump's baseline)
 # Only missing packages are installed; through sudo when not root.
 set -euo pipefail
 packages=(meson ninja-build gcc pkg-config fuse3 libfuse3-dev libelf-dev libcmocka-dev
-	  bsdextrautils)
+	  bsdextrautils zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev)
 if [[ ${1:-} == --test ]]; then
-	packages+=(clang libclang-rt-14-dev zstd)
+	packages+=(clang libclang-rt-14-dev zstd libkdumpfile-dev)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -1,9 +1,29 @@
 /* mkdump — write a synthetic dump: mkdump SCENARIO raw|elf FILE
- * (mkdump --list names the scenarios). */
+ * (mkdump --list names the scenarios), or a Windows crash dump:
+ * mkdump NAME dmp FILE (NAME: win7-x64-full, win10-x64-bitmap, ...). */
 #include "scenarios.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* mkdump NAME dmp FILE: a Windows crash dump (gen_windows_names). */
+static int write_windows(const char *name, const char *path)
+{
+	struct gen g;
+	struct gen_winsys s;
+	if (!gen_windows_named(name, &g, &s)) {
+		fprintf(stderr, "mkdump: no Windows dump '%s' (try:", name);
+		for (const char *const *n = gen_windows_names; *n; n++)
+			fprintf(stderr, " %s", *n);
+		fprintf(stderr, ")\n");
+		return 2;
+	}
+	int rc = gen_write_windows(&g, &s.dump, path);
+	if (rc)
+		perror(path);
+	gen_free(&g);
+	return rc ? 1 : 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -12,8 +32,10 @@ int main(int argc, char **argv)
 			puts(*n);
 		return 0;
 	}
+	if (argc == 4 && strcmp(argv[2], "dmp") == 0) /* Windows crash dumps */
+		return write_windows(argv[1], argv[3]);
 	if (argc != 4 || (strcmp(argv[2], "raw") && strcmp(argv[2], "elf"))) {
-		fprintf(stderr, "usage: mkdump SCENARIO raw|elf FILE | mkdump --list\n");
+		fprintf(stderr, "usage: mkdump SCENARIO raw|elf FILE | mkdump NAME dmp FILE | mkdump --list\n");
 		return 2;
 	}
 	struct scenario s;

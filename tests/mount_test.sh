@@ -256,4 +256,26 @@ bad "bad process" "want CID:DIRBASE" --process 12 "$WORK/linux-x64.raw"
 out=$("$PTFS" "$WORK/linux-x64.raw" 2>&1) && rc=0 || rc=$?
 expect "no mountpoint" "$rc $(head -1 <<< "$out")" "2 usage: ptfs [options] DUMP MOUNTPOINT"
 
+# ---- a Windows bitmap crash dump: the EPROCESS list names the spaces ---------------
+"$MKDUMP" win10-x64-bitmap dmp "$WORK/win10.dmp"
+mount_ptfs "$M" "$WORK/win10.dmp"
+expect "windows: ls proc" "$(ls "$M/proc" | sort -n | tr '\n' ' ')" \
+"4 348 452 524 664 672 792 2316 4320 5012 "
+expect "windows: proc/4" "$(readlink "$M/proc/4")" "../dtb/100000"
+expect "windows: csrss and its user copy" \
+"$(grep -h -E '^(cid|parent|name|owner-from):' "$M/dtb/118000/info" "$M/dtb/11d000/info")" \
+"cid: 452
+parent: 440
+name: csrss.exe
+owner-from: eprocess-list
+cid: 452
+parent: 440
+name: csrss.exe
+owner-from: eprocess-list"
+expect "windows: info" "$(grep -E '^(format|windows|owners):' "$M/info")" \
+"format: windows64
+windows: DumpType 5 (bitmap), DirectoryTableBase 100002, PsActiveProcessHead fffff8031261e2a0, PsLoadedModuleList fffff8031261e160, KdDebuggerDataBlock fffff8031261e5a0, PfnDatabase fffffa8000000000, BugCheck 0x000000e2, processors 2
+owners: EPROCESS list: 10 processes (ActiveProcessLinks +0x448, UniqueProcessId +0x440, ImageFileName +0x5a8, InheritedFromUniqueProcessId +0x540, UserDirectoryTableBase +0x388)"
+unmount_ptfs "$M"
+
 finish

@@ -2,13 +2,18 @@
 # real_dumps.sh — the dumps of real Linux guests in ../shared/dumps, mounted
 # for real and checked against the guests' own truth.txt.
 #
-#   tests/real_dumps.sh PTFS TRUTH_CHECK CACHE_DIR
+#   tests/real_dumps.sh PTFS TRUTH_CHECK CACHE_DIR PTWALK
+#
+# On x86-64 the processes also get their names from the kernel's own data
+# (kallsyms, BTF, init_task's list): /proc/<pid>, each space's info and
+# `ptwalk DUMP ps` must say what the guest's truth says of each process.
 #
 # The dumps are looked for in $PTFS_SHARED_DUMPS, else ../shared/dumps beside
 # the repository.  When absent the test says so and is skipped (exit 77).
 PTFS=$1
 TRUTH_CHECK=$2
 CACHE=$3
+PTWALK=$4
 . "$(dirname "$0")/lib.sh"
 
 SHARED=${PTFS_SHARED_DUMPS:-$(cd "$(dirname "$0")/.." && pwd)/../shared/dumps}
@@ -32,13 +37,26 @@ dump() {
 
 M=$WORK/m
 
+# ptwalk DUMP ps lists every process of the truth with its parent and
+# name, from the task list.
+check_ps() {
+	local file=$1 truth=$2 ps pid ppid comm
+	ps=$("$PTWALK" "$file" ps)
+	while read -r pid ppid comm; do
+		expect "ps names $pid" \
+			"$(awk -v p="$pid" '$1 == p && $6 == "task-list" { print $1, $2, $5; exit }' <<< "$ps")" \
+			"$pid $ppid $comm"
+	done < <(sed -n 's/^PROC pid=\([0-9]*\) ppid=\([0-9]*\) comm=\([^ ]*\) .*/\1 \2 \3/p' "$truth")
+}
+
 # One real dump: the truth check, then the tools people point at it.
+# OWNERS (--owners or empty): check the processes' names too.
 check_dump() {
-	local file=$1 truth=$2 pid=$3
+	local file=$1 truth=$2 pid=$3 owners=${4:-}
 	echo "== $file"
 	mount_ptfs "$M" "$file"
 	local out
-	if out=$("$TRUTH_CHECK" "$M" "$truth"); then
+	if out=$("$TRUTH_CHECK" $owners "$M" "$truth"); then
 		printf '%s\n' "$out" | sed 's/^/     /'
 		echo "ok   truth check"
 	else
@@ -81,6 +99,9 @@ check_dump() {
 	NODES=$(find "$M/dtb/$dtb" | wc -l)
 	echo "     find: $NODES nodes under dtb/$dtb"
 	unmount_ptfs "$M"
+	if [[ -n "$owners" ]]; then
+		check_ps "$file" "$truth"
+	fi
 }
 
 X64=linux-x86_64-4level
@@ -89,11 +110,35 @@ elf=$(dump "$X64/$X64.elf.zst")
 raw=$(dump "$X64/$X64.raw.zst")
 pae=$(dump "$PAE/$PAE.elf.zst")
 
-check_dump "$elf" "$SHARED/$X64/truth.txt" 162
+check_dump "$elf" "$SHARED/$X64/truth.txt" 162 --owners
 elf_nodes=$NODES
-check_dump "$raw" "$SHARED/$X64/truth.txt" 162
+check_dump "$raw" "$SHARED/$X64/truth.txt" 162 --owners
 expect "raw/elf find" "$NODES" "$elf_nodes"
+# The raw image carries no VMCOREINFO: the kernel's own copy is found in
+# memory (vmcoreinfo_data, page-aligned), and names the kernel's tables.
+expect "raw vmcoreinfo" "$("$PTWALK" "$raw" info | grep -E '^(vmcoreinfo|mode-from):')" \
+"vmcoreinfo: 6.1.0-56-amd64 (found in memory at PA 515d000)
+mode-from: VMCOREINFO (x86-64 kernel, pgtable_l5_enabled=0)"
+expect "owners raw = elf" "$("$PTWALK" "$raw" info | grep '^owners:')" \
+	"$("$PTWALK" "$elf" info | grep '^owners:')"
 check_dump "$pae" "$SHARED/$PAE/truth.txt" 165
+# Debian's 686-pae kernel keeps text symbols only (no CONFIG_KALLSYMS_ALL)
+# and no BTF: its processes stay unnamed, and /info says why.
+expect "pae owners" "$("$PTWALK" "$pae" info | grep '^owners:')" \
+	"owners: Linux task list: kallsyms (45515 symbols) has no init_task, __start_BTF, __stop_BTF (needs CONFIG_KALLSYMS_ALL and CONFIG_DEBUG_INFO_BTF)"
+expect "pae ps: no task-list owners" "$("$PTWALK" "$pae" ps | grep -c ' task-list ' || true)" "0"
+
+# The kdump-compressed dump (makedumpfile's diskdump, zlib), read in place.
+KDUMP=$SHARED/linux-x86_64-kdump/linux-x86_64-kdump.kdump
+if [[ -f "$KDUMP" ]]; then
+	check_dump "$KDUMP" "$SHARED/linux-x86_64-kdump/truth.txt" 172 --owners
+	expect "kdump format" "$("$PTWALK" "$KDUMP" info | grep -E '^(format|phys-ranges):')" \
+"format: kdump
+phys-ranges: 2"
+else
+	echo "FAIL: $KDUMP is missing"
+	FAILED=1
+fi
 
 # The raw and ELF forms of one moment: the same spaces, maps and memory.
 R=$WORK/r

@@ -144,7 +144,7 @@ static void mode_strings(void **state)
 	ptw_dump *d = open_scenario("linux-pae", true, &s);
 	discover(d, &sp);
 	assert_string_equal(sp.mode_how,
-			    "vCPU 0: CR0.PG=1 CR4.PAE=1 CR4.LA57=0, ELF machine i386");
+			    "vCPU 0: CR0.PG=1 CR4.PAE=1 CR4.LA57=0, machine i386");
 	ptw_spaces_free(&sp);
 	ptw_dump_close(d);
 	scenario_free(&s);

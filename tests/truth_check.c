@@ -1,6 +1,6 @@
 /* truth_check — check a mounted real dump against the guest's own truth.
  *
- *   truth_check MOUNTPOINT TRUTH.txt
+ *   truth_check [--owners] MOUNTPOINT TRUTH.txt
  *
  * For every process in TRUTH.txt (PROC lines), find the one /dtb/<x>/ whose
  * maps translate every present page of it (TRUTH lines) to the PFN the
@@ -12,6 +12,11 @@
  *     the large page's offset), or a non-present entry for unmapped pages;
  *   - vmem: the 4096 bytes at the VA hash (FNV-1a 64) to the listed value;
  *     unmapped pages read as zeros.
+ * With --owners, also what the kernel's task list gave each process:
+ *   - /proc/<pid> links to ../dtb/<x>, a space whose maps agree with the
+ *     process's truth pages;
+ *   - /dtb/<x>/info says cid <pid>, parent <ppid>, name <comm>, owner-from
+ *     task-list.
  * Prints a line per process and exits non-zero on any mismatch.
  */
 #include <dirent.h>
@@ -33,7 +38,7 @@ struct page {
 };
 
 struct proc {
-	unsigned pid;
+	unsigned pid, ppid;
 	char comm[32];
 };
 
@@ -108,6 +113,7 @@ static void load_truth(const char *path, struct proc **procs, size_t *nprocs,
 			*procs = xrealloc(*procs, (*nprocs + 1) * sizeof **procs);
 			struct proc *p = &(*procs)[(*nprocs)++];
 			p->pid = (unsigned)num(line, "pid");
+			p->ppid = (unsigned)num(line, "ppid");
 			field(line, "comm", p->comm, sizeof p->comm);
 		} else if (!strncmp(line, "TRUTH ", 6)) {
 			*pages = xrealloc(*pages, (*npages + 1) * sizeof **pages);
@@ -499,6 +505,52 @@ static void check_regions(const struct proc *p, const struct space *s,
 	       p->pid, p->comm, n, checked, failures == before ? "yes" : "NO");
 }
 
+/* ---- owners ---------------------------------------------------------------- */
+
+/* /proc/<pid> names a space that maps the process's pages, and that
+ * space's info names the process as the task list has it. */
+static void check_owner(const struct proc *p, const struct space *spaces,
+			size_t nspaces, const struct page *pages, size_t npages)
+{
+	char path[512], target[256];
+	snprintf(path, sizeof path, "%s/proc/%u", mnt, p->pid);
+	ssize_t n = readlink(path, target, sizeof target - 1);
+	if (n < 0) {
+		FAIL("pid %u (%s): readlink %s: %s\n", p->pid, p->comm, path, strerror(errno));
+		return;
+	}
+	target[n] = '\0';
+	const char *name = strncmp(target, "../dtb/", 7) == 0 ? target + 7 : NULL;
+	const struct space *s = NULL;
+	for (size_t i = 0; name && i < nspaces && !s; i++)
+		if (!strcmp(spaces[i].name, name))
+			s = &spaces[i];
+	if (!s) {
+		FAIL("pid %u (%s): /proc/%u -> %s, not a space of /dtb\n", p->pid, p->comm,
+		     p->pid, target);
+		return;
+	}
+	unsigned before = failures;
+	if (!maps_agree(s, pages, npages, p->pid))
+		FAIL("pid %u (%s): /proc/%u -> %s, whose maps do not map its pages\n",
+		     p->pid, p->comm, p->pid, target);
+	snprintf(path, sizeof path, "%s/dtb/%s/info", mnt, s->name);
+	char *info = slurp(path, NULL);
+	char want[4][64];
+	snprintf(want[0], sizeof want[0], "\ncid: %u\n", p->pid);
+	snprintf(want[1], sizeof want[1], "\nparent: %u\n", p->ppid);
+	snprintf(want[2], sizeof want[2], "\nname: %s\n", p->comm);
+	snprintf(want[3], sizeof want[3], "\nowner-from: task-list\n");
+	for (unsigned i = 0; i < 4; i++)
+		if (!info || !strstr(info, want[i]))
+			FAIL("pid %u (%s): %s lacks \"%.*s\"\n", p->pid, p->comm, path,
+			     (int)strlen(want[i]) - 2, want[i] + 1);
+	free(info);
+	printf("pid %u (%s): /proc/%u -> %s: cid %u, parent %u, name %s, task-list: %s\n",
+	       p->pid, p->comm, p->pid, target, p->pid, p->ppid, p->comm,
+	       failures == before ? "agree" : "MISMATCH");
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(((const struct space *)a)->name, ((const struct space *)b)->name);
@@ -506,10 +558,12 @@ static int cmp_str(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: truth_check MOUNTPOINT TRUTH.txt\n");
+	bool owners = argc == 4 && !strcmp(argv[1], "--owners");
+	if (argc != 3 && !owners) {
+		fprintf(stderr, "usage: truth_check [--owners] MOUNTPOINT TRUTH.txt\n");
 		return 2;
 	}
+	argv += owners;
 	mnt = argv[1];
 	struct proc *procs = NULL;
 	struct page *pages = NULL;
@@ -543,6 +597,8 @@ int main(int argc, char **argv)
 		load_space(&spaces[i]);
 	for (size_t i = 0; i < nprocs; i++)
 		check_process(&procs[i], spaces, nspaces, pages, npages);
+	for (size_t i = 0; owners && i < nprocs; i++)
+		check_owner(&procs[i], spaces, nspaces, pages, npages);
 	printf("%zu processes, %zu truth pages, %zu address spaces: %s\n", nprocs, npages,
 	       nspaces, failures ? "FAILED" : "all agree");
 	if (failures > 40)

@@ -409,8 +409,8 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 			snprintf(how, sizeof how,
 				 "vCPU %u: CR0.PG=1 CR4.PAE=%d CR4.LA57=%d, %s",
 				 c->index, !!(c->cr4 & CR4_PAE), !!(c->cr4 & CR4_LA57),
-				 d->machine == PTW_MACHINE_X86_64 ? "ELF machine x86-64"
-								  : "ELF machine i386");
+				 d->machine == PTW_MACHINE_X86_64 ? "machine x86-64"
+								  : "machine i386");
 	}
 	if (!m)
 		m = mode_from_vmcoreinfo(d, how, sizeof how);

@@ -20,6 +20,7 @@
 /* Probed in order; raw accepts anything, so it comes last. */
 static const struct ptw_format *const formats[] = {
 	&ptw_format_elf,
+	&ptw_format_kdump,
 	&ptw_format_lime,
 	&ptw_format_windows,
 	&ptw_format_raw,
@@ -452,11 +453,9 @@ size_t ptw_phys_read(const ptw_dump *d, uint64_t pa, void *buf, size_t len)
 		uint64_t in = pa - s->pa;
 		run = s->size - in;
 		size_t n = run < len ? (size_t)run : len;
+		bool held = true; /* zero fills count as held; corrupt pages not */
 		if (s->pager) {
-			bool held;
 			n = paged_read(d, s, in, out, n, &held);
-			if (held)
-				backed += n;
 		} else if (in < s->data_len) {
 			uint64_t have = s->data_len - in;
 			size_t c = have < n ? (size_t)have : n;
@@ -466,7 +465,8 @@ size_t ptw_phys_read(const ptw_dump *d, uint64_t pa, void *buf, size_t len)
 		} else {
 			memset(out, 0, n);
 		}
-		backed += n;
+		if (held)
+			backed += n;
 		out += n, pa += n, len -= n;
 		if (pa == 0) /* wrapped past 2^64 */
 			break;

@@ -96,6 +96,7 @@ int ptw_dump_set_vmcoreinfo(struct ptw_dump *d, const char *text, size_t len,
 int ptw_vmcoreinfo_find(struct ptw_dump *d, struct ptw_error *err);
 
 extern const struct ptw_format ptw_format_elf;
+extern const struct ptw_format ptw_format_kdump;
 extern const struct ptw_format ptw_format_lime;
 extern const struct ptw_format ptw_format_raw;
 extern const struct ptw_format ptw_format_windows;

@@ -99,6 +99,24 @@ static const char *id_text(int64_t id, char *buf, size_t n)
 	return buf;
 }
 
+/* What a Windows crash dump's header says (format_windows.c). */
+static void render_windows_header(const struct ptw_dump_hints *h,
+				  struct ptv_text *t)
+{
+	static const char *const types[] = {
+		[1] = "full", [5] = "bitmap", [6] = "live kernel bitmap",
+	};
+	const char *type = h->dump_type < sizeof types / sizeof types[0] &&
+			   types[h->dump_type] ? types[h->dump_type] : "unknown";
+	ptv_printf(t, "windows: DumpType %" PRIu32 " (%s), DirectoryTableBase %" PRIx64
+		   ", PsActiveProcessHead %" PRIx64 ", PsLoadedModuleList %" PRIx64
+		   ", KdDebuggerDataBlock %" PRIx64 ", PfnDatabase %" PRIx64
+		   ", BugCheck 0x%08" PRIx32 ", processors %" PRIu32 "\n",
+		   h->dump_type, type, h->dirbase, h->ps_active_process_head,
+		   h->ps_loaded_module_list, h->kd_debugger_data_block,
+		   h->pfn_database, h->bugcheck_code, h->nprocessors);
+}
+
 int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 {
 	const ptw_dump *d = fs->dump;
@@ -125,9 +143,14 @@ int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 		ptv_printf(t, "  cpu %u: cr0 %" PRIx64 " cr3 %" PRIx64 " cr4 %" PRIx64 "\n",
 			   c[i].index, c[i].cr0, c[i].cr3, c[i].cr4);
 	char v[128];
-	ptv_printf(t, "vmcoreinfo: %s\n",
+	ptv_printf(t, "vmcoreinfo: %s",
 		   ptw_vmcoreinfo_get(d, "OSRELEASE", v, sizeof v) ? v
 		   : ptw_dump_vmcoreinfo(d, NULL) ? "present" : "none");
+	if (ptw_dump_vmcoreinfo(d, NULL) && d->vmcoreinfo_pa != UINT64_MAX)
+		ptv_printf(t, " (found in memory at PA %" PRIx64 ")", d->vmcoreinfo_pa);
+	ptv_printf(t, "\n");
+	if (ptw_dump_hints(d)->os == PTW_OS_WINDOWS)
+		render_windows_header(ptw_dump_hints(d), t);
 	ptv_printf(t, "paging-mode: %s (%s)\n", sp->mode->name, sp->mode->title);
 	ptv_printf(t, "mode-from: %s\n", sp->mode_how);
 	if (sp->scan.threads)

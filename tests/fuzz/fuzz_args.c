@@ -5,6 +5,9 @@
  * is checked against a reference reading of its contract ("a hex address,
  * with or without 0x", WinDbg's ` separators allowed, at most 64 bits);
  * what either parser accepts must survive a round trip through printf.
+ * The whole input (NULs included) is also a `!process 0 0` listing for
+ * ptw_parse_process_listing: what it accepts prints back as a listing
+ * that parses to the same processes.
  */
 #include "fuzz_common.h"
 
@@ -102,10 +105,61 @@ static void check_spec(const char *text)
 		   strcmp(again.name, spec.name) == 0);
 }
 
+/* Print specs as WinDbg would and parse them again. */
+static void check_listing_round_trip(const struct ptw_process_spec *v, size_t n)
+{
+	size_t cap = n * 256 + 1, len = 0;
+	char *text = malloc(cap);
+	FUZZ_CHECK(text != NULL);
+	for (size_t i = 0; i < n; i++) {
+		/* A name is cut where the parser would cut it (a newline) and
+		 * loses blanks at its end; so does the copy we compare with. */
+		len += (size_t)snprintf(text + len, cap - len,
+					"PROCESS %" PRIx64 "\n    Cid: %" PRIx64 "  ParentCid: %" PRIx64
+					"\n    DirBase: %" PRIx64 "\n    Image: %s\n\n",
+					v[i].object, (uint64_t)v[i].cid,
+					(uint64_t)(v[i].ppid < 0 ? 0 : v[i].ppid), v[i].dirbase,
+					v[i].name);
+	}
+	struct ptw_process_spec *w;
+	size_t m;
+	FUZZ_CHECK(ptw_parse_process_listing(text, len, &w, &m, NULL) == 0);
+	FUZZ_CHECK(m == n);
+	for (size_t i = 0; i < n; i++) {
+		FUZZ_CHECK(w[i].cid == v[i].cid && w[i].dirbase == v[i].dirbase &&
+			   w[i].object == v[i].object);
+		FUZZ_CHECK(w[i].ppid == (v[i].ppid < 0 ? 0 : v[i].ppid));
+	}
+	free(w);
+	free(text);
+}
+
+static void check_listing(const uint8_t *data, size_t size)
+{
+	struct ptw_process_spec *v = NULL;
+	size_t n = 0;
+	struct ptw_error err = { .code = -1 };
+	int rc = ptw_parse_process_listing((const char *)data, size, &v, &n, &err);
+	if (rc) {
+		fuzz_check_error(rc, &err);
+		FUZZ_CHECK(rc == PTW_ERR_INVALID && v == NULL);
+		return;
+	}
+	FUZZ_CHECK(n > 0 && v != NULL);
+	for (size_t i = 0; i < n; i++) {
+		FUZZ_CHECK(v[i].cid >= 0 && v[i].ppid >= -1);
+		FUZZ_CHECK(memchr(v[i].name, '\0', sizeof v[i].name) != NULL);
+		FUZZ_CHECK(strchr(v[i].name, '\n') == NULL);
+	}
+	check_listing_round_trip(v, n);
+	free(v);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > 4096)
 		return 0;
+	check_listing(data, size);
 	char *text = malloc(size + 1);
 	if (!text)
 		return 0;

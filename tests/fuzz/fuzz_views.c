@@ -386,7 +386,7 @@ static void token(struct ctx *c, uint8_t b, char *out, size_t outsz)
 {
 	static const char *const fixed[] = {
 		"dtb", "proc", "info", "maps", "vmem", "phys", "entry",
-		"ptov", "pte", "vtop", "regions",
+		"ptov", "pte", "vtop", "regions", "name",
 	};
 	static const char *const dirs[] = { "pml5", "pml4", "pdpt", "pd", "pt" };
 	static const char *const odd[] = {
@@ -398,7 +398,7 @@ static void token(struct ctx *c, uint8_t b, char *out, size_t outsz)
 	uint64_t a = fuzz_le64(c->ctl, CTL, 1);
 	switch (b >> 4) {
 	case 0: case 1:
-		snprintf(out, outsz, "%s", fixed[arg % 11]);
+		snprintf(out, outsz, "%s", fixed[arg % (sizeof fixed / sizeof fixed[0])]);
 		break;
 	case 2:
 		snprintf(out, outsz, "%s", dirs[arg % 5]);
@@ -497,6 +497,15 @@ static void walk_tree(struct ctx *c)
 		FUZZ_CHECK(visit(c, link, &n, sub) == 0 && n.type == PTV_PROC_LINK);
 		snprintf(link, sizeof link, "/proc/%s/info", top->v[i]);
 		FUZZ_CHECK(visit(c, link, &n, NULL) == -ENOTDIR);
+	}
+	/* Names: one link per named process, to its proc/<cid>. */
+	FUZZ_CHECK(visit(c, "/name", &n, top) == 0);
+	for (size_t i = 0; i < top->n && i < 4; i++) {
+		char link[PATH_LEN], target[PATH_LEN];
+		snprintf(link, sizeof link, "/name/%s", top->v[i]);
+		FUZZ_CHECK(visit(c, link, &n, sub) == 0 && n.type == PTV_NAME_LINK);
+		FUZZ_CHECK(ptv_readlink(c->fs, &n, target, sizeof target) == 0);
+		FUZZ_CHECK(strncmp(target, "../proc/", 8) == 0);
 	}
 
 	/* A top table opened on demand, somewhere in the dump. */

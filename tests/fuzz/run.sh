@@ -14,7 +14,8 @@
 # Environment:
 #   FUZZ_WORK     work directory (default: a new /tmp/ptfs-fuzz.XXXXXX); it
 #                 keeps corpora, crash artifacts and logs, and is not removed
-#   FUZZ_TARGETS  targets to run (default: "dump walk scan views args")
+#   FUZZ_TARGETS  targets to run (default: "dump walk scan views args owners
+#                 windows")
 #   FUZZ_DUMPS    directory of the real dumps (default ../shared/dumps next
 #                 to the source tree); the first 64 KiB of their ELF cores
 #                 (zstd-compressed) join the dump seeds when zstd is there
@@ -32,7 +33,7 @@ case $secs in ''|*[!0-9]*) usage ;; esac
 src=$(cd "$(dirname "$0")" && pwd)
 fuzz=$build/tests/fuzz
 mkdump=$build/tests/mkdump
-targets=${FUZZ_TARGETS:-dump walk scan views args}
+targets=${FUZZ_TARGETS:-dump walk scan views args owners windows}
 
 for t in $targets; do
 	[ -x "$fuzz/fuzz_$t" ] || {
@@ -90,6 +91,8 @@ max_len() {
 	walk) echo 262144 ;;
 	views) echo 262144 ;;
 	args) echo 256 ;;
+	owners) echo 65536 ;;  # kallsyms, BTF and tasks: ~16 KiB
+	windows) echo 262144 ;; # small crash dumps: ~100-200 KiB
 	esac
 }
 

@@ -2,7 +2,8 @@
  * a fuzzer).
  *
  *   fuzz-seeds DIR           writes DIR/<target>/<name> for the targets
- *                            dump, walk, scan, views and args
+ *                            dump, walk, scan, views, args, owners and
+ *                            windows
  *   fuzz-seeds --repro DIR   writes DIR/<name>: the inputs of the library
  *                            bugs the fuzzers found (see repro() below)
  *
@@ -15,6 +16,7 @@
  * one allocator starting at 0x1000, and the image is cut where it ends.
  */
 #include "gen.h"
+#include "gen_linux.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -451,12 +453,121 @@ static void args_seeds(void)
 		"0000000000000000000000001", "ffffffffffffffff", "0x", "",
 		"4:1ad000:System", "0x10:0x1000:name", "123:abc", "7:1000",
 		"010:0x0000abc:with:colons", "1:`:", "x64", "la57", "5level",
+		/* !process 0 0 listings, 64- and 32-bit shapes */
+		"**** NT ACTIVE PROCESS DUMP ****\r\n"
+		"PROCESS ffffe00b2a8a4040\r\n"
+		"    SessionId: none  Cid: 0004    Peb: 00000000  ParentCid: 0000\r\n"
+		"    DirBase: 001ad002  ObjectTable: ffffc2078a404040  HandleCount: 2883.\r\n"
+		"    Image: System\r\n\r\n"
+		"PROCESS ffffe00b`2c5c5080\r\n"
+		"    SessionId: 1  Cid: 0a1c    Peb: 1a0ab63000  ParentCid: 0004\r\n"
+		"    DirBase: 2a6f0002  ObjectTable: ffffc2078ae9b040  HandleCount:  53.\r\n"
+		"    Image: Memory Compression\r\n",
+		"PROCESS 84b3f830  SessionId: none  Cid: 01c8    Peb: 7ffd8000  ParentCid: 0004\n"
+		"    DirBase: 3ec2a020  ObjectTable: 8b2a1e68  HandleCount:  29.\n"
+		"    Image: smss.exe\n",
 	};
 	for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
 		char name[32];
 		snprintf(name, sizeof name, "arg-%02zu", i);
 		write_file("args", name, seeds[i], strlen(seeds[i]), NULL, 0);
 	}
+}
+
+/* ---- owners ----------------------------------------------------------------------- *
+ * fuzz_owners' input: a mode byte, six u32 offsets of the kallsyms tables
+ * in the blob, and the blob (a kernel's kallsyms, BTF and task list), which
+ * the target places at OWNERS_BLOB_PA and maps at the direct map.  These
+ * match fuzz_owners.c. */
+#define OWNERS_BLOB_PA 0x10000ULL
+
+/* Variants: well-formed, a task list that loops, BTF with a bad magic. */
+enum owners_variant { OWNERS_OK, OWNERS_LOOP, OWNERS_BAD_BTF };
+
+static void owners_seed(bool pae, enum owners_variant v, const char *name)
+{
+	uint64_t va = (pae ? 0xc0000000ULL : 0xffff888000000000ULL) + OWNERS_BLOB_PA;
+	enum { CAP = 0x10000, PGD_AT = 0x4000 };
+	static uint8_t blob[CAP];
+	memset(blob, 0, sizeof blob);
+	/* top tables for the processes: zeroed pages after the kernel data */
+	const struct gen_linux_task t[4] = {
+		{ .pid = 1, .parent = -1, .comm = "init", .pgd = va + PGD_AT },
+		{ .pid = 2, .parent = -1, .comm = "kthreadd", .flags = GEN_LINUX_PF_KTHREAD },
+		{ .pid = 144, .parent = 0, .comm = "alpha", .pgd = va + PGD_AT + 0x2000 },
+		{ .pid = 146, .parent = 2, .comm = "alpha-kid", .pgd = va + PGD_AT + 0x4000 },
+	};
+	struct gen_linux L = { .va = va, .ptr = pae ? 4 : 8, .tasks = t, .ntasks = 4 };
+	if (!gen_linux_build(&L, blob, PGD_AT)) {
+		fprintf(stderr, "fuzz-seeds: the owners blob does not fit\n");
+		exit(1);
+	}
+	if (v == OWNERS_LOOP)
+		gen_linux_putptr(&L, blob, L.task[3] + GEN_LINUX_TASK_TASKS,
+				 L.task[1] + GEN_LINUX_TASK_TASKS);
+	if (v == OWNERS_BAD_BTF)
+		blob[L.btf_start - va] ^= 0xff;
+	uint8_t head[25] = { (uint8_t)pae };
+	const uint64_t at[6] = { L.names, L.num_syms, L.token_table, L.token_index,
+				 L.offsets, L.relative_base };
+	for (unsigned i = 0; i < 6; i++)
+		for (unsigned b = 0; b < 4; b++)
+			head[1 + 4 * i + b] = (uint8_t)((at[i] - va) >> (8 * b));
+	write_file("owners", name, head, sizeof head, blob, PGD_AT + 0x6000);
+}
+
+static void owners_seeds(void)
+{
+	owners_seed(false, OWNERS_OK, "x64");
+	owners_seed(true, OWNERS_OK, "pae");
+	owners_seed(false, OWNERS_LOOP, "x64-loop");
+	owners_seed(true, OWNERS_BAD_BTF, "pae-bad-btf");
+}
+
+/* ---- Windows crash dumps ------------------------------------------------------------ *
+ * Small generated kernels (gen_windows.c: four processes, the image cut
+ * after its last page) as each dump type and header width, with a broken
+ * and a looping list: for the dump target (the header parser) and the
+ * windows target (discovery and the EPROCESS walk). */
+
+static void windows_seed(const char *name, const struct gen_eprocess_layout *L,
+			 enum ptw_mode_id mode, uint32_t type, enum gen_winlist list)
+{
+	static const struct gen_winproc procs[] = {
+		{ .cid = 4, .ppid = 0, .name = "System", .shadow = true, .dtb_low = 2 },
+		{ .cid = 348, .ppid = 4, .name = "smss.exe" },
+		{ .cid = 452, .ppid = 440, .name = "csrss.exe", .shadow = true },
+		{ .cid = 4320, .ppid = 452, .name = "explorer.exe", .shadow = true },
+	};
+	struct gen g;
+	struct gen_winsys s = { .layout = L, .nprocs = 4, .list = list, .at = 3, .to = 1 };
+	memcpy(s.proc, procs, sizeof procs);
+	gen_windows_image(&g, &s, mode, 1 * MiB, 0x1000);
+	g.size = g.next;
+	s.dump.dump_type = type;
+	s.dump.range[0].pa = 0x1000;
+	s.dump.range[0].size = g.size - 0x1000;
+	s.dump.nranges = 1;
+	size_t n;
+	uint8_t *f = gen_windows_dump(&g, &s.dump, &n);
+	char file[64];
+	snprintf(file, sizeof file, "%s.dmp", name);
+	write_file("windows", file, f, n, NULL, 0);
+	write_file("dump", file, f, n, NULL, 0);
+	free(f);
+	gen_free(&g);
+}
+
+static void windows_seeds(void)
+{
+	windows_seed("win7-x64-full", &gen_win7_x64, PTW_MODE_X64, 1, GEN_WINLIST_OK);
+	windows_seed("win10-x64-bitmap", &gen_win10_x64, PTW_MODE_X64, 5, GEN_WINLIST_OK);
+	windows_seed("win11-x64-live", &gen_win11_x64, PTW_MODE_X64, 6, GEN_WINLIST_OK);
+	windows_seed("win7-pae-full", &gen_win7_x86, PTW_MODE_PAE, 1, GEN_WINLIST_OK);
+	windows_seed("win7-pae-bitmap", &gen_win7_x86, PTW_MODE_PAE, 5, GEN_WINLIST_OK);
+	windows_seed("win7-x86-full", &gen_win7_x86, PTW_MODE_X86, 1, GEN_WINLIST_OK);
+	windows_seed("win10-x64-broken", &gen_win10_x64, PTW_MODE_X64, 1, GEN_WINLIST_BROKEN);
+	windows_seed("win7-x86-loop", &gen_win7_x86, PTW_MODE_X86, 1, GEN_WINLIST_LOOP);
 }
 
 /* ---- the bugs the fuzzers found ------------------------------------------------ *
@@ -542,11 +653,62 @@ static void repro(void)
 	gen_free(&im.g);
 }
 
+/* ---- kdump ---------------------------------------------------------------------- *
+ * The Linux images as kdump-compressed files (gen_kdump.c) for the dump
+ * target: each compression, every fifth frame left out, VMCOREINFO and a
+ * QEMU CPU note; all of them mixed in a flattened stream; the i386 layout;
+ * an incomplete dump cut short.  16 KiB of header blocks and bitmaps (mostly
+ * zeros) plus a few KiB of pages each. */
+
+static enum gen_kdump_page kdump_seed_page(uint64_t pfn, void *arg)
+{
+	const enum gen_kdump_page *kind = arg;
+	if (pfn % 5 == 4)
+		return GEN_KDUMP_EXCLUDED;
+	return *kind != GEN_KDUMP_KINDS ? *kind : (enum gen_kdump_page)(pfn % 5);
+}
+
+static void kdump_seed(const struct img *im, const char *name, const char *machine,
+		       enum gen_kdump_page kind, bool flat, bool incomplete)
+{
+	struct gen_kdump o = {
+		.machine = machine, .page = kdump_seed_page, .arg = &kind,
+		.vmcoreinfo = im->elf.vmcoreinfo, .cpu = { im->elf.cpu[0] }, .ncpus = 1,
+		.share_zero = true, .flattened = flat, .flat_chunk = 1024,
+	};
+	size_t len;
+	struct gen_kdump_info info;
+	uint8_t *f = gen_kdump(&im->g, &o, &len, &info);
+	if (incomplete) {          /* status |= DUMP_DH_COMPRESSED_INCOMPLETE */
+		f[0x1a8] |= 0x8;   /* and a quarter of the page data gone */
+		len -= (len - info.data_off) / 4;
+	}
+	write_file("dump", name, f, len, NULL, 0);
+	free(f);
+}
+
+static void kdump_seeds(void)
+{
+	struct img im;
+	linux_x64(&im, false);
+	kdump_seed(&im, "x64-zlib.kdump", NULL, GEN_KDUMP_ZLIB, false, false);
+	kdump_seed(&im, "x64-lzo.kdump", NULL, GEN_KDUMP_LZO, false, false);
+	kdump_seed(&im, "x64-snappy.kdump", NULL, GEN_KDUMP_SNAPPY, false, false);
+	kdump_seed(&im, "x64-zstd.kdump", NULL, GEN_KDUMP_ZSTD, false, false);
+	kdump_seed(&im, "x64-raw.kdump", NULL, GEN_KDUMP_RAW, false, false);
+	kdump_seed(&im, "x64-mixed-flat.kdump", NULL, GEN_KDUMP_KINDS, true, false);
+	kdump_seed(&im, "x64-incomplete.kdump", NULL, GEN_KDUMP_ZLIB, false, true);
+	gen_free(&im.g);
+	linux_x86(&im);
+	kdump_seed(&im, "x86-mixed.kdump", "i686", GEN_KDUMP_KINDS, false, false);
+	gen_free(&im.g);
+}
+
 int main(int argc, char **argv)
 {
 	bool bugs = argc == 3 && strcmp(argv[1], "--repro") == 0;
 	if (argc != 2 && !bugs) {
-		fprintf(stderr, "usage: fuzz-seeds DIR (writes DIR/{dump,walk,scan,views,args}/)\n"
+		fprintf(stderr, "usage: fuzz-seeds DIR (writes DIR/{dump,walk,scan,views,args,owners,windows}/)\n"
 				"       fuzz-seeds --repro DIR (writes reproducers of known bugs)\n");
 		return 2;
 	}
@@ -556,7 +718,8 @@ int main(int argc, char **argv)
 		repro();
 		return 0;
 	}
-	static const char *const targets[] = { "dump", "walk", "scan", "views", "args" };
+	static const char *const targets[] = { "dump", "walk", "scan", "views", "args",
+					       "owners", "windows" };
 	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
 		make_dir(targets[i]);
 
@@ -591,5 +754,8 @@ int main(int argc, char **argv)
 	}
 	regression_seeds();
 	args_seeds();
+	owners_seeds();
+	windows_seeds();
+	kdump_seeds();
 	return 0;
 }

@@ -1,0 +1,424 @@
+/* gen_linux.c — a Linux kernel's kallsyms, BTF and task list (gen_linux.h).
+ *
+ * Buffer layout, from L->va:
+ *   kallsyms_offsets (s32 each), kallsyms_relative_base (pointer),
+ *   kallsyms_num_syms, kallsyms_names, kallsyms_token_table,
+ *   kallsyms_token_index; then, page-aligned, the BTF; then init_task and
+ *   the tasks (GEN_LINUX_TASK_SIZE apart) and their mm_structs.
+ *
+ * kallsyms is written as Linux 6.1's scripts/kallsyms.c writes it: each
+ * name (type letter first) as a length byte -- two, ULEB128, past 127 --
+ * and token numbers; the token table holds the printable characters as
+ * themselves and a few longer tokens at 0x80..; offsets use x86-64's
+ * KALLSYMS_ABSOLUTE_PERCPU form for 8-byte pointers (negative: relative to
+ * relative_base - 1; non-negative: absolute per-CPU) and base-relative
+ * unsigned offsets for 4-byte ones.
+ */
+#include "gen_linux.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void le32(uint8_t *p, uint32_t v)
+{
+	for (unsigned i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void leptr(uint8_t *p, unsigned ptr, uint64_t v)
+{
+	for (unsigned i = 0; i < ptr; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+void gen_linux_put32(const struct gen_linux *L, uint8_t *buf, uint64_t va,
+		     uint32_t v)
+{
+	le32(buf + (va - L->va), v);
+}
+
+void gen_linux_putptr(const struct gen_linux *L, uint8_t *buf, uint64_t va,
+		      uint64_t v)
+{
+	leptr(buf + (va - L->va), L->ptr, v);
+}
+
+static size_t align(size_t v, size_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+/* ---- kallsyms ---------------------------------------------------------------- */
+
+static const char *const long_tokens[] = {
+	[0x80 - 0x80] = "init_", [0x81 - 0x80] = "task", [0x82 - 0x80] = "Dinit_",
+	[0x83 - 0x80] = "_BTF", [0x84 - 0x80] = "__st", [0x85 - 0x80] = "_pe",
+};
+#define NLONG (sizeof long_tokens / sizeof long_tokens[0])
+
+static const char *token(unsigned i, char one[2])
+{
+	if (i >= 0x80 && i - 0x80 < NLONG)
+		return long_tokens[i - 0x80];
+	if (i >= 0x20 && i < 0x7f) {
+		one[0] = (char)i;
+		one[1] = '\0';
+		return one;
+	}
+	return "?"; /* unused by the encoder: "?" is token 0x3f */
+}
+
+/* Token numbers of text, longest match first; returns their count. */
+static size_t encode(const char *text, uint8_t *out)
+{
+	size_t n = 0;
+	for (const char *p = text; *p;) {
+		unsigned best = (unsigned char)*p;
+		size_t blen = 1;
+		for (unsigned i = 0x80; i < 0x80 + NLONG; i++) {
+			size_t l = strlen(long_tokens[i - 0x80]);
+			if (l > blen && strncmp(p, long_tokens[i - 0x80], l) == 0) {
+				best = i;
+				blen = l;
+			}
+		}
+		out[n++] = (uint8_t)best;
+		p += blen;
+	}
+	return n;
+}
+
+/* In kallsyms_names order (the reader stops at the last one it wants). */
+enum { SYM_TEXT, SYM_STARTUP, SYM_LONG, SYM_PERCPU, SYM_INIT_TASK_GROUP,
+       SYM_INIT_TASK, SYM_START_BTF, SYM_STOP_BTF, NSYMS };
+
+static void sym_text(unsigned i, char *buf, size_t n)
+{
+	static const char *const names[] = {
+		[SYM_TEXT] = "T_text", [SYM_STARTUP] = "Tstartup_64",
+		[SYM_PERCPU] = "Dfixed_percpu_data", [SYM_INIT_TASK] = "Dinit_task",
+		[SYM_INIT_TASK_GROUP] = "Dinit_task_group",
+		[SYM_START_BTF] = "R__start_BTF", [SYM_STOP_BTF] = "R__stop_BTF",
+	};
+	if (i != SYM_LONG) {
+		snprintf(buf, n, "%s", names[i]);
+		return;
+	}
+	/* 200 characters: a "big" symbol, its length in two bytes */
+	int len = snprintf(buf, n, "t_RNvCs_rust_");
+	while (len < 200 && (size_t)len + 1 < n)
+		buf[len++] = 'x';
+	buf[len] = '\0';
+}
+
+/* Bytes of kallsyms_names. */
+static size_t names_bytes(const struct gen_linux *L, uint8_t *out)
+{
+	size_t at = 0;
+	for (unsigned i = 0; i < NSYMS; i++) {
+		char text[256];
+		uint8_t tok[256];
+		sym_text(i, text, sizeof text);
+		if (L->omit && strcmp(text + 1, L->omit) == 0)
+			continue;
+		size_t n = encode(text, tok);
+		if (n > 127) {
+			if (out) {
+				out[at] = (uint8_t)(0x80 | (n & 0x7f));
+				out[at + 1] = (uint8_t)(n >> 7);
+			}
+			at += 2;
+		} else {
+			if (out)
+				out[at] = (uint8_t)n;
+			at++;
+		}
+		if (out)
+			memcpy(out + at, tok, n);
+		at += n;
+	}
+	return at;
+}
+
+static size_t tokens_bytes(uint8_t *table, uint8_t *index)
+{
+	size_t at = 0;
+	for (unsigned i = 0; i < 256; i++) {
+		char one[2];
+		const char *t = token(i, one);
+		size_t l = strlen(t) + 1;
+		if (table)
+			memcpy(table + at, t, l);
+		if (index)
+			le16(index + 2 * i, (uint16_t)at);
+		at += l;
+	}
+	return at;
+}
+
+static uint64_t sym_addr(const struct gen_linux *L, unsigned i)
+{
+	switch (i) {
+	case SYM_TEXT: return L->va;
+	case SYM_STARTUP: return L->va + 0x10;
+	case SYM_PERCPU: return L->ptr == 8 ? 0 : L->va + 0x20;
+	case SYM_INIT_TASK: return L->init_task;
+	case SYM_INIT_TASK_GROUP: return L->mm[0] + 0x40;
+	case SYM_START_BTF: return L->btf_start;
+	case SYM_STOP_BTF: return L->btf_stop;
+	default: return L->va + 0x30; /* SYM_LONG */
+	}
+}
+
+static void write_offsets(const struct gen_linux *L, uint8_t *buf)
+{
+	unsigned k = 0;
+	for (unsigned i = 0; i < NSYMS; i++) {
+		char text[256];
+		sym_text(i, text, sizeof text);
+		if (L->omit && strcmp(text + 1, L->omit) == 0)
+			continue;
+		uint64_t a = sym_addr(L, i);
+		uint32_t o;
+		if (L->ptr == 8) /* absolute per-CPU: a >= 0 absolute, else base - 1 - o */
+			o = a < L->va ? (uint32_t)a : (uint32_t)(int32_t)-(int64_t)(a - L->va + 1);
+		else
+			o = (uint32_t)(a - L->va);
+		gen_linux_put32(L, buf, L->offsets + 4ULL * k++, o);
+	}
+}
+
+/* ---- BTF ------------------------------------------------------------------------- */
+
+enum { K_INT = 1, K_PTR, K_ARRAY, K_STRUCT, K_UNION, K_ENUM, K_FWD, K_TYPEDEF,
+       K_VOLATILE, K_CONST, K_RESTRICT, K_FUNC, K_FUNC_PROTO, K_VAR, K_DATASEC,
+       K_FLOAT, K_DECL_TAG, K_TYPE_TAG, K_ENUM64 };
+
+struct btfw {
+	uint8_t types[4096];
+	size_t tlen;
+	char strs[1024];
+	size_t slen;
+	uint32_t next_id;
+};
+
+static uint32_t str(struct btfw *b, const char *s)
+{
+	if (!*s)
+		return 0;
+	uint32_t off = (uint32_t)b->slen;
+	size_t l = strlen(s) + 1;
+	memcpy(b->strs + b->slen, s, l);
+	b->slen += l;
+	return off;
+}
+
+static void w32(struct btfw *b, uint32_t v)
+{
+	le32(b->types + b->tlen, v);
+	b->tlen += 4;
+}
+
+/* A type record; its trailer follows through w32.  Returns its id. */
+static uint32_t type(struct btfw *b, const char *name, unsigned kind,
+		     unsigned vlen, bool kflag, uint32_t size_type)
+{
+	w32(b, str(b, name));
+	w32(b, (kflag ? 1u << 31 : 0) | (uint32_t)kind << 24 | vlen);
+	w32(b, size_type);
+	return b->next_id++;
+}
+
+static void member(struct btfw *b, const char *name, uint32_t t, uint32_t off)
+{
+	w32(b, str(b, name));
+	w32(b, t);
+	w32(b, off);
+}
+
+/* The BTF of a kernel: ids are fixed by the order below. */
+static size_t btf_bytes(unsigned ptr, uint8_t *out)
+{
+	struct btfw b;
+	memset(&b, 0, sizeof b);
+	b.slen = 1;
+	b.next_id = 1;
+	/* 1-3 */ type(&b, "int", K_INT, 0, false, 4); w32(&b, 1u << 24 | 32);
+	type(&b, "unsigned int", K_INT, 0, false, 4); w32(&b, 32);
+	type(&b, "char", K_INT, 0, false, 1); w32(&b, 8);
+	/* 4 */ type(&b, "pid_t", K_TYPEDEF, 0, false, 1);
+	/* 5 */ type(&b, "list_head", K_STRUCT, 2, false, 2 * ptr);
+	member(&b, "next", 6, 0);
+	member(&b, "prev", 6, ptr * 8);
+	/* 6 */ type(&b, "", K_PTR, 0, false, 5);
+	/* 7 */ type(&b, "", K_ARRAY, 0, false, 0); w32(&b, 3); w32(&b, 1); w32(&b, 16);
+	/* 8 */ type(&b, "mm_struct", K_STRUCT, 2, false, GEN_LINUX_MM_SIZE);
+	member(&b, "", 9, 0);
+	member(&b, "cpu_bitmap", 13, GEN_LINUX_MM_SIZE * 8);
+	/* 9 */ type(&b, "", K_STRUCT, 2, false, GEN_LINUX_MM_SIZE);
+	member(&b, "mmap", 10, 0);
+	member(&b, "pgd", 25, GEN_LINUX_MM_PGD * 8);
+	/* 10 */ type(&b, "", K_PTR, 0, false, 0);
+	/* 11 */ type(&b, "", K_PTR, 0, false, 8);
+	/* 12: a declaration first: the struct with members wins */
+	type(&b, "task_struct", K_FWD, 0, false, 0);
+	/* 13 */ type(&b, "", K_ARRAY, 0, false, 0); w32(&b, 2); w32(&b, 1); w32(&b, 0);
+	/* 14: task_struct, members as (bitfield size << 24 | bit offset) */
+	type(&b, "task_struct", K_STRUCT, 11, true, GEN_LINUX_TASK_SIZE);
+	member(&b, "__state", 2, 0);
+	member(&b, "flags", 2, GEN_LINUX_TASK_FLAGS * 8);
+	member(&b, "", 15, GEN_LINUX_TASK_TASKS * 8);
+	member(&b, "pid", 4, GEN_LINUX_TASK_PID * 8);
+	member(&b, "tgid", 4, GEN_LINUX_TASK_TGID * 8);
+	member(&b, "real_parent", 17, GEN_LINUX_TASK_PARENT * 8);
+	member(&b, "parent", 17, (GEN_LINUX_TASK_PARENT + 8) * 8);
+	member(&b, "mm", 11, GEN_LINUX_TASK_MM * 8);
+	member(&b, "active_mm", 11, (GEN_LINUX_TASK_MM + 8) * 8);
+	member(&b, "in_execve", 2, 1u << 24 | (0xa8 * 8 + 3));
+	member(&b, "comm", 7, GEN_LINUX_TASK_COMM * 8);
+	/* 15: the anonymous union around tasks */
+	type(&b, "", K_UNION, 2, false, 0x20);
+	member(&b, "tasks", 5, 0);
+	member(&b, "rcu_pad", 16, 0);
+	/* 16 */ type(&b, "", K_CONST, 0, false, 2);
+	/* 17 */ type(&b, "", K_PTR, 0, false, 14);
+	/* 18-24: kinds the reader skips */
+	type(&b, "pid_type", K_ENUM, 2, false, 4);
+	w32(&b, str(&b, "PIDTYPE_PID")); w32(&b, 0);
+	w32(&b, str(&b, "PIDTYPE_TGID")); w32(&b, 1);
+	type(&b, "", K_FUNC_PROTO, 1, false, 1); w32(&b, str(&b, "code")); w32(&b, 1);
+	type(&b, "do_exit", K_FUNC, 0, false, 19);
+	type(&b, "init_task", K_VAR, 0, false, 14); w32(&b, 1);
+	type(&b, ".data", K_DATASEC, 1, false, 0x400); w32(&b, 21); w32(&b, 0); w32(&b, 0x100);
+	type(&b, "double", K_FLOAT, 0, false, 8);
+	type(&b, "rcu", K_DECL_TAG, 0, false, 14); w32(&b, 0xffffffff);
+	/* 25: pgd_t *, through a type tag */
+	type(&b, "user", K_TYPE_TAG, 0, false, 10);
+	type(&b, "big", K_ENUM64, 1, false, 8);
+	w32(&b, str(&b, "BIG")); w32(&b, 1); w32(&b, 2);
+	type(&b, "", K_VOLATILE, 0, false, 1);
+	type(&b, "", K_RESTRICT, 0, false, 10);
+
+	size_t total = 24 + b.tlen + b.slen;
+	if (out) {
+		le16(out, 0xeb9f);
+		out[2] = 1;
+		out[3] = 0;
+		le32(out + 4, 24);
+		le32(out + 8, 0);
+		le32(out + 12, (uint32_t)b.tlen);
+		le32(out + 16, (uint32_t)b.tlen);
+		le32(out + 20, (uint32_t)b.slen);
+		memcpy(out + 24, b.types, b.tlen);
+		memcpy(out + 24 + b.tlen, b.strs, b.slen);
+	}
+	return total;
+}
+
+/* ---- tasks ----------------------------------------------------------------------- */
+
+static void write_task(const struct gen_linux *L, uint8_t *buf, uint64_t t,
+		       int32_t pid, uint32_t flags, uint64_t parent, uint64_t mm,
+		       const char *comm, uint64_t next, uint64_t prev)
+{
+	gen_linux_put32(L, buf, t + GEN_LINUX_TASK_FLAGS, flags);
+	gen_linux_putptr(L, buf, t + GEN_LINUX_TASK_TASKS, next + GEN_LINUX_TASK_TASKS);
+	gen_linux_putptr(L, buf, t + GEN_LINUX_TASK_TASKS + L->ptr,
+			 prev + GEN_LINUX_TASK_TASKS);
+	gen_linux_put32(L, buf, t + GEN_LINUX_TASK_PID, (uint32_t)pid);
+	gen_linux_put32(L, buf, t + GEN_LINUX_TASK_TGID, (uint32_t)pid);
+	gen_linux_putptr(L, buf, t + GEN_LINUX_TASK_PARENT, parent);
+	gen_linux_putptr(L, buf, t + GEN_LINUX_TASK_PARENT + 8, parent);
+	gen_linux_putptr(L, buf, t + GEN_LINUX_TASK_MM, mm);
+	size_t n = strlen(comm);
+	memcpy(buf + (t + GEN_LINUX_TASK_COMM - L->va), comm, n < 15 ? n : 15);
+}
+
+static void write_tasks(const struct gen_linux *L, uint8_t *buf)
+{
+	unsigned n = L->ntasks;
+	uint64_t first = n ? L->task[0] : L->init_task;
+	uint64_t last = n ? L->task[n - 1] : L->init_task;
+	write_task(L, buf, L->init_task, 0, GEN_LINUX_PF_KTHREAD, L->init_task, 0,
+		   "swapper/0", first, last);
+	for (unsigned i = 0; i < n; i++) {
+		const struct gen_linux_task *t = &L->tasks[i];
+		uint64_t parent = t->parent >= 0 ? L->task[t->parent] : L->init_task;
+		uint64_t mm = t->share_mm ? L->mm[t->share_mm - 1] : t->pgd ? L->mm[i] : 0;
+		write_task(L, buf, L->task[i], t->pid, t->flags, parent, mm, t->comm,
+			   i + 1 < n ? L->task[i + 1] : L->init_task,
+			   i ? L->task[i - 1] : L->init_task);
+		if (t->pgd)
+			gen_linux_putptr(L, buf, L->mm[i] + GEN_LINUX_MM_PGD, t->pgd);
+	}
+}
+
+/* ---- the whole ----------------------------------------------------------------- */
+
+bool gen_linux_build(struct gen_linux *L, uint8_t *buf, size_t cap)
+{
+	if (L->ntasks > GEN_LINUX_MAX_TASKS)
+		return false;
+	L->nsyms = 0;
+	for (unsigned i = 0; i < NSYMS; i++) {
+		char text[256];
+		sym_text(i, text, sizeof text);
+		L->nsyms += !(L->omit && strcmp(text + 1, L->omit) == 0);
+	}
+	size_t at = 0;
+	L->offsets = L->va;
+	at = align(4ULL * L->nsyms, 8);
+	L->relative_base = L->va + at;
+	at += 8;
+	L->num_syms = L->va + at;
+	at += 8;
+	L->names = L->va + at;
+	at += names_bytes(L, NULL);
+	L->token_table = L->va + at;
+	at = align(at + tokens_bytes(NULL, NULL), 8);
+	L->token_index = L->va + at;
+	at = align(at + 512, 4096);
+	size_t btf = btf_bytes(L->ptr, NULL);
+	L->btf_start = L->va + at;
+	L->btf_stop = L->btf_start + btf;
+	at = align(at + btf, 4096);
+	L->init_task = L->va + at;
+	for (unsigned i = 0; i < L->ntasks; i++)
+		L->task[i] = L->init_task + GEN_LINUX_TASK_SIZE * (i + 1ULL);
+	at += GEN_LINUX_TASK_SIZE * (L->ntasks + 1ULL);
+	for (unsigned i = 0; i < L->ntasks; i++)
+		L->mm[i] = L->va + at + GEN_LINUX_MM_SIZE * (uint64_t)i;
+	if (L->ntasks == 0)
+		L->mm[0] = L->va + at;
+	at += GEN_LINUX_MM_SIZE * (L->ntasks + 1ULL);
+	L->size = at;
+	if (at > cap)
+		return false;
+
+	write_offsets(L, buf);
+	gen_linux_putptr(L, buf, L->relative_base, L->va);
+	gen_linux_put32(L, buf, L->num_syms, L->nsyms);
+	names_bytes(L, buf + (L->names - L->va));
+	tokens_bytes(buf + (L->token_table - L->va), buf + (L->token_index - L->va));
+	btf_bytes(L->ptr, buf + (L->btf_start - L->va));
+	write_tasks(L, buf);
+	return true;
+}
+
+void gen_linux_vmcoreinfo(const struct gen_linux *L, char *text, size_t n)
+{
+	size_t len = strlen(text);
+	snprintf(text + len, n - len,
+		 "SYMBOL(kallsyms_names)=%llx\nSYMBOL(kallsyms_num_syms)=%llx\n"
+		 "SYMBOL(kallsyms_token_table)=%llx\nSYMBOL(kallsyms_token_index)=%llx\n"
+		 "SYMBOL(kallsyms_offsets)=%llx\nSYMBOL(kallsyms_relative_base)=%llx\n",
+		 (unsigned long long)L->names, (unsigned long long)L->num_syms,
+		 (unsigned long long)L->token_table, (unsigned long long)L->token_index,
+		 (unsigned long long)L->offsets, (unsigned long long)L->relative_base);
+}

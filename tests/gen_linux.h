@@ -1,0 +1,75 @@
+/* gen_linux.h — a Linux kernel's own data as ptw_owners_linux reads it:
+ * kallsyms tables, a BTF blob describing task_struct, list_head and
+ * mm_struct, and a task list from init_task, laid out in one buffer that
+ * the caller places in physical memory and maps at a kernel VA (the direct
+ * map).  For the unit test (test_owners_linux.c) and the fuzzer's seeds.
+ *
+ * The layout the BTF describes is fixed (the GEN_LINUX_* offsets below);
+ * tests corrupt the buffer through them and through the addresses the
+ * builder reports.
+ */
+#ifndef PTFS_GEN_LINUX_H
+#define PTFS_GEN_LINUX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* task_struct (0x100 bytes; the same offsets for 4- and 8-byte pointers) */
+#define GEN_LINUX_TASK_SIZE    0x100
+#define GEN_LINUX_TASK_FLAGS   0x04
+#define GEN_LINUX_TASK_TASKS   0x40   /* inside an anonymous union */
+#define GEN_LINUX_TASK_PID     0x80
+#define GEN_LINUX_TASK_TGID    0x84
+#define GEN_LINUX_TASK_PARENT  0x88   /* real_parent */
+#define GEN_LINUX_TASK_MM      0x98
+#define GEN_LINUX_TASK_COMM    0xc0   /* char[16] */
+/* mm_struct (0x80 bytes): pgd inside an anonymous struct */
+#define GEN_LINUX_MM_SIZE      0x80
+#define GEN_LINUX_MM_PGD       0x48
+
+#define GEN_LINUX_PF_KTHREAD   0x00200000u
+#define GEN_LINUX_MAX_TASKS    8
+
+/* One process on init_task's list (init_task itself is made apart). */
+struct gen_linux_task {
+	int32_t pid;            /* and tgid: the list holds group leaders */
+	int parent;             /* index in tasks[] of real_parent; -1: init_task */
+	const char *comm;
+	uint64_t pgd;           /* kernel VA of its top table; 0: no mm */
+	uint32_t flags;         /* task_struct.flags (PF_KTHREAD ...) */
+	unsigned share_mm;      /* 1 + index of the task whose mm it shares
+				 * (vfork, kthread_use_mm); 0: its own */
+};
+
+struct gen_linux {
+	/* in */
+	uint64_t va;            /* where the buffer is mapped */
+	unsigned ptr;           /* pointer bytes: 8 (x86-64) or 4 */
+	const struct gen_linux_task *tasks;
+	unsigned ntasks;        /* <= GEN_LINUX_MAX_TASKS */
+	const char *omit;       /* a kallsyms symbol to leave out, or NULL */
+
+	/* out: kernel VAs */
+	uint64_t names, num_syms, token_table, token_index, offsets, relative_base;
+	uint64_t btf_start, btf_stop;
+	uint64_t init_task;
+	uint64_t task[GEN_LINUX_MAX_TASKS], mm[GEN_LINUX_MAX_TASKS];
+	uint32_t nsyms;
+	size_t size;            /* bytes of the buffer used */
+};
+
+/* Lay it all out in buf (cap bytes, zeroed by the caller); returns false
+ * when cap is too small. */
+bool gen_linux_build(struct gen_linux *L, uint8_t *buf, size_t cap);
+
+/* VMCOREINFO lines naming the kallsyms tables (appended to text of size n). */
+void gen_linux_vmcoreinfo(const struct gen_linux *L, char *text, size_t n);
+
+/* Little-endian stores into the buffer at kernel VA va. */
+void gen_linux_put32(const struct gen_linux *L, uint8_t *buf, uint64_t va,
+		     uint32_t v);
+void gen_linux_putptr(const struct gen_linux *L, uint8_t *buf, uint64_t va,
+		      uint64_t v);
+
+#endif

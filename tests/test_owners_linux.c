@@ -1,0 +1,468 @@
+/* test_owners_linux.c — Linux processes from the kernel's own data
+ * (owner_linux.c) and the VMCOREINFO text found in memory
+ * (vmcoreinfo_find.c), over the linux-x64 and linux-pae scenarios with a
+ * kernel's kallsyms, BTF and task list (gen_linux.c) in their direct maps.
+ */
+#include "testutil.h"
+#include "gen_linux.h"
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Free in both scenarios' memory: the kernel data, and VMCOREINFO pages. */
+#define BLOB_PA   0x350000ULL
+#define VMCI_PA   0x3f0000ULL
+#define STALE_PA  0x3e0000ULL
+#define FORMAT_PA 0x3d0000ULL
+
+#define DIRECT_X64 0xffff888000000000ULL
+#define DIRECT_PAE 0xc0000000ULL
+
+struct img {
+	struct scenario s;
+	struct gen_linux_task tasks[5];
+	struct gen_linux L;
+	uint8_t *blob;              /* s.g.mem + BLOB_PA */
+	char vmci[2048];
+	const struct ptw_mode *mode;
+};
+
+/* The processes: init and a daemon with their own tables, kthreadd (no
+ * mm), a vfork child sharing the daemon's mm, a kernel thread borrowing
+ * it (kthread_use_mm). */
+static void set_tasks(struct gen_linux_task tasks[5], uint64_t direct,
+		      const struct scenario *s)
+{
+	const struct gen_linux_task t[5] = {
+		{ .pid = 1, .parent = -1, .comm = "init", .pgd = direct + s->proc[0] },
+		{ .pid = 2, .parent = -1, .comm = "kthreadd", .flags = GEN_LINUX_PF_KTHREAD },
+		{ .pid = 100, .parent = 0, .comm = "alpha-daemon-long-name",
+		  .pgd = direct + s->proc[1] },
+		{ .pid = 101, .parent = 2, .comm = "alpha-vfork", .share_mm = 3 },
+		{ .pid = 50, .parent = 1, .comm = "vhost-100", .share_mm = 3,
+		  .flags = GEN_LINUX_PF_KTHREAD },
+	};
+	memcpy(tasks, t, 5 * sizeof *t);
+}
+
+static void build(struct img *im, const char *scen, const char *omit)
+{
+	memset(im, 0, sizeof *im);
+	assert_true(scenario_build(scen, &im->s));
+	bool pae = strcmp(scen, "linux-pae") == 0;
+	uint64_t direct = pae ? DIRECT_PAE : DIRECT_X64;
+	im->mode = ptw_mode_get(pae ? PTW_MODE_PAE : PTW_MODE_X64);
+	set_tasks(im->tasks, direct, &im->s);
+	im->L = (struct gen_linux){
+		.va = direct + BLOB_PA, .ptr = pae ? 4 : 8, .tasks = im->tasks,
+		.ntasks = 5, .omit = omit,
+	};
+	im->blob = im->s.g.mem + BLOB_PA;
+	assert_true(gen_linux_build(&im->L, im->blob, STALE_PA - BLOB_PA));
+	snprintf(im->vmci, sizeof im->vmci, "%s", im->s.elf.vmcoreinfo);
+	gen_linux_vmcoreinfo(&im->L, im->vmci, sizeof im->vmci);
+}
+
+/* The buffer's bytes at kernel VA va. */
+static uint8_t *at(struct img *im, uint64_t va)
+{
+	return im->blob + (va - im->L.va);
+}
+
+/* Open the image raw, with VMCOREINFO in memory at VMCI_PA. */
+static ptw_dump *open_raw(struct img *im)
+{
+	gen_write(&im->s.g, VMCI_PA, im->vmci, strlen(im->vmci) + 1);
+	ptw_dump *d;
+	struct ptw_error e;
+	assert_int_equal(ptw_dump_open_memory(im->s.g.mem, im->s.g.size, &d, &e), 0);
+	return d;
+}
+
+/* ptw_owners_linux over the scenario's kernel table. */
+static int owners(struct img *im, struct ptw_owners *o, char *how, size_t howsz,
+		  struct ptw_error *e)
+{
+	ptw_dump *d = open_raw(im);
+	struct ptw_space k;
+	assert_int_equal(ptw_space_init(&k, d, im->mode, im->s.kernel, NULL), 0);
+	memset(o, 0, sizeof *o);
+	how[0] = '\0';
+	int rc = ptw_owners_linux(&k, o, how, howsz, e);
+	ptw_dump_close(d);
+	return rc;
+}
+
+/* Fails with PTW_ERR_NOT_FOUND and a message containing want. */
+static void expect_failure(struct img *im, const char *want)
+{
+	struct ptw_owners o;
+	struct ptw_error e = {0};
+	char how[256];
+	int rc = owners(im, &o, how, sizeof how, &e);
+	if (rc == 0 || !strstr(e.msg, want))
+		fail_msg("want a failure saying '%s', got rc %d: '%s' / '%s'", want, rc,
+			 e.msg, how);
+	assert_int_equal(rc, PTW_ERR_NOT_FOUND);
+	assert_int_equal(e.code, PTW_ERR_NOT_FOUND);
+	assert_int_equal(o.n, 0);
+	ptw_owners_free(&o);
+	scenario_free(&im->s);
+}
+
+static const struct ptw_owner *by_cid(const struct ptw_owners *o, int64_t cid)
+{
+	for (size_t i = 0; i < o->n; i++)
+		if (o->v[i].cid == cid)
+			return &o->v[i];
+	fail_msg("no owner with cid %lld", (long long)cid);
+	return NULL;
+}
+
+static void check_owner(const struct ptw_owners *o, int64_t cid, int64_t ppid,
+			const char *name, uint64_t dirbase, uint64_t user,
+			uint64_t object)
+{
+	const struct ptw_owner *p = by_cid(o, cid);
+	assert_int_equal(p->ppid, ppid);
+	assert_string_equal(p->name, name);
+	assert_int_equal(p->dirbase, dirbase);
+	assert_int_equal(p->user_dirbase, user);
+	assert_int_equal(p->object, object);
+}
+
+/* ---- success ------------------------------------------------------------------ */
+
+static void x64_records(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", NULL);
+	struct ptw_owners o;
+	struct ptw_error e = {0};
+	char how[256];
+	int rc = owners(&im, &o, how, sizeof how, &e);
+	if (rc)
+		fail_msg("%s", e.msg);
+	/* swapper, init, alpha-daemon (its vfork child and the kernel thread
+	 * borrowing its mm fold into it, kthreadd has none) */
+	assert_int_equal(o.n, 3);
+	check_owner(&o, 0, -1, "swapper", im.s.kernel, 0, im.L.init_task);
+	check_owner(&o, 1, 0, "init", im.s.proc[0], im.s.user[0], im.L.task[0]);
+	check_owner(&o, 100, 1, "alpha-daemon-lo", im.s.proc[1], im.s.user[1], im.L.task[2]);
+	assert_string_equal(how,
+		"Linux task list: 5 processes, 3 address spaces (kallsyms 8 symbols, "
+		"BTF 0.0 MiB; task_struct tasks 0x40 pid 0x80 comm 0xc0 mm 0x98, mm_struct pgd 0x48)");
+	ptw_owners_free(&o);
+	scenario_free(&im.s);
+}
+
+static void pae_records(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-pae", NULL);
+	struct ptw_owners o;
+	struct ptw_error e = {0};
+	char how[256];
+	int rc = owners(&im, &o, how, sizeof how, &e);
+	if (rc)
+		fail_msg("%s", e.msg);
+	assert_int_equal(o.n, 3);
+	check_owner(&o, 0, -1, "swapper", im.s.kernel, 0, im.L.init_task);
+	check_owner(&o, 1, 0, "init", im.s.proc[0], im.s.user[0], im.L.task[0]);
+	check_owner(&o, 100, 1, "alpha-daemon-lo", im.s.proc[1], im.s.user[1], im.L.task[2]);
+	assert_non_null(strstr(how, "5 processes, 3 address spaces"));
+	ptw_owners_free(&o);
+	scenario_free(&im.s);
+}
+
+/* Through discovery, from the ELF form (VMCOREINFO in its note). */
+static void x64_discover_elf(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", NULL);
+	struct gen_elf elf = im.s.elf;
+	elf.vmcoreinfo = im.vmci;
+	const char *path = test_path("owners-x64.elf");
+	assert_int_equal(gen_write_elf(&im.s.g, &elf, path), 0);
+	ptw_dump *d;
+	struct ptw_error e;
+	assert_int_equal(ptw_dump_open(path, &d, &e), 0);
+	assert_int_equal(d->vmcoreinfo_pa, UINT64_MAX);
+	struct ptw_spaces sp;
+	discover(d, &sp);
+	assert_non_null(strstr(sp.owners_how, "Linux task list: 5 processes, 3 address spaces"));
+	const struct ptw_space *s = ptw_spaces_find(&sp, im.s.proc[1]);
+	assert_non_null(s);
+	assert_int_equal(s->cid, 100);
+	assert_int_equal(s->ppid, 1);
+	assert_string_equal(s->name, "alpha-daemon-lo");
+	assert_int_equal(s->owner_from, PTW_OWNER_LINUX_TASKS);
+	assert_int_equal(s->owner_object, im.L.task[2]);
+	assert_true(s->found & PTW_FOUND_PROCLIST);
+	/* the KPTI user copies belong to the same processes */
+	s = ptw_spaces_find(&sp, im.s.user[1]);
+	assert_non_null(s);
+	assert_int_equal(s->cid, 100);
+	assert_true(s->kpti_user);
+	s = ptw_spaces_find(&sp, im.s.user[0]);
+	assert_int_equal(s->cid, 1);
+	assert_string_equal(s->name, "init");
+	s = ptw_spaces_find(&sp, im.s.kernel);
+	assert_int_equal(s->cid, 0);
+	assert_int_equal(s->ppid, -1);
+	assert_string_equal(s->name, "swapper");
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+	scenario_free(&im.s);
+}
+
+/* A raw image: VMCOREINFO from memory, this boot's copy preferred over a
+ * stale one and the kernel's format strings. */
+static void raw_vmcoreinfo_in_memory(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", NULL);
+	/* init_top_pgt (ffffffff82600000) maps to itself: this boot's */
+	gen_map(&im.s.g, im.s.kernel, 0xffffffff82600000ULL, im.s.kernel, 0x1000,
+		PTW_RW | PTW_A | PTW_D | PTW_G | PTW_XD);
+	static const char fmt[] = "OSRELEASE=%s\n\0BUILD-ID=%20phN\n\0PAGESIZE=%ld\n";
+	gen_write(&im.s.g, FORMAT_PA, fmt, sizeof fmt);
+	char stale[2048];
+	snprintf(stale, sizeof stale, "%s", im.vmci);
+	memcpy(strstr(stale, "6.1.0-ptfs-sample"), "5.1", 3); /* "5.1.0-ptfs-sample" */
+	memcpy(strstr(stale, "init_top_pgt)=ffffffff826"), "init_top_pgt)=ffffffff827", 25);
+	gen_write(&im.s.g, STALE_PA + 24, stale, strlen(stale) + 1);
+	ptw_dump *d = open_raw(&im);
+	assert_string_equal(ptw_dump_format(d), "raw");
+	assert_int_equal(d->vmcoreinfo_pa, VMCI_PA);
+	char v[64];
+	assert_true(ptw_vmcoreinfo_get(d, "OSRELEASE", v, sizeof v));
+	assert_string_equal(v, "6.1.0-ptfs-sample");
+	struct ptw_spaces sp;
+	discover(d, &sp);
+	assert_int_equal(sp.mode->id, PTW_MODE_X64);
+	assert_string_equal(sp.mode_how, "VMCOREINFO (x86-64 kernel, pgtable_l5_enabled=0)");
+	assert_int_equal(sp.os, PTW_OS_LINUX);
+	const struct ptw_space *s = ptw_spaces_find(&sp, im.s.proc[0]);
+	assert_int_equal(s->cid, 1);
+	assert_string_equal(s->name, "init");
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+
+	/* Without this boot's copy, the first valid text serves. */
+	memset(im.s.g.mem + VMCI_PA, 0, 4096);
+	ptw_dump *d2;
+	struct ptw_error e;
+	assert_int_equal(ptw_dump_open_memory(im.s.g.mem, im.s.g.size, &d2, &e), 0);
+	assert_int_equal(d2->vmcoreinfo_pa, STALE_PA + 24);
+	assert_true(ptw_vmcoreinfo_get(d2, "OSRELEASE", v, sizeof v));
+	assert_string_equal(v, "5.1.0-ptfs-sample");
+	ptw_dump_close(d2);
+
+	/* None at all: the format string alone is no VMCOREINFO. */
+	memset(im.s.g.mem + STALE_PA, 0, 4096);
+	assert_int_equal(ptw_dump_open_memory(im.s.g.mem, im.s.g.size, &d2, &e), 0);
+	assert_null(ptw_dump_vmcoreinfo(d2, NULL));
+	assert_int_equal(d2->vmcoreinfo_pa, UINT64_MAX);
+	ptw_dump_close(d2);
+	scenario_free(&im.s);
+}
+
+/* A link whose prev does not point back is reported, not fatal. */
+static void prev_mismatch(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", NULL);
+	gen_linux_putptr(&im.L, im.blob, im.L.task[2] + GEN_LINUX_TASK_TASKS + 8,
+			 im.L.task[4] + GEN_LINUX_TASK_TASKS);
+	struct ptw_owners o;
+	struct ptw_error e = {0};
+	char how[256];
+	assert_int_equal(owners(&im, &o, how, sizeof how, &e), 0);
+	assert_int_equal(o.n, 3);
+	assert_non_null(strstr(how, "; 0 with an unreadable mm or bad pid, 1 links not pointing back)"));
+	ptw_owners_free(&o);
+	scenario_free(&im.s);
+}
+
+/* ---- failures ----------------------------------------------------------------- */
+
+static void no_vmcoreinfo(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", NULL);
+	im.vmci[0] = '\0';
+	expect_failure(&im, "Linux task list: the dump has no VMCOREINFO (needed for kallsyms)");
+}
+
+static void missing_vmcoreinfo_symbol(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", NULL);
+	memcpy(strstr(im.vmci, "SYMBOL(kallsyms_names)"), "SYMBOL(kallsyms_nameZ)", 22);
+	expect_failure(&im, "Linux task list: VMCOREINFO has no SYMBOL(kallsyms_names)");
+}
+
+static void missing_init_task(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", "init_task");
+	expect_failure(&im, "Linux task list: kallsyms (7 symbols) has no init_task (needs CONFIG_KALLSYMS_ALL)");
+}
+
+static void missing_btf(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", "__start_BTF");
+	expect_failure(&im, "Linux task list: kallsyms (7 symbols) has no __start_BTF (needs CONFIG_DEBUG_INFO_BTF)");
+}
+
+static void absurd_num_syms(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", NULL);
+	gen_linux_put32(&im.L, im.blob, im.L.num_syms, 0xffffffff);
+	expect_failure(&im, "kallsyms_num_syms is 4294967295 (expected 1 to 4194304)");
+}
+
+/* More symbols claimed than kallsyms_names holds: decoding runs into
+ * the zeros after it. */
+static void truncated_names(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", "init_task");
+	gen_linux_put32(&im.L, im.blob, im.L.num_syms, 4000000);
+	expect_failure(&im, "has a compressed length of 0");
+}
+
+static void bad_btf_magic(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", NULL);
+	at(&im, im.L.btf_start)[1] = 0xec;
+	expect_failure(&im, "Linux task list: no BTF at __start_BTF (magic 0xec9f, not 0xeb9f)");
+}
+
+static void btf_header_too_long(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", NULL);
+	gen_linux_put32(&im.L, im.blob, im.L.btf_start + 20, 0x7fffffff); /* str_len */
+	expect_failure(&im, "does not fit its");
+}
+
+/* task_struct's anonymous union (around tasks) names type 9999. */
+static void btf_bad_type_id(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", NULL);
+	uint8_t *b = at(&im, im.L.btf_start);
+	uint32_t tlen = (uint32_t)(b[12] | b[13] << 8 | b[14] << 16 | (uint32_t)b[15] << 24);
+	/* find the member record (name 0, type 15, offset 0x40 * 8) */
+	uint8_t rec[12] = { 0, 0, 0, 0, 15, 0, 0, 0, 0x00, 0x02, 0, 0 };
+	uint8_t *m = memmem(b + 24, tlen, rec, sizeof rec);
+	assert_non_null(m);
+	m[4] = 0x0f, m[5] = 0x27; /* 9999 */
+	expect_failure(&im, "Linux task list: BTF: task_struct has no member tasks");
+}
+
+static void btf_unknown_kind(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", NULL);
+	at(&im, im.L.btf_start)[24 + 7] = 0x1f; /* type 1's kind: 31 */
+	expect_failure(&im, "Linux task list: BTF type 1 has unknown kind 31");
+}
+
+static void task_loop(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", NULL);
+	/* the last task leads back to the second, not to init_task */
+	gen_linux_putptr(&im.L, im.blob, im.L.task[4] + GEN_LINUX_TASK_TASKS,
+			 im.L.task[1] + GEN_LINUX_TASK_TASKS);
+	expect_failure(&im, "without coming back to init_task");
+}
+
+static void task_self_loop(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", NULL);
+	gen_linux_putptr(&im.L, im.blob, im.L.task[0] + GEN_LINUX_TASK_TASKS,
+			 im.L.task[0] + GEN_LINUX_TASK_TASKS);
+	expect_failure(&im, "Linux task list: loops at task_struct");
+}
+
+static void task_unreadable(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", NULL);
+	gen_linux_putptr(&im.L, im.blob, im.L.task[1] + GEN_LINUX_TASK_TASKS,
+			 0xffff900000000000ULL);
+	expect_failure(&im, "Linux task list: cannot read the task_struct at ffff8fffffffffc0");
+}
+
+/* Through discovery the reason lands in owners_how; spaces stay unowned. */
+static void failure_in_discovery(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", NULL);
+	at(&im, im.L.btf_start)[0] = 0;
+	ptw_dump *d = open_raw(&im);
+	struct ptw_spaces sp;
+	discover(d, &sp);
+	assert_string_equal(sp.owners_how,
+			    "Linux task list: no BTF at __start_BTF (magic 0xeb00, not 0xeb9f)");
+	for (size_t i = 0; i < sp.n; i++)
+		assert_int_equal(sp.v[i].owner_from, PTW_OWNER_NONE);
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+	scenario_free(&im.s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(x64_records),
+		cmocka_unit_test(pae_records),
+		cmocka_unit_test(x64_discover_elf),
+		cmocka_unit_test(raw_vmcoreinfo_in_memory),
+		cmocka_unit_test(prev_mismatch),
+		cmocka_unit_test(no_vmcoreinfo),
+		cmocka_unit_test(missing_vmcoreinfo_symbol),
+		cmocka_unit_test(missing_init_task),
+		cmocka_unit_test(missing_btf),
+		cmocka_unit_test(absurd_num_syms),
+		cmocka_unit_test(truncated_names),
+		cmocka_unit_test(bad_btf_magic),
+		cmocka_unit_test(btf_header_too_long),
+		cmocka_unit_test(btf_bad_type_id),
+		cmocka_unit_test(btf_unknown_kind),
+		cmocka_unit_test(task_loop),
+		cmocka_unit_test(task_self_loop),
+		cmocka_unit_test(task_unreadable),
+		cmocka_unit_test(failure_in_discovery),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
