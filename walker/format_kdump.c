@@ -1113,7 +1113,7 @@ static int kdump_open(struct ptw_dump *d, struct ptw_error *err)
 	k->file_size = d->size;
 	k->img_size = k->covered = d->size;
 	int rc = 0;
-	if (memcmp(d->data, FLAT_SIG, sizeof FLAT_SIG) == 0)
+	if (d->size >= sizeof FLAT_SIG && memcmp(d->data, FLAT_SIG, sizeof FLAT_SIG) == 0)
 		rc = flat_open(k, err);
 	if (!rc && lzo_init() != LZO_E_OK)
 		rc = ptw_fail(err, PTW_ERR_FORMAT, "liblzo2 failed to initialise");
