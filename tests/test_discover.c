@@ -339,6 +339,15 @@ static void process_listing(void **state)
 	assert_string_equal(v[2].name, "smss.exe");
 	free(v);
 
+	/* form feeds and vertical tabs separate words like blanks (the fuzzer
+	 * found a loop on them) */
+	const char ff[] = "PROCESS 1000\f\n Cid:\v10\fDirBase: 5000 \f\n";
+	assert_int_equal(ptw_parse_process_listing(ff, sizeof ff - 1, &v, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].cid, 0x10);
+	assert_int_equal(v[0].dirbase, 0x5000);
+	free(v);
+
 	/* a block without ParentCid or Image is still a process */
 	const char bare[] = "PROCESS 1000\n Cid: 10 DirBase: 5000\n";
 	assert_int_equal(ptw_parse_process_listing(bare, sizeof bare - 1, &v, &n, NULL), 0);

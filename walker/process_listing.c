@@ -36,9 +36,11 @@ struct parse {
 	struct ptw_error *err;
 };
 
+/* Blanks of every kind (as word_end stops at them: skipping fewer would
+ * leave a form feed between words and no way past it). */
 static const char *skip_space(const char *p, const char *end)
 {
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+	while (p < end && isspace((unsigned char)*p))
 		p++;
 	return p;
 }
