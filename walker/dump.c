@@ -88,6 +88,44 @@ int ptw_dump_add_paged(struct ptw_dump *d, uint64_t pa, uint64_t npages,
 	return 0;
 }
 
+/* QEMUCPUState (QEMU target/i386/arch_dump.c): u32 version, u32 size, then
+ * registers; cr[0..4] are u64 from 0x188.  QEMU allows at most 4096 vCPUs
+ * on x86: more notes than that are refused, not believed. */
+enum {
+	QEMU_MAX_CPUS = 4096,
+	QEMU_CPU_SIZE_FIELD = 0x04,
+	QEMU_CPU_CR0 = 0x188,
+	QEMU_CPU_CR3 = 0x1a0,
+	QEMU_CPU_CR4 = 0x1a8,
+	QEMU_CPU_MIN = 0x1b0,
+};
+
+int ptw_dump_add_qemu_cpu(struct ptw_dump *d, const uint8_t *desc, size_t len,
+			  struct ptw_error *err)
+{
+	unsigned index = (unsigned)d->ncpus;
+	if (index >= QEMU_MAX_CPUS)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"more than %d QEMU CPU notes", QEMU_MAX_CPUS);
+	if (len < QEMU_CPU_SIZE_FIELD + 4)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"QEMU CPU note %u is %zu bytes, too short for its header",
+				index, len);
+	uint32_t size = ptw_le32(desc + QEMU_CPU_SIZE_FIELD);
+	/* Trust the structure's own size field, within the note. */
+	if (size > len || size < QEMU_CPU_MIN)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"QEMU CPU note %u says it is 0x%x bytes (note holds 0x%zx; CR3..CR4 need 0x%x)",
+				index, size, len, QEMU_CPU_MIN);
+	struct ptw_cpu cpu = {
+		.index = index,
+		.cr0 = ptw_le64(desc + QEMU_CPU_CR0),
+		.cr3 = ptw_le64(desc + QEMU_CPU_CR3),
+		.cr4 = ptw_le64(desc + QEMU_CPU_CR4),
+	};
+	return ptw_dump_add_cpu(d, &cpu, err);
+}
+
 int ptw_dump_add_cpu(struct ptw_dump *d, const struct ptw_cpu *cpu,
 		     struct ptw_error *err)
 {

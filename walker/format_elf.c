@@ -12,64 +12,14 @@
 #include <libelf.h>
 #include <string.h>
 
-/* QEMUCPUState (QEMU target/i386/arch_dump.c): u32 version, u32 size, then
- * registers; cr[0..4] are u64 from 0x188. */
-/* Bounds on what notes may make us keep: QEMU allows at most 4096 vCPUs on
- * x86, and no real core has more notes than that; a file whose PT_NOTE
- * headers repeat one region a million times is refused, not believed. */
-enum { MAX_CPUS = 4096, MAX_NOTES = 65536 };
-
-enum {
-	QEMU_CPU_SIZE_FIELD = 0x04,
-	QEMU_CPU_CR0 = 0x188,
-	QEMU_CPU_CR3 = 0x1a0,
-	QEMU_CPU_CR4 = 0x1a8,
-	QEMU_CPU_MIN = 0x1b0,
-};
+/* No real core has more notes than this; a file whose PT_NOTE headers
+ * repeat one region a million times is refused, not believed.  (The vCPUs
+ * QEMU's notes describe are bounded in dump.c.) */
+enum { MAX_NOTES = 65536 };
 
 static bool elf_probe(const uint8_t *data, size_t size)
 {
 	return size >= SELFMAG && memcmp(data, ELFMAG, SELFMAG) == 0;
-}
-
-static uint64_t le_u64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static uint32_t le_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static int qemu_cpu_note(struct ptw_dump *d, const uint8_t *desc, size_t len,
-			 struct ptw_error *err)
-{
-	unsigned index = (unsigned)d->ncpus;
-	if (index >= MAX_CPUS)
-		return ptw_fail(err, PTW_ERR_FORMAT,
-				"more than %d QEMU CPU notes", MAX_CPUS);
-	if (len < QEMU_CPU_SIZE_FIELD + 4)
-		return ptw_fail(err, PTW_ERR_FORMAT,
-				"QEMU CPU note %u is %zu bytes, too short for its header",
-				index, len);
-	uint32_t size = le_u32(desc + QEMU_CPU_SIZE_FIELD);
-	/* Trust the structure's own size field, within the note. */
-	if (size > len || size < QEMU_CPU_MIN)
-		return ptw_fail(err, PTW_ERR_FORMAT,
-				"QEMU CPU note %u says it is 0x%x bytes (note holds 0x%zx; CR3..CR4 need 0x%x)",
-				index, size, len, QEMU_CPU_MIN);
-	struct ptw_cpu cpu = {
-		.index = index,
-		.cr0 = le_u64(desc + QEMU_CPU_CR0),
-		.cr3 = le_u64(desc + QEMU_CPU_CR3),
-		.cr4 = le_u64(desc + QEMU_CPU_CR4),
-	};
-	return ptw_dump_add_cpu(d, &cpu, err);
 }
 
 static int read_notes(struct ptw_dump *d, Elf *e, const GElf_Phdr *ph,
@@ -103,7 +53,7 @@ static int read_notes(struct ptw_dump *d, Elf *e, const GElf_Phdr *ph,
 		const uint8_t *desc = (const uint8_t *)data->d_buf + desc_off;
 		int rc = 0;
 		if (nh.n_namesz == 5 && memcmp(name, "QEMU", 5) == 0 && nh.n_type == 0)
-			rc = qemu_cpu_note(d, desc, nh.n_descsz, err);
+			rc = ptw_dump_add_qemu_cpu(d, desc, nh.n_descsz, err);
 		else if (nh.n_namesz == 11 && memcmp(name, "VMCOREINFO", 11) == 0)
 			rc = ptw_dump_set_vmcoreinfo(d, (const char *)desc,
 						     nh.n_descsz, err);

@@ -85,17 +85,7 @@ enum {
 	MAX_VMCOREINFO = 1 << 20,
 	MAX_NOTES_BYTES = 16 << 20,
 	MAX_NOTES = 65536,
-	MAX_CPUS = 4096,
 	MAX_HEADER_VERSION = 1000,
-};
-
-/* QEMUCPUState in QEMU's "QEMU" notes: cr[0..4] are u64 from 0x188. */
-enum {
-	QEMU_CPU_SIZE_FIELD = 0x04,
-	QEMU_CPU_CR0 = 0x188,
-	QEMU_CPU_CR3 = 0x1a0,
-	QEMU_CPU_CR4 = 0x1a8,
-	QEMU_CPU_MIN = 0x1b0,
 };
 
 /* NT_PRSTATUS sizes: struct elf_prstatus of an x86-64 and an i386 kernel. */
@@ -187,17 +177,6 @@ struct kdump {
 };
 
 /* ---- little helpers ------------------------------------------------------ */
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 static uint64_t be64(const uint8_t *p)
 {
@@ -456,9 +435,9 @@ static int flat_open(struct kdump *k, struct ptw_error *err)
 
 static void desc_parse(const uint8_t *p, struct desc *pd)
 {
-	pd->off = le64(p);
-	pd->size = le32(p + 8);
-	pd->flags = le32(p + 12);
+	pd->off = ptw_le64(p);
+	pd->size = ptw_le32(p + 8);
+	pd->flags = ptw_le32(p + 12);
 }
 
 static bool desc_load(const struct kdump *k, uint64_t i, struct desc *pd)
@@ -646,8 +625,8 @@ static void printable(char *s)
 
 static bool layout_plausible(const uint8_t *h, const struct header_layout *L)
 {
-	return le32(h + L->block_size) == PTW_PAGE &&
-	       (int32_t)le32(h + L->sub_hdr_size) >= 1;
+	return ptw_le32(h + L->block_size) == PTW_PAGE &&
+	       (int32_t)ptw_le32(h + L->sub_hdr_size) >= 1;
 }
 
 /* The ABI layout: the machine's, unless its fields are nonsense where the
@@ -708,13 +687,13 @@ static int read_header(struct ptw_dump *d, struct kdump *k, struct header *hd,
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"kdump header is truncated: 0x%llx bytes, it needs 0x%x",
 				(unsigned long long)k->img_size, L->size);
-	hd->version = (int32_t)le32(h + 8);
-	hd->status = le32(h + L->status);
-	hd->block_size = le32(h + L->block_size);
-	hd->sub_hdr_size = (int32_t)le32(h + L->sub_hdr_size);
-	hd->bitmap_blocks = le32(h + L->bitmap_blocks);
-	hd->max_mapnr = le32(h + L->max_mapnr);
-	hd->nr_cpus = (int32_t)le32(h + L->nr_cpus);
+	hd->version = (int32_t)ptw_le32(h + 8);
+	hd->status = ptw_le32(h + L->status);
+	hd->block_size = ptw_le32(h + L->block_size);
+	hd->sub_hdr_size = (int32_t)ptw_le32(h + L->sub_hdr_size);
+	hd->bitmap_blocks = ptw_le32(h + L->bitmap_blocks);
+	hd->max_mapnr = ptw_le32(h + L->max_mapnr);
+	hd->nr_cpus = (int32_t)ptw_le32(h + L->nr_cpus);
 	if (hd->version < 0 || hd->version > MAX_HEADER_VERSION)
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"kdump header version %d is not one makedumpfile writes",
@@ -747,7 +726,7 @@ static int read_header(struct ptw_dump *d, struct kdump *k, struct header *hd,
 
 static uint64_t sub_ulong(const uint8_t *s, unsigned off, unsigned size)
 {
-	return size == 8 ? le64(s + off) : le32(s + off);
+	return size == 8 ? ptw_le64(s + off) : ptw_le32(s + off);
 }
 
 /* The frames the dump covers: max_mapnr (64-bit from version 6), and a
@@ -756,8 +735,8 @@ static int read_pfn_range(struct header *hd, const uint8_t *s,
 			  struct ptw_error *err)
 {
 	const struct sub_layout *S = hd->S;
-	if (hd->version >= 6 && le64(s + S->max_mapnr_64))
-		hd->max_mapnr = le64(s + S->max_mapnr_64);
+	if (hd->version >= 6 && ptw_le64(s + S->max_mapnr_64))
+		hd->max_mapnr = ptw_le64(s + S->max_mapnr_64);
 	uint64_t bits = hd->bitmap_bytes * 8;
 	if (hd->max_mapnr > PTW_PHYS_LIMIT / PTW_PAGE)
 		return ptw_fail(err, PTW_ERR_FORMAT,
@@ -770,12 +749,12 @@ static int read_pfn_range(struct header *hd, const uint8_t *s,
 				(unsigned long long)bits);
 	hd->pfn_lo = 0;
 	hd->pfn_hi = hd->max_mapnr;
-	if (hd->version < 2 || (int32_t)le32(s + S->split) == 0)
+	if (hd->version < 2 || (int32_t)ptw_le32(s + S->split) == 0)
 		return 0;
 	uint64_t lo, hi;
 	if (hd->version >= 6) {
-		lo = le64(s + S->start_pfn_64);
-		hi = le64(s + S->end_pfn_64);
+		lo = ptw_le64(s + S->start_pfn_64);
+		hi = ptw_le64(s + S->end_pfn_64);
 	} else {
 		lo = sub_ulong(s, S->start_pfn, S->pfn_size);
 		hi = sub_ulong(s, S->end_pfn, S->pfn_size);
@@ -821,28 +800,6 @@ static int img_blob(const struct kdump *k, const char *what, uint64_t off,
 	return 0;
 }
 
-static int qemu_cpu_note(struct ptw_dump *d, const uint8_t *desc, uint32_t len,
-			 struct ptw_error *err)
-{
-	unsigned index = (unsigned)d->ncpus;
-	if (index >= MAX_CPUS)
-		return ptw_fail(err, PTW_ERR_FORMAT,
-				"kdump notes: more than %d QEMU CPU notes", MAX_CPUS);
-	uint32_t size = len >= QEMU_CPU_SIZE_FIELD + 4 ?
-		le32(desc + QEMU_CPU_SIZE_FIELD) : 0;
-	if (size > len || size < QEMU_CPU_MIN)
-		return ptw_fail(err, PTW_ERR_FORMAT,
-				"kdump notes: QEMU CPU note %u says it is 0x%x bytes (note holds 0x%x; CR3..CR4 need 0x%x)",
-				index, size, len, QEMU_CPU_MIN);
-	struct ptw_cpu cpu = {
-		.index = index,
-		.cr0 = le64(desc + QEMU_CPU_CR0),
-		.cr3 = le64(desc + QEMU_CPU_CR3),
-		.cr4 = le64(desc + QEMU_CPU_CR4),
-	};
-	return ptw_dump_add_cpu(d, &cpu, err);
-}
-
 /* The ELF notes the dumped kernel (or QEMU) left: 4-byte aligned names and
  * descriptors.  QEMU's CPU notes give the vCPUs' control registers; the
  * size of NT_PRSTATUS tells a 32-bit kernel (QEMU's utsname names QEMU's
@@ -856,8 +813,8 @@ static int parse_notes(struct ptw_dump *d, const uint8_t *p, uint64_t len,
 		if (n >= MAX_NOTES)
 			return ptw_fail(err, PTW_ERR_FORMAT,
 					"kdump notes: more than %d notes", MAX_NOTES);
-		uint32_t namesz = le32(p + off), descsz = le32(p + off + 4);
-		uint32_t type = le32(p + off + 8);
+		uint32_t namesz = ptw_le32(p + off), descsz = ptw_le32(p + off + 4);
+		uint32_t type = ptw_le32(p + off + 8);
 		uint64_t name = off + 12, desc = name + align4(namesz);
 		uint64_t next = desc + align4(descsz);
 		if (next > len)
@@ -867,7 +824,7 @@ static int parse_notes(struct ptw_dump *d, const uint8_t *p, uint64_t len,
 		const char *nm = (const char *)p + name;
 		int rc = 0;
 		if (namesz == 5 && memcmp(nm, "QEMU", 5) == 0 && type == 0)
-			rc = qemu_cpu_note(d, p + desc, descsz, err);
+			rc = ptw_dump_add_qemu_cpu(d, p + desc, descsz, err);
 		else if (namesz == 5 && memcmp(nm, "CORE", 5) == 0 &&
 			 type == NT_PRSTATUS_TYPE && descsz == PRSTATUS_I386)
 			d->machine = PTW_MACHINE_I386;
@@ -892,7 +849,7 @@ static int read_extras(struct ptw_dump *d, const struct kdump *k,
 	int rc;
 	bool have_vmcoreinfo = false;
 	if (hd->version >= 3) {
-		uint64_t off = le64(s + S->off_vmcoreinfo);
+		uint64_t off = ptw_le64(s + S->off_vmcoreinfo);
 		uint64_t len = sub_ulong(s, S->size_vmcoreinfo, S->size_size);
 		if (off && len) {
 			rc = img_blob(k, "VMCOREINFO", off, len, MAX_VMCOREINFO, &p,
@@ -907,7 +864,7 @@ static int read_extras(struct ptw_dump *d, const struct kdump *k,
 		}
 	}
 	if (hd->version >= 4) {
-		uint64_t off = le64(s + S->off_note);
+		uint64_t off = ptw_le64(s + S->off_note);
 		uint64_t len = sub_ulong(s, S->size_note, S->size_size);
 		if (off && len) {
 			rc = img_blob(k, "note area", off, len, MAX_NOTES_BYTES, &p,

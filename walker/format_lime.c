@@ -17,20 +17,9 @@ enum {
 	LIME_MAX_RANGES = 65536,
 };
 
-static uint32_t le32_at(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64_at(const uint8_t *p)
-{
-	return (uint64_t)le32_at(p) | (uint64_t)le32_at(p + 4) << 32;
-}
-
 static bool lime_probe(const uint8_t *data, size_t size)
 {
-	return size >= LIME_HEADER && le32_at(data) == LIME_MAGIC;
+	return size >= LIME_HEADER && ptw_le32(data) == LIME_MAGIC;
 }
 
 static int lime_open(struct ptw_dump *d, struct ptw_error *err)
@@ -44,15 +33,15 @@ static int lime_open(struct ptw_dump *d, struct ptw_error *err)
 					n, (unsigned long long)off,
 					(unsigned long long)d->size);
 		const uint8_t *h = d->data + off;
-		if (le32_at(h) != LIME_MAGIC)
+		if (ptw_le32(h) != LIME_MAGIC)
 			return ptw_fail(err, PTW_ERR_FORMAT,
 					"LiME range %u: bad magic 0x%08x at offset 0x%llx",
-					n, le32_at(h), (unsigned long long)off);
-		if (le32_at(h + 4) != LIME_VERSION)
+					n, ptw_le32(h), (unsigned long long)off);
+		if (ptw_le32(h + 4) != LIME_VERSION)
 			return ptw_fail(err, PTW_ERR_FORMAT,
 					"LiME range %u: version %u, only 1 is known",
-					n, le32_at(h + 4));
-		uint64_t start = le64_at(h + 8), end = le64_at(h + 16);
+					n, ptw_le32(h + 4));
+		uint64_t start = ptw_le64(h + 8), end = ptw_le64(h + 16);
 		if (end < start || end - start == UINT64_MAX)
 			return ptw_fail(err, PTW_ERR_FORMAT,
 					"LiME range %u: end 0x%llx lies below start 0x%llx",

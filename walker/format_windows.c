@@ -72,21 +72,10 @@ enum {
 
 #define PFN_LIMIT (PTW_PHYS_LIMIT / PTW_PAGE) /* 2^40 frames */
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
 /* An address-sized field of the header. */
 static uint64_t field(const struct win_layout *L, const uint8_t *p)
 {
-	return L->ptr == 8 ? le64(p) : le32(p);
+	return L->ptr == 8 ? ptw_le64(p) : ptw_le32(p);
 }
 
 static bool win_probe(const uint8_t *data, size_t size)
@@ -156,7 +145,7 @@ static int read_hints(struct ptw_dump *d, const struct win_layout *L,
 		      struct ptw_error *err)
 {
 	const uint8_t *p = d->data;
-	uint32_t machine = le32(p + L->machine_at);
+	uint32_t machine = ptw_le32(p + L->machine_at);
 	if (machine != L->machine)
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"Windows crash dump: MachineImageType 0x%x (a %s x86 dump says 0x%x)",
@@ -168,9 +157,9 @@ static int read_hints(struct ptw_dump *d, const struct win_layout *L,
 	h->ps_loaded_module_list = field(L, p + L->modules);
 	h->ps_active_process_head = field(L, p + L->processes);
 	h->kd_debugger_data_block = field(L, p + L->kddebugger);
-	h->nprocessors = le32(p + L->ncpus);
-	h->bugcheck_code = le32(p + L->bugcheck);
-	h->dump_type = le32(p + L->dump_type);
+	h->nprocessors = ptw_le32(p + L->ncpus);
+	h->bugcheck_code = ptw_le32(p + L->bugcheck);
+	h->dump_type = ptw_le32(p + L->dump_type);
 	if (L->ptr == 8) {
 		h->mode = PTW_MODE_X64;
 		d->machine = PTW_MACHINE_X86_64;
@@ -217,8 +206,8 @@ static int open_full(struct ptw_dump *d, const struct win_layout *L,
 	const uint8_t *pm = d->data + L->physmem;
 	size_t first = L->ptr == 8 ? 16 : 8, rsize = 2 * L->ptr;
 	size_t max = (L->physmem_bytes - first) / rsize;
-	uint32_t nruns = le32(pm);
-	uint64_t npages = L->ptr == 8 ? le64(pm + 8) : le32(pm + 4);
+	uint32_t nruns = ptw_le32(pm);
+	uint64_t npages = L->ptr == 8 ? ptw_le64(pm + 8) : ptw_le32(pm + 4);
 	if (nruns == 0)
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"full Windows crash dump lists no memory runs (NumberOfRuns 0)");
@@ -304,9 +293,9 @@ static int read_summary(const struct ptw_dump *d, size_t at, struct bitmap *b,
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"bitmap dump: the summary header at 0x%zx has ValidDump '%s' (want 'DUMP')",
 				at, tag_text(s + 4, t));
-	*first = le64(s + SUMMARY_FIRST_PAGE);
-	*present = le64(s + SUMMARY_PRESENT);
-	b->nbits = le64(s + SUMMARY_BITS);
+	*first = ptw_le64(s + SUMMARY_FIRST_PAGE);
+	*present = ptw_le64(s + SUMMARY_PRESENT);
+	b->nbits = ptw_le64(s + SUMMARY_BITS);
 	b->bits = s + SUMMARY_BITMAP;
 	if (b->nbits == 0 || b->nbits > PFN_LIMIT)
 		return ptw_fail(err, PTW_ERR_FORMAT,

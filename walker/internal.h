@@ -88,6 +88,10 @@ int ptw_dump_add_paged(struct ptw_dump *d, uint64_t pa, uint64_t npages,
 		       struct ptw_error *err);
 int ptw_dump_add_cpu(struct ptw_dump *d, const struct ptw_cpu *cpu,
 		     struct ptw_error *err);
+/* A QEMU "QEMU" note (QEMUCPUState) of len bytes: its control registers as
+ * the next vCPU.  ELF cores and QEMU's kdump files both carry it. */
+int ptw_dump_add_qemu_cpu(struct ptw_dump *d, const uint8_t *desc, size_t len,
+			  struct ptw_error *err);
 int ptw_dump_set_vmcoreinfo(struct ptw_dump *d, const char *text, size_t len,
 			    struct ptw_error *err);
 /* A dump that carries no VMCOREINFO: look for the kernel's own copy of the
@@ -160,6 +164,13 @@ int ptw_owners_windows(const struct ptw_space *kernel, struct ptw_owners *out,
 /* Kernel virtual memory through space s, whole or not at all: false when
  * some byte is unmapped or outside the dump. */
 bool ptw_kread(const struct ptw_space *s, uint64_t va, void *buf, size_t len);
+/* A little-endian integer (a pointer) of size 4 or 8 bytes at va. */
+bool ptw_kread_uint(const struct ptw_space *s, uint64_t va, unsigned size,
+		    uint64_t *out);
+/* As many bytes of [va, va + len) as map from its start, page by page (a
+ * table's end may be followed by unmapped memory); returns how many. */
+size_t ptw_kread_upto(const struct ptw_space *s, uint64_t va, void *buf,
+		      size_t len);
 
 /* ---- modes -------------------------------------------------------------- */
 
@@ -179,17 +190,25 @@ static inline uint64_t ptw_sign_extend(const struct ptw_mode *m, uint64_t va)
 	return (va >> top) & 1 ? (va | high) : (va & ~high);
 }
 
-/* One little-endian page-table entry of 4 or 8 bytes. */
-static inline uint64_t pt_load(const uint8_t *p, unsigned size)
+/* Little-endian fields of dump headers and kernel structures. */
+static inline uint32_t ptw_le32(const uint8_t *p)
 {
-	if (size == 8) {
-		uint64_t v;
-		memcpy(&v, p, 8);
-		return le64toh(v);
-	}
 	uint32_t v;
 	memcpy(&v, p, 4);
 	return le32toh(v);
+}
+
+static inline uint64_t ptw_le64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return le64toh(v);
+}
+
+/* One little-endian page-table entry (or pointer) of 4 or 8 bytes. */
+static inline uint64_t pt_load(const uint8_t *p, unsigned size)
+{
+	return size == 8 ? ptw_le64(p) : ptw_le32(p);
 }
 
 static inline void pt_store(uint8_t *p, unsigned size, uint64_t e)

@@ -86,45 +86,22 @@ struct kmem {
 
 static bool read_u32(const struct kmem *m, uint64_t va, uint32_t *out)
 {
-	uint32_t v;
-	if (!ptw_kread(m->k, va, &v, sizeof v))
+	uint64_t v;
+	if (!ptw_kread_uint(m->k, va, 4, &v))
 		return false;
-	*out = le32toh(v);
+	*out = (uint32_t)v;
 	return true;
 }
 
 static bool read_ptr(const struct kmem *m, uint64_t va, uint64_t *out)
 {
-	if (m->ptr == 4) {
-		uint32_t v;
-		if (!read_u32(m, va, &v))
-			return false;
-		*out = v;
-		return true;
-	}
-	uint64_t v;
-	if (!ptw_kread(m->k, va, &v, sizeof v))
-		return false;
-	*out = le64toh(v);
-	return true;
+	return ptw_kread_uint(m->k, va, m->ptr, out);
 }
 
-/* As many whole bytes of [va, va + len) as can be read from its start, page
- * by page: the end of a table may be followed by unmapped memory. */
 static size_t read_upto(const struct kmem *m, uint64_t va, uint8_t *buf,
 			size_t len)
 {
-	size_t done = 0;
-	while (done < len) {
-		uint64_t at = va + done;
-		size_t n = (size_t)(PTW_PAGE - (at & (PTW_PAGE - 1)));
-		if (n > len - done)
-			n = len - done;
-		if (!ptw_kread(m->k, at, buf + done, n))
-			break;
-		done += n;
-	}
-	return done;
+	return ptw_kread_upto(m->k, va, buf, len);
 }
 
 /* ---- kallsyms ------------------------------------------------------------------ */
@@ -378,13 +355,6 @@ struct btf_type {
 	const uint8_t *extra;      /* the trailer */
 };
 
-static uint32_t le32_at(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return le32toh(v);
-}
-
 /* Bytes of a record's trailer, or -1 for an unknown kind. */
 static int64_t btf_extra_len(uint32_t kind, uint32_t vlen)
 {
@@ -409,12 +379,12 @@ static int64_t btf_extra_len(uint32_t kind, uint32_t vlen)
 static void btf_decode(const struct btf *b, uint32_t off, struct btf_type *t)
 {
 	const uint8_t *p = b->types + off;
-	uint32_t info = le32_at(p + 4);
-	t->name_off = le32_at(p);
+	uint32_t info = ptw_le32(p + 4);
+	t->name_off = ptw_le32(p);
 	t->vlen = info & 0xffff;
 	t->kind = (info >> 24) & 0x1f;
 	t->kind_flag = info >> 31;
-	t->size_type = le32_at(p + 8);
+	t->size_type = ptw_le32(p + 8);
 	t->extra = p + 12;
 }
 
@@ -456,8 +426,8 @@ static int btf_header(const uint8_t *data, uint64_t size, struct btf_hdr *h,
 	if (data[2] != 1)
 		return ptw_fail(err, PTW_ERR_NOT_FOUND,
 				"Linux task list: BTF version %u (only 1 is known)", data[2]);
-	h->hdr = le32_at(data + 4), h->toff = le32_at(data + 8), h->tlen = le32_at(data + 12);
-	h->soff = le32_at(data + 16), h->slen = le32_at(data + 20);
+	h->hdr = ptw_le32(data + 4), h->toff = ptw_le32(data + 8), h->tlen = ptw_le32(data + 12);
+	h->soff = ptw_le32(data + 16), h->slen = ptw_le32(data + 20);
 	/* u32 fields summed in 64 bits: no overflow */
 	uint64_t tend = h->toff + h->tlen, send = h->soff + h->slen;
 	h->extent = h->hdr + (tend > send ? tend : send);
@@ -564,7 +534,7 @@ static bool btf_member(const struct btf *b, uint32_t id, const char *name,
 			return false;
 		--*budget;
 		const uint8_t *mp = t.extra + 12ULL * i;
-		uint32_t moff = le32_at(mp), mtype = le32_at(mp + 4), bits = le32_at(mp + 8);
+		uint32_t moff = ptw_le32(mp), mtype = ptw_le32(mp + 4), bits = ptw_le32(mp + 8);
 		uint32_t bitsize = t.kind_flag ? bits >> 24 : 0;
 		uint64_t bitoff = t.kind_flag ? (bits & 0xffffff) : bits;
 		const char *mname = btf_str(b, moff);
@@ -652,7 +622,7 @@ static int btf_layout(const struct btf *b, struct layout *L, struct ptw_error *e
 	if ((rc = need_member(b, task, ts, "comm", BTF_ARRAY, 0, &m, &t, err)))
 		return rc;
 	L->comm = m.offset;
-	uint32_t nelems = le32_at(t.extra + 8);
+	uint32_t nelems = ptw_le32(t.extra + 8);
 	L->comm_len = nelems < COMM_MAX ? nelems : COMM_MAX - 1;
 	if ((rc = need_member(b, task, ts, "mm", BTF_PTR, 0, &m, &t, err)))
 		return rc;

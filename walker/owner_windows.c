@@ -74,34 +74,6 @@ struct walk {
 
 /* ---- reading kernel memory ------------------------------------------------------ */
 
-static bool read_uint(const struct ptw_space *k, uint64_t va, unsigned size,
-		      uint64_t *out)
-{
-	uint8_t b[8];
-	if (!ptw_kread(k, va, b, size))
-		return false;
-	*out = pt_load(b, size);
-	return true;
-}
-
-/* Up to len bytes from va, stopping at the first page that does not map;
- * returns how many were read. */
-static size_t kread_upto(const struct ptw_space *k, uint64_t va, uint8_t *buf,
-			 size_t len)
-{
-	size_t got = 0;
-	while (got < len) {
-		uint64_t at = va + got;
-		size_t n = (size_t)(PTW_PAGE - (at & (PTW_PAGE - 1)));
-		if (n > len - got)
-			n = len - got;
-		if (!ptw_kread(k, at, buf + got, n))
-			break;
-		got += n;
-	}
-	return got;
-}
-
 /* A DirectoryTableBase value as a top table's address, its PCID or flag
  * bits dropped; false when other bits are set or it is 0. */
 static bool as_dirbase(const struct walk *w, uint64_t v, uint64_t *pa)
@@ -173,7 +145,7 @@ static int vset_add(struct vset *s, uint64_t key, bool *dup,
 static bool dtb_fits(const struct walk *w, uint64_t va, bool loose)
 {
 	uint64_t v, pa;
-	if (!read_uint(w->k, va, w->f.ptr, &v) || !as_dirbase(w, v, &pa))
+	if (!ptw_kread_uint(w->k, va, w->f.ptr, &v) || !as_dirbase(w, v, &pa))
 		return false;
 	if (pa == w->k->dirbase)
 		return true;
@@ -193,7 +165,7 @@ static bool find_system_name(const struct walk *w, uint64_t L, uint64_t *at)
 	static const char want[7] = "System"; /* and its NUL */
 	uint8_t buf[NAME_SPAN];
 	uint64_t from = L + 2 * w->f.ptr;
-	size_t got = kread_upto(w->k, w->first - L + from, buf, sizeof buf);
+	size_t got = ptw_kread_upto(w->k, w->first - L + from, buf, sizeof buf);
 	for (size_t i = 0; i + sizeof want <= got; i += 4)
 		if (memcmp(buf + i, want, sizeof want) == 0) {
 			*at = from + i;
@@ -208,8 +180,8 @@ static bool read_proc(const struct walk *w, uint64_t e, struct proc *p)
 	const struct fields *f = &w->f;
 	uint8_t name[NAME_LEN];
 	p->object = e - f->links;
-	if (!read_uint(w->k, e - f->ptr, f->ptr, &p->pid) ||
-	    !read_uint(w->k, p->object + f->dtb, f->ptr, &p->dtb) ||
+	if (!ptw_kread_uint(w->k, e - f->ptr, f->ptr, &p->pid) ||
+	    !ptw_kread_uint(w->k, p->object + f->dtb, f->ptr, &p->dtb) ||
 	    !ptw_kread(w->k, p->object + f->name, name, NAME_LEN))
 		return false;
 	size_t i = 0;
@@ -226,7 +198,7 @@ static bool second_plausible(const struct walk *w)
 {
 	uint64_t next, dtb;
 	struct proc p;
-	if (!read_uint(w->k, w->first, w->f.ptr, &next) || next == w->head ||
+	if (!ptw_kread_uint(w->k, w->first, w->f.ptr, &next) || next == w->head ||
 	    !read_proc(w, next, &p))
 		return true;
 	unsigned char c = (unsigned char)p.name[0];
@@ -238,7 +210,7 @@ static int locate_links(struct walk *w, struct ptw_error *err)
 {
 	struct fields *f = &w->f;
 	uint64_t pid, max = f->ptr == 8 ? 0x800 : 0x400;
-	if (!read_uint(w->k, w->first - f->ptr, f->ptr, &pid))
+	if (!ptw_kread_uint(w->k, w->first - f->ptr, f->ptr, &pid))
 		return ptw_fail(err, PTW_ERR_NOT_FOUND,
 				"EPROCESS list: System's UniqueProcessId at %" PRIx64 " (before ActiveProcessLinks %" PRIx64 ") is unreadable",
 				w->first - f->ptr, w->first);
@@ -305,7 +277,7 @@ static int walk_list(struct walk *w, struct ptw_error *err)
 		if ((rc = add_proc(w, &p, err)))
 			break;
 		from = e;
-		if (!read_uint(w->k, from, w->f.ptr, &e)) {
+		if (!ptw_kread_uint(w->k, from, w->f.ptr, &e)) {
 			snprintf(w->note, sizeof w->note,
 				 "the list breaks after %zu processes: the Flink at %" PRIx64 " is unreadable",
 				 w->n, from);
@@ -418,7 +390,7 @@ static int vote(struct walk *w, struct ptw_error *err)
 		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for the EPROCESS walk");
 	}
 	for (size_t i = 0; i < vt.n; i++)
-		vt.got[i] = kread_upto(w->k, w->v[i].object, vt.win + i * WINDOW, WINDOW);
+		vt.got[i] = ptw_kread_upto(w->k, w->v[i].object, vt.win + i * WINDOW, WINDOW);
 	for (size_t i = 0; i < w->n; i++)
 		vt.pids[i] = w->v[i].pid;
 	qsort(vt.pids, w->n, sizeof *vt.pids, cmp_u64);
@@ -440,7 +412,7 @@ static uint64_t user_dirbase(const struct walk *w, const struct proc *p,
 			     uint64_t dirbase)
 {
 	uint64_t v, pa;
-	if (!w->f.user_dtb || !read_uint(w->k, p->object + w->f.user_dtb, 8, &v) ||
+	if (!w->f.user_dtb || !ptw_kread_uint(w->k, p->object + w->f.user_dtb, 8, &v) ||
 	    !as_dirbase(w, v, &pa) || pa == dirbase ||
 	    !ptw_phys_holds(w->k->dump, pa, PTW_PAGE))
 		return 0;
@@ -459,7 +431,7 @@ static int emit(const struct walk *w, struct ptw_owners *out, size_t *skipped,
 			++*skipped; /* no address space (exited, or not a process) */
 			continue;
 		}
-		if (w->f.ppid && read_uint(w->k, p->object + w->f.ppid, w->f.ptr, &v))
+		if (w->f.ppid && ptw_kread_uint(w->k, p->object + w->f.ppid, w->f.ptr, &v))
 			o.ppid = as_id(v);
 		o.user_dirbase = user_dirbase(w, p, o.dirbase);
 		snprintf(o.name, sizeof o.name, "%s", p->name);
@@ -504,7 +476,7 @@ int ptw_owners_windows(const struct ptw_space *kernel, struct ptw_owners *out,
 	if (h->os != PTW_OS_WINDOWS || !w.head)
 		return ptw_fail(err, PTW_ERR_NOT_FOUND,
 				"no PsActiveProcessHead: the dump has no Windows crash-dump header");
-	if (!read_uint(kernel, w.head, w.f.ptr, &w.first))
+	if (!ptw_kread_uint(kernel, w.head, w.f.ptr, &w.first))
 		return ptw_fail(err, PTW_ERR_NOT_FOUND,
 				"PsActiveProcessHead %" PRIx64 " is not mapped by the kernel's DirBase %" PRIx64,
 				w.head, kernel->dirbase);

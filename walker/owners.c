@@ -43,6 +43,33 @@ bool ptw_kread(const struct ptw_space *s, uint64_t va, void *buf, size_t len)
 	return true;
 }
 
+bool ptw_kread_uint(const struct ptw_space *s, uint64_t va, unsigned size,
+		    uint64_t *out)
+{
+	uint8_t b[8];
+	if (!ptw_kread(s, va, b, size))
+		return false;
+	*out = pt_load(b, size);
+	return true;
+}
+
+size_t ptw_kread_upto(const struct ptw_space *s, uint64_t va, void *buf,
+		      size_t len)
+{
+	uint8_t *out = buf;
+	size_t done = 0;
+	while (done < len) {
+		uint64_t at = va + done;
+		size_t n = (size_t)(PTW_PAGE - (at & (PTW_PAGE - 1)));
+		if (n > len - done)
+			n = len - done;
+		if (!ptw_kread(s, at, out + done, n))
+			break;
+		done += n;
+	}
+	return done;
+}
+
 const char *ptw_owner_from_name(enum ptw_owner_from f)
 {
 	switch (f) {
