@@ -4,7 +4,8 @@
  *   kallsyms_offsets (s32 each), kallsyms_relative_base (pointer),
  *   kallsyms_num_syms, kallsyms_names, kallsyms_token_table,
  *   kallsyms_token_index; then, page-aligned, the BTF; then init_task and
- *   the tasks (GEN_LINUX_TASK_SIZE apart) and their mm_structs.
+ *   the tasks (GEN_LINUX_TASK_SIZE apart), their mm_structs, their
+ *   signal_structs and the second threads of leaders that exited.
  *
  * kallsyms is written as Linux 6.1's scripts/kallsyms.c writes it: each
  * name (type letter first) as a length byte -- two, ULEB128, past 127 --
@@ -203,7 +204,7 @@ enum { K_INT = 1, K_PTR, K_ARRAY, K_STRUCT, K_UNION, K_ENUM, K_FWD, K_TYPEDEF,
 struct btfw {
 	uint8_t types[4096];
 	size_t tlen;
-	char strs[1024];
+	char strs[2048];
 	size_t slen;
 	uint32_t next_id;
 };
@@ -270,7 +271,7 @@ static size_t btf_bytes(unsigned ptr, uint8_t *out)
 	type(&b, "task_struct", K_FWD, 0, false, 0);
 	/* 13 */ type(&b, "", K_ARRAY, 0, false, 0); w32(&b, 2); w32(&b, 1); w32(&b, 0);
 	/* 14: task_struct, members as (bitfield size << 24 | bit offset) */
-	type(&b, "task_struct", K_STRUCT, 11, true, GEN_LINUX_TASK_SIZE);
+	type(&b, "task_struct", K_STRUCT, 13, true, GEN_LINUX_TASK_SIZE);
 	member(&b, "__state", 2, 0);
 	member(&b, "flags", 2, GEN_LINUX_TASK_FLAGS * 8);
 	member(&b, "", 15, GEN_LINUX_TASK_TASKS * 8);
@@ -282,6 +283,8 @@ static size_t btf_bytes(unsigned ptr, uint8_t *out)
 	member(&b, "active_mm", 11, (GEN_LINUX_TASK_MM + 8) * 8);
 	member(&b, "in_execve", 2, 1u << 24 | (0xa8 * 8 + 3));
 	member(&b, "comm", 7, GEN_LINUX_TASK_COMM * 8);
+	member(&b, "thread_node", 5, GEN_LINUX_TASK_THREAD * 8);
+	member(&b, "signal", 30, GEN_LINUX_TASK_SIGNAL * 8);
 	/* 15: the anonymous union around tasks */
 	type(&b, "", K_UNION, 2, false, 0x20);
 	member(&b, "tasks", 5, 0);
@@ -304,6 +307,11 @@ static size_t btf_bytes(unsigned ptr, uint8_t *out)
 	w32(&b, str(&b, "BIG")); w32(&b, 1); w32(&b, 2);
 	type(&b, "", K_VOLATILE, 0, false, 1);
 	type(&b, "", K_RESTRICT, 0, false, 10);
+	/* 29: signal_struct; 30: a pointer to it */
+	type(&b, "signal_struct", K_STRUCT, 2, false, GEN_LINUX_SIG_SIZE);
+	member(&b, "nr_threads", 1, 0);
+	member(&b, "thread_head", 5, GEN_LINUX_SIG_THREADS * 8);
+	type(&b, "", K_PTR, 0, false, 29);
 
 	size_t total = 24 + b.tlen + b.slen;
 	if (out) {
@@ -324,15 +332,15 @@ static size_t btf_bytes(unsigned ptr, uint8_t *out)
 /* ---- tasks ----------------------------------------------------------------------- */
 
 static void write_task(const struct gen_linux *L, uint8_t *buf, uint64_t t,
-		       int32_t pid, uint32_t flags, uint64_t parent, uint64_t mm,
-		       const char *comm, uint64_t next, uint64_t prev)
+		       int32_t pid, int32_t tgid, uint32_t flags, uint64_t parent,
+		       uint64_t mm, const char *comm, uint64_t next, uint64_t prev)
 {
 	gen_linux_put32(L, buf, t + GEN_LINUX_TASK_FLAGS, flags);
 	gen_linux_putptr(L, buf, t + GEN_LINUX_TASK_TASKS, next + GEN_LINUX_TASK_TASKS);
 	gen_linux_putptr(L, buf, t + GEN_LINUX_TASK_TASKS + L->ptr,
 			 prev + GEN_LINUX_TASK_TASKS);
 	gen_linux_put32(L, buf, t + GEN_LINUX_TASK_PID, (uint32_t)pid);
-	gen_linux_put32(L, buf, t + GEN_LINUX_TASK_TGID, (uint32_t)pid);
+	gen_linux_put32(L, buf, t + GEN_LINUX_TASK_TGID, (uint32_t)tgid);
 	gen_linux_putptr(L, buf, t + GEN_LINUX_TASK_PARENT, parent);
 	gen_linux_putptr(L, buf, t + GEN_LINUX_TASK_PARENT + 8, parent);
 	gen_linux_putptr(L, buf, t + GEN_LINUX_TASK_MM, mm);
@@ -340,20 +348,53 @@ static void write_task(const struct gen_linux *L, uint8_t *buf, uint64_t t,
 	memcpy(buf + (t + GEN_LINUX_TASK_COMM - L->va), comm, n < 15 ? n : 15);
 }
 
+/* Link list_heads at nodes[0..n) into a ring. */
+static void ring(const struct gen_linux *L, uint8_t *buf, const uint64_t *nodes,
+		 unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		gen_linux_putptr(L, buf, nodes[i], nodes[(i + 1) % n]);
+		gen_linux_putptr(L, buf, nodes[i] + L->ptr, nodes[(i + n - 1) % n]);
+	}
+}
+
+/* Task i's thread group: signal->thread_head, the leader, and a second
+ * thread holding the mm when the leader has exited. */
+static void write_group(const struct gen_linux *L, uint8_t *buf, unsigned i,
+			uint64_t mm)
+{
+	const struct gen_linux_task *t = &L->tasks[i];
+	uint64_t sig = L->signal[i];
+	uint64_t nodes[3] = { sig + GEN_LINUX_SIG_THREADS,
+			      L->task[i] + GEN_LINUX_TASK_THREAD,
+			      L->thread[i] + GEN_LINUX_TASK_THREAD };
+	gen_linux_putptr(L, buf, L->task[i] + GEN_LINUX_TASK_SIGNAL, sig);
+	gen_linux_put32(L, buf, sig, t->leader_exited ? 2 : 1);
+	ring(L, buf, nodes, t->leader_exited ? 3 : 2);
+	if (t->leader_exited) {
+		uint64_t parent = t->parent >= 0 ? L->task[t->parent] : L->init_task;
+		write_task(L, buf, L->thread[i], t->pid + 1, t->pid, t->flags, parent,
+			   mm, t->comm, 0, 0);
+		gen_linux_putptr(L, buf, L->thread[i] + GEN_LINUX_TASK_SIGNAL, sig);
+	}
+}
+
 static void write_tasks(const struct gen_linux *L, uint8_t *buf)
 {
 	unsigned n = L->ntasks;
 	uint64_t first = n ? L->task[0] : L->init_task;
 	uint64_t last = n ? L->task[n - 1] : L->init_task;
-	write_task(L, buf, L->init_task, 0, GEN_LINUX_PF_KTHREAD, L->init_task, 0,
+	write_task(L, buf, L->init_task, 0, 0, GEN_LINUX_PF_KTHREAD, L->init_task, 0,
 		   "swapper/0", first, last);
 	for (unsigned i = 0; i < n; i++) {
 		const struct gen_linux_task *t = &L->tasks[i];
 		uint64_t parent = t->parent >= 0 ? L->task[t->parent] : L->init_task;
 		uint64_t mm = t->share_mm ? L->mm[t->share_mm - 1] : t->pgd ? L->mm[i] : 0;
-		write_task(L, buf, L->task[i], t->pid, t->flags, parent, mm, t->comm,
+		write_task(L, buf, L->task[i], t->pid, t->pid, t->flags, parent,
+			   t->leader_exited ? 0 : mm, t->comm,
 			   i + 1 < n ? L->task[i + 1] : L->init_task,
 			   i ? L->task[i - 1] : L->init_task);
+		write_group(L, buf, i, mm);
 		if (t->pgd)
 			gen_linux_putptr(L, buf, L->mm[i] + GEN_LINUX_MM_PGD, t->pgd);
 	}
@@ -397,6 +438,12 @@ bool gen_linux_build(struct gen_linux *L, uint8_t *buf, size_t cap)
 	if (L->ntasks == 0)
 		L->mm[0] = L->va + at;
 	at += GEN_LINUX_MM_SIZE * (L->ntasks + 1ULL);
+	for (unsigned i = 0; i < L->ntasks; i++)
+		L->signal[i] = L->va + at + GEN_LINUX_SIG_SIZE * (uint64_t)i;
+	at += GEN_LINUX_SIG_SIZE * (uint64_t)L->ntasks;
+	for (unsigned i = 0; i < L->ntasks; i++)
+		L->thread[i] = L->va + at + GEN_LINUX_TASK_SIZE * (uint64_t)i;
+	at += GEN_LINUX_TASK_SIZE * (uint64_t)L->ntasks;
 	L->size = at;
 	if (at > cap)
 		return false;

@@ -24,6 +24,11 @@
 #define GEN_LINUX_TASK_PARENT  0x88   /* real_parent */
 #define GEN_LINUX_TASK_MM      0x98
 #define GEN_LINUX_TASK_COMM    0xc0   /* char[16] */
+#define GEN_LINUX_TASK_THREAD  0xd0   /* thread_node (list_head) */
+#define GEN_LINUX_TASK_SIGNAL  0xe0   /* signal */
+/* signal_struct (0x40 bytes): thread_head, the group's threads */
+#define GEN_LINUX_SIG_SIZE     0x40
+#define GEN_LINUX_SIG_THREADS  0x10
 /* mm_struct (0x80 bytes): pgd inside an anonymous struct */
 #define GEN_LINUX_MM_SIZE      0x80
 #define GEN_LINUX_MM_PGD       0x48
@@ -40,6 +45,8 @@ struct gen_linux_task {
 	uint32_t flags;         /* task_struct.flags (PF_KTHREAD ...) */
 	unsigned share_mm;      /* 1 + index of the task whose mm it shares
 				 * (vfork, kthread_use_mm); 0: its own */
+	bool leader_exited;     /* the leader's mm is gone; a second thread
+				 * (pid + 1) holds the process's mm */
 };
 
 struct gen_linux {
@@ -55,6 +62,8 @@ struct gen_linux {
 	uint64_t btf_start, btf_stop;
 	uint64_t init_task;
 	uint64_t task[GEN_LINUX_MAX_TASKS], mm[GEN_LINUX_MAX_TASKS];
+	uint64_t signal[GEN_LINUX_MAX_TASKS];   /* each task's signal_struct */
+	uint64_t thread[GEN_LINUX_MAX_TASKS];   /* its second thread, if any */
 	uint32_t nsyms;
 	size_t size;            /* bytes of the buffer used */
 };

@@ -110,6 +110,29 @@ static void windows_selfmaps(void **state)
 	RUN("windows-x86", true, PTW_MODE_X86, { 0x100000, SELF | CR3, 0, false });
 }
 
+/* Without kernel data, /info's owners line says what is missing: for
+ * Windows, the crash-dump header's PsActiveProcessHead. */
+static void owners_line_without_kernel_data(void **state)
+{
+	(void)state;
+	const struct { const char *scn; const char *want; } c[] = {
+		{ "windows-x64", "no kernel data: a Windows image without a crash-dump header gives no"
+				 " PsActiveProcessHead (name processes with --processes FILE, the text of"
+				 " WinDbg's !process 0 0)" },
+		{ "linux-x64", "no kernel data: no kernel page table named by VMCOREINFO or a dump header" },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		struct scenario s;
+		struct ptw_spaces sp;
+		ptw_dump *d = open_scenario(c[i].scn, false, &s);
+		discover(d, &sp);
+		assert_string_equal(sp.owners_how, c[i].want);
+		ptw_spaces_free(&sp);
+		ptw_dump_close(d);
+		scenario_free(&s);
+	}
+}
+
 static void la57(void **state)
 {
 	(void)state;
@@ -421,6 +444,7 @@ int main(void)
 		cmocka_unit_test(linux_x64),
 		cmocka_unit_test(linux_pae),
 		cmocka_unit_test(windows_selfmaps),
+		cmocka_unit_test(owners_line_without_kernel_data),
 		cmocka_unit_test(la57),
 		cmocka_unit_test(mode_strings),
 		cmocka_unit_test(command_line_sources),

@@ -100,7 +100,7 @@ static void expect_failure(struct img *im, const char *want)
 {
 	struct ptw_owners o;
 	struct ptw_error e = {0};
-	char how[256];
+	char how[512];
 	int rc = owners(im, &o, how, sizeof how, &e);
 	if (rc == 0 || !strstr(e.msg, want))
 		fail_msg("want a failure saying '%s', got rc %d: '%s' / '%s'", want, rc,
@@ -142,7 +142,7 @@ static void x64_records(void **state)
 	build(&im, "linux-x64", NULL);
 	struct ptw_owners o;
 	struct ptw_error e = {0};
-	char how[256];
+	char how[512];
 	int rc = owners(&im, &o, how, sizeof how, &e);
 	if (rc)
 		fail_msg("%s", e.msg);
@@ -166,7 +166,7 @@ static void pae_records(void **state)
 	build(&im, "linux-pae", NULL);
 	struct ptw_owners o;
 	struct ptw_error e = {0};
-	char how[256];
+	char how[512];
 	int rc = owners(&im, &o, how, sizeof how, &e);
 	if (rc)
 		fail_msg("%s", e.msg);
@@ -284,7 +284,7 @@ static void prev_mismatch(void **state)
 			 im.L.task[4] + GEN_LINUX_TASK_TASKS);
 	struct ptw_owners o;
 	struct ptw_error e = {0};
-	char how[256];
+	char how[512];
 	assert_int_equal(owners(&im, &o, how, sizeof how, &e), 0);
 	assert_int_equal(o.n, 3);
 	assert_non_null(strstr(how, "; 0 with an unreadable mm or bad pid, 1 links not pointing back)"));
@@ -391,6 +391,28 @@ static void btf_unknown_kind(void **state)
 	expect_failure(&im, "Linux task list: BTF type 1 has unknown kind 31");
 }
 
+/* ---- broken lists: what comes before the break is kept ------------------------- */
+
+/* Succeeds with records for the cids in want (swapper first) and a how
+ * line containing the break's description. */
+static void expect_partial(struct img *im, const char *broke, const int64_t *want,
+			   size_t n)
+{
+	struct ptw_owners o;
+	struct ptw_error e = {0};
+	char how[512];
+	assert_int_equal(owners(im, &o, how, sizeof how, &e), 0);
+	if (!strstr(how, broke))
+		fail_msg("want '%s' in '%s'", broke, how);
+	assert_int_equal(o.n, n);
+	for (size_t i = 0; i < n; i++)
+		by_cid(&o, want[i]);
+	ptw_owners_free(&o);
+	scenario_free(&im->s);
+}
+
+static const int64_t all_three[] = { 0, 1, 100 };
+
 static void task_loop(void **state)
 {
 	(void)state;
@@ -399,9 +421,16 @@ static void task_loop(void **state)
 	/* the last task leads back to the second, not to init_task */
 	gen_linux_putptr(&im.L, im.blob, im.L.task[4] + GEN_LINUX_TASK_TASKS,
 			 im.L.task[1] + GEN_LINUX_TASK_TASKS);
-	expect_failure(&im, "without coming back to init_task");
+	char want[256];
+	snprintf(want, sizeof want,
+		 "Linux task list: 5 processes, 3 address spaces; the list breaks after 5 entries,"
+		 " at task_struct %llx: walked already: a loop that misses init_task;"
+		 " 0 processes found walking back from init_task (",
+		 (unsigned long long)im.L.task[1]);
+	expect_partial(&im, want, all_three, 3);
 }
 
+/* Broken at the first entry: walking back from init_task finds the rest. */
 static void task_self_loop(void **state)
 {
 	(void)state;
@@ -409,7 +438,13 @@ static void task_self_loop(void **state)
 	build(&im, "linux-x64", NULL);
 	gen_linux_putptr(&im.L, im.blob, im.L.task[0] + GEN_LINUX_TASK_TASKS,
 			 im.L.task[0] + GEN_LINUX_TASK_TASKS);
-	expect_failure(&im, "Linux task list: loops at task_struct");
+	char want[256];
+	snprintf(want, sizeof want,
+		 "Linux task list: 5 processes, 3 address spaces; the list breaks after 1 entries,"
+		 " at task_struct %llx: walked already: a loop that misses init_task;"
+		 " 4 processes found walking back from init_task (",
+		 (unsigned long long)im.L.task[0]);
+	expect_partial(&im, want, all_three, 3);
 }
 
 static void task_unreadable(void **state)
@@ -419,7 +454,74 @@ static void task_unreadable(void **state)
 	build(&im, "linux-x64", NULL);
 	gen_linux_putptr(&im.L, im.blob, im.L.task[1] + GEN_LINUX_TASK_TASKS,
 			 0xffff900000000000ULL);
-	expect_failure(&im, "Linux task list: cannot read the task_struct at ffff8fffffffffc0");
+	expect_partial(&im, "; the list breaks after 2 entries, at task_struct ffff8fffffffffc0:"
+			    " cannot read it; 3 processes found walking back from init_task (",
+		       all_three, 3);
+}
+
+/* Both ways cut right after init: init and swapper only. */
+static void task_cut_both_ways(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", NULL);
+	gen_linux_putptr(&im.L, im.blob, im.L.task[0] + GEN_LINUX_TASK_TASKS,
+			 0xffff900000000000ULL);
+	gen_linux_putptr(&im.L, im.blob, im.L.init_task + GEN_LINUX_TASK_TASKS + 8,
+			 0xffff900000000000ULL);
+	const int64_t want[] = { 0, 1 };
+	expect_partial(&im, "Linux task list: 1 processes, 2 address spaces; the list breaks after 1"
+			    " entries, at task_struct ffff8fffffffffc0: cannot read it; 0 processes"
+			    " found walking back from init_task (", want, 2);
+}
+
+/* init_task alone on its list: swapper only, and no break. */
+static void init_task_alone(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", NULL);
+	gen_linux_putptr(&im.L, im.blob, im.L.init_task + GEN_LINUX_TASK_TASKS,
+			 im.L.init_task + GEN_LINUX_TASK_TASKS);
+	struct ptw_owners o;
+	struct ptw_error e = {0};
+	char how[512];
+	assert_int_equal(owners(&im, &o, how, sizeof how, &e), 0);
+	assert_int_equal(o.n, 1);
+	assert_non_null(strstr(how, "Linux task list: 0 processes, 1 address spaces ("));
+	ptw_owners_free(&o);
+	scenario_free(&im.s);
+}
+
+/* The leader of alpha-daemon (100) exited; its second thread (101) runs on
+ * with the mm: the process is still 100, named by the leader's comm. */
+static void leader_exited(void **state)
+{
+	(void)state;
+	struct img im;
+	memset(&im, 0, sizeof im);
+	assert_true(scenario_build("linux-x64", &im.s));
+	set_tasks(im.tasks, DIRECT_X64, &im.s);
+	im.tasks[2].leader_exited = true;
+	im.tasks[3] = (struct gen_linux_task){ .pid = 300, .parent = 2, .comm = "zombie" };
+	im.mode = ptw_mode_get(PTW_MODE_X64);
+	im.L = (struct gen_linux){ .va = DIRECT_X64 + BLOB_PA, .ptr = 8, .tasks = im.tasks,
+				   .ntasks = 5 };
+	im.blob = im.s.g.mem + BLOB_PA;
+	assert_true(gen_linux_build(&im.L, im.blob, STALE_PA - BLOB_PA));
+	snprintf(im.vmci, sizeof im.vmci, "%s", im.s.elf.vmcoreinfo);
+	gen_linux_vmcoreinfo(&im.L, im.vmci, sizeof im.vmci);
+	struct ptw_owners o;
+	struct ptw_error e = {0};
+	char how[512];
+	assert_int_equal(owners(&im, &o, how, sizeof how, &e), 0);
+	assert_int_equal(o.n, 3);
+	check_owner(&o, 100, 1, "alpha-daemon-lo", im.s.proc[1], im.s.user[1],
+		    im.L.task[2]);
+	for (size_t i = 0; i < o.n; i++)
+		assert_int_not_equal(o.v[i].cid, 300);
+	ptw_owners_free(&o);
+	scenario_free(&im.s);
 }
 
 /* Through discovery the reason lands in owners_how; spaces stay unowned. */
@@ -462,6 +564,9 @@ int main(void)
 		cmocka_unit_test(task_loop),
 		cmocka_unit_test(task_self_loop),
 		cmocka_unit_test(task_unreadable),
+		cmocka_unit_test(task_cut_both_ways),
+		cmocka_unit_test(init_task_alone),
+		cmocka_unit_test(leader_exited),
 		cmocka_unit_test(failure_in_discovery),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

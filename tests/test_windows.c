@@ -616,7 +616,7 @@ static void owner_records(void **state)
 	struct ptw_space k;
 	assert_int_equal(ptw_space_init(&k, w.d, ptw_mode_get(PTW_MODE_X64), w.s.kernel, NULL), 0);
 	struct ptw_owners own = {0};
-	char how[256];
+	char how[512];
 	assert_int_equal(ptw_owners_windows(&k, &own, how, sizeof how, NULL), 0);
 	assert_int_equal(own.n, 10);
 	static const char *const names[] = {
@@ -646,7 +646,7 @@ static void broken_list(void **state)
 	open_win(&w);
 	struct ptw_spaces sp;
 	discover_win(&w, &sp);
-	char how[256];
+	char how[512];
 	snprintf(how, sizeof how,
 		 "EPROCESS list: 4 processes (ActiveProcessLinks +0x448, UniqueProcessId +0x440, "
 		 "ImageFileName +0x5a8, InheritedFromUniqueProcessId +0x540, UserDirectoryTableBase +0x388); "
@@ -672,7 +672,7 @@ static void looping_list(void **state)
 	open_win(&w);
 	struct ptw_spaces sp;
 	discover_win(&w, &sp);
-	char how[256];
+	char how[512];
 	snprintf(how, sizeof how,
 		 "EPROCESS list: 6 processes (ActiveProcessLinks +0x188, UniqueProcessId +0x180, "
 		 "ImageFileName +0x2e0, InheritedFromUniqueProcessId +0x290, no UserDirectoryTableBase); "

@@ -305,8 +305,14 @@ static int kernel_owners(struct list *l, const ptw_dump *d,
 {
 	const struct ptw_space *k = kernel_space(l);
 	if (!k) {
-		snprintf(out->owners_how, sizeof out->owners_how,
-			 "no kernel data: no kernel page table named by VMCOREINFO or a dump header");
+		/* Windows keeps PsActiveProcessHead only in a crash dump's header:
+		 * a raw image of Windows has no way into the EPROCESS list. */
+		snprintf(out->owners_how, sizeof out->owners_how, "%s",
+			 out->os == PTW_OS_WINDOWS
+			 ? "no kernel data: a Windows image without a crash-dump header gives no"
+			   " PsActiveProcessHead (name processes with --processes FILE, the text of"
+			   " WinDbg's !process 0 0)"
+			 : "no kernel data: no kernel page table named by VMCOREINFO or a dump header");
 		return 0;
 	}
 	struct ptw_space kernel = *k; /* l->v moves as spaces are added */

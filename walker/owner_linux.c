@@ -31,19 +31,23 @@
  *      checked against the section before use.
  *   3. The task list.  init_task.tasks links every thread-group leader (the
  *      kernel adds only leaders to it), so each entry is a process: pid ==
- *      tgid, its comm what ps shows.  Kernel threads (PF_KTHREAD, or no mm)
- *      and zombies (no mm) own no address space and are skipped (so is,
- *      a known gap, a process whose leader thread exited while its other
- *      threads run on: its threads are not followed).  A
+ *      tgid, its comm what ps shows.  Kernel threads (PF_KTHREAD) own no
+ *      address space and are skipped.  A leader with no mm is either a
+ *      zombie or a leader that exited while its other threads run on; the
+ *      group's threads (signal->thread_head through thread_node, when BTF
+ *      has them) tell which, and the first with an mm gives the process's
+ *      table, still under the leader's tgid and comm as /proc shows it.  A
  *      process's top table is mm->pgd, a direct-map address translated
  *      through the kernel's table (KASLR moves the direct map).  Processes
  *      sharing one mm (vfork, CLONE_VM) give one record, the lowest pid's.
- *      The walk is bounded, and cycles that do not come back to init_task
- *      (which a consistent list never has) are detected with Brent's
- *      algorithm in constant memory.  Links whose prev does not point back
- *      are counted and reported, not fatal: a dump taken while a fork or
- *      an exit changed the list shows one.
- *
+ *      The walk is bounded, and remembers the nodes it has walked.  A list
+ *      that breaks -- an unreadable node, or one walked already before
+ *      init_task comes round -- keeps what came before the break, is
+ *      walked again backwards from init_task by prev up to the break, and
+ *      the break is reported: one bad entry costs one process, not all.
+ *      Links whose prev does not point back are counted and reported, not
+ *      fatal: a dump taken while a fork or an exit changed the list shows
+ *      one.
  * The kernel's own table gets a record too: cid 0, "swapper" (init_task's
  * comm before the idle task renames itself swapper/0), parent -1 (unknown:
  * it has none, and /proc shows no pid 0).  A table whose page beside it is
@@ -70,8 +74,11 @@
 #define BTF_CHAIN       32              /* typedef/const/volatile chain */
 #define BTF_BUDGET      (1u << 16)      /* member records one search visits
 					 * (task_struct: a few hundred) */
+#define TASKS_MAX_TEXT  "1048576"
 #define TASKS_MAX       (1u << 20)      /* PID_MAX_LIMIT is 4M, but threads
 					 * are not on the list */
+#define THREADS_MAX     (1u << 16)      /* threads followed in one group */
+#define THREAD_READS_MAX (1u << 20)     /* and in all groups together */
 #define COMM_MAX        64
 #define PID_MAX_LIMIT   (4u << 20)      /* no pid is larger (threads.h) */
 
@@ -566,6 +573,8 @@ struct layout {
 	uint64_t tasks, next, prev;     /* task_struct.tasks; list_head's */
 	uint64_t pid, tgid, comm, mm, real_parent, flags;
 	bool has_flags;
+	uint64_t signal, thread_node, thread_head;  /* the thread group */
+	bool has_threads;
 	uint32_t comm_len;
 	uint64_t pgd;                   /* mm_struct.pgd */
 };
@@ -588,6 +597,28 @@ static int need_member(const struct btf *b, uint32_t sid, const char *sname,
 				"Linux task list: BTF: %s.%s is not of the expected type", sname, name);
 	out->type = r;
 	return 0;
+}
+
+/* task_struct.signal -> signal_struct.thread_head, a list of the group's
+ * threads through task_struct.thread_node (Linux 3.14 on): how a process
+ * whose leader exited is still found.  Optional. */
+static bool thread_layout(const struct btf *b, uint32_t task, struct layout *L)
+{
+	struct btf_member m;
+	struct btf_type t;
+	const char *ts = "task_struct";
+	if (need_member(b, task, ts, "thread_node", BTF_STRUCT, 0, &m, &t, NULL))
+		return false;
+	L->thread_node = m.offset;
+	if (need_member(b, task, ts, "signal", BTF_PTR, 0, &m, &t, NULL))
+		return false;
+	L->signal = m.offset;
+	uint32_t sig = btf_resolve(b, t.size_type, &t);
+	if (!sig || t.kind != BTF_STRUCT ||
+	    need_member(b, sig, "signal_struct", "thread_head", BTF_STRUCT, 0, &m, &t, NULL))
+		return false;
+	L->thread_head = m.offset;
+	return true;
 }
 
 static int btf_layout(const struct btf *b, struct layout *L, struct ptw_error *err)
@@ -637,6 +668,7 @@ static int btf_layout(const struct btf *b, struct layout *L, struct ptw_error *e
 	/* flags tells kernel threads that borrowed a process's mm apart. */
 	L->has_flags = need_member(b, task, ts, "flags", BTF_INT, 4, &m, &t, NULL) == 0;
 	L->flags = m.offset;
+	L->has_threads = thread_layout(b, task, L);
 	return 0;
 }
 
@@ -684,14 +716,80 @@ static int read_layout(const struct kmem *m, uint64_t start, uint64_t stop,
 
 /* ---- the task list ---------------------------------------------------------------- */
 
+/* The list nodes visited, to stop at the first one seen twice: a list that
+ * does not come back to init_task, or a walk back that reaches the part
+ * already walked.  Open addressing; 0 marks a free slot (node 0 is kept
+ * apart). */
+struct seen {
+	uint64_t *slot;
+	size_t cap, n;          /* cap: a power of two, or 0 */
+	bool zero;
+};
+
+static size_t seen_hash(uint64_t v, size_t cap)
+{
+	v ^= v >> 33;
+	v *= 0xff51afd7ed558ccdULL;     /* MurmurHash3's finaliser */
+	v ^= v >> 33;
+	return (size_t)v & (cap - 1);
+}
+
+static bool seen_has(const struct seen *s, uint64_t v)
+{
+	if (v == 0)
+		return s->zero;
+	if (!s->cap)
+		return false;
+	for (size_t i = seen_hash(v, s->cap); s->slot[i]; i = (i + 1) & (s->cap - 1))
+		if (s->slot[i] == v)
+			return true;
+	return false;
+}
+
+static void seen_put_slot(uint64_t *slot, size_t cap, uint64_t v)
+{
+	size_t i = seen_hash(v, cap);
+	while (slot[i] && slot[i] != v)
+		i = (i + 1) & (cap - 1);
+	slot[i] = v;
+}
+
+/* Add v (not yet present); kept under half full. */
+static int seen_add(struct seen *s, uint64_t v, struct ptw_error *err)
+{
+	if (v == 0) {
+		s->zero = true;
+		return 0;
+	}
+	if (2 * (s->n + 1) > s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 1024;
+		uint64_t *slot = calloc(cap, sizeof *slot);
+		if (!slot)
+			return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for the task list");
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->slot[i])
+				seen_put_slot(slot, cap, s->slot[i]);
+		free(s->slot);
+		s->slot = slot;
+		s->cap = cap;
+	}
+	seen_put_slot(s->slot, s->cap, v);
+	s->n++;
+	return 0;
+}
+
 struct walk {
 	const struct kmem *m;
 	const struct layout *L;
 	struct ptw_owners *out;
+	struct seen seen;       /* list nodes walked, both ways */
 	size_t tasks;           /* processes on the list */
+	size_t back;            /* of them, found walking back from init_task */
 	size_t skipped;         /* with an mm we could not follow to a table,
 				 * or no valid pid */
 	size_t broken;          /* links whose prev did not point back */
+	size_t thread_reads;    /* thread-group entries read, all processes */
+	char stop[160];         /* why the forward walk stopped early, or "" */
 };
 
 static void comm_copy(char *dst, const uint8_t *src, size_t n)
@@ -702,6 +800,31 @@ static void comm_copy(char *dst, const uint8_t *src, size_t n)
 	dst[i] = '\0';
 }
 
+/* The mm of a process whose leader has exited (its mm is gone) while other
+ * threads run on: the first thread in signal->thread_head with one.  0 for
+ * a zombie, whose threads are all gone, or when the layout lacks the links. */
+static uint64_t group_mm(struct walk *w, uint64_t leader)
+{
+	const struct kmem *m = w->m;
+	const struct layout *L = w->L;
+	uint64_t signal, head, node, mm;
+	if (!L->has_threads || !read_ptr(m, leader + L->signal, &signal))
+		return 0;
+	head = signal + L->thread_head;
+	if (!read_ptr(m, head + L->next, &node))
+		return 0;
+	for (unsigned i = 0; node != head && i < THREADS_MAX; i++) {
+		if (w->thread_reads++ >= THREAD_READS_MAX)
+			return 0;
+		uint64_t t = node - L->thread_node;
+		if (t != leader && read_ptr(m, t + L->mm, &mm) && mm)
+			return mm;
+		if (!read_ptr(m, node + L->next, &node))
+			return 0;
+	}
+	return 0;
+}
+
 /* One process on the list: a record unless it owns no address space. */
 static int walk_task(struct walk *w, uint64_t task, struct ptw_error *err)
 {
@@ -709,27 +832,24 @@ static int walk_task(struct walk *w, uint64_t task, struct ptw_error *err)
 	const struct layout *L = w->L;
 	uint32_t flags = 0, tgid, ptgid;
 	uint64_t mm, pgd, parent;
+	uint8_t comm[COMM_MAX];
 	if (L->has_flags && !read_u32(m, task + L->flags, &flags))
 		flags = 0;
-	if (!read_ptr(m, task + L->mm, &mm))
-		return ptw_fail(err, PTW_ERR_NOT_FOUND,
-				"Linux task list: cannot read task_struct at %" PRIx64, task);
-	if (mm == 0 || (flags & PF_KTHREAD))
+	if (flags & PF_KTHREAD)
 		return 0;
-	struct ptw_xlat x;
-	if (!read_ptr(m, mm + L->pgd, &pgd) ||
-	    ptw_translate(m->k, pgd, &x, NULL) || x.status != PTW_MAPPED) {
+	/* tgid, not pid: the list holds thread-group leaders (pid == tgid),
+	 * and tgid is what /proc and ps call a process's id. */
+	if (!read_ptr(m, task + L->mm, &mm) || !read_u32(m, task + L->tgid, &tgid) ||
+	    !ptw_kread(m->k, task + L->comm, comm, L->comm_len)) {
 		w->skipped++;
 		return 0;
 	}
-	uint8_t comm[COMM_MAX];
-	/* tgid, not pid: the list holds thread-group leaders (pid == tgid),
-	 * and tgid is what /proc and ps call a process's id. */
-	if (!read_u32(m, task + L->tgid, &tgid) ||
-	    !ptw_kread(m->k, task + L->comm, comm, L->comm_len))
-		return ptw_fail(err, PTW_ERR_NOT_FOUND,
-				"Linux task list: cannot read task_struct at %" PRIx64, task);
-	if (tgid == 0 || tgid > PID_MAX_LIMIT) {
+	if (mm == 0 && (mm = group_mm(w, task)) == 0)
+		return 0;
+	struct ptw_xlat x;
+	if (!read_ptr(m, mm + L->pgd, &pgd) ||
+	    ptw_translate(m->k, pgd, &x, NULL) || x.status != PTW_MAPPED ||
+	    tgid == 0 || tgid > PID_MAX_LIMIT) {
 		w->skipped++;
 		return 0;
 	}
@@ -745,51 +865,68 @@ static int walk_task(struct walk *w, uint64_t task, struct ptw_error *err)
 	return ptw_owners_add(w->out, &o, err);
 }
 
-/* Follow init_task.tasks around to init_task. */
-static int walk_list(struct walk *w, uint64_t init_task, struct ptw_error *err)
+/* Follow the list from init_task's node head, by next (dir 0) or by prev
+ * (dir 1), taking each process, until head comes round again.  A list
+ * that breaks -- a node that cannot be read, one already walked, more
+ * than TASKS_MAX -- ends the walk there: the processes before the break
+ * are kept, and the reason goes to w->stop (forward walk only: walking
+ * back ends where the forward walk broke off, by design).  Only running
+ * out of memory is an error. */
+static int walk_dir(struct walk *w, uint64_t head, unsigned dir, struct ptw_error *err)
 {
 	const struct kmem *m = w->m;
 	const struct layout *L = w->L;
-	uint64_t head = init_task + L->tasks, prev = head, cur;
-	if (!read_ptr(m, head + L->next, &cur))
-		return ptw_fail(err, PTW_ERR_NOT_FOUND,
-				"Linux task list: cannot read init_task at %" PRIx64, init_task);
-	/* Brent: the tortoise jumps to the hare at each power of two; in a
-	 * cycle the hare meets it within two laps. */
-	uint64_t tortoise = head, power = 1, lam = 0;
-	while (cur != head) {
-		if (w->tasks >= TASKS_MAX)
-			return ptw_fail(err, PTW_ERR_NOT_FOUND,
-					"Linux task list: more than %u processes from init_task at %" PRIx64
-					" (a corrupt list?)", TASKS_MAX, init_task);
+	uint64_t link = dir ? L->prev : L->next, other = dir ? L->next : L->prev;
+	uint64_t prev = head, cur;
+	const char *why = NULL;
+	if (!read_ptr(m, head + link, &cur))
+		return 0;       /* walk_list read head's next: prev only fails here */
+	while (!why && cur != head) {
+		if (seen_has(&w->seen, cur)) {
+			why = "walked already: a loop that misses init_task";
+			break;
+		}
+		if (w->tasks >= TASKS_MAX) {
+			why = "more than " TASKS_MAX_TEXT " processes (a corrupt list?)";
+			break;
+		}
 		uint64_t back;
-		if (!read_ptr(m, cur + L->prev, &back))
-			return ptw_fail(err, PTW_ERR_NOT_FOUND,
-					"Linux task list: cannot read the task_struct at %" PRIx64
-					" (list entry %zu)", cur - L->tasks, w->tasks + 1);
-		if (back != prev)
-			w->broken++;
-		w->tasks++;
-		int rc = walk_task(w, cur - L->tasks, err);
+		if (!read_ptr(m, cur + other, &back)) {
+			why = "cannot read it";
+			break;
+		}
+		int rc = seen_add(&w->seen, cur, err);
 		if (rc)
 			return rc;
+		w->broken += back != prev;
+		w->tasks++;
+		w->back += dir;
+		if ((rc = walk_task(w, cur - L->tasks, err)))
+			return rc;
 		prev = cur;
-		if (!read_ptr(m, cur + L->next, &cur))
-			return ptw_fail(err, PTW_ERR_NOT_FOUND,
-					"Linux task list: cannot read the task_struct at %" PRIx64,
-					prev - L->tasks);
-		if (cur == tortoise)
-			return ptw_fail(err, PTW_ERR_NOT_FOUND,
-					"Linux task list: loops at task_struct %" PRIx64
-					" without coming back to init_task (after %zu entries)",
-					cur - L->tasks, w->tasks);
-		if (++lam == power) {
-			tortoise = cur;
-			power *= 2;
-			lam = 0;
-		}
+		if (!read_ptr(m, cur + link, &cur))
+			why = "cannot read its link";
 	}
+	if (why && dir == 0)
+		snprintf(w->stop, sizeof w->stop, "after %zu entries, at task_struct %" PRIx64 ": %s",
+			 w->tasks, cur - L->tasks, why);
 	return 0;
+}
+
+/* init_task's list, forward; if it breaks, back from init_task too, to
+ * the break: all but the broken entry are found. */
+static int walk_list(struct walk *w, uint64_t init_task, struct ptw_error *err)
+{
+	uint64_t head = init_task + w->L->tasks, next;
+	if (!read_ptr(w->m, head + w->L->next, &next))
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: cannot read init_task at %" PRIx64, init_task);
+	int rc = seen_add(&w->seen, head, err);
+	if (!rc)
+		rc = walk_dir(w, head, 0, err);
+	if (!rc && w->stop[0])
+		rc = walk_dir(w, head, 1, err);
+	return rc;
 }
 
 static int owner_cmp(const void *a, const void *b)
@@ -867,6 +1004,7 @@ int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
 	rc = ptw_owners_add(&own, &swapper, err);
 	if (!rc)
 		rc = walk_list(&w, want[0].addr, err);
+	free(w.seen.slot);
 	if (rc) {
 		ptw_owners_free(&own);
 		return rc;
@@ -874,13 +1012,19 @@ int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
 	dedup(&own);
 	char extra[96] = "";
 	if (w.skipped || w.broken)
-		snprintf(extra, sizeof extra, "; %zu with an unreadable mm or bad pid, %zu links not pointing back",
+		snprintf(extra, sizeof extra,
+			 "; %zu with an unreadable mm or bad pid, %zu links not pointing back",
 			 w.skipped, w.broken);
+	char broke[256] = "";
+	if (w.stop[0])
+		snprintf(broke, sizeof broke,
+			 "; the list breaks %s; %zu processes found walking back from init_task",
+			 w.stop, w.back);
 	snprintf(how, howsz,
-		 "Linux task list: %zu processes, %zu address spaces (kallsyms %" PRIu32
+		 "Linux task list: %zu processes, %zu address spaces%s (kallsyms %" PRIu32
 		 " symbols, BTF %.1f MiB; task_struct tasks 0x%" PRIx64 " pid 0x%" PRIx64
 		 " comm 0x%" PRIx64 " mm 0x%" PRIx64 ", mm_struct pgd 0x%" PRIx64 "%s)",
-		 w.tasks, own.n, nsyms, mib, L.tasks, L.pid, L.comm, L.mm, L.pgd, extra);
+		 w.tasks, own.n, broke, nsyms, mib, L.tasks, L.pid, L.comm, L.mm, L.pgd, extra);
 	/* Hand the records over; out may already hold some. */
 	for (size_t i = 0; !rc && i < own.n; i++)
 		rc = ptw_owners_add(out, &own.v[i], err);

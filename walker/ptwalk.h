@@ -455,7 +455,7 @@ struct ptw_spaces {
 	size_t n;
 	struct ptw_space *v;       /* sorted by dirbase */
 	struct ptw_scan_stats scan;
-	char owners_how[256];      /* how owners were found, or why not */
+	char owners_how[512];      /* how owners were found, or why not */
 };
 
 /* Find the paging mode and the address spaces of a dump: the command line,
