@@ -151,12 +151,14 @@ uint8_t *gen_kdump_flatten(const uint8_t *img, size_t len, size_t chunk,
 struct gen_windump {
 	bool x64;                  /* 64-bit header (else 32-bit) */
 	bool pae;                  /* 32-bit: PaeEnabled */
-	uint32_t dump_type;        /* 1 full, 5 bitmap, 6 live kernel bitmap */
+	uint32_t dump_type;        /* 1 full, 5 bitmap, 6 live kernel bitmap,
+				    * 8-10 ranges (.dump /k, /ka, /f) */
 	uint64_t dirbase, pfn_database, ps_loaded_module_list;
 	uint64_t ps_active_process_head, kd_debugger_data_block;
 	uint32_t bugcheck, nprocessors;
-	/* The physical memory stored: full dumps, one run per range in this
-	 * order; bitmap dumps, the pages of the ranges.  None: the image. */
+	/* The physical memory stored: full and range dumps, one run or range
+	 * per range in this order; bitmap dumps, the pages of the ranges.
+	 * None: the image. */
 	struct { uint64_t pa, size; } range[8];
 	unsigned nranges;
 	uint64_t nbits;            /* bitmap: bits; 0: one per page of the image */

@@ -5,7 +5,8 @@
  * header filled with "PAGE" as Windows leaves its unused bytes, the fields
  * written over it, then the pages (full: run after run; bitmap: a summary
  * header "FDMP"/"SDMP", the bitmap, the stored pages in PFN order from the
- * next page boundary).
+ * next page boundary; ranges, DumpType 8-10: an "RDMP" header, the range
+ * table, the pages range after range from the next page boundary).
  *
  * The kernels: EPROCESS fields at the offsets of real builds, every other
  * pointer-sized slot of the EPROCESS filled with kernel-pointer-like noise
@@ -352,6 +353,29 @@ static void write_runs(uint8_t *h, const struct gen_windump *o,
 	}
 }
 
+/* The RDMP header of a range dump (DumpType 8-10) at h, its pages from
+ * first (an offset from h). */
+static void write_ranges(uint8_t *h, const struct gen_windump *o,
+			 const uint64_t (*r)[2], unsigned n, size_t first)
+{
+	uint64_t pages = 0;
+	memset(h, 0, first);
+	put(h, 4, 0x40);
+	memcpy(h + 4, "RDMP", 4);
+	memcpy(h + 8, "DUMP", 4);
+	put(h + 0x10, 8, first - 0x20);                /* MetadataSize */
+	put(h + 0x18, 8, 0x2000 + first);              /* FirstPageOffset */
+	for (unsigned i = 0; i < n; i++) {
+		put(h + 0x30 + 16 * i, 8, r[i][0] / 4096);
+		put(h + 0x38 + 16 * i, 8, r[i][1] / 4096);
+		pages += r[i][1] / 4096;
+	}
+	if (o->dump_type == 10) {
+		put(h + 0x20, 4, n);                   /* NumberOfRanges */
+		put(h + 0x28, 8, pages);               /* TotalNumberOfPages */
+	}
+}
+
 uint8_t *gen_windows_dump(const struct gen *g, const struct gen_windump *o,
 			  size_t *size)
 {
@@ -365,6 +389,13 @@ uint8_t *gen_windows_dump(const struct gen *g, const struct gen_windump *o,
 	size_t first = 0;
 	uint8_t *bits = NULL;
 	if (o->dump_type == 1) {
+		for (unsigned i = 0; i < n; i++)
+			total += r[i][1];
+	} else if (o->dump_type >= 8) {
+		/* the range table and a PFN-0 end, then the pages from a page
+		 * boundary, 0x20 + MetadataSize past the RDMP header */
+		first = (hs + 0x30 + 16 * (n + 1ULL) + 4095) & ~(size_t)4095;
+		total = first;
 		for (unsigned i = 0; i < n; i++)
 			total += r[i][1];
 	} else {
@@ -388,6 +419,13 @@ uint8_t *gen_windows_dump(const struct gen *g, const struct gen_windump *o,
 	if (o->dump_type == 1) {
 		write_runs(f, o, (const uint64_t (*)[2])r, n);
 		size_t off = hs;
+		for (unsigned i = 0; i < n; i++) {
+			memcpy(f + off, g->mem + r[i][0], r[i][1]);
+			off += r[i][1];
+		}
+	} else if (o->dump_type >= 8) {
+		write_ranges(f + hs, o, (const uint64_t (*)[2])r, n, first - hs);
+		size_t off = first;
 		for (unsigned i = 0; i < n; i++) {
 			memcpy(f + off, g->mem + r[i][0], r[i][1]);
 			off += r[i][1];
@@ -431,8 +469,8 @@ int gen_write_windows(const struct gen *g, const struct gen_windump *o,
 /* ---- named dumps for mkdump ---------------------------------------------------------------- */
 
 const char *const gen_windows_names[] = {
-	"win7-x64-full", "win10-x64-bitmap", "win11-x64-live", "win7-pae-full",
-	"win7-x86-full", NULL,
+	"win7-x64-full", "win10-x64-bitmap", "win11-x64-live", "win11-x64-complete",
+	"win7-pae-full", "win7-x86-full", NULL,
 };
 
 bool gen_windows_named(const char *name, struct gen *g, struct gen_winsys *s)
@@ -446,6 +484,7 @@ bool gen_windows_named(const char *name, struct gen *g, struct gen_winsys *s)
 		{ "win7-x64-full", &gen_win7_x64, PTW_MODE_X64, 1 },
 		{ "win10-x64-bitmap", &gen_win10_x64, PTW_MODE_X64, 5 },
 		{ "win11-x64-live", &gen_win11_x64, PTW_MODE_X64, 6 },
+		{ "win11-x64-complete", &gen_win11_x64, PTW_MODE_X64, 10 },
 		{ "win7-pae-full", &gen_win7_x86, PTW_MODE_PAE, 1 },
 		{ "win7-x86-full", &gen_win7_x86, PTW_MODE_X86, 1 },
 	};

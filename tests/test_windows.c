@@ -201,6 +201,42 @@ static void bitmap64_long(void **state)
 	done(&w);
 }
 
+/* DumpType 8-10: ranges stored in the table's order, not the PFNs'. */
+static void ranges64(uint32_t type)
+{
+	struct win w = {0};
+	struct gen_windump *o = &w.s.dump;
+	o->range[0].pa = 0x150000, o->range[0].size = 0xb0000;
+	o->range[1].pa = 0x1000, o->range[1].size = 0xf000;
+	o->range[2].pa = 0x100000, o->range[2].size = 0x40000;
+	o->range[3].pa = 0x20000, o->range[3].size = 0x10000;
+	o->nranges = 4;
+	build(&w, &gen_win10_x64, PTW_MODE_X64, type);
+	/* header, RDMP header, 4 ranges and the end, pages from 0x3000 */
+	assert_memory_equal(w.file + 0x2004, "RDMPDUMP", 8);
+	assert_int_equal(w.size, 0x3000 + (0xb0 + 0xf + 0x40 + 0x10) * 0x1000);
+	open_win(&w);
+	assert_int_equal(ptw_dump_hints(w.d)->dump_type, type);
+	static const uint64_t want[][2] = {
+		{ 0x1000, 0xf000 }, { 0x20000, 0x10000 }, { 0x100000, 0x40000 },
+		{ 0x150000, 0xb0000 },
+	};
+	assert_ranges(w.d, want, 4);
+	assert_bytes(&w, 0, 0x1000, false);
+	assert_bytes(&w, 0x1000, 0xf000, true);
+	assert_bytes(&w, 0x10000, 0x10000, false);
+	assert_bytes(&w, 0x20000, 0x10000, true);
+	assert_bytes(&w, 0x30000, 0xd0000, false);
+	assert_bytes(&w, 0x100000, 0x40000, true);
+	assert_bytes(&w, 0x140000, 0x10000, false);
+	assert_bytes(&w, 0x150000, 0xb0000, true);
+	done(&w);
+}
+
+static void ranges64_kernel(void **state) { (void)state; ranges64(8); }
+static void ranges64_kernel_user(void **state) { (void)state; ranges64(9); }
+static void ranges64_complete(void **state) { (void)state; ranges64(10); }
+
 static void full32(enum ptw_mode_id mode)
 {
 	struct win w = {0};
@@ -361,7 +397,7 @@ static void bad_signature(uint8_t *f, size_t *n) { (void)n; memcpy(f, "PAGX", 4)
 static void bad_valid(uint8_t *f, size_t *n) { (void)n; memcpy(f + 4, "DU65", 4); }
 static void bad_short(uint8_t *f, size_t *n) { (void)f; *n = 0x1fff; }
 static void bad_tiny(uint8_t *f, size_t *n) { (void)f; *n = 6; }
-static void bad_type(uint8_t *f, size_t *n) { (void)n; put32(f + GEN_WIN64_TYPE, 8); }
+static void bad_type(uint8_t *f, size_t *n) { (void)n; put32(f + GEN_WIN64_TYPE, 2); }
 static void bad_type_odd(uint8_t *f, size_t *n) { (void)n; put32(f + GEN_WIN64_TYPE, 77); }
 static void bad_machine(uint8_t *f, size_t *n) { (void)n; put32(f + 0x30, 0xaa64); }
 static void bad_nruns(uint8_t *f, size_t *n) { (void)n; put32(f + GEN_WIN64_RUNS, 1000); }
@@ -391,8 +427,8 @@ static void full64_malformed(void **state)
 		{ "Windows crash dump: ValidDump is 'DU65' (want 'DU64' or 'DUMP'; signature 'PAGE')", bad_valid },
 		{ "truncated Windows crash dump header: the file is 0x1fff bytes, a 64-bit header is 0x2000", bad_short },
 		{ "truncated Windows crash dump header: the file is 6 bytes", bad_tiny },
-		{ "Windows crash dump of DumpType 8 (kernel memory dump, .dump /k): ptfs reads 1 (full), 5 (bitmap) and 6 (live kernel bitmap)", bad_type },
-		{ "Windows crash dump of DumpType 77 (unknown): ptfs reads 1 (full), 5 (bitmap) and 6 (live kernel bitmap)", bad_type_odd },
+		{ "Windows crash dump of DumpType 2 (kernel summary): ptfs reads 1 (full), 5 (bitmap), 6 (live kernel bitmap) and 8-10 (.dump /k, /ka, /f)", bad_type },
+		{ "Windows crash dump of DumpType 77 (unknown): ptfs reads 1 (full), 5 (bitmap), 6 (live kernel bitmap) and 8-10 (.dump /k, /ka, /f)", bad_type_odd },
 		{ "Windows crash dump: MachineImageType 0xaa64 (a 64-bit x86 dump says 0x8664)", bad_machine },
 		{ "NumberOfRuns 1000 is absurd: the header has room for 43 runs", bad_nruns },
 		{ "full Windows crash dump lists no memory runs (NumberOfRuns 0)", bad_zero_runs },
@@ -453,6 +489,52 @@ static void bitmap64_malformed(void **state)
 	done(&w);
 }
 
+static void badr_marker(uint8_t *f, size_t *n) { (void)n; put32(f + 0x2000, 0x41); }
+static void badr_sig(uint8_t *f, size_t *n) { (void)n; memcpy(f + 0x2004, "SDMP", 4); }
+static void badr_valid(uint8_t *f, size_t *n) { (void)n; memcpy(f + 0x2008, "DU\x01P", 4); }
+static void badr_first(uint8_t *f, size_t *n) { (void)n; put64(f + 0x2018, 0x4000); }
+static void badr_meta(uint8_t *f, size_t *n) { (void)n; put64(f + 0x2010, 1ULL << 60); }
+static void badr_cut(uint8_t *f, size_t *n) { (void)f; *n = 0x2020; }
+static void badr_pages_cut(uint8_t *f, size_t *n) { (void)f; *n = 0x2800; }
+static void badr_huge(uint8_t *f, size_t *n) { (void)n; put64(f + 0x2040, 0xfffffffffffULL); }
+static void badr_end(uint8_t *f, size_t *n) { (void)f; *n -= 0x1000; }
+static void badr_total(uint8_t *f, size_t *n) { (void)n; put64(f + 0x2028, 0x1a0); }
+static void badr_over(uint8_t *f, size_t *n) { (void)n; put64(f + 0x2028, 0x100); }
+static void badr_type32(uint8_t *f, size_t *n) { (void)n; put32(f + GEN_WIN32_TYPE, 10); }
+
+static void ranges64_malformed(void **state)
+{
+	(void)state;
+	static const struct bad bad[] = {
+		{ "range dump: the header at 0x2000 starts with 0x41 (want the marker 0x40)", badr_marker },
+		{ "range dump: the header at 0x2000 has signature 'SDMP' (want 'RDMP' then 'DUMP')", badr_sig },
+		{ "range dump: the header at 0x2000 has signature 'DU\\x01P' (want 'RDMP' then 'DUMP')", badr_valid },
+		{ "range dump: FirstPageOffset 0x4000 does not follow MetadataSize 0xfe0 (the pages start 0x20 + MetadataSize past the RDMP header at 0x2000)", badr_first },
+		{ "range dump: FirstPageOffset 0x3000 does not follow MetadataSize 0x1000000000000000 (the pages start 0x20 + MetadataSize past the RDMP header at 0x2000)", badr_meta },
+		{ "truncated range dump: its RDMP header at 0x2000 needs 0x30 bytes but the file ends at 0x2020", badr_cut },
+		{ "truncated range dump: the pages start at 0x3000 but the file ends at 0x2800", badr_pages_cut },
+		{ "range 1 (PFN 0xfffffffffff, 0x100 pages) reaches past 2^52, beyond any x86 physical address", badr_huge },
+		{ "range 1 wants file bytes 0xa1000-0x1a1000 but the file ends at 0x1a0000 (truncated dump?)", badr_end },
+		{ "the ranges hold 0x19e pages but TotalNumberOfPages says 0x1a0", badr_total },
+		{ "range 1 takes the pages past TotalNumberOfPages 0x100", badr_over },
+	};
+	struct win w = {0};
+	build(&w, &gen_win10_x64, PTW_MODE_X64, 10);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		uint8_t *f = malloc(w.size);
+		memcpy(f, w.file, w.size);
+		size_t n = w.size;
+		bad[i].patch(f, &n);
+		expect_error(f, n, bad[i].msg);
+		free(f);
+	}
+	done(&w);
+	build(&w, &gen_win7_x86, PTW_MODE_PAE, 1);
+	badr_type32(w.file, &w.size);
+	expect_error(w.file, w.size, "32-bit Windows crash dump of DumpType 10: range dumps are read with the 64-bit header only");
+	done(&w);
+}
+
 static void bad32_machine(uint8_t *f, size_t *n) { (void)n; put32(f + 0x20, 0x8664); }
 static void bad32_short(uint8_t *f, size_t *n) { (void)f; *n = 0xfff; }
 static void bad32_nruns(uint8_t *f, size_t *n) { (void)n; put32(f + GEN_WIN32_RUNS, 87); }
@@ -471,7 +553,7 @@ static void full32_malformed(void **state)
 		{ "Windows crash dump: MachineImageType 0x8664 (a 32-bit x86 dump says 0x14c)", bad32_machine },
 		{ "truncated Windows crash dump header: the file is 0xfff bytes, a 32-bit header is 0x1000", bad32_short },
 		{ "NumberOfRuns 87 is absurd: the header has room for 86 runs", bad32_nruns },
-		{ "Windows crash dump of DumpType 2 (kernel summary): ptfs reads 1 (full), 5 (bitmap) and 6 (live kernel bitmap)", bad32_type },
+		{ "Windows crash dump of DumpType 2 (kernel summary): ptfs reads 1 (full), 5 (bitmap), 6 (live kernel bitmap) and 8-10 (.dump /k, /ka, /f)", bad32_type },
 		{ "run 1 wants file bytes 0x9f000-0x1a0000 but the file ends at 0x19f000 (truncated dump?)", bad32_run_end },
 	};
 	struct win w = {0};
@@ -573,6 +655,10 @@ static const struct layout_case layouts[] = {
 	{ &gen_win7_x86, PTW_MODE_X86, 1,
 	  "EPROCESS list: 10 processes (ActiveProcessLinks +0xb8, UniqueProcessId +0xb4, "
 	  "ImageFileName +0x16c, InheritedFromUniqueProcessId +0x140)" },
+	/* WinDbg's .dump /f of Windows 11: a range dump */
+	{ &gen_win11_x64, PTW_MODE_X64, 10,
+	  "EPROCESS list: 10 processes (ActiveProcessLinks +0x1d8, UniqueProcessId +0x1d0, "
+	  "ImageFileName +0x338, InheritedFromUniqueProcessId +0x2d0, UserDirectoryTableBase +0x158)" },
 };
 
 static void owners_of(const struct layout_case *c, bool system_shadow)
@@ -604,6 +690,7 @@ static void owners_win10_x64(void **state) { (void)state; owners_of(&layouts[1],
 static void owners_win11_x64(void **state) { (void)state; owners_of(&layouts[2], true); }
 static void owners_win7_pae(void **state) { (void)state; owners_of(&layouts[3], false); }
 static void owners_win7_x86(void **state) { (void)state; owners_of(&layouts[4], false); }
+static void owners_win11_complete(void **state) { (void)state; owners_of(&layouts[5], false); }
 
 /* Exact records from the walker itself, for one layout: the raw DirBase
  * values carry PCID bits, the names their 15 bytes. */
@@ -830,6 +917,10 @@ int main(void)
 		cmocka_unit_test(bitmap64_type5),
 		cmocka_unit_test(bitmap64_live),
 		cmocka_unit_test(bitmap64_long),
+		cmocka_unit_test(ranges64_kernel),
+		cmocka_unit_test(ranges64_kernel_user),
+		cmocka_unit_test(ranges64_complete),
+		cmocka_unit_test(ranges64_malformed),
 		cmocka_unit_test(full32_pae),
 		cmocka_unit_test(full32_x86),
 		cmocka_unit_test(bitmap32),
@@ -844,6 +935,7 @@ int main(void)
 		cmocka_unit_test(owners_win11_x64),
 		cmocka_unit_test(owners_win7_pae),
 		cmocka_unit_test(owners_win7_x86),
+		cmocka_unit_test(owners_win11_complete),
 		cmocka_unit_test(owner_records),
 		cmocka_unit_test(broken_list),
 		cmocka_unit_test(looping_list),

@@ -30,7 +30,10 @@
  * reads the same summary header after a 32-bit header, so both widths take
  * both kinds here.
  *
- * Each run, or maximal run of set bits, becomes one mapped segment: nothing
+ * DumpType 8, 9 and 10 (WinDbg's .dump /k, /ka and /f since 2022): an
+ * "RDMP" header and a table of PFN ranges instead (see open_ranges).
+ *
+ * Each run, range, or maximal run of set bits, becomes one mapped segment: nothing
  * is read whole.  The header's facts go to d->hints for discovery.
  */
 #include "internal.h"
@@ -126,7 +129,7 @@ static int pick_layout(const uint8_t *p, size_t size,
 	return 0;
 }
 
-static const char *dump_type_name(uint32_t t)
+const char *ptw_windows_dump_type_name(uint32_t t)
 {
 	switch (t) {
 	case 1: return "full";
@@ -176,19 +179,30 @@ struct win_run {
 	uint64_t base, count;   /* in pages */
 };
 
+/* A run or range of count pages at PFN base, stored from file offset off:
+ * inside x86's physical addresses and inside the file. */
+static int check_span(const struct ptw_dump *d, const char *what, uint64_t i,
+		      const struct win_run *r, uint64_t off, struct ptw_error *err)
+{
+	if (r->base >= PFN_LIMIT || r->count > PFN_LIMIT - r->base)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"%s %" PRIu64 " (PFN 0x%" PRIx64 ", 0x%" PRIx64 " pages) reaches past 2^52, beyond any x86 physical address",
+				what, i, r->base, r->count);
+	uint64_t bytes = r->count * PTW_PAGE;
+	if (off > d->size || bytes > d->size - off)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"%s %" PRIu64 " wants file bytes 0x%" PRIx64 "-0x%" PRIx64 " but the file ends at 0x%zx (truncated dump?)",
+				what, i, off, off + bytes, d->size);
+	return 0;
+}
+
 static int check_run(const struct ptw_dump *d, unsigned i,
 		     const struct win_run *r, const struct win_run *prev,
 		     uint64_t off, struct ptw_error *err)
 {
-	if (r->base >= PFN_LIMIT || r->count > PFN_LIMIT - r->base)
-		return ptw_fail(err, PTW_ERR_FORMAT,
-				"run %u (PFN 0x%" PRIx64 ", 0x%" PRIx64 " pages) reaches past 2^52, beyond any x86 physical address",
-				i, r->base, r->count);
-	uint64_t bytes = r->count * PTW_PAGE;
-	if (off > d->size || bytes > d->size - off)
-		return ptw_fail(err, PTW_ERR_FORMAT,
-				"run %u wants file bytes 0x%" PRIx64 "-0x%" PRIx64 " but the file ends at 0x%zx (truncated dump?)",
-				i, off, off + bytes, d->size);
+	int rc = check_span(d, "run", i, r, off, err);
+	if (rc)
+		return rc;
 	for (unsigned j = 0; j < i; j++) {
 		const struct win_run *q = &prev[j];
 		if (r->count && q->count && r->base < q->base + q->count &&
@@ -344,6 +358,94 @@ static int open_bitmap(struct ptw_dump *d, const struct win_layout *L,
 	return 0;
 }
 
+/* ---- range dumps: DumpType 8, 9, 10 ------------------------------------------ */
+
+/* The "RDMP" header after the 64-bit one (kdmp-parser's reading, public):
+ *   +0x00 u32 marker 0x40, +0x04 "RDMP", +0x08 "DUMP", +0x10 u64
+ *   MetadataSize, +0x18 u64 FirstPageOffset (always 0x20 + MetadataSize
+ *   past this header's start); complete dumps (10) keep u32
+ *   NumberOfRanges @+0x20 and u64 TotalNumberOfPages @+0x28.  From +0x30,
+ *   ranges {u64 PFN, u64 pages} up to the first page, ended by PFN 0 (and,
+ *   for type 10, by reaching TotalNumberOfPages); the pages of each range
+ *   follow each other from FirstPageOffset, range after range. */
+enum {
+	RDMP_MARKER = 0x40,
+	RDMP_META = 0x10,
+	RDMP_FIRST = 0x18,
+	RDMP_TOTAL = 0x28,
+	RDMP_RANGES = 0x30,
+};
+
+static int read_rdmp(const struct ptw_dump *d, size_t at, uint64_t *first,
+		     struct ptw_error *err)
+{
+	char t[17];
+	if (d->size - at < RDMP_RANGES)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"truncated range dump: its RDMP header at 0x%zx needs 0x%x bytes but the file ends at 0x%zx",
+				at, RDMP_RANGES, d->size);
+	const uint8_t *h = d->data + at;
+	if (ptw_le32(h) != RDMP_MARKER)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"range dump: the header at 0x%zx starts with 0x%" PRIx32 " (want the marker 0x40)",
+				at, ptw_le32(h));
+	if (memcmp(h + 4, "RDMP", 4) != 0 || memcmp(h + 8, "DUMP", 4) != 0)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"range dump: the header at 0x%zx has signature '%s' (want 'RDMP' then 'DUMP')",
+				at, tag_text(memcmp(h + 4, "RDMP", 4) ? h + 4 : h + 8, t));
+	uint64_t meta = ptw_le64(h + RDMP_META);
+	*first = ptw_le64(h + RDMP_FIRST);
+	if (meta < RDMP_RANGES - 0x20 || meta > d->size || *first != at + 0x20 + meta)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"range dump: FirstPageOffset 0x%" PRIx64 " does not follow MetadataSize 0x%" PRIx64
+				" (the pages start 0x20 + MetadataSize past the RDMP header at 0x%zx)",
+				*first, meta, at);
+	if (*first > d->size)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"truncated range dump: the pages start at 0x%" PRIx64 " but the file ends at 0x%zx",
+				*first, d->size);
+	return 0;
+}
+
+static int open_ranges(struct ptw_dump *d, const struct win_layout *L, uint32_t type,
+		       struct ptw_error *err)
+{
+	if (L->ptr != 8)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"32-bit Windows crash dump of DumpType %" PRIu32 ": range dumps are read with the 64-bit header only",
+				type);
+	uint64_t first = 0;
+	int rc = read_rdmp(d, L->header, &first, err);
+	if (rc)
+		return rc;
+	const uint8_t *h = d->data + L->header;
+	uint64_t want = type == 10 ? ptw_le64(h + RDMP_TOTAL) : UINT64_MAX;
+	uint64_t slots = (first - L->header - RDMP_RANGES) / 16, off = first, pages = 0;
+	for (uint64_t i = 0; i < slots && pages < want; i++) {
+		const uint8_t *e = h + RDMP_RANGES + 16 * i;
+		struct win_run r = { ptw_le64(e), ptw_le64(e + 8) };
+		if (r.base == 0)
+			break;
+		if ((rc = check_span(d, "range", i, &r, off, err)))
+			return rc;
+		if (r.count > want - pages)
+			return ptw_fail(err, PTW_ERR_FORMAT,
+					"range %" PRIu64 " takes the pages past TotalNumberOfPages 0x%" PRIx64,
+					i, want);
+		rc = ptw_dump_add_segment(d, r.base * PTW_PAGE, r.count * PTW_PAGE, off,
+					  r.count * PTW_PAGE, err);
+		if (rc)
+			return rc;
+		off += r.count * PTW_PAGE;
+		pages += r.count;
+	}
+	if (type == 10 && pages != want)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"the ranges hold 0x%" PRIx64 " pages but TotalNumberOfPages says 0x%" PRIx64,
+				pages, want);
+	return 0;
+}
+
 /* ---- the format ------------------------------------------------------------------ */
 
 static int win_open(struct ptw_dump *d, struct ptw_error *err)
@@ -363,10 +465,14 @@ static int win_open(struct ptw_dump *d, struct ptw_error *err)
 	case 5:
 	case 6:
 		return open_bitmap(d, L, err);
+	case 8:
+	case 9:
+	case 10:
+		return open_ranges(d, L, type, err);
 	default:
 		return ptw_fail(err, PTW_ERR_FORMAT,
-				"Windows crash dump of DumpType %" PRIu32 " (%s): ptfs reads 1 (full), 5 (bitmap) and 6 (live kernel bitmap)",
-				type, dump_type_name(type));
+				"Windows crash dump of DumpType %" PRIu32 " (%s): ptfs reads 1 (full), 5 (bitmap), 6 (live kernel bitmap) and 8-10 (.dump /k, /ka, /f)",
+				type, ptw_windows_dump_type_name(type));
 	}
 }
 

@@ -94,6 +94,9 @@ int ptw_dump_add_qemu_cpu(struct ptw_dump *d, const uint8_t *desc, size_t len,
 			  struct ptw_error *err);
 int ptw_dump_set_vmcoreinfo(struct ptw_dump *d, const char *text, size_t len,
 			    struct ptw_error *err);
+/* A Windows crash dump's DumpType in words ("full", "bitmap", ...;
+ * "unknown"), for messages and /info (format_windows.c). */
+const char *ptw_windows_dump_type_name(uint32_t type);
 /* A dump that carries no VMCOREINFO: look for the kernel's own copy of the
  * text in physical memory (vmcoreinfo_find.c) and, when found, set it and
  * d->vmcoreinfo_pa.  Not finding it is no error. */

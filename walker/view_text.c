@@ -103,11 +103,7 @@ static const char *id_text(int64_t id, char *buf, size_t n)
 static void render_windows_header(const struct ptw_dump_hints *h,
 				  struct ptv_text *t)
 {
-	static const char *const types[] = {
-		[1] = "full", [5] = "bitmap", [6] = "live kernel bitmap",
-	};
-	const char *type = h->dump_type < sizeof types / sizeof types[0] &&
-			   types[h->dump_type] ? types[h->dump_type] : "unknown";
+	const char *type = ptw_windows_dump_type_name(h->dump_type);
 	ptv_printf(t, "windows: DumpType %" PRIu32 " (%s), DirectoryTableBase %" PRIx64
 		   ", PsActiveProcessHead %" PRIx64 ", PsLoadedModuleList %" PRIx64
 		   ", KdDebuggerDataBlock %" PRIx64 ", PfnDatabase %" PRIx64

@@ -563,6 +563,8 @@ static void windows_seeds(void)
 	windows_seed("win7-x64-full", &gen_win7_x64, PTW_MODE_X64, 1, GEN_WINLIST_OK);
 	windows_seed("win10-x64-bitmap", &gen_win10_x64, PTW_MODE_X64, 5, GEN_WINLIST_OK);
 	windows_seed("win11-x64-live", &gen_win11_x64, PTW_MODE_X64, 6, GEN_WINLIST_OK);
+	windows_seed("win11-x64-kernel", &gen_win11_x64, PTW_MODE_X64, 8, GEN_WINLIST_OK);
+	windows_seed("win11-x64-complete", &gen_win11_x64, PTW_MODE_X64, 10, GEN_WINLIST_OK);
 	windows_seed("win7-pae-full", &gen_win7_x86, PTW_MODE_PAE, 1, GEN_WINLIST_OK);
 	windows_seed("win7-pae-bitmap", &gen_win7_x86, PTW_MODE_PAE, 5, GEN_WINLIST_OK);
 	windows_seed("win7-x86-full", &gen_win7_x86, PTW_MODE_X86, 1, GEN_WINLIST_OK);
