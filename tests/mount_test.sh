@@ -274,7 +274,7 @@ name: csrss.exe
 owner-from: eprocess-list"
 expect "windows: info" "$(grep -E '^(format|windows|owners):' "$M/info")" \
 "format: windows64
-windows: DumpType 5 (bitmap), DirectoryTableBase 100002, PsActiveProcessHead fffff8031261e2a0, PsLoadedModuleList fffff8031261e160, KdDebuggerDataBlock fffff8031261e5a0, PfnDatabase fffffa8000000000, BugCheck 0x000000e2, processors 2
+windows: DumpType 5 (complete bitmap), DirectoryTableBase 100002, PsActiveProcessHead fffff8031261e2a0, PsLoadedModuleList fffff8031261e160, KdDebuggerDataBlock fffff8031261e5a0, PfnDatabase fffffa8000000000, BugCheck 0x000000e2, processors 2
 owners: EPROCESS list: 10 processes (ActiveProcessLinks +0x448, UniqueProcessId +0x440, ImageFileName +0x5a8, InheritedFromUniqueProcessId +0x540, UserDirectoryTableBase +0x388)"
 unmount_ptfs "$M"
 

@@ -345,7 +345,7 @@ static void info_text(void **state)
 	assert_int_equal(ptv_render_info(fs, &t), 0);
 	char line[512];
 	snprintf(line, sizeof line,
-		 "\nwindows: DumpType 5 (bitmap), DirectoryTableBase %llx, PsActiveProcessHead fffff8031261e2a0, "
+		 "\nwindows: DumpType 5 (complete bitmap), DirectoryTableBase %llx, PsActiveProcessHead fffff8031261e2a0, "
 		 "PsLoadedModuleList fffff8031261e160, KdDebuggerDataBlock fffff8031261e5a0, "
 		 "PfnDatabase fffffa8000000000, BugCheck 0x000000e2, processors 2\n",
 		 (unsigned long long)(w.s.kernel | 2));
@@ -393,7 +393,6 @@ struct bad {
 	void (*patch)(uint8_t *f, size_t *n);
 };
 
-static void bad_signature(uint8_t *f, size_t *n) { (void)n; memcpy(f, "PAGX", 4); }
 static void bad_valid(uint8_t *f, size_t *n) { (void)n; memcpy(f + 4, "DU65", 4); }
 static void bad_short(uint8_t *f, size_t *n) { (void)f; *n = 0x1fff; }
 static void bad_tiny(uint8_t *f, size_t *n) { (void)f; *n = 6; }
@@ -423,14 +422,13 @@ static void full64_malformed(void **state)
 {
 	(void)state;
 	static const struct bad bad[] = {
-		{ "Windows crash dump with signature 'PAGX' (want 'PAGE')", bad_signature },
 		{ "Windows crash dump: ValidDump is 'DU65' (want 'DU64' or 'DUMP'; signature 'PAGE')", bad_valid },
 		{ "truncated Windows crash dump header: the file is 0x1fff bytes, a 64-bit header is 0x2000", bad_short },
 		{ "truncated Windows crash dump header: the file is 6 bytes", bad_tiny },
-		{ "Windows crash dump of DumpType 2 (kernel summary): ptfs reads 1 (full), 5 (bitmap), 6 (live kernel bitmap) and 8-10 (.dump /k, /ka, /f)", bad_type },
-		{ "Windows crash dump of DumpType 77 (unknown): ptfs reads 1 (full), 5 (bitmap), 6 (live kernel bitmap) and 8-10 (.dump /k, /ka, /f)", bad_type_odd },
+		{ "Windows crash dump of DumpType 2 (kernel summary): ptfs reads 1 (full), 5 and 6 (bitmap) and 8-10 (.dump /k, /ka, /f)", bad_type },
+		{ "Windows crash dump of DumpType 77 (unknown): ptfs reads 1 (full), 5 and 6 (bitmap) and 8-10 (.dump /k, /ka, /f)", bad_type_odd },
 		{ "Windows crash dump: MachineImageType 0xaa64 (a 64-bit x86 dump says 0x8664)", bad_machine },
-		{ "NumberOfRuns 1000 is absurd: the header has room for 43 runs", bad_nruns },
+		{ "NumberOfRuns 1000 is absurd: the header has room for 42 runs", bad_nruns },
 		{ "full Windows crash dump lists no memory runs (NumberOfRuns 0)", bad_zero_runs },
 		{ "run 1 wants file bytes 0xa0000-0x1a0000 but the file ends at 0x19f000 (truncated dump?)", bad_run_end },
 		{ "run 1 (PFN 0xffffffffff0, 0x100 pages) reaches past 2^52, beyond any x86 physical address", bad_run_huge },
@@ -439,6 +437,13 @@ static void full64_malformed(void **state)
 	};
 	struct win w = {0};
 	build(&w, &gen_win10_x64, PTW_MODE_X64, 1);
+	/* without "PAGE" first it is memory, whatever follows: a raw image */
+	memcpy(w.file, "PAGX", 4);
+	open_win(&w);
+	assert_string_equal(ptw_dump_format(w.d), "raw");
+	ptw_dump_close(w.d);
+	w.d = NULL;
+	memcpy(w.file, "PAGE", 4);
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		uint8_t *f = malloc(w.size);
 		memcpy(f, w.file, w.size);
@@ -553,7 +558,7 @@ static void full32_malformed(void **state)
 		{ "Windows crash dump: MachineImageType 0x8664 (a 32-bit x86 dump says 0x14c)", bad32_machine },
 		{ "truncated Windows crash dump header: the file is 0xfff bytes, a 32-bit header is 0x1000", bad32_short },
 		{ "NumberOfRuns 87 is absurd: the header has room for 86 runs", bad32_nruns },
-		{ "Windows crash dump of DumpType 2 (kernel summary): ptfs reads 1 (full), 5 (bitmap), 6 (live kernel bitmap) and 8-10 (.dump /k, /ka, /f)", bad32_type },
+		{ "Windows crash dump of DumpType 2 (kernel summary): ptfs reads 1 (full), 5 and 6 (bitmap) and 8-10 (.dump /k, /ka, /f)", bad32_type },
 		{ "run 1 wants file bytes 0x9f000-0x1a0000 but the file ends at 0x19f000 (truncated dump?)", bad32_run_end },
 	};
 	struct win w = {0};
@@ -737,8 +742,8 @@ static void broken_list(void **state)
 	snprintf(how, sizeof how,
 		 "EPROCESS list: 4 processes (ActiveProcessLinks +0x448, UniqueProcessId +0x440, "
 		 "ImageFileName +0x5a8, InheritedFromUniqueProcessId +0x540, UserDirectoryTableBase +0x388); "
-		 "the list breaks after 4 processes: Flink %llx at %llx is unreadable",
-		 (unsigned long long)w.s.bad_flink,
+		 "the list breaks after 4 processes: the EPROCESS at %llx (Flink %llx at %llx) is unreadable",
+		 (unsigned long long)(w.s.bad_flink - 0x448), (unsigned long long)w.s.bad_flink,
 		 (unsigned long long)(w.s.proc[3].eprocess + 0x448));
 	assert_string_equal(sp.owners_how, how);
 	assert_owners(&w, &sp, 4);
@@ -851,6 +856,60 @@ static void raw_windows(void **state)
 	done(&w);
 }
 
+/* KPROCESS.Affinity's inline KAFFINITY_EX header ({Count 1, Size 4 or
+ * 0x14}: 0x40001 or 0x140001, the same in every process) reads like a page
+ * address with a flag bit.  With no shadowed process, the open-ended search
+ * for UserDirectoryTableBase must not take it. */
+static void affinity_is_not_user_dtb(const struct gen_eprocess_layout *L,
+				     uint64_t off, uint64_t value, const char *how)
+{
+	struct win w = {0};
+	gen_windows_procs(&w.s);
+	for (unsigned i = 0; i < w.s.nprocs; i++)
+		w.s.proc[i].shadow = false;
+	build(&w, L, PTW_MODE_X64, 1);
+	open_win(&w);
+	struct ptw_space k;
+	assert_int_equal(ptw_space_init(&k, w.d, ptw_mode_get(PTW_MODE_X64), w.s.kernel, NULL), 0);
+	for (unsigned i = 0; i < w.s.nprocs; i++) {
+		struct ptw_xlat x;
+		assert_int_equal(ptw_translate(&k, w.s.proc[i].eprocess + off, &x, NULL), 0);
+		assert_int_equal(x.status, PTW_MAPPED);
+		put64(w.g.mem + x.pa, value);
+	}
+	ptw_dump_close(w.d);
+	free(w.file);
+	w.file = gen_windows_dump(&w.g, &w.s.dump, &w.size);
+	open_win(&w);
+	assert_int_equal(ptw_space_init(&k, w.d, ptw_mode_get(PTW_MODE_X64), w.s.kernel, NULL), 0);
+	struct ptw_owners own = {0};
+	struct ptw_error err = {0};
+	char got[512] = "";
+	assert_int_equal(ptw_owners_windows(&k, &own, got, sizeof got, &err), 0);
+	assert_string_equal(got, how);
+	assert_int_equal(own.n, w.s.nprocs);
+	for (size_t i = 0; i < own.n; i++)
+		assert_int_equal(own.v[i].user_dirbase, 0);
+	ptw_owners_free(&own);
+	done(&w);
+}
+
+static void affinity_win7(void **state)
+{
+	(void)state;
+	affinity_is_not_user_dtb(&gen_win7_x64, 0x48, 0x40001,
+		"EPROCESS list: 10 processes (ActiveProcessLinks +0x188, UniqueProcessId +0x180, "
+		"ImageFileName +0x2e0, InheritedFromUniqueProcessId +0x290, no UserDirectoryTableBase)");
+}
+
+static void affinity_win10(void **state)
+{
+	(void)state;
+	affinity_is_not_user_dtb(&gen_win10_x64, 0x50, 0x140001,
+		"EPROCESS list: 10 processes (ActiveProcessLinks +0x448, UniqueProcessId +0x440, "
+		"ImageFileName +0x5a8, InheritedFromUniqueProcessId +0x540, no UserDirectoryTableBase)");
+}
+
 /* Lists the walker refuses, each with its reason: System's EPROCESS
  * patched in the dump file. */
 static void owners_refused(void **state)
@@ -867,13 +926,16 @@ static void owners_refused(void **state)
 			pa = at + 0x80;
 	assert_true(pa != 0);
 	uint64_t off = 0x2000 + 0x9e000 + (pa - 0x100000);  /* in the file */
-	char not_system[200], no_fields[300];
+	char not_system[200], no_fields[300], no_name[200];
 	snprintf(not_system, sizeof not_system,
 		 "EPROCESS list: the first process is not System: UniqueProcessId 8 (want 4) before ActiveProcessLinks %llx",
 		 (unsigned long long)(sys + L->links));
 	snprintf(no_fields, sizeof no_fields,
-		 "EPROCESS list: cannot locate the fields: no offset of ActiveProcessLinks (%llx) puts DirBase %llx at KPROCESS +0x28 and ImageFileName \"System\" after the links",
+		 "EPROCESS list: cannot locate the fields: no offset of ActiveProcessLinks (%llx) puts DirBase %llx at KPROCESS +0x28 and a process after System",
 		 (unsigned long long)(sys + L->links), (unsigned long long)w.s.kernel);
+	snprintf(no_name, sizeof no_name,
+		 "EPROCESS list: no ImageFileName \"System\" in the 0x400 bytes after System's ActiveProcessLinks %llx",
+		 (unsigned long long)(sys + L->links));
 	const struct {
 		const char *msg;
 		uint32_t field;
@@ -881,7 +943,7 @@ static void owners_refused(void **state)
 	} cases[] = {
 		{ not_system, L->pid, 8 },
 		{ no_fields, L->dtb, 0x5000 },       /* an empty table, not the kernel's */
-		{ no_fields, L->name, 0x73797320 },  /* " sys" */
+		{ no_name, L->name, 0x73797320 },    /* " sys" */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		uint8_t save[4];
@@ -936,6 +998,8 @@ int main(void)
 		cmocka_unit_test(owners_win7_pae),
 		cmocka_unit_test(owners_win7_x86),
 		cmocka_unit_test(owners_win11_complete),
+		cmocka_unit_test(affinity_win7),
+		cmocka_unit_test(affinity_win10),
 		cmocka_unit_test(owner_records),
 		cmocka_unit_test(broken_list),
 		cmocka_unit_test(looping_list),

@@ -29,18 +29,6 @@ struct list {
 	size_t n, cap;
 };
 
-/* A CR3 (or a DirBase a user typed) as the mode's top-table address: PCID
- * and flag bits dropped.  false when bits remain that no CR3 has. */
-static bool normalize_cr3(const struct ptw_mode *m, uint64_t cr3,
-			  uint64_t *out)
-{
-	uint64_t flags = m->id == PTW_MODE_PAE ? 0x1fULL : 0xfffULL;
-	if (m->canonical) /* no-flush (63) as MOV to CR3 takes it; LAM (61, 62) */
-		flags |= 7ULL << 61;
-	*out = cr3 & m->dirbase_mask;
-	return (cr3 & ~(m->dirbase_mask | flags)) == 0;
-}
-
 static int list_add(struct list *l, const ptw_dump *d, const struct ptw_mode *m,
 		    uint64_t dirbase, unsigned found, struct ptw_space **added,
 		    struct ptw_error *err)
@@ -176,7 +164,7 @@ static int add_cmdline(struct list *l, const ptw_dump *d,
 		       struct ptw_error *err)
 {
 	uint64_t dirbase;
-	if (!normalize_cr3(m, value, &dirbase))
+	if (!ptw_dirbase_from_cr3(m, value, &dirbase))
 		return ptw_fail(err, PTW_ERR_INVALID,
 				"DirBase 0x%" PRIx64 " has bits set that no %s CR3 holds",
 				value, m->title);
@@ -192,13 +180,13 @@ static size_t collect_seeds(const ptw_dump *d, const struct ptw_mode *m,
 	size_t n = 0;
 	uint64_t v;
 	for (size_t i = 0; i < o->ndirbases && n < max; i++)
-		if (normalize_cr3(m, o->dirbases[i], &v))
+		if (ptw_dirbase_from_cr3(m, o->dirbases[i], &v))
 			seeds[n++] = v;
 	for (size_t i = 0; i < o->nprocs && n < max; i++)
-		if (normalize_cr3(m, o->procs[i].dirbase, &v))
+		if (ptw_dirbase_from_cr3(m, o->procs[i].dirbase, &v))
 			seeds[n++] = v;
 	for (size_t i = 0; i < d->ncpus && n < max; i++)
-		if ((d->cpus[i].cr0 & CR0_PG) && normalize_cr3(m, d->cpus[i].cr3, &v))
+		if ((d->cpus[i].cr0 & CR0_PG) && ptw_dirbase_from_cr3(m, d->cpus[i].cr3, &v))
 			seeds[n++] = v;
 	if (n < max && vmcoreinfo_pgd(d, m, &v))
 		seeds[n++] = v;
@@ -278,7 +266,7 @@ static struct ptw_space *owned_space(struct list *l, const ptw_dump *d,
 				     uint64_t value, unsigned how)
 {
 	uint64_t dirbase;
-	if (!normalize_cr3(m, value, &dirbase))
+	if (!ptw_dirbase_from_cr3(m, value, &dirbase))
 		return NULL;
 	struct ptw_space *s = list_find(l, dirbase);
 	if (!s && list_add(l, d, m, dirbase, how, &s, NULL) == 0)
@@ -354,7 +342,7 @@ static int assign_owners(struct list *l, const ptw_dump *d,
 {
 	for (size_t i = 0; i < o->nprocs; i++) {
 		uint64_t dirbase;
-		struct ptw_space *s = normalize_cr3(m, o->procs[i].dirbase, &dirbase)
+		struct ptw_space *s = ptw_dirbase_from_cr3(m, o->procs[i].dirbase, &dirbase)
 				      ? list_find(l, dirbase) : NULL;
 		if (s)
 			set_owner(s, PTW_OWNER_CMDLINE, o->procs[i].cid, o->procs[i].ppid,
@@ -477,7 +465,7 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 		const struct ptw_cpu *c = &d->cpus[i];
 		uint64_t dirbase;
 		struct ptw_space *s;
-		if (!(c->cr0 & CR0_PG) || !normalize_cr3(m, c->cr3, &dirbase))
+		if (!(c->cr0 & CR0_PG) || !ptw_dirbase_from_cr3(m, c->cr3, &dirbase))
 			continue;
 		/* A CR3 outside the dump names nothing we can read: skip it. */
 		if (list_add(&l, d, m, dirbase, PTW_FOUND_CR3, &s, NULL) == 0)
@@ -486,7 +474,7 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	uint64_t pgd;
 	if (!rc && vmcoreinfo_pgd(d, m, &pgd))
 		list_add(&l, d, m, pgd, PTW_FOUND_VMCOREINFO, NULL, NULL);
-	if (!rc && d->hints.dirbase && normalize_cr3(m, d->hints.dirbase, &pgd))
+	if (!rc && d->hints.dirbase && ptw_dirbase_from_cr3(m, d->hints.dirbase, &pgd))
 		list_add(&l, d, m, pgd, PTW_FOUND_HEADER, NULL, NULL);
 	for (size_t i = 0; !rc && i < hits[chosen].n; i++)
 		rc = list_add(&l, d, m, hits[chosen].v[i].dirbase,

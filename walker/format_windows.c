@@ -14,27 +14,29 @@
  *     0x38  BugCheckCode        u32              0x28  u32
  *     0x80  KdDebuggerDataBlock u64              0x60  u32
  *                                                0x5c  PaeEnabled u8
- *     0x88  PhysicalMemoryBlock (0x2c0 bytes)    0x64  (700 bytes)
+ *     0x88  PhysicalMemoryBlock (700 bytes)      0x64  (700 bytes)
  *           u32 NumberOfRuns, u32 pad,                 u32 NumberOfRuns,
  *           u64 NumberOfPages,                         u32 NumberOfPages,
  *           runs {u64 BasePage, u64 PageCount}         runs {u32, u32}
  *     0xf98 DumpType            u32              0xf88 u32
  *
  * DumpType 1 (full): the pages of the runs follow the header, run after run.
- * DumpType 5 (bitmap: kernel or automatic dumps, "SDMP"; complete bitmap
- * dumps, "FDMP") and 6 (live kernel dump, Windows 11 22H2+): right after the
- * header a summary header: u32 "SDMP"/"FDMP", u32 "DUMP", u64 FirstPage
- * (file offset of the first stored page) @+0x20, u64 TotalPresentPages
- * @+0x28, u64 bit count @+0x30, the bitmap @+0x38; bit n set means PFN n is
- * stored, the stored pages following each other in PFN order.  Volatility
+ * DumpType 5 (DUMP_TYPE_BITMAP_FULL: a complete memory dump as a bitmap,
+ * usually "FDMP") and 6 (DUMP_TYPE_BITMAP_KERNEL: a bugcheck's kernel or
+ * automatic dump, and Task Manager's live kernel dump, usually "SDMP"):
+ * right after the header a summary header: u32 "SDMP"/"FDMP", u32 "DUMP",
+ * u64 FirstPage (file offset of the first stored page) @+0x20, u64
+ * TotalPresentPages @+0x28, u64 bit count @+0x30, the bitmap @+0x38; bit n
+ * set means PFN n is stored, the stored pages following each other in PFN
+ * order.  Volatility
  * reads the same summary header after a 32-bit header, so both widths take
  * both kinds here.
  *
  * DumpType 8, 9 and 10 (WinDbg's .dump /k, /ka and /f since 2022): an
  * "RDMP" header and a table of PFN ranges instead (see open_ranges).
  *
- * Each run, range, or maximal run of set bits, becomes one mapped segment: nothing
- * is read whole.  The header's facts go to d->hints for discovery.
+ * Each run, range, or maximal run of set bits, becomes one mapped segment:
+ * nothing is read whole.  The header's facts go to d->hints for discovery.
  */
 #include "internal.h"
 
@@ -55,7 +57,7 @@ static const struct win_layout layout64 = {
 	.format = "windows64", .header = 0x2000, .ptr = 8, .machine = 0x8664,
 	.dirbase = 0x10, .pfndb = 0x18, .modules = 0x20, .processes = 0x28,
 	.machine_at = 0x30, .ncpus = 0x34, .bugcheck = 0x38, .kddebugger = 0x80,
-	.physmem = 0x88, .physmem_bytes = 0x2c0, .dump_type = 0xf98,
+	.physmem = 0x88, .physmem_bytes = 700, .dump_type = 0xf98,
 };
 
 static const struct win_layout layout32 = {
@@ -81,11 +83,11 @@ static uint64_t field(const struct win_layout *L, const uint8_t *p)
 	return L->ptr == 8 ? ptw_le64(p) : ptw_le32(p);
 }
 
+/* "PAGE" claims the file; pick_layout then names a bad ValidDump.  Memory
+ * that merely holds "DU64" at offset 4 stays a raw image. */
 static bool win_probe(const uint8_t *data, size_t size)
 {
-	if (size < 8)
-		return size >= 4 && memcmp(data, "PAGE", 4) == 0;
-	return memcmp(data, "PAGE", 4) == 0 || memcmp(data + 4, "DU64", 4) == 0;
+	return size >= 4 && memcmp(data, "PAGE", 4) == 0;
 }
 
 /* Printable form of a 4-byte tag for messages. */
@@ -135,8 +137,8 @@ const char *ptw_windows_dump_type_name(uint32_t t)
 	case 1: return "full";
 	case 2: return "kernel summary";
 	case 4: return "minidump";
-	case 5: return "bitmap";
-	case 6: return "live kernel bitmap";
+	case 5: return "complete bitmap";
+	case 6: return "kernel bitmap: kernel, automatic or live dump";
 	case 8: return "kernel memory dump, .dump /k";
 	case 9: return "kernel and user memory dump, .dump /ka";
 	case 10: return "complete memory dump, .dump /f";
@@ -229,7 +231,7 @@ static int open_full(struct ptw_dump *d, const struct win_layout *L,
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"NumberOfRuns %" PRIu32 " is absurd: the header has room for %zu runs",
 				nruns, max);
-	struct win_run runs[88]; /* 700 - 8 bytes of 8-byte runs, at most */
+	struct win_run runs[86]; /* (700 - 8) / 8 runs of two u32, at most */
 	uint64_t off = L->header, total = 0;
 	for (unsigned i = 0; i < nruns; i++) {
 		const uint8_t *rp = pm + first + i * rsize;
@@ -471,7 +473,7 @@ static int win_open(struct ptw_dump *d, struct ptw_error *err)
 		return open_ranges(d, L, type, err);
 	default:
 		return ptw_fail(err, PTW_ERR_FORMAT,
-				"Windows crash dump of DumpType %" PRIu32 " (%s): ptfs reads 1 (full), 5 (bitmap), 6 (live kernel bitmap) and 8-10 (.dump /k, /ka, /f)",
+				"Windows crash dump of DumpType %" PRIu32 " (%s): ptfs reads 1 (full), 5 and 6 (bitmap) and 8-10 (.dump /k, /ka, /f)",
 				type, ptw_windows_dump_type_name(type));
 	}
 }

@@ -184,6 +184,11 @@ static inline unsigned ptw_index(const struct ptw_mode *m, unsigned lvl,
 	return (unsigned)((va >> L->shift) & ((1ULL << L->bits) - 1));
 }
 
+/* A CR3 value (or a DirBase a user typed, or a kernel recorded) as the
+ * mode's top-table address: PCID and flag bits dropped.  false when bits
+ * remain that no CR3 has (mode.c). */
+bool ptw_dirbase_from_cr3(const struct ptw_mode *m, uint64_t cr3, uint64_t *out);
+
 static inline uint64_t ptw_sign_extend(const struct ptw_mode *m, uint64_t va)
 {
 	if (!m->canonical)

@@ -102,6 +102,15 @@ const struct ptw_mode *ptw_mode_find(const char *name)
 	return NULL;
 }
 
+bool ptw_dirbase_from_cr3(const struct ptw_mode *m, uint64_t cr3, uint64_t *out)
+{
+	uint64_t flags = m->id == PTW_MODE_PAE ? 0x1fULL : 0xfffULL;
+	if (m->canonical) /* no-flush (63) as MOV to CR3 takes it; LAM (61, 62) */
+		flags |= 7ULL << 61;
+	*out = cr3 & m->dirbase_mask;
+	return (cr3 & ~(m->dirbase_mask | flags)) == 0;
+}
+
 uint64_t ptw_mode_va_size(const struct ptw_mode *m)
 {
 	return 1ULL << m->va_bits;

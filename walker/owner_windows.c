@@ -9,12 +9,14 @@
  *
  *   - UniqueProcessId is the pointer-sized field right before
  *     ActiveProcessLinks (every build since Vista): 4 at head.Flink - ptr.
+ *   - ImageFileName "System" follows System's links (within NAME_SPAN):
+ *     found once, as a distance from the links.
  *   - ActiveProcessLinks' offset L: the one for which System's
  *     KPROCESS.DirectoryTableBase (x64 +0x28, x86 and PAE +0x18) at
  *     head.Flink - L + 0x28 is the kernel's DirBase (else, second pass, a
  *     top table of the dump that maps the list as the kernel's does: the
- *     header may hold another process's DirBase) and ImageFileName "System"
- *     follows the links; the next process must then look like one (a pid
+ *     header may hold another process's DirBase).  Only this match tells
+ *     one L from another; the next process must then look like one (a pid
  *     that is a non-zero multiple of 4, a name, a DirBase).
  *   - InheritedFromUniqueProcessId: between the links and ImageFileName, the
  *     pointer-sized field that is 0 in System and most often the pid of
@@ -22,11 +24,14 @@
  *     parents of the first processes have exited).
  *   - UserDirectoryTableBase (x64, KVA shadow): a KPROCESS field whose value
  *     in every process is 0 or 1 (no shadow) or the page of a table inside
- *     physical memory other than the process's DirBase, and at least once
- *     a table the dump holds (only those become user copies).
- *     Real builds' offsets are tried first (+0x388 Windows 10 2004 to 11
- *     23H2, +0x280 and +0x278 Windows 10 1803 to 1909, +0x158 Windows 11
- *     24H2), then the rest of KPROCESS.
+ *     physical memory other than the process's DirBase and other than any
+ *     other process's (each has its own user copy: a field equal in many
+ *     processes, like Windows 7's KPROCESS.Affinity header 0x40001, is
+ *     something else), and at least once a table the dump holds (only
+ *     those become user copies).  Real builds' offsets are tried first
+ *     (+0x388 Windows 10 2004 to 11 23H2, +0x278 Windows 10 1803 to 1909,
+ *     +0x158 Windows 11 24H2), then the rest of KPROCESS, where two
+ *     processes at least must have a copy.
  *
  * The walk is bounded: at most 65536 processes; it stops where an entry is
  * unreadable or the list returns to an entry already met, and reports the
@@ -69,7 +74,7 @@ struct walk {
 	struct fields f;
 	struct proc *v;
 	size_t n, cap;
-	char note[128];        /* why the walk stopped before the head */
+	char note[160];        /* why the walk stopped before the head */
 };
 
 /* ---- reading kernel memory ------------------------------------------------------ */
@@ -78,11 +83,7 @@ struct walk {
  * bits dropped; false when other bits are set or it is 0. */
 static bool as_dirbase(const struct walk *w, uint64_t v, uint64_t *pa)
 {
-	uint64_t flags = w->m->id == PTW_MODE_PAE ? 0x1fULL : 0xfffULL;
-	if (w->m->canonical)
-		flags |= 1ULL << 63; /* CR3's no-flush bit */
-	*pa = v & w->m->dirbase_mask;
-	return *pa && (v & ~(w->m->dirbase_mask | flags)) == 0;
+	return ptw_dirbase_from_cr3(w->m, v, pa) && *pa;
 }
 
 /* ---- the visited set: open addressing over link addresses --------------------------- */
@@ -159,16 +160,17 @@ static bool dtb_fits(const struct walk *w, uint64_t va, bool loose)
 	       a.pa == b.pa;
 }
 
-/* ImageFileName "System" in System's EPROCESS after links L: its offset. */
-static bool find_system_name(const struct walk *w, uint64_t L, uint64_t *at)
+/* ImageFileName "System" in System's EPROCESS: its distance past the
+ * links (which the name follows, after UniqueProcessId's neighbours). */
+static bool find_system_name(const struct walk *w, uint64_t *past_links)
 {
 	static const char want[7] = "System"; /* and its NUL */
 	uint8_t buf[NAME_SPAN];
-	uint64_t from = L + 2 * w->f.ptr;
-	size_t got = ptw_kread_upto(w->k, w->first - L + from, buf, sizeof buf);
+	uint64_t from = 2 * w->f.ptr;
+	size_t got = ptw_kread_upto(w->k, w->first + from, buf, sizeof buf);
 	for (size_t i = 0; i + sizeof want <= got; i += 4)
 		if (memcmp(buf + i, want, sizeof want) == 0) {
-			*at = from + i;
+			*past_links = from + i;
 			return true;
 		}
 	return false;
@@ -218,18 +220,23 @@ static int locate_links(struct walk *w, struct ptw_error *err)
 		return ptw_fail(err, PTW_ERR_NOT_FOUND,
 				"EPROCESS list: the first process is not System: UniqueProcessId %" PRIu64 " (want 4) before ActiveProcessLinks %" PRIx64,
 				pid, w->first);
+	uint64_t name;
+	if (!find_system_name(w, &name))
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"EPROCESS list: no ImageFileName \"System\" in the 0x%x bytes after System's ActiveProcessLinks %" PRIx64,
+				NAME_SPAN, w->first);
 	for (int loose = 0; loose < 2; loose++)
 		for (uint64_t L = f->dtb + 2 * f->ptr; L <= max; L += f->ptr) {
-			if (!dtb_fits(w, w->first - L + f->dtb, loose) ||
-			    !find_system_name(w, L, &f->name))
+			if (!dtb_fits(w, w->first - L + f->dtb, loose))
 				continue;
 			f->links = L;
+			f->name = L + name;
 			if (second_plausible(w))
 				return 0;
 		}
 	f->links = f->name = 0;
 	return ptw_fail(err, PTW_ERR_NOT_FOUND,
-			"EPROCESS list: cannot locate the fields: no offset of ActiveProcessLinks (%" PRIx64 ") puts DirBase %" PRIx64 " at KPROCESS +0x%" PRIx64 " and ImageFileName \"System\" after the links",
+			"EPROCESS list: cannot locate the fields: no offset of ActiveProcessLinks (%" PRIx64 ") puts DirBase %" PRIx64 " at KPROCESS +0x%" PRIx64 " and a process after System",
 			w->first, w->k->dirbase, f->dtb);
 }
 
@@ -270,8 +277,9 @@ static int walk_list(struct walk *w, struct ptw_error *err)
 		}
 		if (!read_proc(w, e, &p)) {
 			snprintf(w->note, sizeof w->note,
-				 "the list breaks after %zu processes: Flink %" PRIx64 " at %" PRIx64 " is unreadable",
-				 w->n, e, from);
+				 "the list breaks after %zu processes: the EPROCESS at %" PRIx64
+				 " (Flink %" PRIx64 " at %" PRIx64 ") is unreadable",
+				 w->n, e - w->f.links, e, from);
 			break;
 		}
 		if ((rc = add_proc(w, &p, err)))
@@ -343,12 +351,14 @@ static uint64_t vote_ppid(const struct walk *w, const struct voters *vt)
 /* Whether off holds UserDirectoryTableBase in every voter: 0 or 1, or a
  * top table's address inside physical memory (a hole of the dump too: a
  * kernel dump may leave the user copies out) other than the process's
- * DirBase; and at least one table the dump holds. */
+ * DirBase and other than every other voter's; and at least `need` tables,
+ * one of them held by the dump. */
 static bool user_dtb_fits(const struct walk *w, const struct voters *vt,
-			  uint64_t off)
+			  uint64_t off, size_t need)
 {
 	uint64_t end = ptw_dump_phys_end(w->k->dump);
-	size_t real = 0;
+	uint64_t copies[SAMPLE];
+	size_t n = 0, held = 0;
 	for (size_t i = 0; i < vt->n; i++) {
 		uint64_t v, pa, own;
 		if (!win_field(vt, i, off, 8, &v))
@@ -358,23 +368,30 @@ static bool user_dtb_fits(const struct walk *w, const struct voters *vt,
 		if (!as_dirbase(w, v, &pa) || pa >= end ||
 		    (as_dirbase(w, w->v[i].dtb, &own) && pa == own))
 			return false;
-		real += ptw_phys_holds(w->k->dump, pa, PTW_PAGE);
+		copies[n++] = pa;
+		held += ptw_phys_holds(w->k->dump, pa, PTW_PAGE);
 	}
-	return real > 0;
+	qsort(copies, n, sizeof *copies, cmp_u64);
+	for (size_t i = 1; i < n; i++)
+		if (copies[i] == copies[i - 1])
+			return false;
+	return n >= need && held > 0;
 }
 
 static uint64_t vote_user_dtb(const struct walk *w, const struct voters *vt)
 {
-	static const uint64_t known[] = { 0x388, 0x280, 0x278, 0x158 };
+	static const uint64_t known[] = { 0x388, 0x278, 0x158 };
 	const struct fields *f = &w->f;
 	if (f->ptr != 8)
 		return 0;
-	uint64_t end = f->links - 2 * f->ptr; /* KPROCESS ends before ProcessLock */
+	/* up to ProcessLock, before UniqueProcessId: KPROCESS and, on
+	 * Windows 7, a few EPROCESS fields, which fail the test */
+	uint64_t end = f->links - 2 * f->ptr;
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-		if (known[i] + 8 <= end && user_dtb_fits(w, vt, known[i]))
+		if (known[i] + 8 <= end && user_dtb_fits(w, vt, known[i], 1))
 			return known[i];
 	for (uint64_t off = f->dtb + 8; off + 8 <= end; off += 8)
-		if (user_dtb_fits(w, vt, off))
+		if (user_dtb_fits(w, vt, off, 2))
 			return off;
 	return 0;
 }
