@@ -34,8 +34,9 @@
  *     processes at least must have a copy.
  *
  * The walk is bounded: at most 65536 processes; it stops where an entry is
- * unreadable or the list returns to an entry already met, and reports the
- * processes before the break and why it stopped.
+ * unreadable or the list returns to an entry already met, keeps the
+ * processes before the break, walks back from the head by Blink to the
+ * break, and reports where and why it broke.
  */
 #include "internal.h"
 
@@ -74,7 +75,8 @@ struct walk {
 	struct fields f;
 	struct proc *v;
 	size_t n, cap;
-	char note[160];        /* why the walk stopped before the head */
+	char note[160];        /* why the forward walk stopped before the head */
+	size_t back;           /* processes found walking back by Blink */
 };
 
 /* ---- reading kernel memory ------------------------------------------------------ */
@@ -256,42 +258,64 @@ static int add_proc(struct walk *w, const struct proc *p, struct ptw_error *err)
 	return 0;
 }
 
-static int walk_list(struct walk *w, struct ptw_error *err)
+/* Follow the list from the head by Flink (back false) or Blink (back
+ * true), adding each process, until the head comes round again.  A break
+ * -- an unreadable entry, one met already, too many -- ends the walk
+ * there; the forward walk says why in w->note.  Only running out of memory
+ * is an error. */
+static int walk_dir(struct walk *w, struct vset *seen, bool back,
+		    struct ptw_error *err)
 {
-	struct vset seen = {0};
-	uint64_t e = w->first, from = w->head;
-	int rc = 0;
+	uint64_t link = back ? w->f.ptr : 0, e, from = w->head;
+	char why[160] = "";
+	if (!ptw_kread_uint(w->k, w->head + link, w->f.ptr, &e))
+		return 0;       /* the forward walk read head's Flink */
 	while (e != w->head) {
 		bool dup;
 		struct proc p;
+		int rc;
 		if (w->n == MAX_PROCESSES) {
-			snprintf(w->note, sizeof w->note, "stopped at %d processes", MAX_PROCESSES);
+			snprintf(why, sizeof why, "stopped at %d processes", MAX_PROCESSES);
 			break;
 		}
-		if ((rc = vset_add(&seen, e, &dup, err)))
-			break;
+		if ((rc = vset_add(seen, e, &dup, err)))
+			return rc;
 		if (dup) {
-			snprintf(w->note, sizeof w->note,
+			snprintf(why, sizeof why,
 				 "the list loops back to %" PRIx64 " after %zu processes", e, w->n);
 			break;
 		}
 		if (!read_proc(w, e, &p)) {
-			snprintf(w->note, sizeof w->note,
+			snprintf(why, sizeof why,
 				 "the list breaks after %zu processes: the EPROCESS at %" PRIx64
 				 " (Flink %" PRIx64 " at %" PRIx64 ") is unreadable",
 				 w->n, e - w->f.links, e, from);
 			break;
 		}
 		if ((rc = add_proc(w, &p, err)))
-			break;
+			return rc;
+		w->back += back;
 		from = e;
-		if (!ptw_kread_uint(w->k, from, w->f.ptr, &e)) {
-			snprintf(w->note, sizeof w->note,
+		if (!ptw_kread_uint(w->k, from + link, w->f.ptr, &e)) {
+			snprintf(why, sizeof why,
 				 "the list breaks after %zu processes: the Flink at %" PRIx64 " is unreadable",
 				 w->n, from);
 			break;
 		}
 	}
+	if (!back)
+		snprintf(w->note, sizeof w->note, "%s", why);
+	return 0;
+}
+
+/* Forward from PsActiveProcessHead; if the list breaks, back from it by
+ * Blink to the break: all but the broken entry are found. */
+static int walk_list(struct walk *w, struct ptw_error *err)
+{
+	struct vset seen = {0};
+	int rc = walk_dir(w, &seen, false, err);
+	if (!rc && w->note[0])
+		rc = walk_dir(w, &seen, true, err);
 	free(seen.v);
 	return rc;
 }
@@ -479,7 +503,8 @@ static void describe(const struct walk *w, size_t emitted, size_t skipped,
 		len += (size_t)snprintf(how + len, howsz - len, "; %zu without a DirBase skipped",
 					skipped);
 	if (w->note[0] && len < howsz)
-		snprintf(how + len, howsz - len, "; %s", w->note);
+		snprintf(how + len, howsz - len, "; %s; %zu found walking back by Blink",
+			 w->note, w->back);
 }
 
 int ptw_owners_windows(const struct ptw_space *kernel, struct ptw_owners *out,
