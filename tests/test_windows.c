@@ -141,6 +141,27 @@ static void full64_run_order(void **state)
 	done(&w);
 }
 
+/* The memory of the scattered dumps below: holes at PFN 0, 10-1f, 30-ff
+ * and 140-14f (inside the kernel's pages), every other byte the image's. */
+#define SCATTERED_PAGES (0xf + 0x10 + 0x40 + 0xb0)
+
+static void assert_scattered(struct win *w)
+{
+	static const uint64_t want[][2] = {
+		{ 0x1000, 0xf000 }, { 0x20000, 0x10000 }, { 0x100000, 0x40000 },
+		{ 0x150000, 0xb0000 },
+	};
+	assert_ranges(w->d, want, 4);
+	assert_bytes(w, 0, 0x1000, false);
+	assert_bytes(w, 0x1000, 0xf000, true);
+	assert_bytes(w, 0x10000, 0x10000, false);
+	assert_bytes(w, 0x20000, 0x10000, true);
+	assert_bytes(w, 0x30000, 0xd0000, false);
+	assert_bytes(w, 0x100000, 0x40000, true);
+	assert_bytes(w, 0x140000, 0x10000, false);
+	assert_bytes(w, 0x150000, 0xb0000, true);
+}
+
 static void bitmap64(uint32_t type, const char *sig)
 {
 	struct win w = {0};
@@ -155,22 +176,10 @@ static void bitmap64(uint32_t type, const char *sig)
 	/* header, summary, 0x200-bit bitmap, pages from 0x3000 */
 	assert_memory_equal(w.file + 0x2000, sig, 4);
 	assert_memory_equal(w.file + 0x2004, "DUMP", 4);
-	assert_int_equal(w.size, 0x3000 + (0xf + 0x10 + 0x40 + 0xb0) * 0x1000);
+	assert_int_equal(w.size, 0x3000 + SCATTERED_PAGES * 0x1000);
 	open_win(&w);
 	assert_int_equal(ptw_dump_hints(w.d)->dump_type, type);
-	static const uint64_t want[][2] = {
-		{ 0x1000, 0xf000 }, { 0x20000, 0x10000 }, { 0x100000, 0x40000 },
-		{ 0x150000, 0xb0000 },
-	};
-	assert_ranges(w.d, want, 4);
-	assert_bytes(&w, 0, 0x1000, false);
-	assert_bytes(&w, 0x1000, 0xf000, true);
-	assert_bytes(&w, 0x10000, 0x10000, false);
-	assert_bytes(&w, 0x20000, 0x10000, true);
-	assert_bytes(&w, 0x30000, 0xd0000, false);
-	assert_bytes(&w, 0x100000, 0x40000, true);
-	assert_bytes(&w, 0x140000, 0x10000, false);
-	assert_bytes(&w, 0x150000, 0xb0000, true);
+	assert_scattered(&w);
 	done(&w);
 }
 
@@ -214,22 +223,10 @@ static void ranges64(uint32_t type)
 	build(&w, &gen_win10_x64, PTW_MODE_X64, type);
 	/* header, RDMP header, 4 ranges and the end, pages from 0x3000 */
 	assert_memory_equal(w.file + 0x2004, "RDMPDUMP", 8);
-	assert_int_equal(w.size, 0x3000 + (0xb0 + 0xf + 0x40 + 0x10) * 0x1000);
+	assert_int_equal(w.size, 0x3000 + SCATTERED_PAGES * 0x1000);
 	open_win(&w);
 	assert_int_equal(ptw_dump_hints(w.d)->dump_type, type);
-	static const uint64_t want[][2] = {
-		{ 0x1000, 0xf000 }, { 0x20000, 0x10000 }, { 0x100000, 0x40000 },
-		{ 0x150000, 0xb0000 },
-	};
-	assert_ranges(w.d, want, 4);
-	assert_bytes(&w, 0, 0x1000, false);
-	assert_bytes(&w, 0x1000, 0xf000, true);
-	assert_bytes(&w, 0x10000, 0x10000, false);
-	assert_bytes(&w, 0x20000, 0x10000, true);
-	assert_bytes(&w, 0x30000, 0xd0000, false);
-	assert_bytes(&w, 0x100000, 0x40000, true);
-	assert_bytes(&w, 0x140000, 0x10000, false);
-	assert_bytes(&w, 0x150000, 0xb0000, true);
+	assert_scattered(&w);
 	done(&w);
 }
 

@@ -175,6 +175,19 @@ bool ptw_kread_uint(const struct ptw_space *s, uint64_t va, unsigned size,
 size_t ptw_kread_upto(const struct ptw_space *s, uint64_t va, void *buf,
 		      size_t len);
 
+/* A set of addresses met by a walk (addrset.c): page tables entered,
+ * kernel list nodes, so that the walk notices what it meets twice. */
+struct ptw_addrset {
+	uint64_t *slot;         /* open addressing; 0: a free slot */
+	size_t cap, n;          /* cap: a power of two, or 0 */
+	bool zero;              /* address 0 is in the set */
+};
+
+/* Add addr; *dup says whether it was there already. */
+int ptw_addrset_add(struct ptw_addrset *s, uint64_t addr, bool *dup,
+		    struct ptw_error *err);
+void ptw_addrset_free(struct ptw_addrset *s);
+
 /* ---- modes -------------------------------------------------------------- */
 
 static inline unsigned ptw_index(const struct ptw_mode *m, unsigned lvl,

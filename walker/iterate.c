@@ -20,11 +20,6 @@
 #define REVISIT_LIMIT 4096
 #define SHARED_PAGE_LIMIT (1u << 18)
 
-struct seen {
-	uint64_t *keys;   /* 0 = empty */
-	size_t cap, n;
-};
-
 struct iter {
 	const struct ptw_space *s;
 	const struct ptw_mode *m;
@@ -36,52 +31,11 @@ struct iter {
 	bool have;
 	int stop;                /* callback's non-zero return */
 	struct ptw_iter_stats *st;
-	struct seen seen;
+	struct ptw_addrset seen; /* (table, level) pairs entered */
 	struct ptw_error *err;
 	int rc;
 	uint64_t shared_pages;   /* pages met under shared tables */
 };
-
-static uint64_t hash64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	return k;
-}
-
-/* Insert key; true if it was new.  A failed allocation sets *nomem. */
-static bool seen_add(struct seen *s, uint64_t key, bool *nomem)
-{
-	if (2 * (s->n + 1) > s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 256;
-		uint64_t *k = calloc(cap, sizeof *k);
-		if (!k) {
-			*nomem = true;
-			return false;
-		}
-		for (size_t i = 0; i < s->cap; i++) {
-			if (!s->keys[i])
-				continue;
-			size_t j = hash64(s->keys[i]) & (cap - 1);
-			while (k[j])
-				j = (j + 1) & (cap - 1);
-			k[j] = s->keys[i];
-		}
-		free(s->keys);
-		s->keys = k;
-		s->cap = cap;
-	}
-	size_t j = hash64(key) & (s->cap - 1);
-	while (s->keys[j]) {
-		if (s->keys[j] == key)
-			return false;
-		j = (j + 1) & (s->cap - 1);
-	}
-	s->keys[j] = key;
-	s->n++;
-	return true;
-}
 
 static int flush(struct iter *it)
 {
@@ -118,15 +72,12 @@ static int emit(struct iter *it, uint64_t off, uint64_t pa, uint64_t size,
 static bool enter_table(struct iter *it, unsigned lvl, uint64_t pa,
 			bool *again)
 {
-	bool nomem = false;
-	if (seen_add(&it->seen, (pa << 3) | lvl | (1ULL << 63), &nomem))
+	bool dup;
+	if ((it->rc = ptw_addrset_add(&it->seen, (pa << 3) | lvl, &dup, it->err)))
+		return false;
+	if (!dup)
 		return true;
 	*again = true;
-	if (nomem) {
-		it->rc = ptw_fail(it->err, PTW_ERR_NOMEM,
-				  "out of memory tracking page tables");
-		return false;
-	}
 	if (it->st->revisits >= REVISIT_LIMIT) {
 		it->st->truncated = true;
 		return false;
@@ -244,15 +195,12 @@ int ptw_iterate(const struct ptw_space *s, uint64_t va_from, uint64_t va_to,
 	};
 	if (it.from > it.to)
 		return 0;
-	bool nomem = false;
-	seen_add(&it.seen, (s->dirbase << 3) | 1ULL << 63, &nomem);
-	if (nomem)
-		it.rc = ptw_fail(err, PTW_ERR_NOMEM,
-				 "out of memory tracking page tables");
-	else
+	bool dup;
+	it.rc = ptw_addrset_add(&it.seen, s->dirbase << 3, &dup, err);
+	if (!it.rc)
 		descend(&it, 0, s->dirbase, 0, PT_RIGHTS_INIT, false);
 	if (!it.rc && !it.stop)
 		flush(&it);
-	free(it.seen.keys);
+	ptw_addrset_free(&it.seen);
 	return it.rc;
 }

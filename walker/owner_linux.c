@@ -716,73 +716,11 @@ static int read_layout(const struct kmem *m, uint64_t start, uint64_t stop,
 
 /* ---- the task list ---------------------------------------------------------------- */
 
-/* The list nodes visited, to stop at the first one seen twice: a list that
- * does not come back to init_task, or a walk back that reaches the part
- * already walked.  Open addressing; 0 marks a free slot (node 0 is kept
- * apart). */
-struct seen {
-	uint64_t *slot;
-	size_t cap, n;          /* cap: a power of two, or 0 */
-	bool zero;
-};
-
-static size_t seen_hash(uint64_t v, size_t cap)
-{
-	v ^= v >> 33;
-	v *= 0xff51afd7ed558ccdULL;     /* MurmurHash3's finaliser */
-	v ^= v >> 33;
-	return (size_t)v & (cap - 1);
-}
-
-static bool seen_has(const struct seen *s, uint64_t v)
-{
-	if (v == 0)
-		return s->zero;
-	if (!s->cap)
-		return false;
-	for (size_t i = seen_hash(v, s->cap); s->slot[i]; i = (i + 1) & (s->cap - 1))
-		if (s->slot[i] == v)
-			return true;
-	return false;
-}
-
-static void seen_put_slot(uint64_t *slot, size_t cap, uint64_t v)
-{
-	size_t i = seen_hash(v, cap);
-	while (slot[i] && slot[i] != v)
-		i = (i + 1) & (cap - 1);
-	slot[i] = v;
-}
-
-/* Add v (not yet present); kept under half full. */
-static int seen_add(struct seen *s, uint64_t v, struct ptw_error *err)
-{
-	if (v == 0) {
-		s->zero = true;
-		return 0;
-	}
-	if (2 * (s->n + 1) > s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 1024;
-		uint64_t *slot = calloc(cap, sizeof *slot);
-		if (!slot)
-			return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for the task list");
-		for (size_t i = 0; i < s->cap; i++)
-			if (s->slot[i])
-				seen_put_slot(slot, cap, s->slot[i]);
-		free(s->slot);
-		s->slot = slot;
-		s->cap = cap;
-	}
-	seen_put_slot(s->slot, s->cap, v);
-	s->n++;
-	return 0;
-}
-
 struct walk {
 	const struct kmem *m;
 	const struct layout *L;
 	struct ptw_owners *out;
-	struct seen seen;       /* list nodes walked, both ways */
+	struct ptw_addrset seen; /* list nodes walked, both ways */
 	size_t tasks;           /* processes on the list */
 	size_t back;            /* of them, found walking back from init_task */
 	size_t skipped;         /* with an mm we could not follow to a table,
@@ -882,7 +820,11 @@ static int walk_dir(struct walk *w, uint64_t head, unsigned dir, struct ptw_erro
 	if (!read_ptr(m, head + link, &cur))
 		return 0;       /* walk_list read head's next: prev only fails here */
 	while (!why && cur != head) {
-		if (seen_has(&w->seen, cur)) {
+		bool dup;
+		int rc = ptw_addrset_add(&w->seen, cur, &dup, err);
+		if (rc)
+			return rc;
+		if (dup) {
 			why = "walked already: a loop that misses init_task";
 			break;
 		}
@@ -895,9 +837,6 @@ static int walk_dir(struct walk *w, uint64_t head, unsigned dir, struct ptw_erro
 			why = "cannot read it";
 			break;
 		}
-		int rc = seen_add(&w->seen, cur, err);
-		if (rc)
-			return rc;
 		w->broken += back != prev;
 		w->tasks++;
 		w->back += dir;
@@ -921,7 +860,8 @@ static int walk_list(struct walk *w, uint64_t init_task, struct ptw_error *err)
 	if (!read_ptr(w->m, head + w->L->next, &next))
 		return ptw_fail(err, PTW_ERR_NOT_FOUND,
 				"Linux task list: cannot read init_task at %" PRIx64, init_task);
-	int rc = seen_add(&w->seen, head, err);
+	bool dup;
+	int rc = ptw_addrset_add(&w->seen, head, &dup, err);
 	if (!rc)
 		rc = walk_dir(w, head, 0, err);
 	if (!rc && w->stop[0])
@@ -1004,7 +944,7 @@ int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
 	rc = ptw_owners_add(&own, &swapper, err);
 	if (!rc)
 		rc = walk_list(&w, want[0].addr, err);
-	free(w.seen.slot);
+	ptw_addrset_free(&w.seen);
 	if (rc) {
 		ptw_owners_free(&own);
 		return rc;

@@ -88,58 +88,6 @@ static bool as_dirbase(const struct walk *w, uint64_t v, uint64_t *pa)
 	return ptw_dirbase_from_cr3(w->m, v, pa) && *pa;
 }
 
-/* ---- the visited set: open addressing over link addresses --------------------------- */
-
-struct vset {
-	uint64_t *v;           /* 0: empty slot */
-	size_t cap, n;
-	bool zero;             /* 0 itself is in the set */
-};
-
-static size_t vslot(uint64_t key, size_t cap)
-{
-	return (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
-}
-
-static void vset_put(struct vset *s, uint64_t key)
-{
-	size_t i = vslot(key, s->cap);
-	while (s->v[i])
-		i = (i + 1) & (s->cap - 1);
-	s->v[i] = key;
-	s->n++;
-}
-
-/* Add key; *dup says whether it was there already. */
-static int vset_add(struct vset *s, uint64_t key, bool *dup,
-		    struct ptw_error *err)
-{
-	*dup = false;
-	if (key == 0) {
-		*dup = s->zero;
-		s->zero = true;
-		return 0;
-	}
-	if (2 * (s->n + 1) > s->cap) {
-		struct vset g = { calloc(s->cap ? 2 * s->cap : 64, sizeof *g.v),
-				  s->cap ? 2 * s->cap : 64, 0, s->zero };
-		if (!g.v)
-			return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for the EPROCESS walk");
-		for (size_t i = 0; i < s->cap; i++)
-			if (s->v[i])
-				vset_put(&g, s->v[i]);
-		free(s->v);
-		*s = g;
-	}
-	for (size_t i = vslot(key, s->cap); s->v[i]; i = (i + 1) & (s->cap - 1))
-		if (s->v[i] == key) {
-			*dup = true;
-			return 0;
-		}
-	vset_put(s, key);
-	return 0;
-}
-
 /* ---- locating ActiveProcessLinks and ImageFileName -------------------------------------- */
 
 /* Whether the DirectoryTableBase value at va is the kernel's DirBase (or,
@@ -263,7 +211,7 @@ static int add_proc(struct walk *w, const struct proc *p, struct ptw_error *err)
  * -- an unreadable entry, one met already, too many -- ends the walk
  * there; the forward walk says why in w->note.  Only running out of memory
  * is an error. */
-static int walk_dir(struct walk *w, struct vset *seen, bool back,
+static int walk_dir(struct walk *w, struct ptw_addrset *seen, bool back,
 		    struct ptw_error *err)
 {
 	uint64_t link = back ? w->f.ptr : 0, e, from = w->head;
@@ -278,7 +226,7 @@ static int walk_dir(struct walk *w, struct vset *seen, bool back,
 			snprintf(why, sizeof why, "stopped at %d processes", MAX_PROCESSES);
 			break;
 		}
-		if ((rc = vset_add(seen, e, &dup, err)))
+		if ((rc = ptw_addrset_add(seen, e, &dup, err)))
 			return rc;
 		if (dup) {
 			snprintf(why, sizeof why,
@@ -312,11 +260,11 @@ static int walk_dir(struct walk *w, struct vset *seen, bool back,
  * Blink to the break: all but the broken entry are found. */
 static int walk_list(struct walk *w, struct ptw_error *err)
 {
-	struct vset seen = {0};
+	struct ptw_addrset seen = {0};
 	int rc = walk_dir(w, &seen, false, err);
 	if (!rc && w->note[0])
 		rc = walk_dir(w, &seen, true, err);
-	free(seen.v);
+	ptw_addrset_free(&seen);
 	return rc;
 }
 

@@ -27,6 +27,8 @@ void ptw_owners_free(struct ptw_owners *o)
 	o->n = o->cap = 0;
 }
 
+/* ---- kernel memory ------------------------------------------------------------- */
+
 bool ptw_kread(const struct ptw_space *s, uint64_t va, void *buf, size_t len)
 {
 	uint8_t *out = buf;
