@@ -347,6 +347,9 @@ static void shared_zero_pages(void **state)
 	gen_free(&g);
 }
 
+static void expect_error(const uint8_t *f, size_t len, const char *want,
+			 const char *what);
+
 /* makedumpfile marks a dump it could not finish: pages it never wrote
  * (zeroed descriptors, data cut off) are holes, not errors. */
 static void incomplete_dump(void **state)
@@ -376,12 +379,14 @@ static void incomplete_dump(void **state)
 	assert_int_equal(ptw_phys_read(d, 0x41 * PAGE, buf, PAGE), PAGE);
 	assert_memory_equal(buf, g.mem + 0x41 * PAGE, PAGE);
 	ptw_dump_close(d);
+	/* cut before any descriptor, or inside them (the data follows them):
+	 * nothing to read, and that is said */
+	const char *none = "kdump dump is incomplete (status 0x8: makedumpfile stopped early) and holds no page";
+	expect_error(f, info.desc_off, none, "incomplete, no descriptor");
+	expect_error(f, info.desc_off + 0x20 * 24 + 10, none, "incomplete, cut in descriptors");
 	free(f);
 	gen_free(&g);
 }
-
-static void expect_error(const uint8_t *f, size_t len, const char *want,
-			 const char *what);
 
 /* One part of a split dump (makedumpfile --split): its descriptors are for
  * the dumped frames in [start_pfn, end_pfn) only; bits outside are not
@@ -541,12 +546,12 @@ static void malformed(void **state)
 	static const struct mutation muts[] = {
 		{ "truncated header", "header is truncated", cut_header },
 		{ "truncated bitmap", "bitmaps", cut_bitmap },
-		{ "truncated descriptors", "lies past the end of the file", cut_descs },
+		{ "truncated descriptors", "lies past the end of the", cut_descs },
 		{ "truncated descriptors", "page descriptor 10 (page at 0xc000) at 0x",
 		  cut_descs_data_there },
 		{ "truncated descriptors", "the bitmap names more pages than the file holds",
 		  cut_descs_data_there },
-		{ "truncated data", "lies past the end of the file", cut_data },
+		{ "truncated data", "lies past the end of the", cut_data },
 		{ "block size 3000", "block size 3000 is not a power of two", block_3000 },
 		{ "block size 8192", "4096-byte pages", block_8192 },
 		{ "block size 0", "block size 0", block_0 },
@@ -570,8 +575,8 @@ static void malformed(void **state)
 		{ "page flags unknown", "unknown compression flags 0x40", desc_flags_unknown },
 		{ "page flags two", "more than one compression", desc_flags_two },
 		{ "raw page short", "not a whole page", desc_raw_short },
-		{ "page data past the end", "lies past the end of the file", desc_off_past },
-		{ "page data offset negative", "lies past the end of the file", desc_off_neg },
+		{ "page data past the end", "lies past the end of the", desc_off_past },
+		{ "page data offset negative", "lies past the end of the", desc_off_neg },
 	};
 	struct gen g;
 	image(&g);

@@ -143,6 +143,12 @@ int ptw_dump_add_cpu(struct ptw_dump *d, const struct ptw_cpu *cpu,
 int ptw_dump_set_vmcoreinfo(struct ptw_dump *d, const char *text, size_t len,
 			    struct ptw_error *err)
 {
+	/* Linux keeps it in one page (VMCOREINFO_BYTES); any format's copy
+	 * past this is not VMCOREINFO. */
+	if (len > PTW_VMCOREINFO_MAX)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"VMCOREINFO of 0x%zx bytes is larger than any kernel writes (at most 0x%x read)",
+				len, PTW_VMCOREINFO_MAX);
 	char *copy = malloc(len + 1);
 	if (!copy)
 		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for VMCOREINFO");
@@ -171,10 +177,15 @@ static int seg_cmp_data(const void *a, const void *b)
  * real dump says). */
 static int check_aliases(struct ptw_dump *d, struct ptw_error *err)
 {
-	struct ptw_seg *v = malloc(d->nsegs * sizeof *v);
+	size_t n = 0;
+	for (size_t i = 0; i < d->nsegs; i++) /* paged ones own no file bytes */
+		n += d->segs[i].data_len && !d->segs[i].pager;
+	if (n < 2)
+		return 0;
+	struct ptw_seg *v = malloc(n * sizeof *v);
 	if (!v)
 		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for segments");
-	size_t n = 0;
+	n = 0;
 	for (size_t i = 0; i < d->nsegs; i++)
 		if (d->segs[i].data_len && !d->segs[i].pager)
 			v[n++] = d->segs[i];

@@ -82,7 +82,6 @@ enum {
  * KiB in practice; notes are ~1 KiB per CPU (QEMU allows 4096 vCPUs on
  * x86); the sub-header of a real dump is one block. */
 enum {
-	MAX_VMCOREINFO = 1 << 20,
 	MAX_NOTES_BYTES = 16 << 20,
 	MAX_NOTES = 65536,
 	MAX_HEADER_VERSION = 1000,
@@ -563,6 +562,50 @@ static void cache_put(const struct kdump *k, const struct desc *pd,
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* What the image's end is, for messages: a plain file's end, or the end
+ * of what a flattened file's records reassemble. */
+static const char *img_end(const struct kdump *k)
+{
+	return k->nrecs ? "the end of the flattened image" : "the end of the file";
+}
+
+/* Whether descriptor pd (of the page at pa) names data the file holds, in a
+ * form the pager can read; fills err (may be NULL) with why not.  The one
+ * statement of the descriptor's rules: the open pass and the pager both
+ * ask it. */
+static int desc_check(const struct kdump *k, const struct desc *pd,
+		      uint64_t pa, struct ptw_error *err)
+{
+	uint32_t comp = pd->flags & COMP_ANY;
+	if (pd->flags & ~(uint32_t)COMP_ANY)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"kdump page at 0x%llx: unknown compression flags 0x%x",
+				(unsigned long long)pa, pd->flags);
+	if (comp & (comp - 1))
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"kdump page at 0x%llx: flags 0x%x name more than one compression",
+				(unsigned long long)pa, pd->flags);
+	if (pd->size == 0)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"kdump page at 0x%llx: its descriptor has no data (size 0)",
+				(unsigned long long)pa);
+	if (pd->size > PTW_PAGE)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"kdump page at 0x%llx: 0x%x bytes of data, more than the block size 0x%llx",
+				(unsigned long long)pa, pd->size, PTW_PAGE);
+	if (!comp && pd->size != PTW_PAGE)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"kdump page at 0x%llx: stored uncompressed in 0x%x bytes, not a whole page",
+				(unsigned long long)pa, pd->size);
+	if (!within(pd->off, pd->size, k->img_size))
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"kdump page at 0x%llx: its data (0x%x bytes at 0x%llx) lies past %s (0x%llx)",
+				(unsigned long long)pa, pd->size,
+				(unsigned long long)pd->off, img_end(k),
+				(unsigned long long)k->img_size);
+	return 0;
+}
+
 /* The pager: page i is the page of descriptor i (segments' aux are ranks). */
 static bool kdump_page(const struct ptw_dump *d, const struct ptw_seg *s,
 		       uint64_t i, uint8_t out[4096])
@@ -574,7 +617,7 @@ static bool kdump_page(const struct ptw_dump *d, const struct ptw_seg *s,
 		return false;
 	/* Checked at open, checked again: cheap, and the pager stays safe on
 	 * its own. */
-	if (pd.size == 0 || pd.size > PTW_PAGE || !within(pd.off, pd.size, k->img_size))
+	if (desc_check(k, &pd, 0, NULL))       /* no message: pa unused */
 		return false;
 	if (!(pd.flags & COMP_ANY))
 		return pd.size == PTW_PAGE && img_read(k, pd.off, out, PTW_PAGE);
@@ -712,13 +755,19 @@ static int read_header(struct ptw_dump *d, struct kdump *k, struct header *hd,
 				hd->bitmap_blocks);
 	hd->bitmap_off = (1 + (uint64_t)hd->sub_hdr_size) * bs;
 	uint64_t bytes = (uint64_t)hd->bitmap_blocks * bs;
-	/* Both bitmaps in what the file holds: the open pass walks them. */
-	if (!within(hd->bitmap_off, bytes, k->img_size) || bytes > k->covered)
+	/* Both bitmaps inside the image (a flattened file's gaps read as
+	 * zeros), and no larger than what its records hold: the open pass
+	 * walks them, and must not walk gigabytes a small file only claims. */
+	if (!within(hd->bitmap_off, bytes, k->img_size))
 		return ptw_fail(err, PTW_ERR_FORMAT,
-				"kdump bitmaps (0x%llx bytes at 0x%llx) run past the end of the file (0x%llx; truncated?)",
+				"kdump bitmaps (0x%llx bytes at 0x%llx) run past %s (0x%llx; truncated?)",
 				(unsigned long long)bytes,
-				(unsigned long long)hd->bitmap_off,
+				(unsigned long long)hd->bitmap_off, img_end(k),
 				(unsigned long long)k->img_size);
+	if (bytes > k->covered)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"kdump bitmaps of 0x%llx bytes are more than the 0x%llx bytes the flattened records hold (truncated?)",
+				(unsigned long long)bytes, (unsigned long long)k->covered);
 	hd->bitmap_bytes = bytes / 2;
 	k->desc_off = hd->bitmap_off + bytes;
 	return 0;
@@ -779,11 +828,15 @@ static int img_blob(const struct kdump *k, const char *what, uint64_t off,
 		    uint8_t **copy, struct ptw_error *err)
 {
 	*copy = NULL;
-	if (!within(off, len, k->img_size) || len > k->covered)
+	if (!within(off, len, k->img_size))
 		return ptw_fail(err, PTW_ERR_FORMAT,
-				"kdump %s (0x%llx bytes at 0x%llx) lies past the end of the file (0x%llx)",
+				"kdump %s (0x%llx bytes at 0x%llx) lies past %s (0x%llx)",
 				what, (unsigned long long)len, (unsigned long long)off,
-				(unsigned long long)k->img_size);
+				img_end(k), (unsigned long long)k->img_size);
+	if (len > k->covered)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"kdump %s of 0x%llx bytes is more than the 0x%llx bytes the flattened records hold",
+				what, (unsigned long long)len, (unsigned long long)k->covered);
 	if (len > max)
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"kdump %s of 0x%llx bytes is larger than ptfs believes (0x%llx)",
@@ -852,7 +905,7 @@ static int read_extras(struct ptw_dump *d, const struct kdump *k,
 		uint64_t off = ptw_le64(s + S->off_vmcoreinfo);
 		uint64_t len = sub_ulong(s, S->size_vmcoreinfo, S->size_size);
 		if (off && len) {
-			rc = img_blob(k, "VMCOREINFO", off, len, MAX_VMCOREINFO, &p,
+			rc = img_blob(k, "VMCOREINFO", off, len, PTW_VMCOREINFO_MAX, &p,
 				      &copy, err);
 			if (!rc)
 				rc = ptw_dump_set_vmcoreinfo(d, (const char *)p,
@@ -883,7 +936,8 @@ static int read_sub_header(struct ptw_dump *d, const struct kdump *k,
 			   struct header *hd, struct ptw_error *err)
 {
 	uint8_t s[128] = {0};
-	/* within the image: read_header checked sub_hdr_size >= 1 block */
+	/* Block 1, before the bitmaps, which read_header found inside the
+	 * image; a flattened file's gap reads as zeros. */
 	img_read(k, hd->block_size, s, hd->S->size);
 	int rc = read_pfn_range(hd, s, err);
 	if (!rc)
@@ -907,46 +961,12 @@ static int run_flush(struct ptw_dump *d, struct run *r, struct ptw_error *err)
 	return rc;
 }
 
-/* Whether descriptor pd (of the page at pa) names data the file holds, in a
- * form the pager can read; fills err with why not. */
-static int desc_check(const struct kdump *k, const struct desc *pd,
-		      uint64_t pa, struct ptw_error *err)
-{
-	uint32_t comp = pd->flags & COMP_ANY;
-	if (pd->flags & ~(uint32_t)COMP_ANY)
-		return ptw_fail(err, PTW_ERR_FORMAT,
-				"kdump page at 0x%llx: unknown compression flags 0x%x",
-				(unsigned long long)pa, pd->flags);
-	if (comp & (comp - 1))
-		return ptw_fail(err, PTW_ERR_FORMAT,
-				"kdump page at 0x%llx: flags 0x%x name more than one compression",
-				(unsigned long long)pa, pd->flags);
-	if (pd->size == 0)
-		return ptw_fail(err, PTW_ERR_FORMAT,
-				"kdump page at 0x%llx: its descriptor has no data (size 0)",
-				(unsigned long long)pa);
-	if (pd->size > PTW_PAGE)
-		return ptw_fail(err, PTW_ERR_FORMAT,
-				"kdump page at 0x%llx: 0x%x bytes of data, more than the block size 0x%llx",
-				(unsigned long long)pa, pd->size, PTW_PAGE);
-	if (!comp && pd->size != PTW_PAGE)
-		return ptw_fail(err, PTW_ERR_FORMAT,
-				"kdump page at 0x%llx: stored uncompressed in 0x%x bytes, not a whole page",
-				(unsigned long long)pa, pd->size);
-	if (!within(pd->off, pd->size, k->img_size))
-		return ptw_fail(err, PTW_ERR_FORMAT,
-				"kdump page at 0x%llx: its data (0x%x bytes at 0x%llx) lies past the end of the file (0x%llx)",
-				(unsigned long long)pa, pd->size,
-				(unsigned long long)pd->off,
-				(unsigned long long)k->img_size);
-	return 0;
-}
-
 struct pass {
 	struct window bits, descs;
 	struct run run;
 	uint64_t rank;
 	bool incomplete;         /* unwritten pages are holes, not errors */
+	bool ended;              /* incomplete: no descriptor written past here */
 };
 
 /* Dumped frame pfn, the pass's next descriptor. */
@@ -961,11 +981,15 @@ static int dumped_page(struct ptw_dump *d, const struct kdump *k,
 	int rc;
 	if (!p) {
 		rc = ptw_fail(why, PTW_ERR_FORMAT,
-			      "kdump page descriptor %llu (page at 0x%llx) at 0x%llx lies past the end of the file (0x%llx): the bitmap names more pages than the file holds (truncated?)",
+			      "kdump page descriptor %llu (page at 0x%llx) at 0x%llx lies past %s (0x%llx): the bitmap names more pages than the file holds (truncated?)",
 			      (unsigned long long)rank,
 			      (unsigned long long)(pfn * PTW_PAGE),
-			      (unsigned long long)at,
+			      (unsigned long long)at, img_end(k),
 			      (unsigned long long)k->img_size);
+		/* Descriptors follow each other: none after this one is
+		 * written either.  Stop the walk (an incomplete dump of a
+		 * large machine would otherwise try every dumpable frame). */
+		ps->ended = ps->incomplete;
 	} else {
 		struct desc pd;
 		desc_parse(p, &pd);
@@ -1013,19 +1037,22 @@ static int build_segments(struct ptw_dump *d, struct kdump *k,
 	uint64_t bm2 = hd->bitmap_off + hd->bitmap_bytes;
 	uint64_t first = hd->pfn_lo / 8, end = (hd->pfn_hi + 7) / 8;
 	int rc = 0;
-	for (uint64_t byte = first; byte < end && !rc;) {
+	for (uint64_t byte = first; byte < end && !rc && !ps->ended;) {
 		uint64_t n = end - byte < WINDOW ? end - byte : WINDOW;
 		const uint8_t *p = win_get(k, &ps->bits, bm2 + byte, n);
 		if (!p) { /* read_header checked the bitmaps: not reached */
 			rc = ptw_fail(err, PTW_ERR_FORMAT, "kdump bitmap past the image");
 			break;
 		}
-		for (uint64_t j = 0; j < n && !rc; j++)
+		for (uint64_t j = 0; j < n && !rc && !ps->ended; j++)
 			rc = bitmap_byte(d, k, ps, p[j], (byte + j) * 8, hd, err);
 		byte += n;
 	}
 	if (!rc)
 		rc = run_flush(d, &ps->run, err);
+	if (!rc && ps->incomplete && d->nsegs == 0)
+		rc = ptw_fail(err, PTW_ERR_FORMAT,
+			      "kdump dump is incomplete (status 0x8: makedumpfile stopped early) and holds no page");
 	k->ndesc = ps->rank;
 	free(ps);
 	return rc;
@@ -1073,7 +1100,7 @@ static int kdump_open(struct ptw_dump *d, struct ptw_error *err)
 	if (d->size >= sizeof FLAT_SIG && memcmp(d->data, FLAT_SIG, sizeof FLAT_SIG) == 0)
 		rc = flat_open(k, err);
 	if (!rc && lzo_init() != LZO_E_OK)
-		rc = ptw_fail(err, PTW_ERR_FORMAT, "liblzo2 failed to initialise");
+		rc = ptw_fail(err, PTW_ERR_IO, "liblzo2 failed to initialise (a library fault, not the dump's)");
 	struct header hd;
 	if (!rc)
 		rc = read_header(d, k, &hd, err);

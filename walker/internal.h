@@ -92,6 +92,7 @@ int ptw_dump_add_cpu(struct ptw_dump *d, const struct ptw_cpu *cpu,
  * the next vCPU.  ELF cores and QEMU's kdump files both carry it. */
 int ptw_dump_add_qemu_cpu(struct ptw_dump *d, const uint8_t *desc, size_t len,
 			  struct ptw_error *err);
+#define PTW_VMCOREINFO_MAX (1u << 20)
 int ptw_dump_set_vmcoreinfo(struct ptw_dump *d, const char *text, size_t len,
 			    struct ptw_error *err);
 /* A Windows crash dump's DumpType in words ("full", "bitmap", ...;
