@@ -52,6 +52,17 @@ int ptw_addrset_add(struct ptw_addrset *s, uint64_t addr, bool *dup,
 	return 0;
 }
 
+bool ptw_addrset_has(const struct ptw_addrset *s, uint64_t addr)
+{
+	if (addr == 0)
+		return s->zero;
+	for (size_t i = s->cap ? addr_slot(addr, s->cap) : 0; s->cap && s->slot[i];
+	     i = (i + 1) & (s->cap - 1))
+		if (s->slot[i] == addr)
+			return true;
+	return false;
+}
+
 void ptw_addrset_free(struct ptw_addrset *s)
 {
 	free(s->slot);

@@ -187,6 +187,7 @@ struct ptw_addrset {
 /* Add addr; *dup says whether it was there already. */
 int ptw_addrset_add(struct ptw_addrset *s, uint64_t addr, bool *dup,
 		    struct ptw_error *err);
+bool ptw_addrset_has(const struct ptw_addrset *s, uint64_t addr);
 void ptw_addrset_free(struct ptw_addrset *s);
 
 /* ---- modes -------------------------------------------------------------- */

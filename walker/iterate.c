@@ -32,6 +32,8 @@ struct iter {
 	int stop;                /* callback's non-zero return */
 	struct ptw_iter_stats *st;
 	struct ptw_addrset seen; /* (table, level) pairs entered */
+	struct ptw_addrset empty; /* of them, walked whole and mapping nothing */
+	uint64_t emitted;        /* pages and soft-resident pages met */
 	struct ptw_error *err;
 	int rc;
 	uint64_t shared_pages;   /* pages met under shared tables */
@@ -49,6 +51,7 @@ static int flush(struct iter *it)
 static int emit(struct iter *it, uint64_t off, uint64_t pa, uint64_t size,
 		uint64_t eff)
 {
+	it->emitted++;
 	uint64_t va = ptw_sign_extend(it->m, off);
 	struct ptw_run *c = &it->cur;
 	unsigned bucket = size == PTW_PAGE ? 0 : size >= (1ULL << 30) ? 2 : 1;
@@ -158,15 +161,29 @@ static int descend(struct iter *it, unsigned lvl, uint64_t table,
 				return it->stop;
 			continue;
 		}
+		/* A table walked whole before and found to map nothing maps
+		 * nothing again: tables that loop would otherwise be walked
+		 * once per revisit, each time for nothing. */
+		uint64_t key = (addr << 3) | (lvl + 1);
+		if (ptw_addrset_has(&it->empty, key))
+			continue;
 		bool again = false;
 		if (!enter_table(it, lvl + 1, addr, &again)) {
 			if (it->rc)
 				return it->rc;
 			continue;
 		}
+		uint64_t emitted = it->emitted;
+		bool truncated = it->st->truncated;
 		int rc = descend(it, lvl + 1, addr, off, a, shared || again);
 		if (rc)
 			return rc;
+		bool whole = off >= it->from && it->to - off >= span - 1;
+		if (whole && it->emitted == emitted && it->st->truncated == truncated) {
+			bool dup;
+			if ((it->rc = ptw_addrset_add(&it->empty, key, &dup, it->err)))
+				return it->rc;
+		}
 	}
 	return 0;
 }
@@ -202,5 +219,6 @@ int ptw_iterate(const struct ptw_space *s, uint64_t va_from, uint64_t va_to,
 	if (!it.rc && !it.stop)
 		flush(&it);
 	ptw_addrset_free(&it.seen);
+	ptw_addrset_free(&it.empty);
 	return it.rc;
 }

@@ -303,6 +303,24 @@ static void fanout(struct img *im, enum ptw_mode_id mode, const char *name)
 	finish(im, mode, t, ELFCLASS64, EM_X86_64);
 }
 
+/* Fan-out to nothing: every entry of the top table, the PDPT and the PD
+ * leads to the next, the last to one empty page table.  512^3 paths, none
+ * mapping anything: before the iterator remembered empty subtrees, every
+ * SEEK_DATA on vmem spent the whole revisit budget on them (fuzz_views: a
+ * 13 s timeout). */
+static void empty_fanout(struct img *im, const char *name)
+{
+	start(im, name, PTW_MODE_X64);
+	struct gen *g = &im->g;
+	uint64_t t[4] = { gen_page(g), gen_page(g), gen_page(g), gen_page(g) };
+	uint64_t bits = PTW_P | PTW_RW | PTW_US | PTW_A;
+	for (unsigned l = 0; l < 3; l++)
+		for (unsigned i = 0; i < 512; i++)
+			gen_set(g, t[l] + 8ULL * i, t[l + 1] | bits);
+	im->top[im->ntop++] = t[0];
+	finish(im, PTW_MODE_X64, t[0], ELFCLASS64, EM_X86_64);
+}
+
 /* Loops that stay cheap: the top table's entries all lead to one table
  * T2 whose entries all lead to U, and U's entry 0 leads to U again, down
  * to the last level.  On x64 and LA57 the revisit bound (4096) is reached
@@ -620,6 +638,11 @@ static void regression_seeds(void)
 	fanout(&im, PTW_MODE_X64, "fanout-x64");
 	walk_seeds(&im);
 	gen_free(&im.g);
+	empty_fanout(&im, "empty-fanout-x64");
+	uint8_t ctl[32];
+	views_ctl(ctl, (uint8_t)((3 + PTW_MODE_X64) | 0x08), im.top[0], NULL, 0);
+	write_file("views", "empty-fanout-x64", im.g.mem, im.g.size, ctl, sizeof ctl);
+	gen_free(&im.g);
 }
 
 static void repro(void)
@@ -652,6 +675,12 @@ static void repro(void)
 	uint8_t ctl[32];
 	views_ctl(ctl, (uint8_t)((3 + PTW_MODE_X64) | 0x08), im.top[0], NULL, 0);
 	write_file(".", "views-fanout-x64", im.g.mem, im.g.size, ctl, sizeof ctl);
+	gen_free(&im.g);
+	/* Fixed after 14fcf6d: tables fanning out to one empty page table
+	 * cost the whole revisit budget per SEEK_DATA (fuzz_views timed out). */
+	empty_fanout(&im, "empty-fanout-x64");
+	views_ctl(ctl, (uint8_t)((3 + PTW_MODE_X64) | 0x08), im.top[0], NULL, 0);
+	write_file(".", "views-empty-fanout-x64", im.g.mem, im.g.size, ctl, sizeof ctl);
 	gen_free(&im.g);
 }
 
