@@ -34,6 +34,7 @@ struct iter {
 	struct ptw_addrset seen; /* (table, level) pairs entered */
 	struct ptw_addrset empty; /* of them, walked whole and mapping nothing */
 	uint64_t emitted;        /* pages and soft-resident pages met */
+	uint64_t cuts;           /* times a budget cut the walk short */
 	struct ptw_error *err;
 	int rc;
 	uint64_t shared_pages;   /* pages met under shared tables */
@@ -83,6 +84,7 @@ static bool enter_table(struct iter *it, unsigned lvl, uint64_t pa,
 	*again = true;
 	if (it->st->revisits >= REVISIT_LIMIT) {
 		it->st->truncated = true;
+		it->cuts++;
 		return false;
 	}
 	it->st->revisits++;
@@ -155,6 +157,7 @@ static int descend(struct iter *it, unsigned lvl, uint64_t table,
 			/* Pages under shared tables have their own budget. */
 			if (shared && it->shared_pages++ >= SHARED_PAGE_LIMIT) {
 				it->st->truncated = true;
+				it->cuts++;
 				return 0;
 			}
 			if (emit(it, off, addr, span, pt_rights_apply(a, e)))
@@ -173,13 +176,14 @@ static int descend(struct iter *it, unsigned lvl, uint64_t table,
 				return it->rc;
 			continue;
 		}
-		uint64_t emitted = it->emitted;
-		bool truncated = it->st->truncated;
+		/* Empty only if walked whole: no budget cut anything below,
+		 * else a later, unshared path would find its pages skipped. */
+		uint64_t emitted = it->emitted, cuts = it->cuts;
 		int rc = descend(it, lvl + 1, addr, off, a, shared || again);
 		if (rc)
 			return rc;
 		bool whole = off >= it->from && it->to - off >= span - 1;
-		if (whole && it->emitted == emitted && it->st->truncated == truncated) {
+		if (whole && it->emitted == emitted && it->cuts == cuts) {
 			bool dup;
 			if ((it->rc = ptw_addrset_add(&it->empty, key, &dup, it->err)))
 				return it->rc;

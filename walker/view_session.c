@@ -399,6 +399,39 @@ static int seek_run(void *ctx, const struct ptw_run *r)
 	return 0;
 }
 
+/* Whether the byte at offset off of vmem is mapped. */
+static bool vmem_mapped(const struct ptv_file *f, uint64_t off)
+{
+	struct ptw_xlat x;
+	return ptw_translate(&f->space, ptw_mode_va_from_offset(f->space.mode, off), &x,
+			     NULL) == 0 && x.status == PTW_MAPPED;
+}
+
+/* When a budget cut the iteration short (tables that loop or fan out past
+ * ptw_iterate's bounds), its runs may miss pages, and the answer must not
+ * call data a hole; lseek(2) lets a hole be called data.  So: SEEK_DATA
+ * answers off when off is mapped, else the end of off's 4 KiB page (that
+ * page is unmapped); SEEK_HOLE answers a hole it has checked by
+ * translation, else the end of the file. */
+static int64_t seek_cut(struct ptv_file *f, uint64_t off, bool data,
+			const struct seek_ctx *c, uint64_t size)
+{
+	bool mapped = vmem_mapped(f, off);
+	if (data) {
+		if (mapped)
+			return (int64_t)off;
+		uint64_t next = (off | (PTW_PAGE - 1)) + 1;
+		if (c->found && (uint64_t)c->result < next)
+			next = (uint64_t)c->result;
+		return next < size ? (int64_t)next : -ENXIO;
+	}
+	if (!mapped)
+		return (int64_t)off;
+	if (c->found && !vmem_mapped(f, (uint64_t)c->result))
+		return c->result;
+	return (int64_t)size;
+}
+
 static int64_t seek_vmem(struct ptv_file *f, uint64_t off, bool data)
 {
 	const struct ptw_mode *m = f->space.mode;
@@ -410,13 +443,18 @@ static int64_t seek_vmem(struct ptv_file *f, uint64_t off, bool data)
 	 * on from one to the other, the VAs do not. */
 	uint64_t half = m->canonical ? size / 2 : size;
 	uint64_t from = off;
+	bool cut = false;
 	while (!c.found && from < size) {
 		uint64_t to = from < half ? half - 1 : size - 1;
+		struct ptw_iter_stats st;
 		if (ptw_iterate(&f->space, ptw_mode_va_from_offset(m, from),
-				ptw_mode_va_from_offset(m, to), seek_run, &c, NULL, NULL))
+				ptw_mode_va_from_offset(m, to), seek_run, &c, &st, NULL))
 			return -ENOMEM;
+		cut |= st.truncated;
 		from = to + 1;
 	}
+	if (cut)
+		return seek_cut(f, off, data, &c, size);
 	if (c.found)
 		return c.result;
 	return data ? -ENXIO : (int64_t)(c.end > off ? c.end : off);

@@ -499,10 +499,16 @@ struct region_walk {
 	ptv_fill_fn fill;        /* listing: each region found */
 	void *ctx;
 	int stop;
+	const struct ptw_iter_stats *st; /* the iteration's, as it goes */
 };
 
 static int region_emit(struct region_walk *w)
 {
+	/* Once a budget has cut the iteration (tables that loop past its
+	 * bounds), a stretch may end only where pages were left out: list
+	 * no more, so that every name listed is one lookup confirms. */
+	if (w->fill && w->st->truncated)
+		return w->stop = 1;
 	if (!w->have || !w->fill)
 		return 0;
 	char name[48];
@@ -534,9 +540,10 @@ static int region_run(void *ctx, const struct ptw_run *r)
 static int list_regions(const struct ptv_node *n, ptv_fill_fn fill, void *ctx)
 {
 	const struct ptw_mode *m = n->space.mode;
-	struct region_walk w = { .m = m, .fill = fill, .ctx = ctx };
+	struct ptw_iter_stats st;
+	struct region_walk w = { .m = m, .fill = fill, .ctx = ctx, .st = &st };
 	uint64_t top = ptw_mode_va_from_offset(m, ptw_mode_va_size(m) - 1);
-	if (ptw_iterate(&n->space, 0, top, region_run, &w, NULL, NULL))
+	if (ptw_iterate(&n->space, 0, top, region_run, &w, &st, NULL))
 		return -ENOMEM;
 	if (!w.stop)
 		region_emit(&w);
@@ -546,7 +553,8 @@ static int list_regions(const struct ptv_node *n, ptv_fill_fn fill, void *ctx)
 bool ptv_region_exact(const struct ptw_space *s, uint64_t va, uint64_t end)
 {
 	const struct ptw_mode *m = s->mode;
-	struct region_walk w = { .m = m };
+	struct ptw_iter_stats st;
+	struct region_walk w = { .m = m, .st = &st };
 	uint64_t last = end - 1; /* end 0: the top of the space */
 	/* The runs over [va - 1, end]: one stretch, starting at va and ending
 	 * at end, nothing around it. */
@@ -556,9 +564,9 @@ bool ptv_region_exact(const struct ptw_space *s, uint64_t va, uint64_t end)
 		from = ptw_mode_va_from_offset(m, ptw_mode_offset_from_va(m, va) - 1);
 	if (end != 0 && ptw_mode_offset_from_va(m, last) + 1 < ptw_mode_va_size(m))
 		to = ptw_mode_va_from_offset(m, ptw_mode_offset_from_va(m, last) + 1);
-	if (ptw_iterate(s, from, to, region_run, &w, NULL, NULL))
+	if (ptw_iterate(s, from, to, region_run, &w, &st, NULL))
 		return false;
-	return w.have && w.va == va && w.end == end && !w.stop;
+	return w.have && w.va == va && w.end == end && !w.stop && !st.truncated;
 }
 
 int ptv_readdir(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
