@@ -31,6 +31,14 @@ void gen_free(struct gen *g)
 	g->mem = NULL;
 }
 
+uint64_t gen_self_loop(struct gen *g)
+{
+	uint64_t t = gen_page(g);
+	for (unsigned i = 0; i < 4096 / g->mode->entry_size; i++)
+		gen_set(g, t + (uint64_t)i * g->mode->entry_size, t | 0x67);
+	return t;
+}
+
 uint64_t gen_page(struct gen *g)
 {
 	if (g->next + 4096 > g->size) {

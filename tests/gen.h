@@ -29,6 +29,9 @@ void gen_free(struct gen *g);
 
 /* A zeroed page (aborts when memory runs out: a test bug). */
 uint64_t gen_page(struct gen *g);
+/* A fresh page whose every entry points at the page itself (P, R/W, U/S,
+ * A, D): a loop at every level, 512-way fan-out, every VA mapped. */
+uint64_t gen_self_loop(struct gen *g);
 /* Two zeroed pages, 8 KiB-aligned, as Linux allocates a KPTI pair; returns
  * the first (skipped pages stay zero). */
 uint64_t gen_pair(struct gen *g);

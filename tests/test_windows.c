@@ -390,6 +390,20 @@ struct bad {
 	void (*patch)(uint8_t *f, size_t *n);
 };
 
+/* Each case applied to a copy of w's good dump, each refused with its
+ * message. */
+static void expect_each(const struct win *w, const struct bad *bad, size_t nbad)
+{
+	for (size_t i = 0; i < nbad; i++) {
+		uint8_t *f = malloc(w->size);
+		memcpy(f, w->file, w->size);
+		size_t n = w->size;
+		bad[i].patch(f, &n);
+		expect_error(f, n, bad[i].msg);
+		free(f);
+	}
+}
+
 static void bad_valid(uint8_t *f, size_t *n) { (void)n; memcpy(f + 4, "DU65", 4); }
 static void bad_short(uint8_t *f, size_t *n) { (void)f; *n = 0x1fff; }
 static void bad_tiny(uint8_t *f, size_t *n) { (void)f; *n = 6; }
@@ -441,14 +455,7 @@ static void full64_malformed(void **state)
 	ptw_dump_close(w.d);
 	w.d = NULL;
 	memcpy(w.file, "PAGE", 4);
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		uint8_t *f = malloc(w.size);
-		memcpy(f, w.file, w.size);
-		size_t n = w.size;
-		bad[i].patch(f, &n);
-		expect_error(f, n, bad[i].msg);
-		free(f);
-	}
+	expect_each(&w, bad, sizeof bad / sizeof bad[0]);
 	done(&w);
 }
 
@@ -480,14 +487,7 @@ static void bitmap64_malformed(void **state)
 	};
 	struct win w = {0};
 	build(&w, &gen_win10_x64, PTW_MODE_X64, 5);
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		uint8_t *f = malloc(w.size);
-		memcpy(f, w.file, w.size);
-		size_t n = w.size;
-		bad[i].patch(f, &n);
-		expect_error(f, n, bad[i].msg);
-		free(f);
-	}
+	expect_each(&w, bad, sizeof bad / sizeof bad[0]);
 	done(&w);
 }
 
@@ -522,14 +522,7 @@ static void ranges64_malformed(void **state)
 	};
 	struct win w = {0};
 	build(&w, &gen_win10_x64, PTW_MODE_X64, 10);
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		uint8_t *f = malloc(w.size);
-		memcpy(f, w.file, w.size);
-		size_t n = w.size;
-		bad[i].patch(f, &n);
-		expect_error(f, n, bad[i].msg);
-		free(f);
-	}
+	expect_each(&w, bad, sizeof bad / sizeof bad[0]);
 	done(&w);
 	build(&w, &gen_win7_x86, PTW_MODE_PAE, 1);
 	badr_type32(w.file, &w.size);
@@ -560,14 +553,7 @@ static void full32_malformed(void **state)
 	};
 	struct win w = {0};
 	build(&w, &gen_win7_x86, PTW_MODE_X86, 1);
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		uint8_t *f = malloc(w.size);
-		memcpy(f, w.file, w.size);
-		size_t n = w.size;
-		bad[i].patch(f, &n);
-		expect_error(f, n, bad[i].msg);
-		free(f);
-	}
+	expect_each(&w, bad, sizeof bad / sizeof bad[0]);
 	done(&w);
 }
 
