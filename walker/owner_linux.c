@@ -56,6 +56,7 @@
 #include "internal.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -599,6 +600,29 @@ static int need_member(const struct btf *b, uint32_t sid, const char *sname,
 	return 0;
 }
 
+/* Through member ptr of struct sid (a pointer to struct tname) to that
+ * struct's member name: both offsets. */
+static int via_pointer(const struct btf *b, uint32_t sid, const char *sname,
+		       const char *ptr, const char *tname, const char *name,
+		       uint32_t kind, uint64_t *ptr_at, uint64_t *at,
+		       struct ptw_error *err)
+{
+	struct btf_member m;
+	struct btf_type t;
+	int rc = need_member(b, sid, sname, ptr, BTF_PTR, 0, &m, &t, err);
+	if (rc)
+		return rc;
+	*ptr_at = m.offset;
+	uint32_t target = btf_resolve(b, t.size_type, &t);
+	if (!target || t.kind != BTF_STRUCT)
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: BTF: %s.%s does not point to a struct", sname, ptr);
+	if ((rc = need_member(b, target, tname, name, kind, 0, &m, &t, err)))
+		return rc;
+	*at = m.offset;
+	return 0;
+}
+
 /* task_struct.signal -> signal_struct.thread_head, a list of the group's
  * threads through task_struct.thread_node (Linux 3.14 on): how a process
  * whose leader exited is still found.  Optional. */
@@ -606,20 +630,23 @@ static bool thread_layout(const struct btf *b, uint32_t task, struct layout *L)
 {
 	struct btf_member m;
 	struct btf_type t;
-	const char *ts = "task_struct";
-	if (need_member(b, task, ts, "thread_node", BTF_STRUCT, 0, &m, &t, NULL))
+	if (need_member(b, task, "task_struct", "thread_node", BTF_STRUCT, 0, &m, &t, NULL))
 		return false;
 	L->thread_node = m.offset;
-	if (need_member(b, task, ts, "signal", BTF_PTR, 0, &m, &t, NULL))
-		return false;
-	L->signal = m.offset;
-	uint32_t sig = btf_resolve(b, t.size_type, &t);
-	if (!sig || t.kind != BTF_STRUCT ||
-	    need_member(b, sig, "signal_struct", "thread_head", BTF_STRUCT, 0, &m, &t, NULL))
-		return false;
-	L->thread_head = m.offset;
-	return true;
+	return via_pointer(b, task, "task_struct", "signal", "signal_struct", "thread_head",
+			   BTF_STRUCT, &L->signal, &L->thread_head, NULL) == 0;
 }
+
+/* The task_struct members read as they are: name, kind, size, where. */
+static const struct {
+	const char *name;
+	uint32_t kind, size;
+	size_t at;
+} task_scalars[] = {
+	{ "pid", BTF_INT, 4, offsetof(struct layout, pid) },
+	{ "tgid", BTF_INT, 4, offsetof(struct layout, tgid) },
+	{ "real_parent", BTF_PTR, 0, offsetof(struct layout, real_parent) },
+};
 
 static int btf_layout(const struct btf *b, struct layout *L, struct ptw_error *err)
 {
@@ -641,30 +668,20 @@ static int btf_layout(const struct btf *b, struct layout *L, struct ptw_error *e
 	if ((rc = need_member(b, list, "list_head", "prev", BTF_PTR, 0, &m, &t, err)))
 		return rc;
 	L->prev = m.offset;
-	if ((rc = need_member(b, task, ts, "pid", BTF_INT, 4, &m, &t, err)))
-		return rc;
-	L->pid = m.offset;
-	if ((rc = need_member(b, task, ts, "tgid", BTF_INT, 4, &m, &t, err)))
-		return rc;
-	L->tgid = m.offset;
-	if ((rc = need_member(b, task, ts, "real_parent", BTF_PTR, 0, &m, &t, err)))
-		return rc;
-	L->real_parent = m.offset;
+	for (size_t i = 0; i < sizeof task_scalars / sizeof task_scalars[0]; i++) {
+		if ((rc = need_member(b, task, ts, task_scalars[i].name, task_scalars[i].kind,
+				      task_scalars[i].size, &m, &t, err)))
+			return rc;
+		*(uint64_t *)((char *)L + task_scalars[i].at) = m.offset;
+	}
 	if ((rc = need_member(b, task, ts, "comm", BTF_ARRAY, 0, &m, &t, err)))
 		return rc;
 	L->comm = m.offset;
 	uint32_t nelems = ptw_le32(t.extra + 8);
 	L->comm_len = nelems < COMM_MAX ? nelems : COMM_MAX - 1;
-	if ((rc = need_member(b, task, ts, "mm", BTF_PTR, 0, &m, &t, err)))
+	if ((rc = via_pointer(b, task, ts, "mm", "mm_struct", "pgd", BTF_PTR, &L->mm,
+			      &L->pgd, err)))
 		return rc;
-	L->mm = m.offset;
-	uint32_t mm = btf_resolve(b, t.size_type, &t);
-	if (!mm || t.kind != BTF_STRUCT)
-		return ptw_fail(err, PTW_ERR_NOT_FOUND,
-				"Linux task list: BTF: task_struct.mm does not point to a struct");
-	if ((rc = need_member(b, mm, "mm_struct", "pgd", BTF_PTR, 0, &m, &t, err)))
-		return rc;
-	L->pgd = m.offset;
 	/* flags tells kernel threads that borrowed a process's mm apart. */
 	L->has_flags = need_member(b, task, ts, "flags", BTF_INT, 4, &m, &t, NULL) == 0;
 	L->flags = m.offset;
