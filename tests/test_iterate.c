@@ -305,6 +305,19 @@ static void tables_past_memory_are_skipped(void **state)
 	gen_free(&g);
 }
 
+struct names {
+	char text[256];
+};
+
+static int collect_name(void *ctx, const char *name, const struct ptv_attr *a)
+{
+	(void)a;
+	struct names *n = ctx;
+	size_t len = strlen(n->text);
+	snprintf(n->text + len, sizeof n->text - len, "%s ", name);
+	return 0;
+}
+
 static void partly_held_tables_agree(void **state)
 {
 	(void)state;
@@ -318,6 +331,7 @@ static void partly_held_tables_agree(void **state)
 	gen_set(&g, 0, 0x1000 | 0x27);
 	gen_set(&g, 0x1000, 0x2000 | 0x27);
 	gen_set(&g, 0x2000, 0x200000 | 0xe7);
+	gen_set(&g, 0x2008, 0 | 0xe7); /* a page whose first bytes are held */
 	gen_set(&g, 0x2000 + 0xff * 8, 0x400000 | 0xe7);
 	struct gen_elf o = { .elfclass = ELFCLASS64, .machine = EM_X86_64,
 			     .seg = { { 0, 0x27fc, 0x27fc } }, .nsegs = 1 };
@@ -337,15 +351,42 @@ static void partly_held_tables_agree(void **state)
 	struct collect c = {0};
 	struct ptw_iter_stats st;
 	assert_int_equal(ptw_iterate(&sp, 0, ~0ULL, collect_run, &c, &st, NULL), 0);
-	assert_int_equal(c.n, 1);
+	assert_int_equal(c.n, 2);
 	assert_int_equal(c.runs[0].pa, 0x200000);
 	assert_int_equal(c.runs[0].size, 0x200000);
+	assert_int_equal(c.runs[1].va, 0x200000);
+	assert_int_equal(c.runs[1].pa, 0);
 	assert_int_equal(st.holes, 1);
 	struct ptv_text t = {0};
 	assert_int_equal(ptv_render_entry(&sp, 1, 0x1000, 0, 0, &t), 0);
 	assert_non_null(strstr(t.p, "next-table: 2000 (partly outside the dump)\n"));
 	ptv_text_free(&t);
+	/* Reads through one TLB: the straddling entry's miss must not hide
+	 * the page entry 0 maps (it once cached the whole PD as unmapped). */
+	struct ptw_tlb tlb = {0};
+	uint8_t buf[8];
+	assert_int_equal(ptw_vread(&sp, &tlb, 0xff * 0x200000ULL, buf, 8), 0);
+	assert_int_equal(ptw_vread(&sp, &tlb, 0x201234, buf, 8), 8);
 	ptw_dump_close(d);
+	/* The tree lists only entries a lookup resolves: not the straddling
+	 * one, whose held bytes are not zero. */
+	struct ptv_config cfg = { .dump_path = path };
+	uint64_t root = 0;
+	cfg.discover.mode = PTW_MODE_X64;
+	cfg.discover.dirbases = &root;
+	cfg.discover.ndirbases = 1;
+	cfg.discover.no_scan = true;
+	ptv_fs *fs;
+	assert_int_equal(ptv_open(&cfg, &fs, NULL), 0);
+	struct ptv_node pd;
+	assert_int_equal(ptv_lookup(fs, "/dtb/0/pml4/0/pdpt/0/pd", &pd), 0);
+	struct names names = {0};
+	assert_int_equal(ptv_readdir(fs, &pd, collect_name, &names), 0);
+	assert_string_equal(names.text, "0 1 ");
+	struct ptv_attr a;
+	assert_int_equal(ptv_getattr(fs, &pd, &a), 0);
+	assert_int_equal(a.nlink, 4);
+	ptv_close(fs);
 }
 
 int main(void)

@@ -169,14 +169,24 @@ static int step_name(ptv_fs *fs, struct ptv_node *n, const char *name)
 	return 0;
 }
 
+/* Entry i of the table n shows: whether it has a directory (the dump holds
+ * the whole entry, as the walk reads it, and it is not zero).  Lookups,
+ * listings and link counts all ask this one question, so that every name a
+ * listing gives resolves. */
+static bool table_entry(const struct ptv_node *n, unsigned i, uint64_t *e)
+{
+	const struct ptw_mode *m = n->space.mode;
+	return ptw_phys_entry(n->space.dump, n->table + (uint64_t)i * m->entry_size,
+			      m->entry_size, e) && *e != 0;
+}
+
 static int step_table(struct ptv_node *n, const char *name)
 {
 	const struct ptw_mode *m = n->space.mode;
 	uint64_t index, e;
 	if (!parse_canon_dec(name, ptw_level_entries(m, n->level) - 1, &index))
 		return -ENOENT;
-	uint64_t addr = n->table + index * m->entry_size;
-	if (!ptw_phys_entry(n->space.dump, addr, m->entry_size, &e) || e == 0)
+	if (!table_entry(n, (unsigned)index, &e))
 		return -ENOENT;
 	n->type = PTV_ENTRY_DIR;
 	n->index = (unsigned)index;
@@ -327,9 +337,7 @@ static unsigned table_nonzero(const struct ptv_node *n)
 	unsigned count = 0, entries = ptw_level_entries(m, n->level);
 	for (unsigned i = 0; i < entries; i++) {
 		uint64_t e;
-		if (ptw_phys_entry(n->space.dump, n->table + (uint64_t)i * m->entry_size,
-				   m->entry_size, &e) && e)
-			count++;
+		count += table_entry(n, i, &e);
 	}
 	return count;
 }
@@ -475,11 +483,10 @@ static int list_table(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
 {
 	const struct ptw_mode *m = n->space.mode;
 	unsigned entries = ptw_level_entries(m, n->level);
-	uint8_t buf[4096];
-	ptw_phys_read(n->space.dump, n->table, buf, ptw_table_bytes(m, n->level));
 	int stop = 0;
 	for (unsigned i = 0; i < entries && !stop; i++) {
-		if (!pt_load(buf + (size_t)i * m->entry_size, m->entry_size))
+		uint64_t e;
+		if (!table_entry(n, i, &e))
 			continue;
 		char name[16];
 		snprintf(name, sizeof name, "%u", i);

@@ -106,9 +106,13 @@ int ptw_translate(const struct ptw_space *s, uint64_t va, struct ptw_xlat *x,
 		st->addr = table + (uint64_t)st->index * m->entry_size;
 		if (!ptw_phys_entry(s->dump, st->addr, m->entry_size, &st->entry)) {
 			x->status = PTW_TABLE_HOLE;
-			/* The table is unreadable: this whole parent span fails. */
-			if (lvl > 0)
+			/* A table the dump holds none of fails its parent's whole
+			 * span; one it holds part of fails only this entry's, as
+			 * its other entries may still map. */
+			if (lvl > 0 && !ptw_phys_any(s->dump, table, ptw_table_bytes(m, lvl)))
 				set_span(m, x, lvl - 1);
+			else
+				set_span(m, x, lvl);
 			return 0;
 		}
 		x->nsteps = lvl + 1;

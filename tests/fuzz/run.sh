@@ -6,7 +6,8 @@
 # BUILDDIR is a meson build configured with clang (CC=clang meson setup ...)
 # and built.  Seeds come from the build's fuzz-seeds (small images for each
 # paging mode) and mkdump (the named scenarios, raw and ELF, whole and cut
-# short).  Each target then runs for the given time with -rss_limit_mb=2048
+# short), and tests/fuzz/regress/<target>/ (inputs that once broke it).
+# Each target then runs for the given time with -rss_limit_mb=2048
 # and -timeout=10.  Exit status 0 when every target ran clean; otherwise the
 # targets that crashed, timed out, leaked or ran out of memory are named and
 # the status is 1.
@@ -71,6 +72,13 @@ for s in $("$mkdump" --list); do
 	cp "$raw" "$seeds/scan/scenario-$s.raw"
 done
 rm -rf "$work/big"
+
+# Inputs that once broke a target's invariants stay in its seeds for ever.
+for dir in "$src"/regress/*/; do
+	t=$(basename "$dir")
+	mkdir -p "$seeds/$t"
+	cp "$dir"* "$seeds/$t/"
+done
 
 dumps=${FUZZ_DUMPS:-$src/../../../shared/dumps}
 if [ -d "$dumps" ] && command -v zstd > /dev/null 2>&1; then
