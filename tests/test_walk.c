@@ -2,6 +2,7 @@
  * flags, large pages, missing levels, reserved bits, holes, bad VAs. */
 #include "testutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -409,6 +410,106 @@ static void vread_pages_holes_and_folding(void **state)
 	scenario_free(&s);
 }
 
+/* ---- ptw_vtop: the address alone, with and without a TLB ------------------ */
+
+/* Every VA of interest in a scenario's spaces: each page of every run (its
+ * first and last byte), a byte past each run, and a spread of others. */
+static void vtop_agrees_in(const char *name)
+{
+	struct scenario sc;
+	struct ptw_spaces sp;
+	ptw_dump *d = open_scenario(name, false, &sc);
+	discover(d, &sp);
+	struct ptw_tlb tlb = {0}; /* one TLB for every space in turn */
+	unsigned checked = 0;
+	for (size_t i = 0; i < sp.n; i++) {
+		const struct ptw_space *s = &sp.v[i];
+		const struct ptw_mode *m = s->mode;
+		uint64_t step = ptw_mode_va_size(m) / 4099;
+		for (uint64_t k = 0; k < 2 * 4099 + 64; k++) {
+			/* a coarse sweep, then around each mapped page */
+			uint64_t off = k < 4099 ? k * step : 0;
+			uint64_t va = ptw_mode_va_from_offset(m, off);
+			struct ptw_xlat x;
+			assert_int_equal(ptw_translate(s, va, &x, NULL), 0);
+			uint64_t pa = 0, tpa = 0;
+			int rc = ptw_vtop(s, NULL, va, &pa);
+			assert_int_equal(rc, x.status == PTW_MAPPED ? 0 : 1);
+			assert_int_equal(ptw_vtop(s, &tlb, va, &tpa), rc);
+			if (rc == 0) {
+				assert_int_equal(pa, x.pa);
+				assert_int_equal(tpa, x.pa);
+			}
+			checked++;
+		}
+		/* each page of the maps, forwards through the same TLB */
+		char *text = maps_of(&sp, s->dirbase);
+		for (char *line = text; line && *line;) {
+			unsigned long long a, b, p;
+			assert_int_equal(sscanf(line, "%llx-%llx %llx", &a, &b, &p), 3);
+			for (uint64_t va = a; va - a < b - a && va - a < (64u << 12); va += 0x800) {
+				uint64_t pa = 0, tpa = 0;
+				assert_int_equal(ptw_vtop(s, NULL, va, &pa), 0);
+				assert_int_equal(ptw_vtop(s, &tlb, va, &tpa), 0);
+				assert_int_equal(pa, p + (va - a));
+				assert_int_equal(tpa, p + (va - a));
+				checked++;
+			}
+			line = strchr(line, '\n');
+			line = line ? line + 1 : NULL;
+		}
+		free(text);
+	}
+	assert_true(checked > 8000);
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+	scenario_free(&sc);
+}
+
+static void vtop_agrees_with_translate(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "linux-x64", "windows-x64", "linux-pae",
+					     "windows-pae", "windows-x86", "linux-la57" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		vtop_agrees_in(names[i]);
+}
+
+static void vtop_exact(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	ptw_dump *d = open_scenario("linux-x64", false, &sc);
+	struct ptw_space s, k;
+	assert_int_equal(ptw_space_init(&s, d, ptw_mode_get(PTW_MODE_X64), 0x10a000, NULL), 0);
+	assert_int_equal(ptw_space_init(&k, d, ptw_mode_get(PTW_MODE_X64), 0x100000, NULL), 0);
+	struct ptw_tlb tlb;
+	ptw_tlb_reset(&tlb);
+	uint64_t pa = 0;
+	/* alpha's data page 3 at frame 0x322000; a 2 MiB kernel text page */
+	assert_int_equal(ptw_vtop(&s, &tlb, 0x603abc, &pa), 0);
+	assert_int_equal(pa, 0x322abc);
+	assert_int_equal(ptw_vtop(&s, &tlb, 0xffffffff81012345ULL, &pa), 0);
+	assert_int_equal(pa, 0x212345);
+	/* not mapped (PTE 2 of the text table), outside the mode */
+	pa = 7;
+	assert_int_equal(ptw_vtop(&s, &tlb, 0x402000, &pa), 1);
+	assert_int_equal(ptw_vtop(&s, &tlb, 0x0000800000000000ULL, &pa), -1);
+	assert_int_equal(pa, 7);
+	/* the same TLB with another space: alpha's user page is not the
+	 * kernel's, and the cached tables of alpha must not answer for it */
+	assert_int_equal(ptw_vtop(&k, &tlb, 0x603abc, &pa), 1);
+	assert_int_equal(ptw_vtop(&k, &tlb, 0xffffffff81012345ULL, &pa), 0);
+	assert_int_equal(pa, 0x212345);
+	/* and a space struct reused in place for another DirBase */
+	struct ptw_space r = s;
+	assert_int_equal(ptw_vtop(&r, &tlb, 0x603abc, &pa), 0);
+	r.dirbase = 0x100000;
+	assert_int_equal(ptw_vtop(&r, &tlb, 0x603abc, &pa), 1);
+	ptw_dump_close(d);
+	scenario_free(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +525,8 @@ int main(void)
 		cmocka_unit_test(la57_walks),
 		cmocka_unit_test(x64_selfmap),
 		cmocka_unit_test(vread_pages_holes_and_folding),
+		cmocka_unit_test(vtop_agrees_with_translate),
+		cmocka_unit_test(vtop_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -258,6 +258,11 @@ static int finish_segments(struct ptw_dump *d, struct ptw_error *err)
 	}
 	const struct ptw_seg *top = &d->segs[out - 1];
 	d->phys_end = top->pa + top->size;
+	for (size_t i = 0; i < out; i++) {
+		const struct ptw_seg *s = &d->segs[i];
+		if (!s->pager && s->data_len > d->window.len)
+			d->window = (struct ptw_window){ s->pa, s->data_len, s->data };
+	}
 	return 0;
 }
 
@@ -426,20 +431,14 @@ bool ptw_vmcoreinfo_get(const ptw_dump *d, const char *key, char *val,
 
 /* ---- physical reads ---------------------------------------------------- */
 
-const struct ptw_seg *ptw_dump_seg(const struct ptw_dump *d, uint64_t pa)
+void ptw_phys_window(const ptw_dump *d, uint64_t pa, struct ptw_window *w)
 {
-	size_t lo = 0, hi = d->nsegs;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct ptw_seg *s = &d->segs[mid];
-		if (pa < s->pa)
-			hi = mid;
-		else if (pa - s->pa >= s->size)
-			lo = mid + 1;
-		else
-			return s;
+	const struct ptw_seg *s = ptw_dump_seg(d, pa);
+	if (!s || s->pager) {
+		*w = (struct ptw_window){ .lo = pa, .len = 0, .base = NULL };
+		return;
 	}
-	return NULL;
+	*w = (struct ptw_window){ .lo = s->pa, .len = s->data_len, .base = s->data };
 }
 
 bool ptw_phys_present(const ptw_dump *d, uint64_t pa, uint64_t *run)

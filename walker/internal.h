@@ -52,6 +52,14 @@ struct ptw_format {
 	void (*close)(struct ptw_dump *d);
 };
 
+/* A stretch of physical memory the file holds as plain bytes: [lo, lo +
+ * len) at base.  A walk keeps the one it read last, so that reading an
+ * entry inside it costs a compare. */
+struct ptw_window {
+	uint64_t lo, len;
+	const uint8_t *base;
+};
+
 struct ptw_dump {
 	const uint8_t *data;        /* the whole file, mapped read-only */
 	size_t size;
@@ -75,6 +83,9 @@ struct ptw_dump {
 
 	const struct ptw_format *fmt;
 	void *priv;                 /* the format's own state */
+	/* Where walks start looking for entries: the largest stretch the
+	 * file holds as plain bytes (set once the segments are known). */
+	struct ptw_window window;
 };
 
 /* For format readers: add a segment (file bytes [off, off + len) at pa,
@@ -133,8 +144,25 @@ const uint8_t *ptw_phys_ptr(const struct ptw_dump *d, uint64_t pa,
 const uint8_t *ptw_phys_view(const struct ptw_dump *d, uint64_t pa,
 			     uint64_t len, uint8_t *buf);
 
-/* The segment holding pa, or NULL. */
-const struct ptw_seg *ptw_dump_seg(const struct ptw_dump *d, uint64_t pa);
+/* The segment holding pa, or NULL.  Inline: every entry a walk reads
+ * starts here. */
+static inline const struct ptw_seg *ptw_dump_seg(const struct ptw_dump *d,
+						 uint64_t pa)
+{
+	size_t lo = 0, hi = d->nsegs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ptw_seg *s = &d->segs[mid];
+		if (pa < s->pa)
+			hi = mid;
+		else if (pa - s->pa >= s->size)
+			lo = mid + 1;
+		else
+			return s;
+	}
+	return NULL;
+}
+
 
 /* ---- owners ------------------------------------------------------------- */
 
@@ -245,6 +273,28 @@ static inline void pt_store(uint8_t *p, unsigned size, uint64_t e)
 	memcpy(p, &v, 4);
 }
 
+/* The window of the segment holding pa: its mapped bytes (len 0 for a
+ * hole, and for pages a pager produces). */
+void ptw_phys_window(const struct ptw_dump *d, uint64_t pa, struct ptw_window *w);
+
+/* [pa, pa + size) through w (moved to pa's segment when pa lies outside
+ * it), or NULL where the file does not hold it as plain bytes: zero
+ * fills, segment boundaries, holes and compressed pages take
+ * ptw_phys_entry's exact path instead. */
+static inline const uint8_t *ptw_window_ptr(struct ptw_window *w,
+					    const struct ptw_dump *d, uint64_t pa,
+					    unsigned size)
+{
+	uint64_t in = pa - w->lo;
+	if (in >= w->len || w->len - in < size) {
+		ptw_phys_window(d, pa, w);
+		in = pa - w->lo;
+		if (in >= w->len || w->len - in < size)
+			return NULL;
+	}
+	return w->base + in;
+}
+
 /* The hot accessors of the walk, inline here; mode.c exports them. */
 static inline uint64_t pt_span(const struct ptw_mode *m, unsigned lvl)
 {
@@ -313,6 +363,15 @@ static inline uint64_t ptw_table_bytes(const struct ptw_mode *m, unsigned lvl)
 	return (uint64_t)m->entry_size << m->level[lvl].bits;
 }
 
+
+/* ---- translation ---------------------------------------------------------- */
+
+/* ptw_vtop for a VA valid for the mode, also telling in *left the bytes
+ * from va that share the answer: to the end of its page when mapped, else
+ * to the end of the unmapped stretch the failing entry covers.  For readers
+ * that step through memory (ptw_vread, the owners' kernel reads, seeks). */
+bool ptw_vtop_run(const struct ptw_space *s, struct ptw_tlb *t, uint64_t va,
+		  uint64_t *pa, uint64_t *left);
 
 /* ---- scanning ----------------------------------------------------------- */
 

@@ -27,6 +27,13 @@
 /* PAE PDE/PTE: bits 62:52 reserved (there are no software bits up there). */
 #define RSVD_PAE_HIGH  0x7ff0000000000000ULL
 #define FRAME_64 0x000ffffffffff000ULL
+/* One level: its names, the VA bits it indexes, whether PS maps a page
+ * there, whether R/W, U/S (and XD, where the mode has it) apply, and its
+ * reserved bits; the masks the walk uses follow from these. */
+#define LEVEL(nx, entry, dir, shift, bits, large, rights, rsvd, rsvd_large)      \
+	{ entry, dir, shift, bits, large, rights, rsvd, rsvd_large,             \
+	  (large) ? PTW_PS : 0, (rights) ? PTW_RW | PTW_US : 0,               \
+	  (rights) && (nx) ? PTW_XD : 0 }
 #define FRAME_32 0x00000000fffff000ULL
 
 static const struct ptw_mode modes[] = {
@@ -36,8 +43,8 @@ static const struct ptw_mode modes[] = {
 		.canonical = false, .nx = false, .pse36 = true, .flag_columns = 9,
 		.dirbase_mask = 0xfffff000ULL, .frame_mask = FRAME_32,
 		.level = {
-			{ "PDE", "pd", 22, 10, true, true, 0, RSVD_4M },
-			{ "PTE", "pt", 12, 10, false, true, 0, 0 },
+			LEVEL(false, "PDE", "pd", 22, 10, true, true, 0, RSVD_4M),
+			LEVEL(false, "PTE", "pt", 12, 10, false, true, 0, 0),
 		},
 	},
 	{
@@ -46,9 +53,9 @@ static const struct ptw_mode modes[] = {
 		.canonical = false, .nx = true, .pse36 = false, .flag_columns = 11,
 		.dirbase_mask = 0xffffffe0ULL, .frame_mask = FRAME_64,
 		.level = {
-			{ "PDPTE", "pdpt", 30, 2, false, false, RSVD_PAE_PDPTE, 0 },
-			{ "PDE", "pd", 21, 9, true, true, RSVD_PAE_HIGH, RSVD_2M },
-			{ "PTE", "pt", 12, 9, false, true, RSVD_PAE_HIGH, 0 },
+			LEVEL(true, "PDPTE", "pdpt", 30, 2, false, false, RSVD_PAE_PDPTE, 0),
+			LEVEL(true, "PDE", "pd", 21, 9, true, true, RSVD_PAE_HIGH, RSVD_2M),
+			LEVEL(true, "PTE", "pt", 12, 9, false, true, RSVD_PAE_HIGH, 0),
 		},
 	},
 	{
@@ -57,10 +64,10 @@ static const struct ptw_mode modes[] = {
 		.canonical = true, .nx = true, .pse36 = false, .flag_columns = 11,
 		.dirbase_mask = FRAME_64, .frame_mask = FRAME_64,
 		.level = {
-			{ "PML4E", "pml4", 39, 9, false, true, PTW_PS, 0 },
-			{ "PDPTE", "pdpt", 30, 9, true, true, 0, RSVD_1G },
-			{ "PDE", "pd", 21, 9, true, true, 0, RSVD_2M },
-			{ "PTE", "pt", 12, 9, false, true, 0, 0 },
+			LEVEL(true, "PML4E", "pml4", 39, 9, false, true, PTW_PS, 0),
+			LEVEL(true, "PDPTE", "pdpt", 30, 9, true, true, 0, RSVD_1G),
+			LEVEL(true, "PDE", "pd", 21, 9, true, true, 0, RSVD_2M),
+			LEVEL(true, "PTE", "pt", 12, 9, false, true, 0, 0),
 		},
 	},
 	{
@@ -69,11 +76,11 @@ static const struct ptw_mode modes[] = {
 		.canonical = true, .nx = true, .pse36 = false, .flag_columns = 11,
 		.dirbase_mask = FRAME_64, .frame_mask = FRAME_64,
 		.level = {
-			{ "PML5E", "pml5", 48, 9, false, true, PTW_PS, 0 },
-			{ "PML4E", "pml4", 39, 9, false, true, PTW_PS, 0 },
-			{ "PDPTE", "pdpt", 30, 9, true, true, 0, RSVD_1G },
-			{ "PDE", "pd", 21, 9, true, true, 0, RSVD_2M },
-			{ "PTE", "pt", 12, 9, false, true, 0, 0 },
+			LEVEL(true, "PML5E", "pml5", 48, 9, false, true, PTW_PS, 0),
+			LEVEL(true, "PML4E", "pml4", 39, 9, false, true, PTW_PS, 0),
+			LEVEL(true, "PDPTE", "pdpt", 30, 9, true, true, 0, RSVD_1G),
+			LEVEL(true, "PDE", "pd", 21, 9, true, true, 0, RSVD_2M),
+			LEVEL(true, "PTE", "pt", 12, 9, false, true, 0, 0),
 		},
 	},
 };

@@ -801,15 +801,14 @@ static int walk_task(struct walk *w, uint64_t task, struct ptw_error *err)
 	}
 	if (mm == 0 && (mm = group_mm(w, task)) == 0)
 		return 0;
-	struct ptw_xlat x;
-	if (!read_ptr(m, mm + L->pgd, &pgd) ||
-	    ptw_translate(m->k, pgd, &x, NULL) || x.status != PTW_MAPPED ||
+	uint64_t pgd_pa;
+	if (!read_ptr(m, mm + L->pgd, &pgd) || ptw_vtop(m->k, NULL, pgd, &pgd_pa) != 0 ||
 	    tgid == 0 || tgid > PID_MAX_LIMIT) {
 		w->skipped++;
 		return 0;
 	}
 	struct ptw_owner o = {
-		.cid = tgid, .ppid = -1, .dirbase = x.pa, .object = task,
+		.cid = tgid, .ppid = -1, .dirbase = pgd_pa, .object = task,
 	};
 	if (read_ptr(m, task + L->real_parent, &parent) &&
 	    read_u32(m, parent + L->tgid, &ptgid) && ptgid <= PID_MAX_LIMIT)

@@ -103,11 +103,10 @@ static bool dtb_fits(const struct walk *w, uint64_t va, bool loose)
 	if (!loose)
 		return false;
 	struct ptw_space s;
-	struct ptw_xlat a, b;
+	uint64_t a, b;
 	return ptw_space_init(&s, w->k->dump, w->m, pa, NULL) == 0 &&
-	       ptw_translate(&s, w->first, &a, NULL) == 0 && a.status == PTW_MAPPED &&
-	       ptw_translate(w->k, w->first, &b, NULL) == 0 && b.status == PTW_MAPPED &&
-	       a.pa == b.pa;
+	       ptw_vtop(&s, NULL, w->first, &a) == 0 &&
+	       ptw_vtop(w->k, NULL, w->first, &b) == 0 && a == b;
 }
 
 /* ImageFileName "System" in System's EPROCESS: its distance past the

@@ -33,12 +33,11 @@ bool ptw_kread(const struct ptw_space *s, uint64_t va, void *buf, size_t len)
 {
 	uint8_t *out = buf;
 	while (len) {
-		struct ptw_xlat x;
-		if (ptw_translate(s, va, &x, NULL) || x.status != PTW_MAPPED)
+		uint64_t pa, left;
+		if (!ptw_mode_va_valid(s->mode, va) || !ptw_vtop_run(s, NULL, va, &pa, &left))
 			return false;
-		uint64_t left = x.page_size - (x.pa - x.page_pa);
 		size_t n = left < len ? (size_t)left : len;
-		if (ptw_phys_read(s->dump, x.pa, out, n) != n)
+		if (ptw_phys_read(s->dump, pa, out, n) != n)
 			return false;
 		out += n, va += n, len -= n;
 	}

@@ -145,6 +145,10 @@ struct ptw_level {
 	bool rights;            /* R/W, U/S and XD mean something here */
 	uint64_t rsvd;          /* bits that must be clear in a present entry */
 	uint64_t rsvd_large;    /* further bits clear in a large-page entry */
+	/* The same facts as masks, for the walk's hot loop (mode.c derives
+	 * them from the fields above): PS where it maps a page here, the
+	 * rights bits an entry here restricts, and XD where it applies. */
+	uint64_t ps_mask, rights_mask, xd_mask;
 };
 
 struct ptw_mode {
@@ -364,18 +368,41 @@ int ptw_translate(const struct ptw_space *s, uint64_t va, struct ptw_xlat *x,
 		  struct ptw_error *err);
 
 /* A small per-caller cache of recent translations (not shared between
- * threads).  Zero-initialise it, or call ptw_tlb_reset, before first use. */
+ * threads): the pages and unmapped stretches met last, and the tables the
+ * last walk entered (as a CPU's paging-structure caches keep them), so that
+ * a nearby VA walks only the levels below the tables it shares.  The dump
+ * never changes, so nothing in it goes stale; it notices when it is used
+ * with another space and starts afresh.  Zero-initialise it, or call
+ * ptw_tlb_reset, before first use. */
 #define PTW_TLB_SLOTS 8
 struct ptw_tlb {
-	const struct ptw_space *space;
+	/* whose: the space's identity, as ptw_space_init set it */
+	const ptw_dump *dump;
+	const struct ptw_mode *mode;
+	uint64_t dirbase;
+	enum ptw_os os;
 	unsigned next;
 	struct {
 		uint64_t start, size;  /* size 0: empty slot */
 		uint64_t pa;           /* PA of start, when mapped */
 		bool mapped;
 	} slot[PTW_TLB_SLOTS];
+	uint64_t pwc_va;                       /* the last walk's VA */
+	unsigned pwc_depth;                    /* levels below held: 0 empty */
+	uint64_t pwc_table[PTW_MAX_LEVELS];    /* table entered at each level */
+	uint64_t pwc_acc[PTW_MAX_LEVELS];      /* rights granted above it */
+	const uint8_t *pwc_ptr[PTW_MAX_LEVELS];/* its bytes in the file, or NULL */
 };
 void ptw_tlb_reset(struct ptw_tlb *t);
+
+/* The physical address of va, for callers that need nothing else: 0 when
+ * va maps (*pa set), 1 when it does not, -1 for a VA outside the mode's
+ * address space.  The same walk and the same checks as ptw_translate (holes,
+ * reserved bits, partly-held tables, Windows transition pages), without
+ * recording the steps.  tlb may be NULL; with one, nearby VAs reuse the
+ * tables walked last. */
+int ptw_vtop(const struct ptw_space *s, struct ptw_tlb *tlb, uint64_t va,
+	     uint64_t *pa);
 
 /* Copy len bytes of virtual memory at va into buf: unmapped bytes and bytes
  * of pages outside the dump read as zeros.  Returns the number of bytes that

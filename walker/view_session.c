@@ -402,9 +402,9 @@ static int seek_run(void *ctx, const struct ptw_run *r)
 /* Whether the byte at offset off of vmem is mapped. */
 static bool vmem_mapped(const struct ptv_file *f, uint64_t off)
 {
-	struct ptw_xlat x;
-	return ptw_translate(&f->space, ptw_mode_va_from_offset(f->space.mode, off), &x,
-			     NULL) == 0 && x.status == PTW_MAPPED;
+	uint64_t pa;
+	return ptw_vtop(&f->space, NULL, ptw_mode_va_from_offset(f->space.mode, off),
+			&pa) == 0;
 }
 
 /* When a budget cut the iteration short (tables that loop or fan out past

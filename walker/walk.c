@@ -72,12 +72,168 @@ int ptw_space_selfmap(const struct ptw_space *s)
 	return -1;
 }
 
-static void set_span(const struct ptw_mode *m, struct ptw_xlat *x,
-		     unsigned lvl)
+/* ---- the walk ---------------------------------------------------------------- */
+
+/* How a walk ended: the common result of ptw_translate, which also records
+ * every step for display, and of the address-only ptw_vtop. */
+struct walk_end {
+	enum ptw_status status;
+	unsigned lvl;           /* the level of the last entry read, or of the
+				 * entry that could not be read */
+	bool parent_span;       /* TABLE_HOLE: the dump holds none of the table,
+				 * so its parent's whole span fails alike */
+	uint64_t page_pa;       /* MAPPED: the page's base, */
+	uint64_t page_size;     /* its size */
+	uint64_t eff;           /* and its effective flags */
+	bool soft;              /* mapped through a Windows transition PTE */
+};
+
+/* Whether the tlb's cached tables belong to s.  Its identity is what the
+ * walk depends on, not the address of a struct that may be reused. */
+static bool tlb_owned(const struct ptw_tlb *t, const struct ptw_space *s)
 {
-	uint64_t span = pt_span(m, lvl);
-	x->span_size = span;
-	x->span_start = ptw_sign_extend(m, x->va & ~(span - 1));
+	return t->dump == s->dump && t->mode == s->mode && t->dirbase == s->dirbase &&
+	       t->os == s->os;
+}
+
+static void tlb_claim(struct ptw_tlb *t, const struct ptw_space *s)
+{
+	ptw_tlb_reset(t);
+	t->dump = s->dump;
+	t->mode = s->mode;
+	t->dirbase = s->dirbase;
+	t->os = s->os;
+}
+
+/* Remember the table a walk enters at level lvl, with the rights above it,
+ * and a pointer to its bytes when the file holds it whole in one place. */
+static inline void tlb_enter(struct ptw_tlb *t, const struct ptw_space *s,
+			     unsigned lvl, uint64_t va, uint64_t table, uint64_t acc)
+{
+	t->pwc_va = va;
+	t->pwc_depth = lvl + 1;
+	t->pwc_table[lvl] = table;
+	t->pwc_acc[lvl] = acc;
+	t->pwc_ptr[lvl] = ptw_phys_ptr(s->dump, table, ptw_table_bytes(s->mode, lvl));
+}
+
+/* The deepest level whose table the last walk entered on va's path: the
+ * table at level L depends only on the indices of the levels above it. */
+static inline unsigned tlb_start(const struct ptw_tlb *t, const struct ptw_mode *m,
+				 uint64_t va)
+{
+	uint64_t diff = (va ^ t->pwc_va) & ((1ULL << m->va_bits) - 1);
+	for (unsigned lvl = t->pwc_depth; lvl-- > 1;)
+		if ((diff >> m->level[lvl - 1].shift) == 0)
+			return lvl;
+	return 0;
+}
+
+/* The one walk: from the table at level lvl, with rights acc accumulated
+ * above it.  x (when given) records each step for display; t (when given)
+ * remembers the tables entered.  Both are constants at each call site, so
+ * the compiler makes a lean copy for ptw_vtop and a recording one for
+ * ptw_translate from this one text. */
+static inline __attribute__((always_inline)) void
+walk(const struct ptw_space *s, uint64_t va, unsigned lvl, uint64_t table,
+     uint64_t acc, struct ptw_xlat *x, struct ptw_tlb *t, struct walk_end *end)
+{
+	/* The mode's constants, read once: the loop below is the hot path of
+	 * every read of virtual memory. */
+	const struct ptw_mode *m = s->mode;
+	const ptw_dump *d = s->dump;
+	const unsigned esz = m->entry_size, last = m->nlevels - 1;
+	const uint64_t frame = m->frame_mask;
+	struct ptw_window win = d->window;
+	end->soft = false;
+	end->parent_span = false;
+	for (const struct ptw_level *L = &m->level[lvl];; lvl++, L++) {
+		unsigned index = (unsigned)(va >> L->shift) & ((1u << L->bits) - 1);
+		uint64_t addr = table + (uint64_t)index * esz;
+		const uint8_t *tab = t ? t->pwc_ptr[lvl] : NULL;
+		const uint8_t *p = tab ? tab + (size_t)index * esz
+				       : ptw_window_ptr(&win, d, addr, esz);
+		uint64_t e = 0, slow = 0;
+		bool held = true;
+		if (__builtin_expect(p != NULL, 1)) {
+			e = pt_load(p, esz);
+		} else {
+			/* Zero fill, segment boundary, compressed page: exact. */
+			held = ptw_phys_entry(d, addr, esz, &slow);
+			e = slow;
+		}
+		end->lvl = lvl;
+		if (x) {
+			struct ptw_step *st = &x->step[lvl];
+			st->table = table;
+			st->index = index;
+			st->addr = addr;
+			st->entry = e;
+			if (held)
+				x->nsteps = lvl + 1;
+		}
+		if (__builtin_expect(!held, 0)) {
+			end->status = PTW_TABLE_HOLE;
+			end->parent_span = lvl > 0 &&
+				!ptw_phys_any(d, table, ptw_table_bytes(m, lvl));
+			return;
+		}
+		uint64_t pfn;
+		if (__builtin_expect(!(e & PTW_P), 0)) {
+			if (ptw_soft_resident(s, lvl, e, &pfn)) {
+				/* A Windows transition PTE: read as the soft fault would. */
+				end->status = PTW_MAPPED;
+				end->soft = true;
+				end->page_size = PTW_PAGE;
+				end->page_pa = pfn << 12;
+				end->eff = ptw_soft_flags(m, acc, e);
+				return;
+			}
+			end->status = PTW_NOT_PRESENT;
+			return;
+		}
+		/* What the entry is, from the level's masks (pt_is_large,
+		 * pt_reserved and pt_rights_add folded for the hot path). */
+		uint64_t large = e & L->ps_mask;
+		if (__builtin_expect((e & (large ? L->rsvd | L->rsvd_large : L->rsvd)) != 0, 0)) {
+			end->status = PTW_RESERVED;
+			return;
+		}
+		acc &= e | ~L->rights_mask;
+		acc |= e & L->xd_mask;
+		if (lvl == last || large) {
+			end->status = PTW_MAPPED;
+			end->page_size = 1ULL << L->shift;
+			end->page_pa = large ? pt_address(m, lvl, e) : e & frame;
+			end->eff = pt_rights_apply(acc, e);
+			return;
+		}
+		table = e & frame;
+		if (t)
+			tlb_enter(t, s, lvl + 1, va, table, acc);
+	}
+}
+
+/* The VA range a result applies to: the page when mapped, else what the
+ * failing entry covers (its parent's, for a table the dump lacks whole). */
+static void end_span(const struct ptw_mode *m, uint64_t va,
+		     const struct walk_end *end, uint64_t *start, uint64_t *size)
+{
+	if (end->status == PTW_MAPPED) {
+		*size = end->page_size;
+	} else {
+		unsigned lvl = end->lvl - (end->parent_span ? 1 : 0);
+		*size = pt_span(m, lvl);
+	}
+	*start = ptw_sign_extend(m, va & ~(*size - 1));
+}
+
+static int noncanonical(const struct ptw_mode *m, uint64_t va, struct ptw_error *err)
+{
+	return ptw_fail(err, PTW_ERR_NONCANONICAL,
+			m->canonical ? "0x%llx is not a canonical %s address"
+				     : "0x%llx is beyond the 4 GiB of %s",
+			(unsigned long long)va, m->title);
 }
 
 int ptw_translate(const struct ptw_space *s, uint64_t va, struct ptw_xlat *x,
@@ -93,109 +249,140 @@ int ptw_translate(const struct ptw_space *s, uint64_t va, struct ptw_xlat *x,
 	x->pa = x->page_pa = x->page_size = x->eff = 0;
 	x->span_start = x->span_size = 0;
 	if (!ptw_mode_va_valid(m, va))
-		return ptw_fail(err, PTW_ERR_NONCANONICAL,
-				m->canonical ? "0x%llx is not a canonical %s address"
-					     : "0x%llx is beyond the 4 GiB of %s",
-				(unsigned long long)va, m->title);
-	uint64_t table = s->dirbase;
-	uint64_t acc = PT_RIGHTS_INIT;
-	for (unsigned lvl = 0; lvl < m->nlevels; lvl++) {
-		struct ptw_step *st = &x->step[lvl];
-		st->table = table;
-		st->index = ptw_index(m, lvl, va);
-		st->addr = table + (uint64_t)st->index * m->entry_size;
-		if (!ptw_phys_entry(s->dump, st->addr, m->entry_size, &st->entry)) {
-			x->status = PTW_TABLE_HOLE;
-			/* A table the dump holds none of fails its parent's whole
-			 * span; one it holds part of fails only this entry's, as
-			 * its other entries may still map. */
-			if (lvl > 0 && !ptw_phys_any(s->dump, table, ptw_table_bytes(m, lvl)))
-				set_span(m, x, lvl - 1);
-			else
-				set_span(m, x, lvl);
-			return 0;
-		}
-		x->nsteps = lvl + 1;
-		uint64_t e = st->entry;
-		uint64_t pfn;
-		if (!(e & PTW_P) && ptw_soft_resident(s, lvl, e, &pfn)) {
-			/* A Windows transition PTE: read as the soft fault would. */
-			x->status = PTW_MAPPED;
-			x->soft = true;
-			set_span(m, x, lvl);
-			x->page_size = PTW_PAGE;
-			x->page_pa = pfn << 12;
-			x->pa = x->page_pa + (va & (PTW_PAGE - 1));
-			x->eff = ptw_soft_flags(m, acc, e);
-			return 0;
-		}
-		if (!(e & PTW_P)) {
-			x->status = PTW_NOT_PRESENT;
-			set_span(m, x, lvl);
-			return 0;
-		}
-		if (pt_reserved(m, lvl, e)) {
-			x->status = PTW_RESERVED;
-			set_span(m, x, lvl);
-			return 0;
-		}
-		acc = pt_rights_add(m, lvl, acc, e);
-		if (pt_is_leaf(m, lvl, e)) {
-			x->status = PTW_MAPPED;
-			set_span(m, x, lvl);
-			x->page_size = pt_span(m, lvl);
-			x->page_pa = pt_address(m, lvl, e);
-			x->pa = x->page_pa + (va & (x->page_size - 1));
-			x->eff = pt_rights_apply(acc, e);
-			return 0;
-		}
-		table = pt_address(m, lvl, e);
+		return noncanonical(m, va, err);
+	struct walk_end end;
+	walk(s, va, 0, s->dirbase, PT_RIGHTS_INIT, x, NULL, &end);
+	x->status = end.status;
+	/* An unreadable top table: no span applies (the walk read nothing). */
+	if (end.status != PTW_TABLE_HOLE || end.lvl > 0)
+		end_span(m, va, &end, &x->span_start, &x->span_size);
+	if (end.status == PTW_MAPPED) {
+		x->soft = end.soft;
+		x->page_size = end.page_size;
+		x->page_pa = end.page_pa;
+		x->pa = end.page_pa + (va & (end.page_size - 1));
+		x->eff = end.eff;
 	}
-	return 0; /* not reached: the last level is always a leaf */
+	return 0;
 }
 
-/* ---- a small translation cache ------------------------------------------ */
+/* ---- address-only translation and its cache ------------------------------------ */
 
 void ptw_tlb_reset(struct ptw_tlb *t)
 {
 	memset(t, 0, sizeof *t);
 }
 
-/* Translate va for a read, through the cache: *pa (when mapped) and the
- * number of bytes from va that share the result. */
-static bool tlb_lookup(const struct ptw_space *s, struct ptw_tlb *t,
-		       uint64_t va, uint64_t *pa, uint64_t *left)
+/* A walk through the tlb: from the deepest table the last walk entered on
+ * va's path. */
+static inline __attribute__((always_inline)) void
+tlb_walk(const struct ptw_space *s, struct ptw_tlb *t, uint64_t va,
+	 struct walk_end *end)
 {
-	if (t->space != s) {
-		ptw_tlb_reset(t);
-		t->space = s;
-	}
-	for (unsigned i = 0; i < PTW_TLB_SLOTS; i++) {
-		uint64_t off = va - t->slot[i].start;
-		if (t->slot[i].size && off < t->slot[i].size) {
-			*left = t->slot[i].size - off;
-			*pa = t->slot[i].pa + off;
-			return t->slot[i].mapped;
-		}
-	}
-	struct ptw_xlat x;
-	ptw_translate(s, va, &x, NULL); /* an invalid VA: not present */
+	if (!tlb_owned(t, s))
+		tlb_claim(t, s);
+	if (t->pwc_depth == 0)
+		tlb_enter(t, s, 0, va, s->dirbase, PT_RIGHTS_INIT);
+	unsigned lvl = tlb_start(t, s->mode, va);
+	walk(s, va, lvl, t->pwc_table[lvl], t->pwc_acc[lvl], NULL, t, end);
+}
+
+/* ptw_vtop's two paths, each its own function so that each keeps its few
+ * values in registers. */
+static __attribute__((noinline)) int vtop_plain(const struct ptw_space *s,
+						uint64_t va, uint64_t *pa)
+{
+	struct walk_end end;
+	walk(s, va, 0, s->dirbase, PT_RIGHTS_INIT, NULL, NULL, &end);
+	if (end.status != PTW_MAPPED)
+		return 1;
+	*pa = end.page_pa + (va & (end.page_size - 1));
+	return 0;
+}
+
+/* The slot the tlb filled last: a run of VAs in one large page meets it
+ * again and again. */
+static inline unsigned tlb_last(const struct ptw_tlb *t)
+{
+	return (t->next - 1) % PTW_TLB_SLOTS;
+}
+
+static inline void tlb_remember(struct ptw_tlb *t, uint64_t start, uint64_t size,
+				bool mapped, uint64_t pa)
+{
 	unsigned i = t->next++ % PTW_TLB_SLOTS;
-	bool mapped = x.status == PTW_MAPPED;
-	uint64_t start = mapped ? va & ~(x.page_size - 1) : x.span_start;
-	uint64_t size = mapped ? x.page_size : x.span_size;
-	if (size == 0) { /* unreadable top table: one page at a time */
-		start = va & ~(PTW_PAGE - 1);
-		size = PTW_PAGE;
-	}
 	t->slot[i].start = start;
 	t->slot[i].size = size;
 	t->slot[i].mapped = mapped;
-	t->slot[i].pa = mapped ? x.page_pa + (start & (x.page_size - 1)) : 0;
-	uint64_t off = va - start;
-	*left = size - off;
-	*pa = t->slot[i].pa + off;
-	return mapped;
+	t->slot[i].pa = pa;
+}
+
+static __attribute__((noinline)) int vtop_tlb(const struct ptw_space *s,
+					      struct ptw_tlb *t, uint64_t va,
+					      uint64_t *pa)
+{
+	if (tlb_owned(t, s)) {
+		unsigned i = tlb_last(t);
+		uint64_t off = va - t->slot[i].start;
+		if (off < t->slot[i].size) {
+			*pa = t->slot[i].pa + off;
+			return t->slot[i].mapped ? 0 : 1;
+		}
+	}
+	struct walk_end end;
+	tlb_walk(s, t, va, &end);
+	uint64_t start, size;
+	end_span(s->mode, va, &end, &start, &size);
+	tlb_remember(t, start, size, end.status == PTW_MAPPED,
+		     end.status == PTW_MAPPED ? end.page_pa : 0);
+	if (end.status != PTW_MAPPED)
+		return 1;
+	*pa = end.page_pa + (va & (end.page_size - 1));
+	return 0;
+}
+
+int ptw_vtop(const struct ptw_space *s, struct ptw_tlb *tlb, uint64_t va,
+	     uint64_t *pa)
+{
+	const struct ptw_mode *m = s->mode;
+	if (m->canonical ? ptw_sign_extend(m, va) != va : va >> m->va_bits)
+		return -1;
+	return tlb ? vtop_tlb(s, tlb, va, pa) : vtop_plain(s, va, pa);
+}
+
+/* Translate va (valid for the mode) through s, with the cache when t is
+ * given: whether it maps, *pa, and in *left the bytes from va that share
+ * the result (to the end of its page, or of the unmapped span).  The tlb's
+ * slots keep the last pages and unmapped stretches for readers that come
+ * back to them word by word. */
+bool ptw_vtop_run(const struct ptw_space *s, struct ptw_tlb *t, uint64_t va,
+		  uint64_t *pa, uint64_t *left)
+{
+	const struct ptw_mode *m = s->mode;
+	struct walk_end end;
+	uint64_t start, size;
+	if (!t) {
+		walk(s, va, 0, s->dirbase, PT_RIGHTS_INIT, NULL, NULL, &end);
+		end_span(m, va, &end, &start, &size);
+	} else {
+		if (tlb_owned(t, s)) {
+			for (unsigned i = 0; i < PTW_TLB_SLOTS; i++) {
+				uint64_t off = va - t->slot[i].start;
+				if (t->slot[i].size && off < t->slot[i].size) {
+					*left = t->slot[i].size - off;
+					*pa = t->slot[i].pa + off;
+					return t->slot[i].mapped;
+				}
+			}
+		}
+		tlb_walk(s, t, va, &end);
+		end_span(m, va, &end, &start, &size);
+		tlb_remember(t, start, size, end.status == PTW_MAPPED,
+			     end.status == PTW_MAPPED ? end.page_pa : 0);
+	}
+	*left = size - (va - start);
+	*pa = end.status == PTW_MAPPED ? end.page_pa + (va - start) : 0;
+	return end.status == PTW_MAPPED;
 }
 
 size_t ptw_vread(const struct ptw_space *s, struct ptw_tlb *tlb, uint64_t va,
@@ -205,8 +392,11 @@ size_t ptw_vread(const struct ptw_space *s, struct ptw_tlb *tlb, uint64_t va,
 	uint8_t *out = buf;
 	size_t backed = 0;
 	while (len) {
-		uint64_t pa, left; /* left >= 1: va lies in the slot it found */
-		bool mapped = tlb_lookup(s, tlb, va, &pa, &left);
+		uint64_t pa = 0, left = PTW_PAGE - (va & (PTW_PAGE - 1));
+		/* left >= 1: va lies in the run it found.  An invalid VA (above
+		 * 4 GiB on 32-bit modes) reads as unmapped, a page at a time. */
+		bool mapped = ptw_mode_va_valid(m, va) &&
+			      ptw_vtop_run(s, tlb, va, &pa, &left);
 		size_t n = left < len ? (size_t)left : len;
 		if (mapped)
 			backed += ptw_phys_read(s->dump, pa, out, n);

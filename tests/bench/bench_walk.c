@@ -10,6 +10,11 @@
  *      random VAs of one real address space) against random 8-byte
  *      ptw_phys_read calls (one memory access each); the same through
  *      ptw_vread with a struct ptw_tlb; bulk ptw_vread against ptw_phys_read.
+ *   1g ptw_vtop on random VAs without a TLB, 1h on sequential pages and
+ *      1i on sequential 64-byte lines with one, against a naive x86-64 4-level walk written here: the
+ *      dump file mapped, each PA found among its segments, no checks
+ *      beyond staying inside the file (what the library must not be
+ *      slower than, for all its validation).
  *   2  pages per second of ptw_discover's scan (one thread, default
  *      threads) against summing every 8-byte word of the dump (bandwidth).
  *
@@ -18,6 +23,7 @@
  */
 #include "ptwalk.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -212,6 +218,134 @@ static uint64_t pass_phys_bulk(struct work *w)
 	return w->n;
 }
 
+/* ---- the naive walk: the baseline for ptw_vtop ----------------------------- */
+
+/* Physical memory as the file lays it out: a raw image (offset = PA) or an
+ * ELF core's PT_LOAD segments. */
+#define NAIVE_SEGS 64
+struct naive {
+	const uint8_t *file;
+	size_t size;
+	struct { uint64_t pa, len, off; } seg[NAIVE_SEGS];
+	unsigned nseg;
+	uint64_t dirbase;
+};
+
+static bool naive_open(struct naive *nv, const char *path, const ptw_dump *d)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return false;
+	nv->size = (size_t)st.st_size;
+	nv->file = mmap(NULL, nv->size, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (nv->file == MAP_FAILED)
+		return false;
+	nv->nseg = 0;
+	if (!strcmp(ptw_dump_format(d), "raw")) {
+		nv->seg[0].pa = nv->seg[0].off = 0;
+		nv->seg[0].len = nv->size;
+		nv->nseg = 1;
+		return true;
+	}
+	if (strcmp(ptw_dump_format(d), "elf64") || nv->size < sizeof(Elf64_Ehdr))
+		return false;
+	const Elf64_Ehdr *eh = (const void *)nv->file;
+	for (unsigned i = 0; i < eh->e_phnum && nv->nseg < NAIVE_SEGS; i++) {
+		uint64_t at = eh->e_phoff + (uint64_t)i * eh->e_phentsize;
+		if (at + sizeof(Elf64_Phdr) > nv->size)
+			return false;
+		const Elf64_Phdr *ph = (const void *)(nv->file + at);
+		if (ph->p_type != PT_LOAD || ph->p_offset + ph->p_filesz > nv->size)
+			continue;
+		nv->seg[nv->nseg].pa = ph->p_paddr;
+		nv->seg[nv->nseg].len = ph->p_filesz;
+		nv->seg[nv->nseg].off = ph->p_offset;
+		nv->nseg++;
+	}
+	return nv->nseg > 0;
+}
+
+/* The 8 bytes at pa, or 0 outside the file's segments. */
+static inline uint64_t naive_load(const struct naive *nv, uint64_t pa)
+{
+	for (unsigned i = 0; i < nv->nseg; i++)
+		if (pa - nv->seg[i].pa < nv->seg[i].len && nv->seg[i].len - (pa - nv->seg[i].pa) >= 8) {
+			uint64_t v;
+			memcpy(&v, nv->file + nv->seg[i].off + (pa - nv->seg[i].pa), 8);
+			return v;
+		}
+	return 0;
+}
+
+/* A textbook x86-64 4-level walk: P, PS at the PDPT and PD, nothing else. */
+static inline bool naive_vtop(const struct naive *nv, uint64_t va, uint64_t *pa)
+{
+	const uint64_t addr = 0x000ffffffffff000ULL;
+	uint64_t table = nv->dirbase;
+	for (int shift = 39; shift >= 12; shift -= 9) {
+		uint64_t e = naive_load(nv, (table & addr) + ((va >> shift) & 511) * 8);
+		if (!(e & 1))
+			return false;
+		if (shift == 12 || (shift <= 30 && (e & 0x80))) {
+			uint64_t size = 1ULL << shift;
+			*pa = (e & addr & ~(size - 1)) + (va & (size - 1));
+			return true;
+		}
+		table = e;
+	}
+	return false;
+}
+
+static struct naive naive_mem;
+
+static uint64_t pass_naive(struct work *w)
+{
+	uint64_t acc = 0, pa = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		acc += naive_vtop(&naive_mem, w->va[i], &pa);
+		acc += pa;
+	}
+	sink += acc;
+	return w->n;
+}
+
+static uint64_t pass_vtop(struct work *w)
+{
+	uint64_t acc = 0, pa = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		acc += (uint64_t)ptw_vtop(w->s, NULL, w->va[i], &pa);
+		acc += pa;
+	}
+	sink += acc;
+	return w->n;
+}
+
+static uint64_t pass_vtop_tlb(struct work *w)
+{
+	uint64_t acc = 0, pa = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		acc += (uint64_t)ptw_vtop(w->s, &w->tlb, w->va[i], &pa);
+		acc += pa;
+	}
+	sink += acc;
+	return w->n;
+}
+
+/* Whether the naive walk and ptw_vtop agree on every VA (else the figure
+ * would compare different work). */
+static bool naive_agrees(const struct ptw_space *s, const uint64_t *va, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t a = 0, b = 0;
+		bool ok = naive_vtop(&naive_mem, va[i], &a);
+		if (ok != (ptw_vtop(s, NULL, va[i], &b) == 0) || (ok && a != b))
+			return false;
+	}
+	return true;
+}
+
 /* ---- the address space ---------------------------------------------------------- */
 
 struct runs {
@@ -306,7 +440,7 @@ static struct ptw_range largest_range(const ptw_dump *d)
 }
 
 static void figure_translate(const ptw_dump *d, const struct ptw_spaces *sp,
-			     const char *space_out)
+			     const char *space_out, const char *dump_path)
 {
 	uint64_t mapped;
 	const struct ptw_space *s = pick_space(sp, &mapped);
@@ -418,6 +552,50 @@ static void figure_translate(const ptw_dump *d, const struct ptw_spaces *sp,
 	rates(pass_vread_bulk, &w, pass_phys_bulk, &sw, &v, &base);
 	line("1f ptw_vread 4 KiB, sequential pages (MB/s)", v * PAGE / 1e6, "MB/s",
 	     "sequential 4 KiB ptw_phys_read", base * PAGE / 1e6, "");
+
+	/* ptw_vtop against the naive walk over the same VAs. */
+	if (s->mode->id != PTW_MODE_X64 || !naive_open(&naive_mem, dump_path, d)) {
+		printf("[1g/1h] the naive baseline needs an x86-64 raw or ELF64 dump: skipped\n");
+	} else {
+		naive_mem.dirbase = s->dirbase;
+		const char *nb = "naive 4-level walk, no checks";
+		if (!naive_agrees(s, rva, RANDOM_COUNT) || !naive_agrees(s, seq, nseq))
+			printf("[1g/1h] the naive walk disagrees with ptw_vtop: figures "
+			       "compare different work\n");
+		struct work nw = { .d = d, .va = rva, .n = RANDOM_COUNT };
+		w.va = rva;
+		w.n = RANDOM_COUNT;
+		rates(pass_vtop, &w, pass_naive, &nw, &v, &base);
+		snprintf(note, sizeof note, "(%.1f ns vs %.1f ns per address)", 1e9 / v,
+			 1e9 / base);
+		line("1g ptw_vtop, random VAs, no tlb (M/s)", v / 1e6, "M/s", nb,
+		     base / 1e6, note);
+		nw.va = seq;
+		nw.n = nseq;
+		w.va = seq;
+		w.n = nseq;
+		ptw_tlb_reset(&w.tlb);
+		rates(pass_vtop_tlb, &w, pass_naive, &nw, &v, &base);
+		snprintf(note, sizeof note, "(%.1f ns vs %.1f ns per page)", 1e9 / v,
+			 1e9 / base);
+		line("1h ptw_vtop+tlb, sequential pages (M/s)", v / 1e6, "M/s", nb,
+		     base / 1e6, note);
+		/* A reader going through memory a cache line at a time. */
+		size_t nlines = nwords * (PAGE / 64);
+		uint64_t *lines = xcalloc(nlines, sizeof *lines);
+		for (size_t i = 0; i < nlines; i++)
+			lines[i] = seq[i / (PAGE / 64)] + (i % (PAGE / 64)) * 64;
+		nw.va = w.va = lines;
+		nw.n = w.n = nlines;
+		ptw_tlb_reset(&w.tlb);
+		rates(pass_vtop_tlb, &w, pass_naive, &nw, &v, &base);
+		snprintf(note, sizeof note, "(%.1f ns vs %.1f ns per line, %zu pages)",
+			 1e9 / v, 1e9 / base, nwords);
+		line("1i ptw_vtop+tlb, sequential 64 B lines (M/s)", v / 1e6, "M/s", nb,
+		     base / 1e6, note);
+		free(lines);
+		munmap((void *)naive_mem.file, naive_mem.size);
+	}
 
 	free(sw.buf);
 	free(w.buf);
@@ -535,7 +713,7 @@ int main(int argc, char **argv)
 	       ptw_dump_phys_size(d), sp.mode->name, sp.n);
 	fflush(stdout);
 
-	figure_translate(d, &sp, space_out);
+	figure_translate(d, &sp, space_out, path);
 	fflush(stdout);
 	figure_scan(d, path);
 

@@ -82,12 +82,34 @@ static int count_run(void *ctx, const struct ptw_run *r)
 	return c->stop_after && c->calls == c->stop_after;
 }
 
+/* The input's TLB for ptw_vtop, shared by every check of one input (made
+ * afresh for each: a TLB holds pointers into its dump). */
+static struct ptw_tlb *input_tlb;
+
+/* ptw_vtop, with and without the input's TLB, against the walk. */
+static void check_vtop(const struct ptw_space *s, uint64_t va,
+		       const struct ptw_xlat *x, bool valid)
+{
+	uint64_t pa = ~0ULL, tpa = ~0ULL;
+	int rc = ptw_vtop(s, NULL, va, &pa);
+	int trc = ptw_vtop(s, input_tlb, va, &tpa);
+	FUZZ_CHECK(rc == trc);
+	if (!valid) {
+		FUZZ_CHECK(rc == -1 && pa == ~0ULL && tpa == ~0ULL);
+		return;
+	}
+	FUZZ_CHECK(rc == (x->status == PTW_MAPPED ? 0 : 1));
+	if (rc == 0)
+		FUZZ_CHECK(pa == x->pa && tpa == x->pa);
+}
+
 static void check_xlat(const struct ptw_space *s, uint64_t va,
 		       struct ptw_xlat *x)
 {
 	const struct ptw_mode *m = s->mode;
 	struct ptw_error err = { .code = -1 };
 	int rc = ptw_translate(s, va, x, &err);
+	check_vtop(s, va, x, ptw_mode_va_valid(m, va));
 	if (!ptw_mode_va_valid(m, va)) {
 		FUZZ_CHECK(rc == PTW_ERR_NONCANONICAL);
 		fuzz_check_error(rc, &err);
@@ -267,6 +289,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	FUZZ_CHECK(s.dirbase == dirbase && s.mode == m && s.dump == d);
+	struct ptw_tlb vtop_tlb = { 0 };
+	input_tlb = &vtop_tlb;
 	s.os = (enum ptw_os)(((unsigned)data[0] >> 4 & 3) % 3);
 
 	int sm = ptw_space_selfmap(&s);
