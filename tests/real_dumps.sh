@@ -49,6 +49,34 @@ check_ps() {
 	done < <(sed -n 's/^PROC pid=\([0-9]*\) ppid=\([0-9]*\) comm=\([^ ]*\) .*/\1 \2 \3/p' "$truth")
 }
 
+# regions/ as tools take it: each process's holds its own memory (nothing
+# of the kernel half it shares), few enough files for `strings regions/*`;
+# the kernel half is listed once, under the kernel's own space, and on
+# x86-64 Linux's ESPFIX area (one page mapped 65536 times, 64 KiB apart)
+# is one file in the whole dump.
+check_regions_layout() {
+	local out=$1 truth=$2 p d names kdtb kstart
+	for p in $(sed -n 's/^PROC pid=\([0-9]*\) .*/\1/p' "$truth"); do
+		d=$(sed -n "s/^pid $p ([^)]*): dtb \([0-9a-f]*\):.*/\1/p" <<< "$out")
+		names=$(ls "$M/dtb/$d/regions")
+		kstart=c0000000
+		[[ $(head -1 <<< "$names" | cut -d- -f1 | wc -c) -gt 9 ]] && kstart=ffff800000000000
+		expect "regions of $p: nothing of the kernel half" \
+			"$(awk -F- -v k="$kstart" '$1 >= k' <<< "$names" | wc -l)" "0"
+		expect "regions of $p: strings takes them all" \
+			"$(strings "$M/dtb/$d/regions/"* > /dev/null 2>&1; echo $?)" "0"
+	done
+	kdtb=$(sed -n 's/^  \([0-9a-f]*\) .*found: VMCOREINFO.*/\1/p' "$M/info")
+	expect "kernel space lists the kernel half" \
+		"$(ls "$M/dtb/$kdtb/regions" | awk -F- '$1 >= "c0000000"' | wc -l | sed 's/^0$/none/;s/^[1-9][0-9]*$/some/')" "some"
+	if [[ $(ls "$M/dtb/$kdtb/regions" | head -1 | cut -d- -f1 | wc -c) -gt 9 ]]; then
+		expect "ESPFIX: one file in the whole dump" \
+			"$(for d in "$M"/dtb/*/; do ls "$d/regions"; done | grep -c -- '-x65536-every-10000$')" "1"
+		expect "ESPFIX: under the kernel's space" \
+			"$(ls "$M/dtb/$kdtb/regions" | grep -c -- '^ffffff[0-9a-f]*-ffffff[0-9a-f]*-x65536-every-10000$')" "1"
+	fi
+}
+
 # One real dump: the truth check, then the tools people point at it.
 # OWNERS (--owners or empty): check the processes' names too.
 check_dump() {
@@ -96,6 +124,7 @@ check_dump() {
 			"$(grep "^TRUTH pid=$p .*present=1 .*kind=\(heap\|anon\|ro\|stack\|huge\|cow_parent\|cow_private\) " "$truth" |
 			   sed 's/.* va=\(0x[0-9a-f]*\) .*/PTFS-MARK pid='"$p"' va=\1 /' | sort -u)"
 	done
+	check_regions_layout "$out" "$truth"
 	NODES=$(find "$M/dtb/$dtb" | wc -l)
 	echo "     find: $NODES nodes under dtb/$dtb"
 	unmount_ptfs "$M"

@@ -438,6 +438,67 @@ static void cut_walks_stay_consistent(void **state)
 	ptv_close(fs);
 }
 
+/* Aliases of one layout: 20 copies of a page 64 KiB apart (as Linux's
+ * ESPFIX maps one page 65536 times), then 3 copies of two pages 128 KiB
+ * apart (too few: listed each), then 10 copies whose spacing breaks after
+ * the ninth. */
+static void repeats_are_one_file(void **state)
+{
+	(void)state;
+	struct gen g;
+	gen_init(&g, PTW_MODE_X64, 1 << 20, 0x1000);
+	uint64_t top = gen_page(&g), page = gen_page(&g), two = gen_page(&g);
+	gen_page(&g);
+	gen_fill_page(&g, page, "ALIAS");
+	for (unsigned i = 0; i < 20; i++)
+		gen_map(&g, top, 0x10000000 + i * 0x10000ULL, page, 0x1000, PTW_RW | PTW_US);
+	for (unsigned i = 0; i < 3; i++)
+		for (unsigned k = 0; k < 2; k++)
+			gen_map(&g, top, 0x20000000 + i * 0x20000ULL + k * 0x1000, two + k * 0x1000,
+				0x1000, PTW_RW | PTW_US);
+	for (unsigned i = 0; i < 10; i++)
+		gen_map(&g, top, 0x30000000 + i * 0x4000ULL + (i == 9 ? 0x1000 : 0), page,
+			0x1000, PTW_RW | PTW_US);
+	const char *path = test_path("repeats.raw");
+	assert_int_equal(gen_write_raw(&g, path), 0);
+	gen_free(&g);
+	struct ptv_config c = {
+		.dump_path = path,
+		.discover = { .mode = PTW_MODE_X64, .dirbases = &top, .ndirbases = 1,
+			      .no_scan = true, .threads = 1 },
+	};
+	ptv_fs *fs;
+	struct ptw_error err = {0};
+	if (ptv_open(&c, &fs, &err))
+		fail_msg("ptv_open: %s", err.msg);
+	char dir[64];
+	snprintf(dir, sizeof dir, "/dtb/%llx/regions", (unsigned long long)top);
+	assert_string_equal(list(fs, dir),
+			    "0000000010000000-0000000010001000-x20-every-10000 "
+			    "0000000020000000-0000000020002000 "
+			    "0000000020020000-0000000020022000 "
+			    "0000000020040000-0000000020042000 "
+			    "0000000030000000-0000000030001000-x9-every-4000 "
+			    "0000000030025000-0000000030026000");
+	char p[160];
+	snprintf(p, sizeof p, "%s/0000000010000000-0000000010001000-x20-every-10000", dir);
+	size_t len;
+	char *text = cat(fs, p, &len);
+	assert_int_equal(len, 4096);
+	assert_memory_equal(text, "ALIAS", 5);
+	free(text);
+	/* only the listed names resolve: not a copy, not another count */
+	snprintf(p, sizeof p, "%s/0000000010010000-0000000010011000", dir);
+	assert_int_equal(lookup_rc(fs, p), -ENOENT);
+	snprintf(p, sizeof p, "%s/0000000010000000-0000000010001000", dir);
+	assert_int_equal(lookup_rc(fs, p), -ENOENT);
+	snprintf(p, sizeof p, "%s/0000000010000000-0000000010001000-x19-every-10000", dir);
+	assert_int_equal(lookup_rc(fs, p), -ENOENT);
+	snprintf(p, sizeof p, "%s/0000000030025000-0000000030026000", dir);
+	assert_int_equal(lookup_rc(fs, p), 0);
+	ptv_close(fs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +509,7 @@ int main(void)
 		cmocka_unit_test(shared_maps_text),
 		cmocka_unit_test(proc_links),
 		cmocka_unit_test(cut_walks_stay_consistent),
+		cmocka_unit_test(repeats_are_one_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,8 @@ struct iter {
 	uint64_t flag_mask;      /* bits that WinDbg's string shows */
 	ptw_run_fn fn;
 	void *ctx;
+	ptw_enter_fn enter;      /* may leave entries out; NULL: none */
+	void *enter_ctx;
 	struct ptw_run cur;
 	bool have;
 	int stop;                /* callback's non-zero return */
@@ -139,6 +141,11 @@ static int descend(struct iter *it, unsigned lvl, uint64_t table,
 	for (unsigned i = first; i <= last && i < n; i++) {
 		uint64_t e = pt_load(tab + (size_t)i * m->entry_size, m->entry_size);
 		uint64_t off = base + span * i, pfn;
+		if (e && it->enter && !it->enter(it->enter_ctx, lvl, off, e)) {
+			/* Left out: what lies under it does not count as empty. */
+			it->cuts++;
+			continue;
+		}
 		if (!(e & PTW_P)) {
 			/* A resident page the OS reads back without I/O (a
 			 * Windows transition PTE) maps as vmem reads it. */
@@ -196,6 +203,13 @@ int ptw_iterate(const struct ptw_space *s, uint64_t va_from, uint64_t va_to,
 		ptw_run_fn fn, void *ctx, struct ptw_iter_stats *stats,
 		struct ptw_error *err)
 {
+	return ptw_iterate_where(s, va_from, va_to, NULL, NULL, fn, ctx, stats, err);
+}
+
+int ptw_iterate_where(const struct ptw_space *s, uint64_t va_from, uint64_t va_to,
+		      ptw_enter_fn enter, void *enter_ctx, ptw_run_fn fn, void *ctx,
+		      struct ptw_iter_stats *stats, struct ptw_error *err)
+{
 	const struct ptw_mode *m = s->mode;
 	struct ptw_iter_stats local;
 	if (!stats)
@@ -208,6 +222,7 @@ int ptw_iterate(const struct ptw_space *s, uint64_t va_from, uint64_t va_to,
 				(unsigned long long)va_to, m->title);
 	struct iter it = {
 		.s = s, .m = m, .fn = fn, .ctx = ctx, .st = stats, .err = err,
+		.enter = enter, .enter_ctx = enter_ctx,
 		.from = ptw_mode_offset_from_va(m, va_from),
 		.to = ptw_mode_offset_from_va(m, va_to),
 		.flag_mask = PTW_P | PTW_RW | PTW_US | PTW_PWT | PTW_PCD | PTW_A |

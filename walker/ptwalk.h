@@ -443,6 +443,17 @@ int ptw_iterate(const struct ptw_space *s, uint64_t va_from, uint64_t va_to,
 		ptw_run_fn fn, void *ctx, struct ptw_iter_stats *stats,
 		struct ptw_error *err);
 
+/* Asked of each non-zero entry before the iteration maps or descends
+ * through it: its level, the VA offset its span starts at (the upper half
+ * folded, as vmem's offsets) and its value; false leaves its span out, as
+ * if unmapped. */
+typedef bool (*ptw_enter_fn)(void *ctx, unsigned lvl, uint64_t off, uint64_t e);
+
+/* ptw_iterate, leaving out what enter refuses (enter NULL: nothing). */
+int ptw_iterate_where(const struct ptw_space *s, uint64_t va_from, uint64_t va_to,
+		      ptw_enter_fn enter, void *enter_ctx, ptw_run_fn fn, void *ctx,
+		      struct ptw_iter_stats *stats, struct ptw_error *err);
+
 /* ---- discovery ---------------------------------------------------------- */
 
 /* A process the user names (--process, or a --processes listing). */

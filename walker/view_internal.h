@@ -23,8 +23,27 @@ struct ptv_big {
 	unsigned users;
 };
 
+/* One file of regions/ (view_regions.c): the stretch [va, end) (end 0:
+ * the top of the space), and for repeats the copies and their spacing. */
+struct ptv_region {
+	uint64_t va, end;
+	uint64_t stride;            /* 0 for a single stretch */
+	uint64_t count;             /* 1 for a single stretch */
+};
+
+/* A space's regions/ listing, in VA order. */
+struct ptv_regions {
+	struct ptv_region *v;
+	size_t n, cap;
+	bool cut;                   /* stopped short: a walk budget or the cap */
+};
+void ptv_regions_free(struct ptv_regions *r);
+
 struct ptv_cache {
 	pthread_mutex_t lock;
+	bool regions_ready;         /* regions built (or failed: regions_rc) */
+	int regions_rc;
+	struct ptv_regions regions;
 	bool ready;
 	int rc;
 	struct ptw_iter_stats stats;
@@ -52,6 +71,13 @@ struct ptv_fs {
 	pthread_mutex_t ondemand_lock;
 	struct ptv_ondemand *ondemand;  /* PTV_ONDEMAND_MAX slots, made on first use */
 	size_t nondemand;
+	/* Which space lists each top-level slot in regions/ (view_regions.c),
+	 * worked out on first use. */
+	pthread_mutex_t slots_lock;
+	bool slots_ready;
+	int slots_rc;
+	struct ptw_addrset slot_keys;   /* every slot's key, once */
+	uint64_t *owned;                /* per found space: a bitmap of its slots */
 };
 
 /* The cache of a space opened on demand, or NULL when all are taken. */
@@ -92,7 +118,10 @@ int ptv_big_len(const struct ptv_node *n, unsigned which, uint64_t *len);
 int ptv_render_big(const struct ptw_space *s, unsigned which,
 		   struct ptv_text *t, uint64_t *len);
 
-/* Regions: whether [va, va_end) is exactly one maximal run of mapped VA. */
-bool ptv_region_exact(const struct ptw_space *s, uint64_t va, uint64_t va_end);
+/* regions/ of the space n names: list it, or resolve one name in it
+ * (0 or -ENOENT; -ENOMEM when the listing cannot be built). */
+int ptv_regions_list(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
+		     void *ctx);
+int ptv_regions_step(ptv_fs *fs, struct ptv_node *n, const char *name);
 
 #endif

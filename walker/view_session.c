@@ -30,6 +30,7 @@ int ptv_open(const struct ptv_config *c, ptv_fs **out, struct ptw_error *err)
 	for (size_t i = 0; i < fs->spaces.n; i++)
 		pthread_mutex_init(&fs->caches[i].lock, NULL);
 	pthread_mutex_init(&fs->ondemand_lock, NULL);
+	pthread_mutex_init(&fs->slots_lock, NULL);
 	if (c->discover.ndirbases) {
 		fs->has_dirbase = true;
 		fs->first_dirbase = c->discover.dirbases[0] & fs->spaces.mode->dirbase_mask;
@@ -49,15 +50,20 @@ void ptv_close(ptv_fs *fs)
 	if (fs->caches) {
 		for (size_t i = 0; i < fs->spaces.n; i++) {
 			ptv_text_free(&fs->caches[i].info);
+			ptv_regions_free(&fs->caches[i].regions);
 			pthread_mutex_destroy(&fs->caches[i].lock);
 		}
 		free(fs->caches);
 		pthread_mutex_destroy(&fs->ondemand_lock);
+		pthread_mutex_destroy(&fs->slots_lock);
 	}
 	for (size_t i = 0; i < fs->nondemand; i++) {
 		ptv_text_free(&fs->ondemand[i].cache.info);
+		ptv_regions_free(&fs->ondemand[i].cache.regions);
 		pthread_mutex_destroy(&fs->ondemand[i].cache.lock);
 	}
+	ptw_addrset_free(&fs->slot_keys);
+	free(fs->owned);
 	free(fs->ondemand);
 	ptv_text_free(&fs->info);
 	ptw_spaces_free(&fs->spaces);

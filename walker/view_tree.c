@@ -194,35 +194,6 @@ static int step_table(struct ptv_node *n, const char *name)
 	return 0;
 }
 
-/* regions/<start>-<end>: the names the listing gives, and only while
- * [start, end) is exactly one maximal run of mapped VA. */
-static int step_region(struct ptv_node *n, const char *name)
-{
-	const struct ptw_mode *m = n->space.mode;
-	int w = ptv_va_digits(m);
-	char a[24], b[24];
-	const char *dash = strchr(name, '-');
-	if (!dash || (size_t)(dash - name) != (size_t)w || strlen(dash + 1) < (size_t)w ||
-	    strlen(dash + 1) > (size_t)w + 1)
-		return -ENOENT;
-	memcpy(a, name, (size_t)w);
-	a[w] = '\0';
-	snprintf(b, sizeof b, "%s", dash + 1);
-	uint64_t va, end;
-	bool top = strlen(b) == (size_t)w + 1; /* "1" and zeros: 2^64 */
-	if (!parse_hex_digits(a, &va) || !parse_hex_digits(top ? b + 1 : b, &end) ||
-	    (top && (b[0] != '1' || end != 0)))
-		return -ENOENT;
-	if (!ptw_mode_va_valid(m, va) || (!top && (end <= va || !ptw_mode_va_valid(m, end - 1))))
-		return -ENOENT;
-	if (!ptv_region_exact(&n->space, va, end))
-		return -ENOENT;
-	n->type = PTV_REGION;
-	n->va = va;
-	n->va_end = end;
-	return 0;
-}
-
 static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
 {
 	const struct ptw_mode *m = n->space.mode;
@@ -283,7 +254,7 @@ static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
 		return 0;
 	}
 	case PTV_REGIONS:
-		return step_region(n, name);
+		return ptv_regions_step(fs, n, name);
 	case PTV_ENTRY_DIR: {
 		uint64_t next;
 		if (!strcmp(name, "entry")) {
@@ -497,85 +468,6 @@ static int list_table(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
 	return 0;
 }
 
-/* ---- regions --------------------------------------------------------------------- */
-
-struct region_walk {
-	const struct ptw_mode *m;
-	bool have;
-	uint64_t va, end;        /* the run being grown: [va, end) */
-	ptv_fill_fn fill;        /* listing: each region found */
-	void *ctx;
-	int stop;
-	const struct ptw_iter_stats *st; /* the iteration's, as it goes */
-};
-
-static int region_emit(struct region_walk *w)
-{
-	/* Once a budget has cut the iteration (tables that loop past its
-	 * bounds), a stretch may end only where pages were left out: list
-	 * no more, so that every name listed is one lookup confirms. */
-	if (w->fill && w->st->truncated)
-		return w->stop = 1;
-	if (!w->have || !w->fill)
-		return 0;
-	char name[48];
-	int d = ptv_va_digits(w->m);
-	if (w->end == 0)
-		snprintf(name, sizeof name, "%0*" PRIx64 "-1%0*d", d, w->va, d, 0);
-	else
-		snprintf(name, sizeof name, "%0*" PRIx64 "-%0*" PRIx64, d, w->va, d, w->end);
-	struct ptv_attr a = { .kind = PTV_FILE, .size = w->end - w->va, .nlink = 1 };
-	w->stop = w->fill(w->ctx, name, &a);
-	return w->stop;
-}
-
-static int region_run(void *ctx, const struct ptw_run *r)
-{
-	struct region_walk *w = ctx;
-	if (w->have && r->va == w->end) {
-		w->end = r->va + r->size;
-		return 0;
-	}
-	if (region_emit(w))
-		return 1;
-	w->have = true;
-	w->va = r->va;
-	w->end = r->va + r->size;
-	return 0;
-}
-
-static int list_regions(const struct ptv_node *n, ptv_fill_fn fill, void *ctx)
-{
-	const struct ptw_mode *m = n->space.mode;
-	struct ptw_iter_stats st;
-	struct region_walk w = { .m = m, .fill = fill, .ctx = ctx, .st = &st };
-	uint64_t top = ptw_mode_va_from_offset(m, ptw_mode_va_size(m) - 1);
-	if (ptw_iterate(&n->space, 0, top, region_run, &w, &st, NULL))
-		return -ENOMEM;
-	if (!w.stop)
-		region_emit(&w);
-	return 0;
-}
-
-bool ptv_region_exact(const struct ptw_space *s, uint64_t va, uint64_t end)
-{
-	const struct ptw_mode *m = s->mode;
-	struct ptw_iter_stats st;
-	struct region_walk w = { .m = m, .st = &st };
-	uint64_t last = end - 1; /* end 0: the top of the space */
-	/* The runs over [va - 1, end]: one stretch, starting at va and ending
-	 * at end, nothing around it. */
-	uint64_t from = va, to = last;
-	if (ptw_mode_va_from_offset(m, ptw_mode_offset_from_va(m, va)) == va &&
-	    ptw_mode_offset_from_va(m, va) > 0)
-		from = ptw_mode_va_from_offset(m, ptw_mode_offset_from_va(m, va) - 1);
-	if (end != 0 && ptw_mode_offset_from_va(m, last) + 1 < ptw_mode_va_size(m))
-		to = ptw_mode_va_from_offset(m, ptw_mode_offset_from_va(m, last) + 1);
-	if (ptw_iterate(s, from, to, region_run, &w, &st, NULL))
-		return false;
-	return w.have && w.va == va && w.end == end && !w.stop && !st.truncated;
-}
-
 int ptv_readdir(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
 		void *ctx)
 {
@@ -622,7 +514,7 @@ int ptv_readdir(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
 	case PTV_VTOP_DIR:
 		return 0; /* any VA answers; none is listed */
 	case PTV_REGIONS:
-		return list_regions(n, fill, ctx);
+		return ptv_regions_list(fs, n, fill, ctx);
 	case PTV_TABLE:
 		return list_table(fs, n, fill, ctx);
 	case PTV_ENTRY_DIR: {
