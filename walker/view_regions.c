@@ -39,7 +39,7 @@
 /* Runs compared per stretch: a stretch of more runs is never a repeat. */
 #define LAYOUT_RUNS 16
 /* Files in one space's listing at most (32 MiB of index); past it the
- * listing stops, and the space's info says so. */
+ * listing stops (an adversarial dump: the memory stays in vmem). */
 #define REGIONS_MAX (1u << 20)
 
 /* ---- the slots a space lists ----------------------------------------------- */

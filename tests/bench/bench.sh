@@ -17,6 +17,8 @@
 #   3  sequential reads of vmem and /phys through the mount vs the dump file
 #   4  find over a whole address-space tree vs a plain tree of as many nodes
 #   5  the daemon's peak RSS vs the dump's size
+#   6  yara -r (grep -a -r without yara) over one process's regions/, first
+#      and again, vs the same files copied to a tmpfs
 #
 # The mount needs /dev/fuse and fusermount3; dropping the page cache needs
 # root (without it the cold figures are skipped).
@@ -325,6 +327,47 @@ line "4a find dtb/$SPACE, first (knodes/s)" "$(rate "$N1" "$NS1")" "kn/s" "$BASE
 	"($N1 nodes in $((NS1 / 1000000)) ms; baseline $((NSB / 1000000)) ms)"
 line "4b find dtb/$SPACE, again (knodes/s)" "$(rate "$N2" "$NS2")" "kn/s" "$BASE_LABEL" "$(rate "$NB" "$NSB")" \
 	"($N2 nodes in $((NS2 / 1000000)) ms; names and attributes cached by the kernel)"
+
+# ---- 6: a process's regions/ through a tool that reads every file -----------------------
+
+# The process whose regions/ holds the most bytes (its own memory: the
+# kernel half is listed once, under the kernel's space).
+PROC=
+BEST=0
+for link in "$MNT"/proc/*; do
+	[[ -L $link && $(basename "$link") != 0 ]] || continue
+	bytes=$(find "$link/regions/" -type f -printf '%s\n' 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }')
+	if ((bytes > BEST)); then BEST=$bytes; PROC=$link; fi
+done
+if [[ -z $PROC ]]; then
+	echo "[6] no process with regions (no owners in this dump): regions figures skipped"
+else
+	REG=$PROC/regions
+	NFILES=$(ls "$REG" | wc -l)
+	if command -v yara >/dev/null; then
+		printf 'rule marker { strings: $a = "PTFS-MARK" condition: $a }\n' >"$WORK/rule.yar"
+		TOOL="yara -r"
+		scan_dir() { yara -r "$WORK/rule.yar" "$1" >/dev/null 2>&1 || true; }
+	else
+		TOOL="grep -a -r -c"
+		scan_dir() { grep -a -r -c PTFS-MARK "$1" >/dev/null 2>&1 || true; }
+	fi
+	# time_scan DIR: nanoseconds of one pass
+	time_scan() { local t0 t1; t0=$(now); scan_dir "$1"; t1=$(now); echo $((t1 - t0)); }
+	SHM=$(mktemp -d /dev/shm/ptfs-bench.XXXXXX)
+	R1=$(time_scan "$REG")              # first: every byte through the daemon
+	R2=$(for _ in $(seq "$REPS"); do time_scan "$REG"; done | median)  # kernel page cache
+	cp -r "$REG" "$SHM/regions"
+	time_scan "$SHM/regions" >/dev/null # warm
+	RB=$(for _ in $(seq "$REPS"); do time_scan "$SHM/regions"; done | median)
+	rm -rf "$SHM"
+	mbs() { awk -v b="$BEST" -v ns="$1" 'BEGIN { printf "%.1f", b * 1000 / ns }'; }
+	echo "[6] $TOOL over $(basename "$PROC")'s regions/: $NFILES files, $BEST bytes; baseline: the same files copied to tmpfs"
+	line "6a $TOOL regions/, first (MB/s)" "$(mbs "$R1")" "MB/s" "$TOOL, copy on tmpfs" "$(mbs "$RB")" \
+		"($((R1 / 1000000)) ms vs $((RB / 1000000)) ms)"
+	line "6b $TOOL regions/, again (MB/s)" "$(mbs "$R2")" "MB/s" "$TOOL, copy on tmpfs" "$(mbs "$RB")" \
+		"($((R2 / 1000000)) ms vs $((RB / 1000000)) ms; median of $REPS)"
+fi
 
 # ---- 5: the daemon's memory ---------------------------------------------------------------
 
