@@ -331,10 +331,14 @@ static __attribute__((noinline)) int vtop_tlb(const struct ptw_space *s,
 	}
 	struct walk_end end;
 	tlb_walk(s, t, va, &end);
-	uint64_t start, size;
-	end_span(s->mode, va, &end, &start, &size);
-	tlb_remember(t, start, size, end.status == PTW_MAPPED,
-		     end.status == PTW_MAPPED ? end.page_pa : 0);
+	/* A 4 KiB page is one entry below the cached tables anyway; large
+	 * pages and unmapped stretches are worth a slot. */
+	if (end.status != PTW_MAPPED || end.page_size > PTW_PAGE) {
+		uint64_t start, size;
+		end_span(s->mode, va, &end, &start, &size);
+		tlb_remember(t, start, size, end.status == PTW_MAPPED,
+			     end.status == PTW_MAPPED ? end.page_pa : 0);
+	}
 	if (end.status != PTW_MAPPED)
 		return 1;
 	*pa = end.page_pa + (va & (end.page_size - 1));
