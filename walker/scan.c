@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -295,6 +296,9 @@ static void detect_pae(const struct ptw_mode *m, const ptw_dump *d,
  * the dump's VMCOREINFO is pending, its runs of non-zero pages to the
  * VMCOREINFO search (vmcoreinfo_find.c). */
 #define CHUNK_PAGES 1024u
+/* Chunks of paged segments between two hand-backs of the mapping (64 MiB
+ * of memory, a fraction of that compressed). */
+#define HANDBACK_CHUNKS 16u
 /* Progress reports at most this often (ns). */
 #define REPORT_NS 100000000LL
 
@@ -325,6 +329,7 @@ struct worker {
 	struct cands out[3];
 	struct ptw_vmci_search vmci;
 	uint64_t hole, zero, bad, bytes;
+	uint64_t paged_chunks;        /* chunks of paged segments done */
 	uint8_t *buf;                 /* CHUNK_PAGES pages */
 	bool started;                 /* runs in a thread of its own */
 	bool main;                    /* the calling thread: reports progress */
@@ -450,6 +455,12 @@ static void do_chunk(struct worker *w, uint64_t c)
 			else
 				w->bad++;
 		}
+		/* A pager reads its compressed pages through the mapping: hand
+		 * them back now and then, so that the resident size does not
+		 * grow to the file's (the page cache keeps them; a page still
+		 * in use faults back in). */
+		if (d->owns_mapping && ++w->paged_chunks % HANDBACK_CHUNKS == 0)
+			madvise((void *)d->data, d->size, MADV_DONTNEED);
 	} else {
 		/* Stretches of data, widened to whole pages of the chunk. */
 		uint64_t pos = in0, end = in0 + n * PTW_PAGE, x, y;
