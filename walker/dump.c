@@ -565,6 +565,14 @@ bool ptw_seg_next_data(const ptw_dump *d, const struct ptw_seg *s,
 	return true;
 }
 
+void ptw_seg_prefetch(const ptw_dump *d, const struct ptw_seg *s, uint64_t in,
+		      uint64_t len)
+{
+	if (d->fd >= 0 && !s->pager)
+		posix_fadvise(d->fd, (off_t)((uint64_t)(s->data - d->data) + in),
+			      (off_t)len, POSIX_FADV_WILLNEED);
+}
+
 const uint8_t *ptw_seg_bytes(const ptw_dump *d, const struct ptw_seg *s,
 			     uint64_t in, size_t len, uint8_t *buf)
 {

@@ -189,6 +189,10 @@ const struct ptw_seg *ptw_dump_seg(const struct ptw_dump *d, uint64_t pa);
 bool ptw_seg_next_data(const struct ptw_dump *d, const struct ptw_seg *s,
 		       uint64_t from, uint64_t to, uint64_t *start,
 		       uint64_t *end);
+/* Start reading file bytes [in, in + len) of s into the page cache, not
+ * waiting for them (nothing without the file). */
+void ptw_seg_prefetch(const struct ptw_dump *d, const struct ptw_seg *s,
+		      uint64_t in, uint64_t len);
 /* len bytes at in: read into buf with pread when the dump has its file (so
  * that a pass leaves none of the mapping resident), else a pointer into
  * memory; NULL when the read fails (an I/O error, or the file shrank). */

@@ -299,6 +299,10 @@ static void detect_pae(const struct ptw_mode *m, const ptw_dump *d,
 /* Chunks of paged segments between two hand-backs of the mapping (64 MiB
  * of memory, a fraction of that compressed). */
 #define HANDBACK_CHUNKS 16u
+/* Chunks read ahead of the one a thread claims (64 MiB): on the 16 GiB
+ * image of mkbigdump.py, whose 2 GiB of data lie in 14 595 stretches, a
+ * cold scan on two threads takes 2.2 s without, 1.0 s with. */
+#define PREFETCH_AHEAD 16u
 /* Progress reports at most this often (ns). */
 #define REPORT_NS 100000000LL
 
@@ -429,9 +433,11 @@ static bool seg_visited(const struct pass *p, const struct ptw_seg *s)
 	return p->nmodes || !s->pager;
 }
 
-static void do_chunk(struct worker *w, uint64_t c)
+/* Chunk c: its segment, the file offset in it of its first page, and its
+ * number of pages. */
+static const struct ptw_seg *chunk_at(const struct pass *p, uint64_t c,
+				      uint64_t *in0, uint64_t *n)
 {
-	struct pass *p = w->p;
 	const ptw_dump *d = p->d;
 	size_t lo = 0, hi = d->nsegs; /* the segment with c in its chunks */
 	while (lo < hi) {
@@ -445,8 +451,33 @@ static void do_chunk(struct worker *w, uint64_t c)
 	uint64_t first_pa, npages;
 	seg_pages(s, &first_pa, &npages);
 	uint64_t page0 = (c - p->chunk_first[lo]) * CHUNK_PAGES;
-	uint64_t n = npages - page0 < CHUNK_PAGES ? npages - page0 : CHUNK_PAGES;
-	uint64_t in0 = first_pa - s->pa + page0 * PTW_PAGE;
+	*n = npages - page0 < CHUNK_PAGES ? npages - page0 : CHUNK_PAGES;
+	*in0 = first_pa - s->pa + page0 * PTW_PAGE;
+	return s;
+}
+
+/* Ask the kernel to start reading chunk c's data now, so that the disk
+ * has more than one read per thread to work on (a sparse file's data
+ * comes in short stretches, each a read of its own). */
+static void prefetch(const struct pass *p, uint64_t c)
+{
+	if (c >= p->nchunks || p->d->fd < 0)
+		return;
+	uint64_t in0, n, x, y;
+	const struct ptw_seg *s = chunk_at(p, c, &in0, &n);
+	if (s->pager)
+		return;
+	for (uint64_t pos = in0, end = in0 + n * PTW_PAGE;
+	     pos < end && ptw_seg_next_data(p->d, s, pos, end, &x, &y); pos = y)
+		ptw_seg_prefetch(p->d, s, x, y - x);
+}
+
+static void do_chunk(struct worker *w, uint64_t c)
+{
+	struct pass *p = w->p;
+	const ptw_dump *d = p->d;
+	uint64_t in0, n;
+	const struct ptw_seg *s = chunk_at(p, c, &in0, &n);
 	if (s->pager) {
 		for (uint64_t i = 0; i < n; i++) {
 			uint64_t in = in0 + i * PTW_PAGE;
@@ -509,6 +540,7 @@ static void *pass_thread(void *arg)
 		uint64_t c = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
 		if (c >= p->nchunks)
 			break;
+		prefetch(p, c + PREFETCH_AHEAD);
 		do_chunk(w, c);
 		if (w->main)
 			report(p, false);
@@ -657,6 +689,8 @@ int ptw_scan_pass(const ptw_dump *d, const struct ptw_mode *const *modes,
 		}
 	}
 	report(&p, true);
+	for (uint64_t c = 0; c < PREFETCH_AHEAD; c++)
+		prefetch(&p, c);
 	if (p.vmci)
 		feed_fragments(&w[0]);
 	for (unsigned t = 1; t < threads; t++)
