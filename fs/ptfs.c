@@ -9,6 +9,7 @@
  */
 #define FUSE_USE_VERSION 314
 
+#include "progress.h"
 #include "ptview.h"
 
 #include <errno.h>
@@ -298,6 +299,7 @@ static int run(int argc, char **argv, struct options *o)
 	}
 	struct ptv_config cfg = o->shared.config;
 	cfg.dump_path = o->dump;
+	progress_attach(&cfg.discover, "ptfs"); /* before the mount */
 	struct ptw_error err;
 	if (ptv_open(&cfg, &dm.fs, &err)) {
 		fprintf(stderr, "ptfs: %s\n", err.msg);

@@ -6,6 +6,7 @@
  * the mount (ptview.h); only the way out differs.  Output to stdout,
  * errors to stderr with a non-zero exit.
  */
+#include "progress.h"
 #include "ptview.h"
 
 #include <errno.h>
@@ -338,6 +339,7 @@ int main(int argc, char **argv)
 	} else {
 		struct ptv_config cfg = c.options.config;
 		cfg.dump_path = c.dump;
+		progress_attach(&cfg.discover, "ptwalk");
 		struct ptw_error err;
 		if (ptv_open(&cfg, &c.fs, &err))
 			rc = fail("%s", err.msg);

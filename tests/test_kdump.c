@@ -706,6 +706,15 @@ static void corrupt_page_is_hole(void **state)
 		assert_int_equal(ptw_phys_read(d, from, three, sizeof three), want);
 		uint64_t e;
 		assert_int_equal(ptw_phys_read(d, pfn * PAGE + 8, &e, 8), 0);
+		/* the scan covers it, cannot read it, and goes on */
+		struct ptw_discover_opts o = { .threads = 1 };
+		struct ptw_spaces sp;
+		struct ptw_error err;
+		assert_int_equal(ptw_discover(d, &o, &sp, &err), 0);
+		assert_int_equal(sp.scan.pages_bad, 1);
+		assert_int_equal(sp.scan.pages_hole, 0);
+		assert_int_equal(sp.scan.pages, ptw_dump_phys_size(d) / PAGE);
+		ptw_spaces_free(&sp);
 		ptw_dump_close(d);
 	}
 	free(m);

@@ -221,6 +221,47 @@ static void x64_discover_elf(void **state)
 	scenario_free(&im.s);
 }
 
+/* VMCOREINFO found in the image `mem` both ways, at pa with release
+ * (pa ~0: none): by the scan's pass in discovery (memory read once; on 1
+ * and 2 threads, from memory and from a file read with pread), and by the
+ * search on its own on first use when no scan ran. */
+static void vmci_both_ways(const uint8_t *mem, size_t size, uint64_t pa,
+			   const char *release)
+{
+	const char *path = write_file("vmci.raw", mem, size);
+	for (unsigned way = 0; way < 5; way++) {
+		ptw_dump *d;
+		struct ptw_error e;
+		if (way < 2)
+			assert_int_equal(ptw_dump_open_memory(mem, size, &d, &e), 0);
+		else
+			assert_int_equal(ptw_dump_open(path, &d, &e), 0);
+		/* Not searched at open: pending until a scan or a first use. */
+		assert_true(ptw_dump_vmcoreinfo_pending(d));
+		assert_int_equal(d->vmcoreinfo_pa, UINT64_MAX);
+		if (way == 1 || way == 3) { /* on first use, then no search in the scan */
+			assert_int_equal(ptw_dump_vmcoreinfo(d, NULL) != NULL, pa != UINT64_MAX);
+			assert_false(ptw_dump_vmcoreinfo_pending(d));
+		}
+		struct ptw_discover_opts o = { .threads = way == 4 ? 2 : 1 };
+		struct ptw_spaces sp;
+		if (ptw_discover(d, &o, &sp, &e))
+			fail_msg("discover: %s", e.msg);
+		assert_int_equal(sp.scan.vmcoreinfo, way != 1 && way != 3);
+		assert_false(ptw_dump_vmcoreinfo_pending(d));
+		assert_int_equal(d->vmcoreinfo_pa, pa);
+		char v[64];
+		if (pa == UINT64_MAX) {
+			assert_null(ptw_dump_vmcoreinfo(d, NULL));
+		} else {
+			assert_true(ptw_vmcoreinfo_get(d, "OSRELEASE", v, sizeof v));
+			assert_string_equal(v, release);
+		}
+		ptw_spaces_free(&sp);
+		ptw_dump_close(d);
+	}
+}
+
 /* A raw image: VMCOREINFO from memory, this boot's copy preferred over a
  * stale one and the kernel's format strings. */
 static void raw_vmcoreinfo_in_memory(void **state)
@@ -240,12 +281,13 @@ static void raw_vmcoreinfo_in_memory(void **state)
 	gen_write(&im.s.g, STALE_PA + 24, stale, strlen(stale) + 1);
 	ptw_dump *d = open_raw(&im);
 	assert_string_equal(ptw_dump_format(d), "raw");
+	struct ptw_spaces sp;
+	discover(d, &sp);
+	assert_true(sp.scan.vmcoreinfo);
 	assert_int_equal(d->vmcoreinfo_pa, VMCI_PA);
 	char v[64];
 	assert_true(ptw_vmcoreinfo_get(d, "OSRELEASE", v, sizeof v));
 	assert_string_equal(v, "6.1.0-ptfs-sample");
-	struct ptw_spaces sp;
-	discover(d, &sp);
 	assert_int_equal(sp.mode->id, PTW_MODE_X64);
 	assert_string_equal(sp.mode_how, "VMCOREINFO (x86-64 kernel, pgtable_l5_enabled=0)");
 	assert_int_equal(sp.os, PTW_OS_LINUX);
@@ -254,23 +296,74 @@ static void raw_vmcoreinfo_in_memory(void **state)
 	assert_string_equal(s->name, "init");
 	ptw_spaces_free(&sp);
 	ptw_dump_close(d);
+	vmci_both_ways(im.s.g.mem, im.s.g.size, VMCI_PA, "6.1.0-ptfs-sample");
 
 	/* Without this boot's copy, the first valid text serves. */
 	memset(im.s.g.mem + VMCI_PA, 0, 4096);
-	ptw_dump *d2;
-	struct ptw_error e;
-	assert_int_equal(ptw_dump_open_memory(im.s.g.mem, im.s.g.size, &d2, &e), 0);
-	assert_int_equal(d2->vmcoreinfo_pa, STALE_PA + 24);
-	assert_true(ptw_vmcoreinfo_get(d2, "OSRELEASE", v, sizeof v));
-	assert_string_equal(v, "5.1.0-ptfs-sample");
-	ptw_dump_close(d2);
+	vmci_both_ways(im.s.g.mem, im.s.g.size, STALE_PA + 24, "5.1.0-ptfs-sample");
 
 	/* None at all: the format string alone is no VMCOREINFO. */
 	memset(im.s.g.mem + STALE_PA, 0, 4096);
-	assert_int_equal(ptw_dump_open_memory(im.s.g.mem, im.s.g.size, &d2, &e), 0);
-	assert_null(ptw_dump_vmcoreinfo(d2, NULL));
-	assert_int_equal(d2->vmcoreinfo_pa, UINT64_MAX);
-	ptw_dump_close(d2);
+	vmci_both_ways(im.s.g.mem, im.s.g.size, UINT64_MAX, NULL);
+	scenario_free(&im.s);
+}
+
+/* The text across the boundary of the pass's 4 MiB chunks (and of two
+ * pages), and in the bytes of a LiME range that are no whole page. */
+static void vmcoreinfo_where_the_pass_cuts(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", NULL);
+	size_t len = strlen(im.vmci) + 1;
+	assert_true(len < 0xc00);
+	/* 16 MiB: the scenario's 8, and the text across the end of the third
+	 * chunk; 4096 pages and more are scanned on both threads. */
+	const size_t big = 16u << 20;
+	const uint64_t across = (12u << 20) - 4;
+	assert_true(im.s.g.size <= across - 4096);
+	uint8_t *mem = calloc(1, big);
+	assert_non_null(mem);
+	memcpy(mem, im.s.g.mem, im.s.g.size);
+	memcpy(mem + across, im.vmci, len);
+	vmci_both_ways(mem, big, across, "6.1.0-ptfs-sample");
+	free(mem);
+
+	/* LiME: [0, VMCI_PA + 0xc00) and the rest; the text lies after the
+	 * first range's last whole page. */
+	gen_write(&im.s.g, VMCI_PA, im.vmci, len);
+	size_t size = im.s.g.size, cut = VMCI_PA + 0xc00;
+	uint8_t *lime = calloc(1, size + 64);
+	assert_non_null(lime);
+	const uint64_t ranges[2][2] = { { 0, cut - 1 }, { cut, size - 1 } };
+	size_t off = 0;
+	for (unsigned r = 0; r < 2; r++) {
+		uint8_t h[32] = { 0x45, 0x4d, 0x69, 0x4c, 1 };
+		memcpy(h + 8, &ranges[r][0], 8);
+		memcpy(h + 16, &ranges[r][1], 8);
+		memcpy(lime + off, h, 32);
+		off += 32;
+		size_t n = (size_t)(ranges[r][1] - ranges[r][0] + 1);
+		memcpy(lime + off, im.s.g.mem + ranges[r][0], n);
+		off += n;
+	}
+	const char *path = write_file("vmci.lime", lime, off);
+	for (unsigned way = 0; way < 2; way++) {
+		ptw_dump *d;
+		struct ptw_error e;
+		assert_int_equal(way ? ptw_dump_open(path, &d, &e)
+				     : ptw_dump_open_memory(lime, off, &d, &e), 0);
+		assert_string_equal(ptw_dump_format(d), "lime");
+		struct ptw_spaces sp;
+		discover(d, &sp);
+		assert_true(sp.scan.vmcoreinfo);
+		assert_int_equal(d->vmcoreinfo_pa, VMCI_PA);
+		assert_int_equal(sp.mode->id, PTW_MODE_X64);
+		assert_non_null(ptw_spaces_find(&sp, im.s.proc[0]));
+		ptw_spaces_free(&sp);
+		ptw_dump_close(d);
+	}
+	free(lime);
 	scenario_free(&im.s);
 }
 
@@ -550,6 +643,7 @@ int main(void)
 		cmocka_unit_test(pae_records),
 		cmocka_unit_test(x64_discover_elf),
 		cmocka_unit_test(raw_vmcoreinfo_in_memory),
+		cmocka_unit_test(vmcoreinfo_where_the_pass_cuts),
 		cmocka_unit_test(prev_mismatch),
 		cmocka_unit_test(no_vmcoreinfo),
 		cmocka_unit_test(missing_vmcoreinfo_symbol),

@@ -406,7 +406,10 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 				 d->machine == PTW_MACHINE_X86_64 ? "machine x86-64"
 								  : "machine i386");
 	}
-	if (!m)
+	/* VMCOREINFO's word: now when the dump carries the text, else after
+	 * the scan's pass, which searches memory for it on the way. */
+	bool vmci_in_pass = !o->no_scan && ptw_dump_vmcoreinfo_pending(d);
+	if (!m && !vmci_in_pass)
 		m = mode_from_vmcoreinfo(d, how, sizeof how);
 
 	/* 2. Scan, for the mode if known, else for each to pick the best. */
@@ -422,12 +425,25 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	struct ptw_scan_hits hits[3] = {{0}};
 	unsigned chosen = 0;
 	if (!o->no_scan) {
+		const struct ptw_scan_opts so = {
+			o->threads, o->progress, o->progress_ctx,
+		};
+		struct ptw_scan *sc;
+		int rc = ptw_scan_pass(d, cands, ncands, &so, &sc, &out->scan, err);
+		if (rc)
+			return rc;
+		/* The pass found VMCOREINFO: its mode is the one to judge. */
+		if (!m && (m = mode_from_vmcoreinfo(d, how, sizeof how))) {
+			cands[0] = m;
+			ncands = 1;
+		}
 		uint64_t seeds[64];
 		/* Seeds depend on the mode only through CR3 masking; x64's mask is
 		 * the widest, so one set serves the auto-detecting scan. */
 		size_t nseeds = collect_seeds(d, cands[0], o, seeds, 64);
-		int rc = ptw_scan(d, cands, ncands, seeds, nseeds, o->threads, hits,
-				  &out->scan, err);
+		for (unsigned k = 0; k < ncands && !rc; k++)
+			rc = ptw_scan_judge(sc, cands[k], seeds, nseeds, &hits[k], err);
+		ptw_scan_free(sc);
 		if (rc) {
 			free_hits(hits, 3);
 			return rc;

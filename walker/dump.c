@@ -281,18 +281,40 @@ static int open_common(struct ptw_dump *d, struct ptw_error *err)
 		if (!rc)
 			rc = finish_segments(d, err);
 		/* Raw images and LiME carry no VMCOREINFO, but the kernel keeps
-		 * its text in memory; Windows has none to look for. */
+		 * its text in memory, searched for later: in the scan's pass
+		 * when there is one, so that memory is read once.  Windows has
+		 * none to look for. */
 		if (!rc && !d->vmcoreinfo && d->hints.os != PTW_OS_WINDOWS)
-			rc = ptw_vmcoreinfo_find(d, err);
+			d->vmci_pending = true;
 		return rc;
 	}
 	return ptw_fail(err, PTW_ERR_FORMAT, "unrecognised dump format");
 }
 
+/* A dump with nothing opened yet: ptw_dump_close can take it. */
+static struct ptw_dump *dump_new(void)
+{
+	struct ptw_dump *d = calloc(1, sizeof *d);
+	if (!d)
+		return NULL;
+	if (pthread_mutex_init(&d->vmci_lock, NULL)) {
+		free(d);
+		return NULL;
+	}
+	if (pthread_mutex_init(&d->vmci_search_lock, NULL)) {
+		pthread_mutex_destroy(&d->vmci_lock);
+		free(d);
+		return NULL;
+	}
+	d->fd = -1;
+	d->vmcoreinfo_pa = UINT64_MAX;
+	return d;
+}
+
 int ptw_dump_open_memory(const void *data, size_t size, ptw_dump **out,
 			 struct ptw_error *err)
 {
-	struct ptw_dump *d = calloc(1, sizeof *d);
+	struct ptw_dump *d = dump_new();
 	if (!d)
 		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
 	d->data = data;
@@ -331,18 +353,22 @@ int ptw_dump_open(const char *path, ptw_dump **out, struct ptw_error *err)
 	}
 	void *map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
 	int e = errno;
-	close(fd);
-	if (map == MAP_FAILED)
+	if (map == MAP_FAILED) {
+		close(fd);
 		return ptw_fail(err, PTW_ERR_IO, "cannot map %s: %s", path,
 				strerror_r(e, ebuf, sizeof ebuf));
-	struct ptw_dump *d = calloc(1, sizeof *d);
+	}
+	struct ptw_dump *d = dump_new();
 	if (!d) {
 		munmap(map, size);
+		close(fd);
 		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
 	}
 	d->data = map;
 	d->size = size;
 	d->owns_mapping = true;
+	/* Kept: the scan reads with pread and skips the holes of sparse files. */
+	d->fd = fd;
 	int rc = open_common(d, err);
 	if (rc) {
 		/* Name the file in the message: "<path>: <problem>". */
@@ -367,6 +393,10 @@ void ptw_dump_close(ptw_dump *d)
 		d->fmt->close(d);
 	if (d->owns_mapping)
 		munmap((void *)d->data, d->size);
+	if (d->fd >= 0)
+		close(d->fd);
+	pthread_mutex_destroy(&d->vmci_lock);
+	pthread_mutex_destroy(&d->vmci_search_lock);
 	free(d->segs);
 	free(d->ranges);
 	free(d->cpus);
@@ -397,8 +427,54 @@ size_t ptw_dump_cpus(const ptw_dump *d, const struct ptw_cpu **cpus)
 	return d->ncpus;
 }
 
+/* ---- VMCOREINFO found in memory ------------------------------------------ */
+
+bool ptw_dump_vmcoreinfo_pending(const ptw_dump *d)
+{
+	return __atomic_load_n(&d->vmci_pending, __ATOMIC_ACQUIRE);
+}
+
+int ptw_dump_vmcoreinfo_settle(const ptw_dump *d,
+			       const struct ptw_vmci_search *v,
+			       struct ptw_error *err)
+{
+	/* The one member that changes after open: logically constant (the
+	 * same text whoever searches), set once under the lock. */
+	struct ptw_dump *w = (struct ptw_dump *)d;
+	int rc = 0;
+	pthread_mutex_lock(&w->vmci_lock);
+	if (w->vmci_pending) {
+		uint64_t pa;
+		size_t len;
+		uint8_t buf[PTW_PAGE];
+		const struct ptw_seg *s;
+		const uint8_t *text;
+		if (ptw_vmci_pick(v, &pa, &len) && len <= sizeof buf &&
+		    (s = ptw_dump_seg(d, pa)) != NULL && !s->pager &&
+		    (text = ptw_seg_bytes(d, s, pa - s->pa, len, buf)) != NULL) {
+			rc = ptw_dump_set_vmcoreinfo(w, (const char *)text, len, err);
+			if (!rc)
+				w->vmcoreinfo_pa = pa;
+		}
+		if (!rc)
+			__atomic_store_n(&w->vmci_pending, false, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&w->vmci_lock);
+	return rc;
+}
+
+/* Search now, when no scan did: the accessors below. */
+static void vmci_resolve(const ptw_dump *d)
+{
+	if (!ptw_dump_vmcoreinfo_pending(d))
+		return;
+	/* Out of memory leaves it pending, to be tried again. */
+	ptw_vmcoreinfo_find(d, NULL);
+}
+
 const char *ptw_dump_vmcoreinfo(const ptw_dump *d, size_t *len)
 {
+	vmci_resolve(d);
 	if (len)
 		*len = d->vmcoreinfo_len;
 	return d->vmcoreinfo;
@@ -407,6 +483,7 @@ const char *ptw_dump_vmcoreinfo(const ptw_dump *d, size_t *len)
 bool ptw_vmcoreinfo_get(const ptw_dump *d, const char *key, char *val,
 			size_t valsz)
 {
+	vmci_resolve(d);
 	if (!d->vmcoreinfo || valsz == 0)
 		return false;
 	size_t klen = strlen(key);
@@ -461,6 +538,57 @@ bool ptw_phys_present(const ptw_dump *d, uint64_t pa, uint64_t *run)
 	if (run) /* lo: the first range above pa; the last hole ends at 2^64 */
 		*run = lo < d->nranges ? d->ranges[lo].start - pa : 0 - pa;
 	return false;
+}
+
+bool ptw_seg_next_data(const ptw_dump *d, const struct ptw_seg *s,
+		       uint64_t from, uint64_t to, uint64_t *start,
+		       uint64_t *end)
+{
+	if (from >= to)
+		return false;
+	*start = from;
+	*end = to;
+	if (d->fd < 0 || s->pager)
+		return true;
+	/* Segments lie inside the file (ptw_dump_add_segment): no overflow. */
+	uint64_t base = (uint64_t)(s->data - d->data);
+	off_t x = lseek(d->fd, (off_t)(base + from), SEEK_DATA);
+	if (x < 0)
+		return errno != ENXIO; /* ENXIO: a hole to the end of the file */
+	if ((uint64_t)x >= base + to)
+		return false;
+	off_t y = lseek(d->fd, x, SEEK_HOLE);
+	*start = (uint64_t)x - base;
+	if (y > x && (uint64_t)y - base < to)
+		*end = (uint64_t)y - base;
+	return true;
+}
+
+void ptw_seg_prefetch(const ptw_dump *d, const struct ptw_seg *s, uint64_t in,
+		      uint64_t len)
+{
+	if (d->fd >= 0 && !s->pager)
+		posix_fadvise(d->fd, (off_t)((uint64_t)(s->data - d->data) + in),
+			      (off_t)len, POSIX_FADV_WILLNEED);
+}
+
+const uint8_t *ptw_seg_bytes(const ptw_dump *d, const struct ptw_seg *s,
+			     uint64_t in, size_t len, uint8_t *buf)
+{
+	if (s->pager || in > s->data_len || len > s->data_len - in)
+		return NULL;
+	if (d->fd < 0)
+		return s->data + in;
+	uint64_t at = (uint64_t)(s->data - d->data) + in;
+	for (size_t got = 0; got < len;) {
+		ssize_t n = pread(d->fd, buf + got, len - got, (off_t)(at + got));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) /* an I/O error, or the file shrank under us */
+			return NULL;
+		got += (size_t)n;
+	}
+	return buf;
 }
 
 /* Up to len bytes from offset in of paged segment s, within one page:

@@ -5,6 +5,7 @@
 #include "ptwalk.h"
 
 #include <endian.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -64,6 +65,9 @@ struct ptw_dump {
 	const uint8_t *data;        /* the whole file, mapped read-only */
 	size_t size;
 	bool owns_mapping;          /* munmap on close */
+	int fd;                     /* the file, kept open for passes over all
+				     * memory (ptw_seg_next_data, ptw_seg_bytes);
+				     * -1 for a dump opened from memory */
 	const char *format;         /* set by the format's open */
 	enum ptw_machine machine;
 
@@ -77,8 +81,17 @@ struct ptw_dump {
 	size_t ncpus;
 	char *vmcoreinfo;           /* NUL-terminated copy, or NULL */
 	size_t vmcoreinfo_len;
-	uint64_t vmcoreinfo_pa;     /* where ptw_vmcoreinfo_find found it in
-				     * memory; ~0 when the dump carries it */
+	uint64_t vmcoreinfo_pa;     /* where the search found it in memory; ~0
+				     * when the dump carries it or memory has none */
+	/* Raw images and LiME carry no VMCOREINFO: the text is searched for in
+	 * memory, by the scan's one pass when discovery runs it, else on first
+	 * use (ptw_dump_vmcoreinfo, ptw_vmcoreinfo_get).  Until then the three
+	 * members above are unset and vmci_pending is true (read and cleared
+	 * with __atomic): the one state of a dump that changes after open.
+	 * vmci_lock guards the setting, vmci_search_lock the search on first
+	 * use (one at a time). */
+	bool vmci_pending;
+	pthread_mutex_t vmci_lock, vmci_search_lock;
 	struct ptw_dump_hints hints;/* what the format's header says */
 
 	const struct ptw_format *fmt;
@@ -109,10 +122,40 @@ int ptw_dump_set_vmcoreinfo(struct ptw_dump *d, const char *text, size_t len,
 /* A Windows crash dump's DumpType in words ("full", "bitmap", ...;
  * "unknown"), for messages and /info (format_windows.c). */
 const char *ptw_windows_dump_type_name(uint32_t type);
-/* A dump that carries no VMCOREINFO: look for the kernel's own copy of the
- * text in physical memory (vmcoreinfo_find.c) and, when found, set it and
- * d->vmcoreinfo_pa.  Not finding it is no error. */
-int ptw_vmcoreinfo_find(struct ptw_dump *d, struct ptw_error *err);
+
+/* ---- VMCOREINFO in memory (vmcoreinfo_find.c) ---------------------------- */
+
+/* The kernel's own copy of the VMCOREINFO text, looked for in the file
+ * bytes of the mapped segments, fed piece by piece by a pass over memory
+ * (scan.c).  Several searches (one per thread) merge into one. */
+struct ptw_vmci_search {
+	uint64_t first_pa, current_pa;  /* ~0: none yet */
+	size_t first_len, current_len;
+};
+
+void ptw_vmci_search_init(struct ptw_vmci_search *v);
+/* Look at file bytes [in, in + len) of mapped segment s, held at p: every
+ * text that starts there (it may run on past them, within s). */
+void ptw_vmci_feed(const struct ptw_dump *d, const struct ptw_seg *s,
+		   uint64_t in, const uint8_t *p, size_t len,
+		   struct ptw_vmci_search *v);
+void ptw_vmci_merge(struct ptw_vmci_search *into,
+		    const struct ptw_vmci_search *from);
+/* The text to take once every byte was fed: the first of this boot (its
+ * kernel page table maps its own address to itself), else the first valid
+ * one; false when memory holds none. */
+bool ptw_vmci_pick(const struct ptw_vmci_search *v, uint64_t *pa, size_t *len);
+
+/* Whether d's VMCOREINFO is still to be searched for in memory. */
+bool ptw_dump_vmcoreinfo_pending(const struct ptw_dump *d);
+/* Settle the search with what v found (or did not): sets the text and
+ * d->vmcoreinfo_pa unless another search settled it first. */
+int ptw_dump_vmcoreinfo_settle(const struct ptw_dump *d,
+			       const struct ptw_vmci_search *v,
+			       struct ptw_error *err);
+/* The search on its own, when no scan does it (vmcoreinfo_find.c): one pass
+ * of the scan's reader with no detectors, then settle. */
+int ptw_vmcoreinfo_find(const struct ptw_dump *d, struct ptw_error *err);
 
 extern const struct ptw_format ptw_format_elf;
 extern const struct ptw_format ptw_format_kdump;
@@ -163,6 +206,26 @@ static inline const struct ptw_seg *ptw_dump_seg(const struct ptw_dump *d,
 	return NULL;
 }
 
+
+/* For passes over every byte (the scan): offsets here are into a mapped
+ * segment's file bytes, [0, s->data_len).
+ *
+ * The first stretch of [from, to) that the file stores as data, into
+ * [*start, *end); false when the rest of [from, to) is a hole of a sparse
+ * file (it reads as zeros).  Without the file (a dump opened from memory),
+ * or where the file system cannot tell, all of it is data. */
+bool ptw_seg_next_data(const struct ptw_dump *d, const struct ptw_seg *s,
+		       uint64_t from, uint64_t to, uint64_t *start,
+		       uint64_t *end);
+/* Start reading file bytes [in, in + len) of s into the page cache, not
+ * waiting for them (nothing without the file). */
+void ptw_seg_prefetch(const struct ptw_dump *d, const struct ptw_seg *s,
+		      uint64_t in, uint64_t len);
+/* len bytes at in: read into buf with pread when the dump has its file (so
+ * that a pass leaves none of the mapping resident), else a pointer into
+ * memory; NULL when the read fails (an I/O error, or the file shrank). */
+const uint8_t *ptw_seg_bytes(const struct ptw_dump *d, const struct ptw_seg *s,
+			     uint64_t in, size_t len, uint8_t *buf);
 
 /* ---- owners ------------------------------------------------------------- */
 
@@ -386,12 +449,30 @@ struct ptw_scan_hits {
 	bool capped;      /* more candidates than the scan would record */
 };
 
-/* Scan every page of d for top tables of each of the modes (at most 3);
- * hits[k] receives modes[k]'s.  seeds are top tables the dump names. */
-int ptw_scan(const ptw_dump *d, const struct ptw_mode *const *modes,
-	     unsigned nmodes, const uint64_t *seeds, size_t nseeds,
-	     unsigned threads, struct ptw_scan_hits *hits,
-	     struct ptw_scan_stats *stats, struct ptw_error *err);
+/* The scan in two steps: one pass over every page of d (scan.c) records
+ * candidates for each of the modes (at most 3) and, while the dump's
+ * VMCOREINFO is pending, searches for it as well and settles it; then
+ * each mode's candidates are judged on demand.  A pass with no modes only
+ * searches. */
+struct ptw_scan;
+
+struct ptw_scan_opts {
+	unsigned threads;          /* 0: one per CPU */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *progress_ctx;
+};
+
+int ptw_scan_pass(const ptw_dump *d, const struct ptw_mode *const *modes,
+		  unsigned nmodes, const struct ptw_scan_opts *o,
+		  struct ptw_scan **out, struct ptw_scan_stats *stats,
+		  struct ptw_error *err);
+/* Judge the candidates of mode m (one the pass ran, or one of the same top
+ * table shape: la57 for x64) into hits; seeds are top tables the dump or
+ * the user names. */
+int ptw_scan_judge(struct ptw_scan *sc, const struct ptw_mode *m,
+		   const uint64_t *seeds, size_t nseeds,
+		   struct ptw_scan_hits *hits, struct ptw_error *err);
+void ptw_scan_free(struct ptw_scan *sc);
 
 /* Whether kernel + 4 KiB is the KPTI user copy of the top table at kernel. */
 bool ptw_kpti_pair(const ptw_dump *d, const struct ptw_mode *m,

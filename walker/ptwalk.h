@@ -93,7 +93,10 @@ uint64_t ptw_dump_phys_size(const ptw_dump *d);
 /* vCPU control registers recorded in the dump (QEMU notes); may be 0. */
 size_t ptw_dump_cpus(const ptw_dump *d, const struct ptw_cpu **cpus);
 
-/* The VMCOREINFO text, or NULL. */
+/* The VMCOREINFO text, or NULL.  A dump that carries none of its own (a raw
+ * image, LiME) gets the kernel's copy found in its memory: by the scan when
+ * ptw_discover runs one (in the same pass), else by a search of all memory
+ * on the first call of this or ptw_vmcoreinfo_get.  Thread-safe. */
 const char *ptw_dump_vmcoreinfo(const ptw_dump *d, size_t *len);
 
 /* Value of KEY in the VMCOREINFO text ("SYMBOL(init_top_pgt)",
@@ -477,10 +480,25 @@ struct ptw_discover_opts {
 	bool no_scan;                          /* skip the physical scan */
 	enum ptw_os os;                        /* PTW_OS_UNKNOWN: detect */
 	unsigned threads;                      /* scan threads; 0: one per CPU */
+	/* Progress of the scan (NULL: none): called with the bytes of memory
+	 * covered so far and the total, from the thread that called
+	 * ptw_discover, first with done 0, then at most about 10 times a
+	 * second, with done never decreasing; the last call has done == total
+	 * (also when the scan stops on an error).  Not called without a scan. */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *progress_ctx;
 };
 
 struct ptw_scan_stats {
-	uint64_t pages;            /* physical pages examined */
+	uint64_t pages;            /* physical pages covered: every whole page
+				    * the dump holds */
+	uint64_t pages_hole;       /* of those, skipped unread: holes of a
+				    * sparse file (SEEK_DATA), zeros */
+	uint64_t pages_zero;       /* read, all zero: rejected at once */
+	uint64_t pages_bad;        /* could not be read (I/O error, a
+				    * compressed page that does not decode) */
+	uint64_t bytes_read;       /* read from the file or decompressed */
+	bool vmcoreinfo;           /* the pass also searched for VMCOREINFO */
 	double seconds;            /* wall time of the scan */
 	unsigned threads;
 };

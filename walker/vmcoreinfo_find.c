@@ -4,13 +4,15 @@
  * Linux builds the text at boot (crash_save_vmcoreinfo_init) into a zeroed
  * page of its own, vmcoreinfo_data, "OSRELEASE=..." first, and copies it
  * into an ELF note (vmcoreinfo_note, the text 24 bytes into its page).
- * memmem over the mapped file finds "OSRELEASE=" quickly; each hit must
+ * The scan's pass (scan.c) reads memory once and feeds its non-zero pages
+ * here, where memmem finds "OSRELEASE=" quickly; each hit must
  * then look like that text: printable KEY=VALUE lines, NUL-terminated
  * within a page, with PAGESIZE= and SYMBOL( lines.  The kernel's own
  * format strings ("OSRELEASE=%s\n" NUL ...) fail that.  Memory may also
  * hold a stale copy from an earlier boot (another KASLR offset), so a text
  * whose kernel page table (init_top_pgt or swapper_pg_dir) maps its own
- * address to itself is preferred; otherwise the first valid one serves.
+ * address to itself is preferred; otherwise the first valid one serves
+ * (first: the lowest physical address, whichever thread met it).
  *
  * Pages a pager produces (compressed formats) are not searched: the formats
  * that compress carry VMCOREINFO in their headers.
@@ -117,41 +119,135 @@ static bool vmci_current(const ptw_dump *d, const char *text, size_t len)
 	       x.pa == pa;
 }
 
-/* The text to take: the first one of this boot, else the first valid one;
- * NULL when memory holds none. */
-static const uint8_t *vmci_pick(const ptw_dump *d, size_t *len, uint64_t *pa)
+/* ---- the search, fed by a pass over memory ------------------------------ */
+
+void ptw_vmci_search_init(struct ptw_vmci_search *v)
 {
-	const uint8_t *first = NULL;
-	for (size_t i = 0; i < d->nsegs; i++) {
-		const struct ptw_seg *s = &d->segs[i];
-		if (s->pager || !s->data)
-			continue;
-		const uint8_t *p = s->data, *end = s->data + s->data_len;
-		while ((p = memmem(p, (size_t)(end - p), needle, sizeof needle - 1))) {
-			size_t n = vmci_length(p, (size_t)(end - p));
-			bool current = n && vmci_current(d, (const char *)p, n);
-			if (current || (n && !first)) {
-				first = p;
-				*len = n;
-				*pa = s->pa + (uint64_t)(p - s->data);
-			}
-			if (current)
-				return p;
-			p += sizeof needle - 1;
-		}
-	}
-	return first;
+	*v = (struct ptw_vmci_search){ UINT64_MAX, UINT64_MAX, 0, 0 };
 }
 
-int ptw_vmcoreinfo_find(struct ptw_dump *d, struct ptw_error *err)
+/* One place where the needle starts: file byte `in` of s, whose bytes from
+ * there (up to a page, within s) are at p when the piece holds them. */
+static void vmci_hit(const ptw_dump *d, const struct ptw_seg *s, uint64_t in,
+		     const uint8_t *p, size_t have, struct ptw_vmci_search *v)
 {
-	size_t len = 0;
-	uint64_t pa = 0;
-	const uint8_t *text = vmci_pick(d, &len, &pa);
-	if (!text)
-		return 0;
-	int rc = ptw_dump_set_vmcoreinfo(d, (const char *)text, len, err);
-	if (!rc)
-		d->vmcoreinfo_pa = pa;
+	uint64_t pa = s->pa + in;
+	/* Only an earlier text can change the pick: this boot's first one, or
+	 * (with none of this boot yet) the first valid one. */
+	if (pa >= v->current_pa)
+		return;
+	uint64_t avail = s->data_len - in;
+	size_t want = avail < VMCI_MAX ? (size_t)avail : VMCI_MAX;
+	uint8_t buf[VMCI_MAX];
+	if (have < want && !(p = ptw_seg_bytes(d, s, in, want, buf)))
+		return;
+	size_t n = vmci_length(p, want);
+	if (!n)
+		return;
+	if (pa < v->first_pa) {
+		v->first_pa = pa;
+		v->first_len = n;
+	}
+	if (vmci_current(d, (const char *)p, n)) {
+		v->current_pa = pa;
+		v->current_len = n;
+	}
+}
+
+/* Where the needle may start among bytes [0, 16) of p (p holds 16 + 9
+ * bytes): its first byte and its last in place, one bit per start.  On
+ * data one start in 65536 passes, and this is several times faster than
+ * memmem's scalar search.  SSE2 is in every x86-64; elsewhere memmem does
+ * it all. */
+#ifdef __SSE2__
+#include <emmintrin.h>
+#define NEEDLE_STEP 16
+static unsigned needle_starts(const uint8_t *p)
+{
+	__m128i a = _mm_loadu_si128((const __m128i *)p);
+	__m128i b = _mm_loadu_si128((const __m128i *)(p + sizeof needle - 2));
+	__m128i m = _mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8(needle[0])),
+				  _mm_cmpeq_epi8(b, _mm_set1_epi8(needle[sizeof needle - 2])));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#else
+#define NEEDLE_STEP 0
+static unsigned needle_starts(const uint8_t *p)
+{
+	(void)p;
+	return 0;
+}
+#endif
+
+void ptw_vmci_feed(const ptw_dump *d, const struct ptw_seg *s, uint64_t in,
+		   const uint8_t *p, size_t len, struct ptw_vmci_search *v)
+{
+	const size_t nl = sizeof needle - 1;
+	const uint8_t *end = p + len;
+	/* Every needle whole inside the piece: 16 starts at a time, then the
+	 * last few with memmem... */
+	size_t i = 0;
+	for (; NEEDLE_STEP && i + NEEDLE_STEP + nl - 1 <= len; i += NEEDLE_STEP)
+		for (unsigned bits = needle_starts(p + i); bits; bits &= bits - 1) {
+			const uint8_t *q = p + i + (unsigned)__builtin_ctz(bits);
+			if (memcmp(q, needle, nl) == 0)
+				vmci_hit(d, s, in + (uint64_t)(q - p), q, (size_t)(end - q), v);
+		}
+	for (const uint8_t *q = p + i; (q = memmem(q, (size_t)(end - q), needle, nl)); q++)
+		vmci_hit(d, s, in + (uint64_t)(q - p), q, (size_t)(end - q), v);
+	/* ...then those that start in its last bytes and run on past it: the
+	 * piece's part must match, the rest is read from the segment. */
+	for (size_t k = len > nl - 1 ? len - (nl - 1) : 0; k < len; k++) {
+		uint64_t at = in + k;
+		uint8_t buf[sizeof needle];
+		const uint8_t *r;
+		if (memcmp(p + k, needle, len - k) != 0 || s->data_len - at < nl ||
+		    !(r = ptw_seg_bytes(d, s, at, nl, buf)) || memcmp(r, needle, nl) != 0)
+			continue;
+		vmci_hit(d, s, at, NULL, 0, v);
+	}
+}
+
+void ptw_vmci_merge(struct ptw_vmci_search *into,
+		    const struct ptw_vmci_search *from)
+{
+	if (from->first_pa < into->first_pa) {
+		into->first_pa = from->first_pa;
+		into->first_len = from->first_len;
+	}
+	if (from->current_pa < into->current_pa) {
+		into->current_pa = from->current_pa;
+		into->current_len = from->current_len;
+	}
+}
+
+bool ptw_vmci_pick(const struct ptw_vmci_search *v, uint64_t *pa, size_t *len)
+{
+	if (v->current_pa != UINT64_MAX) {
+		*pa = v->current_pa;
+		*len = v->current_len;
+		return true;
+	}
+	if (v->first_pa != UINT64_MAX) {
+		*pa = v->first_pa;
+		*len = v->first_len;
+		return true;
+	}
+	return false;
+}
+
+int ptw_vmcoreinfo_find(const ptw_dump *d, struct ptw_error *err)
+{
+	/* One at a time: a second caller waits and finds it settled. */
+	struct ptw_dump *w = (struct ptw_dump *)d;
+	static const struct ptw_scan_opts o = { .threads = 0 };
+	int rc = 0;
+	pthread_mutex_lock(&w->vmci_search_lock);
+	if (ptw_dump_vmcoreinfo_pending(d)) {
+		struct ptw_scan *sc = NULL;
+		rc = ptw_scan_pass(d, NULL, 0, &o, &sc, NULL, err);
+		ptw_scan_free(sc);
+	}
+	pthread_mutex_unlock(&w->vmci_search_lock);
 	return rc;
 }

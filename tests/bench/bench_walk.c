@@ -607,8 +607,8 @@ static void figure_translate(const ptw_dump *d, const struct ptw_spaces *sp,
 }
 
 /* Bytes per second summing every 8-byte word of the dump through a fresh
- * mapping (so page faults count, as they do for the scan, which hands its
- * pages back as it goes). */
+ * mapping (so page faults count; the scan pays for its reads with pread
+ * copies instead, and skips the holes of a sparse file). */
 static double sum_once(int fd, size_t size)
 {
 	double t0 = now();

@@ -121,7 +121,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc = ptw_dump_open_memory(img, imgsz, &d, &err);
 	FUZZ_CHECK(rc == 0);
 	/* Page 0's text is this boot's (its page table maps itself): it wins
-	 * over any text the blob holds. */
+	 * over any text the blob holds.  (Searched for on first use.) */
+	FUZZ_CHECK(ptw_dump_vmcoreinfo(d, NULL) != NULL);
 	FUZZ_CHECK(d->vmcoreinfo_pa == 0);
 
 	struct ptw_discover_opts o = { .no_scan = true, .threads = 1 };
