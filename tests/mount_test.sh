@@ -127,23 +127,37 @@ unmount_ptfs "$M"
 # answered by the kernel's dentries, attributes and cached listings.
 # Regions are listed without ids (a space may list 65 000): ls -l looks
 # each up once.  find's own STATFS is left out.
+# Another process dropping the kernel's caches (echo 3 > drop_caches, as
+# benchmarks do) in between would make the kernel ask again: such a run is
+# done over, up to three times.
 log=$WORK/debug.log
-mount_ptfs "$M" -d "$WORK/linux-x64.elf" 2>"$log"
 # requests FROM TO: the requests logged between two line counts, by opcode
 requests() {
 	sed -n "$(($1 + 1)),$2p" "$log" | grep -o 'opcode: [A-Z_]*' | grep -v STATFS |
 		sort | uniq -c | awk '{ print $3, $1 }'
 }
-ls -l "$M" >/dev/null # and the ENOSYS of ls's first GETXATTR, once per mount
-l0=$(wc -l <"$log")
-expect "walk 1" "$(find "$M/dtb/10a000" | wc -l)" "99"
-l1=$(wc -l <"$log")
-expect "walk 2" "$(find "$M/dtb/10a000" | wc -l)" "99"
-l2=$(wc -l <"$log")
-expect "walk 3, ls -lR" "$(ls -lR "$M/dtb/10a000" | wc -l)" "259"
-l3=$(wc -l <"$log")
-expect "walk 4, ls -lR" "$(ls -lR "$M/dtb/10a000" | wc -l)" "259"
-l4=$(wc -l <"$log")
+drops() { awk '$1 == "drop_pagecache" || $1 == "drop_slab" { n += $2 } END { print n + 0 }' /proc/vmstat; }
+for attempt in 1 2 3; do
+	d0=$(drops)
+	mount_ptfs "$M" -d "$WORK/linux-x64.elf" 2>"$log"
+	ls -l "$M" >/dev/null # and the ENOSYS of ls's first GETXATTR, once per mount
+	l0=$(wc -l <"$log")
+	w1=$(find "$M/dtb/10a000" | wc -l)
+	l1=$(wc -l <"$log")
+	w2=$(find "$M/dtb/10a000" | wc -l)
+	l2=$(wc -l <"$log")
+	w3=$(ls -lR "$M/dtb/10a000" | wc -l)
+	l3=$(wc -l <"$log")
+	w4=$(ls -lR "$M/dtb/10a000" | wc -l)
+	l4=$(wc -l <"$log")
+	[[ $(drops) == "$d0" || $attempt == 3 ]] && break
+	echo "note: the kernel's caches were dropped during the walks; again"
+	unmount_ptfs "$M"
+done
+expect "walk 1" "$w1" "99"
+expect "walk 2" "$w2" "99"
+expect "walk 3, ls -lR" "$w3" "259"
+expect "walk 4, ls -lR" "$w4" "259"
 expect "walk 1: requests (its start directory looked up)" "$(requests "$l0" "$l1")" "LOOKUP 1
 READDIRPLUS 108"
 expect "walk 2: requests" "$(requests "$l1" "$l2")" ""
