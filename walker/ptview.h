@@ -128,6 +128,75 @@ int ptv_readdir(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
 /* The link's target, NUL-terminated (truncated to size). */
 int ptv_readlink(ptv_fs *fs, const struct ptv_node *n, char *buf, size_t size);
 
+/* ---- nodes one step at a time, and node ids ---------------------------------
+ *
+ * What a front end that works by node (FUSE's low-level API) needs; the
+ * path-based ptv_lookup above is built on the same steps.
+ *
+ * Every node has one 64-bit id, never 0; the root's is PTV_ROOT_ID (1,
+ * FUSE's FUSE_ROOT_ID).  Most ids encode their node whole (a kind, the
+ * space's index, the entry indexes along the path: view_node.c has the
+ * layout), so that turning one back into its node re-reads only the
+ * entries along its path and keeps no table.  The rest (spaces opened on
+ * demand and the nodes below them, pte/<VA>, vtop/<VA>, regions/<name>)
+ * are interned: a bounded table keeps them while someone holds a
+ * reference.  References follow FUSE's lookup counts: ptv_node_id takes
+ * one, ptv_forget drops them, and an interned node goes with its last.
+ */
+#define PTV_ROOT_ID 1ULL
+
+/* At most this many nodes are interned at once (80 bytes each); past it
+ * ptv_node_id fails with -ENOSPC.  A real space lists 65 627 regions
+ * (linux-x86_64-4level's 9c000: every other ESPFIX page is a run of its
+ * own), and `ls -l` of them interns each: room for four such. */
+#define PTV_INTERN_MAX (1 << 18)
+
+/* The child called name of parent (one path component, any length). */
+int ptv_lookup_child(ptv_fs *fs, const struct ptv_node *parent,
+		     const char *name, struct ptv_node *child);
+
+/* Like ptv_readdir, with each child's node and its cookie, the position to
+ * resume after it: ptv_readdir_from(..., from = cookie, ...) lists what
+ * follows that entry (from = 0: from the start).  Cookies are positive
+ * and grow along a listing; resuming a table's listing reads only the
+ * entries after the cookie.  child is NULL for the entries of regions/:
+ * a region's node comes from ptv_lookup_child, which checks it (listing a
+ * space's 65 000 regions does not check each). */
+typedef int (*ptv_fill_node_fn)(void *ctx, const char *name,
+				const struct ptv_attr *attr,
+				const struct ptv_node *child, uint64_t cookie);
+int ptv_readdir_from(ptv_fs *fs, const struct ptv_node *n, uint64_t from,
+		     ptv_fill_node_fn fill, void *ctx);
+
+/* The id of node n (from ptv_lookup, ptv_lookup_child, ptv_readdir_from or
+ * ptv_node_from_id), taking one reference: every id handed to the kernel
+ * (a lookup's reply, a readdirplus entry) must be given back with
+ * ptv_forget.  -ENOSPC when n would have to be interned and the table
+ * is full. */
+int ptv_node_id(ptv_fs *fs, const struct ptv_node *n, uint64_t *id);
+
+/* The same when that interns nothing: *id = 0, and no reference, when n
+ * would need a slot of its own it does not have.  For READDIRPLUS, whose
+ * entries without an id the kernel leaves to a LOOKUP when a name is used:
+ * listing 65 000 regions interns none of them. */
+int ptv_node_id_no_intern(ptv_fs *fs, const struct ptv_node *n, uint64_t *id);
+
+/* n's id as it stands, taking no reference (a plain readdir's d_ino): 0
+ * when n is interned by nobody at present. */
+uint64_t ptv_node_ino(ptv_fs *fs, const struct ptv_node *n);
+
+/* The node id names.  Any 64-bit value is safe to pass: -ENOENT when it
+ * names no node (a malformed id, or an entry on its path that is not
+ * there), -ESTALE when it names an interned node since forgotten. */
+int ptv_node_from_id(ptv_fs *fs, uint64_t id, struct ptv_node *n);
+
+/* Drop nlookup references to id (FUSE's FORGET).  Ids that need no
+ * reference (most) cost nothing; unknown ids are ignored. */
+void ptv_forget(ptv_fs *fs, uint64_t id, uint64_t nlookup);
+
+/* Interned nodes alive now (tests, debugging). */
+size_t ptv_interned(ptv_fs *fs);
+
 /* ---- open files ------------------------------------------------------------- */
 
 struct ptv_file;

@@ -60,7 +60,67 @@ struct ptv_ondemand {
 	struct ptv_cache cache;
 };
 
+/* ---- node ids (view_node.c) ---------------------------------------------- */
+
+/* Where an id's fields lie for the fs's paging mode, and how its space
+ * field is split between found spaces and intern slots. */
+struct ptv_ids {
+	unsigned shift[PTW_MAX_LEVELS]; /* the path index of each level */
+	unsigned ref_shift;             /* the space field: bits ref_shift..63 */
+	uint64_t direct;  /* space field values below this: found space index */
+	uint64_t slots;   /* from direct: intern slots 0..slots-1 */
+};
+
+/* What an interned node is known by: the fields that tell it from every
+ * other node of its type (the rest follow from them). */
+struct ptv_key {
+	uint32_t type, level;
+	uint64_t dirbase, base, index, va, va_end;
+};
+
+/* A slot keeps the key alone (80 bytes, not a whole node's 230): the node
+ * is rebuilt from it, as a lookup of its path would build it. */
+struct ptv_islot {
+	struct ptv_key key;
+	uint64_t hash;
+	uint64_t refs;     /* 0: free */
+	uint32_t gen;      /* bumped each time the slot is freed */
+	uint32_t next;     /* hash chain or free list */
+};
+
+/* The nodes ids cannot encode, while referenced: a hash table over an
+ * array of slots, at most max of them live. */
+struct ptv_intern {
+	pthread_mutex_t lock;
+	struct ptv_islot *slot;
+	uint32_t nslot, cap;       /* slots made, room for */
+	uint32_t free;             /* free list, through next */
+	uint32_t *bucket;
+	uint32_t nbucket;          /* a power of two, or 0 */
+	uint32_t live;
+	uint32_t max;              /* PTV_INTERN_MAX; tests lower it */
+};
+
+/* A regions/ listing kept whole while it is being read: FUSE asks for a
+ * listing in pieces (some 170 names a request), each resuming where the
+ * last stopped, and ptv_regions_list can only start from the beginning, so
+ * without it each piece would iterate the space again (65 000 regions:
+ * 390 iterations).  One is kept, the latest, until its end is read or
+ * another replaces it (view_tree.c). */
+struct ptv_region_snap {
+	uint64_t dirbase;
+	size_t n;
+	char *names;              /* n names, each NUL-terminated */
+	size_t *name_at;          /* where each starts in names */
+	struct ptv_attr *attr;
+	unsigned refs;            /* the fs's, and each listing's using it */
+};
+
 struct ptv_fs {
+	struct ptv_ids ids;
+	struct ptv_intern intern;
+	pthread_mutex_t region_lock;
+	struct ptv_region_snap *region_snap;
 	char *path;
 	ptw_dump *dump;
 	struct ptw_spaces spaces;
@@ -123,5 +183,25 @@ int ptv_render_big(const struct ptw_space *s, unsigned which,
 int ptv_regions_list(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
 		     void *ctx);
 int ptv_regions_step(ptv_fs *fs, struct ptv_node *n, const char *name);
+
+/* Drop a listing's reference to a regions/ snapshot. */
+void ptv_region_snap_put(ptv_fs *fs, struct ptv_region_snap *s);
+
+/* Node ids: the layout for the fs's mode (after discovery); the intern
+ * table's memory. */
+void ptv_ids_init(ptv_fs *fs);
+void ptv_ids_free(ptv_fs *fs);
+
+/* Single steps of the tree, as lookups take them (view_tree.c), for ids
+ * turned back into nodes: a table's entry i (-ENOENT where the table shows
+ * none), an entry directory's next table (-ENOENT where it leads to none),
+ * a space's top table. */
+int ptv_table_child(struct ptv_node *n, unsigned index);
+int ptv_entry_down(struct ptv_node *n);
+void ptv_enter_top(struct ptv_node *n);
+/* The proc/ (type PTV_PROC_LINK) or name/ (PTV_NAME_LINK) link to found
+ * space i, as a lookup of its name gives it; -ENOENT when it has none.
+ * n starts as the root. */
+int ptv_link_node(ptv_fs *fs, size_t i, enum ptv_type type, struct ptv_node *n);
 
 #endif

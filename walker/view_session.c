@@ -12,6 +12,8 @@ int ptv_open(const struct ptv_config *c, ptv_fs **out, struct ptw_error *err)
 	struct ptv_fs *fs = calloc(1, sizeof *fs);
 	if (!fs)
 		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
+	pthread_mutex_init(&fs->intern.lock, NULL);
+	pthread_mutex_init(&fs->region_lock, NULL);
 	fs->path = strdup(c->dump_path);
 	int rc = fs->path ? 0 : ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
 	if (!rc)
@@ -29,6 +31,7 @@ int ptv_open(const struct ptv_config *c, ptv_fs **out, struct ptw_error *err)
 	}
 	for (size_t i = 0; i < fs->spaces.n; i++)
 		pthread_mutex_init(&fs->caches[i].lock, NULL);
+	ptv_ids_init(fs);
 	pthread_mutex_init(&fs->ondemand_lock, NULL);
 	pthread_mutex_init(&fs->slots_lock, NULL);
 	if (c->discover.ndirbases) {
@@ -65,6 +68,11 @@ void ptv_close(ptv_fs *fs)
 	ptw_addrset_free(&fs->slot_keys);
 	free(fs->owned);
 	free(fs->ondemand);
+	ptv_ids_free(fs);
+	pthread_mutex_destroy(&fs->intern.lock);
+	if (fs->region_snap)
+		ptv_region_snap_put(fs, fs->region_snap);
+	pthread_mutex_destroy(&fs->region_lock);
 	ptv_text_free(&fs->info);
 	ptw_spaces_free(&fs->spaces);
 	ptw_dump_close(fs->dump);

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Lowercase hex digits, zero-padded as maps prints them. */
@@ -71,6 +72,8 @@ static bool entry_next(const struct ptv_node *n, uint64_t *next)
 	*next = a;
 	return true;
 }
+
+static int step(ptv_fs *fs, struct ptv_node *n, const char *name);
 
 static void set_space(ptv_fs *fs, struct ptv_node *n, size_t i)
 {
@@ -169,6 +172,23 @@ static int step_name(ptv_fs *fs, struct ptv_node *n, const char *name)
 	return 0;
 }
 
+int ptv_link_node(ptv_fs *fs, size_t i, enum ptv_type type, struct ptv_node *n)
+{
+	char name[PTW_NAME_MAX + 24];
+	if (i >= fs->spaces.n || fs->spaces.v[i].cid < 0)
+		return -ENOENT;
+	const struct ptw_space *s = &fs->spaces.v[i];
+	if (type == PTV_PROC_LINK) {
+		snprintf(name, sizeof name, "%" PRId64, s->cid);
+		n->type = PTV_PROC;
+	} else {
+		name_component(s, name, sizeof name);
+		n->type = PTV_NAME;
+	}
+	int rc = step(fs, n, name);
+	return !rc && n->space.dirbase != s->dirbase ? -ENOENT : rc;
+}
+
 /* Entry i of the table n shows: whether it has a directory (the dump holds
  * the whole entry, as the walk reads it, and it is not zero).  Lookups,
  * listings and link counts all ask this one question, so that every name a
@@ -180,18 +200,46 @@ static bool table_entry(const struct ptv_node *n, unsigned i, uint64_t *e)
 			      m->entry_size, e) && *e != 0;
 }
 
+int ptv_table_child(struct ptv_node *n, unsigned index)
+{
+	uint64_t e;
+	if (n->type != PTV_TABLE || index >= ptw_level_entries(n->space.mode, n->level) ||
+	    !table_entry(n, index, &e))
+		return -ENOENT;
+	n->type = PTV_ENTRY_DIR;
+	n->index = index;
+	n->entry = e;
+	return 0;
+}
+
+int ptv_entry_down(struct ptv_node *n)
+{
+	const struct ptw_mode *m = n->space.mode;
+	uint64_t next;
+	if (n->type != PTV_ENTRY_DIR || !entry_next(n, &next))
+		return -ENOENT;
+	n->base += ptw_level_span(m, n->level) * n->index;
+	n->level++;
+	n->table = next;
+	n->type = PTV_TABLE;
+	return 0;
+}
+
+void ptv_enter_top(struct ptv_node *n)
+{
+	n->type = PTV_TABLE;
+	n->level = 0;
+	n->table = n->space.dirbase;
+	n->base = 0;
+}
+
 static int step_table(struct ptv_node *n, const char *name)
 {
 	const struct ptw_mode *m = n->space.mode;
-	uint64_t index, e;
+	uint64_t index;
 	if (!parse_canon_dec(name, ptw_level_entries(m, n->level) - 1, &index))
 		return -ENOENT;
-	if (!table_entry(n, (unsigned)index, &e))
-		return -ENOENT;
-	n->type = PTV_ENTRY_DIR;
-	n->index = (unsigned)index;
-	n->entry = e;
-	return 0;
+	return ptv_table_child(n, (unsigned)index);
 }
 
 static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
@@ -233,12 +281,9 @@ static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
 			n->type = PTV_VTOP_DIR;
 		else if (!strcmp(name, "regions"))
 			n->type = PTV_REGIONS;
-		else if (!strcmp(name, m->level[0].dir_name)) {
-			n->type = PTV_TABLE;
-			n->level = 0;
-			n->table = n->space.dirbase;
-			n->base = 0;
-		} else
+		else if (!strcmp(name, m->level[0].dir_name))
+			ptv_enter_top(n);
+		else
 			return -ENOENT;
 		return 0;
 	case PTV_TABLE:
@@ -255,24 +300,24 @@ static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
 	}
 	case PTV_REGIONS:
 		return ptv_regions_step(fs, n, name);
-	case PTV_ENTRY_DIR: {
-		uint64_t next;
+	case PTV_ENTRY_DIR:
 		if (!strcmp(name, "entry")) {
 			n->type = PTV_ENTRY;
 			return 0;
 		}
-		if (!entry_next(n, &next) ||
-		    strcmp(name, m->level[n->level + 1].dir_name))
+		if (n->level + 1 >= m->nlevels || strcmp(name, m->level[n->level + 1].dir_name))
 			return -ENOENT;
-		n->base += ptw_level_span(m, n->level) * n->index;
-		n->level++;
-		n->table = next;
-		n->type = PTV_TABLE;
-		return 0;
-	}
+		return ptv_entry_down(n);
 	default:
 		return -ENOTDIR;
 	}
+}
+
+int ptv_lookup_child(ptv_fs *fs, const struct ptv_node *parent, const char *name,
+		     struct ptv_node *child)
+{
+	*child = *parent;
+	return step(fs, child, name);
 }
 
 int ptv_lookup(ptv_fs *fs, const char *path, struct ptv_node *n)
@@ -422,101 +467,238 @@ int ptv_getattr(ptv_fs *fs, const struct ptv_node *n, struct ptv_attr *a)
 
 /* ---- listings ---------------------------------------------------------------------- */
 
-/* Resolve name under n and hand it to fill with its attributes. */
-static int emit(ptv_fs *fs, const struct ptv_node *n, const char *name,
-		ptv_fill_fn fill, void *ctx, int *stop)
+/* One listing in progress.  Each entry carries a cookie, the position to
+ * resume after it (FUSE's readdir offset), computed without listing what
+ * came before: the entry index + 1 in a table, the space index + 1 in dtb/,
+ * proc/ and name/, the ordinal + 1 elsewhere.  Entries whose cookie is at
+ * most `from` were delivered already and are skipped unresolved, so that
+ * resuming a table listing reads only the entries after the cookie. */
+struct listing {
+	ptv_fs *fs;
+	const struct ptv_node *dir;
+	uint64_t from;
+	ptv_fill_node_fn fill;
+	void *ctx;
+	int stop;
+};
+
+/* Resolve name under the directory and hand it to fill with its
+ * attributes and its node. */
+static int emit(struct listing *l, const char *name, uint64_t cookie)
 {
-	struct ptv_node child = *n;
+	if (cookie <= l->from)
+		return 0;
+	struct ptv_node child = *l->dir;
 	struct ptv_attr a;
-	int rc = step(fs, &child, name);
+	int rc = step(l->fs, &child, name);
 	if (!rc)
-		rc = ptv_getattr(fs, &child, &a);
+		rc = ptv_getattr(l->fs, &child, &a);
 	if (rc)
 		return rc;
-	*stop = fill(ctx, name, &a);
+	l->stop = l->fill(l->ctx, name, &a, &child, cookie);
 	return 0;
 }
 
-static int list_names(ptv_fs *fs, const struct ptv_node *n,
-		      const char *const *names, ptv_fill_fn fill, void *ctx)
+static int list_names(struct listing *l, const char *const *names)
 {
-	int stop = 0;
-	for (; *names && !stop; names++) {
-		int rc = emit(fs, n, *names, fill, ctx, &stop);
+	for (uint64_t k = 0; names[k] && !l->stop; k++) {
+		int rc = emit(l, names[k], k + 1);
 		if (rc)
 			return rc;
 	}
 	return 0;
 }
 
-static int list_table(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
-		      void *ctx)
+static int list_table(struct listing *l)
 {
-	const struct ptw_mode *m = n->space.mode;
-	unsigned entries = ptw_level_entries(m, n->level);
-	int stop = 0;
-	for (unsigned i = 0; i < entries && !stop; i++) {
+	const struct ptv_node *n = l->dir;
+	unsigned entries = ptw_level_entries(n->space.mode, n->level);
+	for (uint64_t i = l->from; i < entries && !l->stop; i++) {
 		uint64_t e;
-		if (!table_entry(n, i, &e))
+		if (!table_entry(n, (unsigned)i, &e))
 			continue;
 		char name[16];
-		snprintf(name, sizeof name, "%u", i);
-		int rc = emit(fs, n, name, fill, ctx, &stop);
+		snprintf(name, sizeof name, "%u", (unsigned)i);
+		int rc = emit(l, name, i + 1);
 		if (rc)
 			return rc;
 	}
 	return 0;
 }
 
-int ptv_readdir(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
-		void *ctx)
+/* ---- regions/, listed whole once per reading -------------------------------------
+ *
+ * regions/ is listed by ptv_regions_list (view_regions.c), name and
+ * attributes, from the start only; its positions are ordinals.  A snapshot of
+ * the whole listing (struct ptv_region_snap) serves the pieces FUSE asks
+ * for, and goes when its end has been read.  Its entries come without
+ * their nodes: a region gets one when its name is looked up. */
+
+struct snap_build {
+	struct ptv_region_snap *s;
+	size_t len, cap, ncap;
+	int rc;
+};
+
+static int snap_add(void *ctx, const char *name, const struct ptv_attr *a)
 {
+	struct snap_build *b = ctx;
+	struct ptv_region_snap *s = b->s;
+	size_t len = strlen(name) + 1;
+	if (s->n == b->ncap) {
+		size_t ncap = b->ncap ? 2 * b->ncap : 256;
+		size_t *at = realloc(s->name_at, ncap * sizeof *at);
+		if (at)
+			s->name_at = at;
+		struct ptv_attr *attr = at ? realloc(s->attr, ncap * sizeof *attr) : NULL;
+		if (!attr)
+			return b->rc = -ENOMEM, 1;
+		s->attr = attr;
+		b->ncap = ncap;
+	}
+	if (b->len + len > b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 8192;
+		char *names = realloc(s->names, cap);
+		if (!names)
+			return b->rc = -ENOMEM, 1;
+		s->names = names;
+		b->cap = cap;
+	}
+	memcpy(s->names + b->len, name, len);
+	s->name_at[s->n] = b->len;
+	s->attr[s->n++] = *a;
+	b->len += len;
+	return 0;
+}
+
+static void snap_free(struct ptv_region_snap *s)
+{
+	free(s->names);
+	free(s->name_at);
+	free(s->attr);
+	free(s);
+}
+
+void ptv_region_snap_put(ptv_fs *fs, struct ptv_region_snap *s)
+{
+	pthread_mutex_lock(&fs->region_lock);
+	bool last = --s->refs == 0;
+	if (fs->region_snap == s && last)
+		fs->region_snap = NULL;
+	pthread_mutex_unlock(&fs->region_lock);
+	if (last)
+		snap_free(s);
+}
+
+/* The snapshot of n's regions/, with a reference for the caller. */
+static int region_snap_get(ptv_fs *fs, const struct ptv_node *n,
+			   struct ptv_region_snap **out)
+{
+	pthread_mutex_lock(&fs->region_lock);
+	struct ptv_region_snap *s = fs->region_snap;
+	if (s && s->dirbase == n->space.dirbase) {
+		s->refs++;
+		pthread_mutex_unlock(&fs->region_lock);
+		*out = s;
+		return 0;
+	}
+	pthread_mutex_unlock(&fs->region_lock);
+	struct snap_build b = { .s = calloc(1, sizeof *b.s) };
+	if (!b.s)
+		return -ENOMEM;
+	int rc = ptv_regions_list(fs, n, snap_add, &b);
+	if (!rc)
+		rc = b.rc;
+	if (rc) {
+		snap_free(b.s);
+		return rc;
+	}
+	s = b.s;
+	s->dirbase = n->space.dirbase;
+	s->refs = 2; /* the fs's and the caller's */
+	pthread_mutex_lock(&fs->region_lock);
+	struct ptv_region_snap *old = fs->region_snap;
+	fs->region_snap = s;
+	pthread_mutex_unlock(&fs->region_lock);
+	if (old)
+		ptv_region_snap_put(fs, old);
+	*out = s;
+	return 0;
+}
+
+static int list_region_dir(struct listing *l)
+{
+	struct ptv_region_snap *s;
+	int rc = region_snap_get(l->fs, l->dir, &s);
+	if (rc)
+		return rc;
+	for (uint64_t k = l->from; k < s->n && !l->stop; k++)
+		l->stop = l->fill(l->ctx, s->names + s->name_at[k], &s->attr[k], NULL, k + 1);
+	/* Read to its end (the empty request that ends a listing): done
+	 * with; its fs reference goes too. */
+	if (l->from >= s->n) {
+		pthread_mutex_lock(&l->fs->region_lock);
+		bool mine = l->fs->region_snap == s;
+		if (mine)
+			l->fs->region_snap = NULL;
+		pthread_mutex_unlock(&l->fs->region_lock);
+		if (mine)
+			ptv_region_snap_put(l->fs, s);
+	}
+	ptv_region_snap_put(l->fs, s);
+	return 0;
+}
+
+static int list_dir(struct listing *l)
+{
+	ptv_fs *fs = l->fs;
+	const struct ptv_node *n = l->dir;
 	char name[32];
-	int stop = 0, rc = 0;
+	int rc = 0;
 	switch (n->type) {
 	case PTV_ROOT: {
 		static const char *const names[] = { "info", "phys", "dtb", "proc", "name",
 						     NULL };
-		return list_names(fs, n, names, fill, ctx);
+		return list_names(l, names);
 	}
 	case PTV_DTB:
-		for (size_t i = 0; i < fs->spaces.n && !stop && !rc; i++) {
+		for (size_t i = (size_t)l->from; i < fs->spaces.n && !l->stop && !rc; i++) {
 			snprintf(name, sizeof name, "%" PRIx64, fs->spaces.v[i].dirbase);
-			rc = emit(fs, n, name, fill, ctx, &stop);
+			rc = emit(l, name, i + 1);
 		}
 		return rc;
 	case PTV_PROC:
-		for (size_t i = 0; i < fs->spaces.n && !stop && !rc; i++) {
+		for (size_t i = (size_t)l->from; i < fs->spaces.n && !l->stop && !rc; i++) {
 			const struct ptw_space *s = &fs->spaces.v[i];
 			if (s->cid < 0 || space_of_cid(fs, s->cid) != s)
 				continue;
 			snprintf(name, sizeof name, "%" PRId64, s->cid);
-			rc = emit(fs, n, name, fill, ctx, &stop);
+			rc = emit(l, name, i + 1);
 		}
 		return rc;
 	case PTV_NAME:
-		for (size_t i = 0; i < fs->spaces.n && !stop && !rc; i++) {
+		for (size_t i = (size_t)l->from; i < fs->spaces.n && !l->stop && !rc; i++) {
 			const struct ptw_space *s = &fs->spaces.v[i];
 			char nm[PTW_NAME_MAX + 24];
 			if (s->cid < 0 || !s->name[0] || space_of_cid(fs, s->cid) != s)
 				continue;
 			name_component(s, nm, sizeof nm);
-			rc = emit(fs, n, nm, fill, ctx, &stop);
+			rc = emit(l, nm, i + 1);
 		}
 		return rc;
 	case PTV_SPACE: {
 		const char *const names[] = { "info", "vmem", "maps", "ptov", "pte", "vtop",
 					      "regions", n->space.mode->level[0].dir_name,
 					      NULL };
-		return list_names(fs, n, names, fill, ctx);
+		return list_names(l, names);
 	}
 	case PTV_PTE_DIR:
 	case PTV_VTOP_DIR:
 		return 0; /* any VA answers; none is listed */
 	case PTV_REGIONS:
-		return ptv_regions_list(fs, n, fill, ctx);
+		return list_region_dir(l);
 	case PTV_TABLE:
-		return list_table(fs, n, fill, ctx);
+		return list_table(l);
 	case PTV_ENTRY_DIR: {
 		uint64_t next;
 		const char *const names[] = {
@@ -524,11 +706,40 @@ int ptv_readdir(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
 			entry_next(n, &next) ? n->space.mode->level[n->level + 1].dir_name : NULL,
 			NULL,
 		};
-		return list_names(fs, n, names, fill, ctx);
+		return list_names(l, names);
 	}
 	default:
 		return -ENOTDIR;
 	}
+}
+
+int ptv_readdir_from(ptv_fs *fs, const struct ptv_node *n, uint64_t from,
+		     ptv_fill_node_fn fill, void *ctx)
+{
+	struct listing l = { .fs = fs, .dir = n, .from = from, .fill = fill, .ctx = ctx };
+	return list_dir(&l);
+}
+
+/* ptv_readdir's callback under ptv_readdir_from's. */
+struct plain_fill {
+	ptv_fill_fn fill;
+	void *ctx;
+};
+
+static int plain_fill(void *ctx, const char *name, const struct ptv_attr *a,
+		      const struct ptv_node *child, uint64_t cookie)
+{
+	(void)child, (void)cookie;
+	struct plain_fill *p = ctx;
+	return p->fill(p->ctx, name, a);
+}
+
+int ptv_readdir(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
+		void *ctx)
+{
+	struct plain_fill p = { fill, ctx };
+	struct listing l = { .fs = fs, .dir = n, .fill = plain_fill, .ctx = &p };
+	return list_dir(&l);
 }
 
 int ptv_readlink(ptv_fs *fs, const struct ptv_node *n, char *buf, size_t size)

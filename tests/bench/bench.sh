@@ -393,4 +393,5 @@ line "5b anon RSS growth, cat dtb/*/info (MiB)" "$(awk -v a="$A0" -v b="$A1" 'BE
 	"($NSPACES spaces in $(((T1 - T0) / 1000000)) ms; VmHWM now $((HWM / 1024)) MiB)"
 
 echo "done"
-"$HERE/bench_scan.sh" "$BUILD" || [[ $? -eq 77 ]] # 6: the scan vs cat on a 16 GiB sparse image (bench_scan.sh)
+"$HERE/bench_find.sh" "$BUILD" "$DUMP" || true # find first and again vs tmpfs, RssAnon growth (bench_find.sh)
+"$HERE/bench_scan.sh" "$BUILD" || [[ $? -eq 77 ]] # the scan vs cat on a 16 GiB sparse image (bench_scan.sh)

@@ -18,8 +18,14 @@
  * ptv_open needs a file: the dump is written to a memfd and opened as
  * /proc/self/fd/N.  Then the tree is walked as a FUSE client would: every
  * name a directory lists must resolve, with the attributes getattr gives
- * it; every file's size must match what reading it gives; /phys and vmem
- * must read what ptw_phys_read and ptw_vread give.
+ * it, and to the node the listing gave; a listing resumed after its first
+ * entry gives the rest; every file's size must match what reading it
+ * gives; /phys and vmem must read what ptw_phys_read and ptw_vread give.
+ * Node ids: every node visited has one that decodes to the same node and
+ * is given again; ids from the input (its words, visited ids with bits
+ * flipped) decode to an error or to the node whose id they are, which
+ * then stats; when every reference taken is given back, nothing stays
+ * interned.
  */
 #include "fuzz_common.h"
 
@@ -36,11 +42,82 @@
 #define PATH_LEN 1024
 #define LIST_CHECK 24
 
+#define HELD_MAX 256
+
 struct ctx {
 	ptv_fs *fs;
 	const uint8_t *ctl;
 	size_t dump_size;
+	uint64_t held[HELD_MAX];  /* ids whose references are still taken */
+	size_t nheld;
+	uint64_t seen[16];        /* recent ids, to mutate */
+	size_t nseen;
 };
+
+/* Two nodes the same, field by field. */
+static bool same_node(const struct ptv_node *a, const struct ptv_node *b)
+{
+	const struct ptw_space *s = &a->space, *t = &b->space;
+	return a->type == b->type && a->cache == b->cache && a->level == b->level &&
+	       a->table == b->table && a->base == b->base && a->index == b->index &&
+	       a->entry == b->entry && a->va == b->va && a->va_end == b->va_end &&
+	       s->dump == t->dump && s->mode == t->mode && s->dirbase == t->dirbase &&
+	       s->cid == t->cid && !strcmp(s->name, t->name) && s->found == t->found &&
+	       s->kpti_peer == t->kpti_peer && s->cpu == t->cpu && s->os == t->os;
+}
+
+/* n's id: never 0, the same node back, the same id again (two references,
+ * one given back now, one at the end). */
+static void check_id(struct ctx *c, const struct ptv_node *n)
+{
+	uint64_t id, again;
+	int rc = ptv_node_id(c->fs, n, &id);
+	if (rc) {
+		FUZZ_CHECK(rc == -ENOSPC || rc == -ENOMEM);
+		return;
+	}
+	FUZZ_CHECK(id != 0);
+	struct ptv_node back;
+	FUZZ_CHECK(ptv_node_from_id(c->fs, id, &back) == 0);
+	FUZZ_CHECK(same_node(n, &back));
+	FUZZ_CHECK(ptv_node_id(c->fs, &back, &again) == 0 && again == id);
+	FUZZ_CHECK(ptv_node_ino(c->fs, n) == id);
+	ptv_forget(c->fs, id, 1);
+	if (c->nheld < HELD_MAX)
+		c->held[c->nheld++] = id;
+	else
+		ptv_forget(c->fs, id, 1);
+	c->seen[c->nseen++ % 16] = id;
+}
+
+/* Any value as an id: an error, or the node whose id it is. */
+static void probe_id(struct ctx *c, uint64_t id)
+{
+	struct ptv_node n;
+	int rc = ptv_node_from_id(c->fs, id, &n);
+	if (rc) {
+		FUZZ_CHECK(rc == -ENOENT || rc == -ESTALE);
+		return;
+	}
+	FUZZ_CHECK(ptv_node_ino(c->fs, &n) == id);
+	struct ptv_attr a;
+	rc = ptv_getattr(c->fs, &n, &a);
+	FUZZ_CHECK(rc == 0 || rc == -ENOMEM);
+}
+
+static void probe_ids(struct ctx *c, const uint8_t *data, size_t size)
+{
+	uint64_t a = fuzz_le64(c->ctl, CTL, 1);
+	for (unsigned k = 0; k < 8; k++) /* the input's last words */
+		probe_id(c, fuzz_tail64(data, size, k));
+	for (size_t i = 0; i < c->nseen && i < 16; i++) {
+		uint64_t id = c->seen[i];
+		probe_id(c, id ^ (1ULL << (c->ctl[11 + i % 5] & 63)));
+		probe_id(c, id ^ (1ULL << (a >> (6 * (i % 10)) & 63)));
+		probe_id(c, id ^ a);
+		probe_id(c, id + (a & 0xffff));
+	}
+}
 
 struct names {
 	char v[NAMES_MAX][NAME_LEN];
@@ -65,6 +142,41 @@ static int collect(void *p, const char *name, const struct ptv_attr *attr)
 	}
 	c->total++;
 	return c->stop_after && c->total == c->stop_after;
+}
+
+/* ptv_readdir_from's view of a listing: each child is the node its name
+ * resolves to (when given), cookies grow, and (match) the names are the
+ * plain listing's from entry `from` on. */
+struct listed {
+	ptv_fs *fs;
+	const struct ptv_node *dir;
+	const struct names *match;
+	size_t from;
+	size_t total, stop_after;
+	uint64_t cookie;
+	char name[NAME_LEN];
+};
+
+static int listed(void *p, const char *name, const struct ptv_attr *attr,
+		  const struct ptv_node *child, uint64_t cookie)
+{
+	struct listed *l = p;
+	FUZZ_CHECK(cookie > l->cookie);
+	l->cookie = cookie;
+	FUZZ_CHECK(attr != NULL);
+	if (child) {
+		struct ptv_node n;
+		FUZZ_CHECK(ptv_lookup_child(l->fs, l->dir, name, &n) == 0);
+		FUZZ_CHECK(same_node(child, &n));
+	} else {
+		FUZZ_CHECK(l->dir->type == PTV_REGIONS);
+	}
+	size_t k = l->from + l->total;
+	if (l->match && k < l->match->n)
+		FUZZ_CHECK(!strcmp(name, l->match->v[k]));
+	snprintf(l->name, sizeof l->name, "%s", name);
+	l->total++;
+	return l->stop_after && l->total == l->stop_after;
 }
 
 static void check_lookup_error(int rc)
@@ -304,6 +416,7 @@ static int visit(struct ctx *c, const char *path, struct ptv_node *n,
 	}
 	struct ptv_attr a;
 	check_node(c, n, &a);
+	check_id(c, n);
 	struct names local;
 	struct names *l = list ? list : &local;
 	memset(l, 0, sizeof *l);
@@ -320,6 +433,13 @@ static int visit(struct ctx *c, const char *path, struct ptv_node *n,
 		struct names one = { .stop_after = 1 };
 		FUZZ_CHECK(ptv_readdir(c->fs, n, collect, &one) == 0);
 		FUZZ_CHECK(one.total == 1 && !strcmp(one.v[0], l->v[0]));
+		/* resumed after the first entry: the rest, the same */
+		struct listed first = { .fs = c->fs, .dir = n, .stop_after = 1 };
+		FUZZ_CHECK(ptv_readdir_from(c->fs, n, 0, listed, &first) == 0);
+		FUZZ_CHECK(first.total == 1 && !strcmp(first.name, l->v[0]));
+		struct listed rest = { .fs = c->fs, .dir = n, .match = l, .from = 1 };
+		FUZZ_CHECK(ptv_readdir_from(c->fs, n, first.cookie, listed, &rest) == 0);
+		FUZZ_CHECK(rest.total == l->total - 1);
 	}
 	for (size_t i = 0; i < l->n && i < LIST_CHECK; i++) {
 		char sub[PATH_LEN];
@@ -327,6 +447,7 @@ static int visit(struct ctx *c, const char *path, struct ptv_node *n,
 		struct ptv_attr sa;
 		snprintf(sub, sizeof sub, "%s/%s", path, l->v[i]);
 		FUZZ_CHECK(ptv_lookup(c->fs, sub, &sn) == 0);
+		check_id(c, &sn);
 		/* A space's info and maps are whole walks: visit_space reads
 		 * them; here only that they resolve. */
 		if (sn.type == PTV_SPACE_INFO || sn.type == PTV_MAPS)
@@ -552,6 +673,20 @@ out:
 	free(sub);
 }
 
+/* After the walk: ids from the input, then every reference given back. */
+static void check_ids_at_end(struct ctx *c, const uint8_t *data, size_t size)
+{
+	probe_ids(c, data, size);
+	for (size_t i = 0; i < c->nheld; i++)
+		ptv_forget(c->fs, c->held[i], 1);
+	FUZZ_CHECK(ptv_interned(c->fs) == 0);
+	for (size_t i = 0; i < c->nseen && i < 16; i++) { /* forgotten, or not interned */
+		struct ptv_node n;
+		int rc = ptv_node_from_id(c->fs, c->seen[i], &n);
+		FUZZ_CHECK(rc == 0 || rc == -ESTALE);
+	}
+}
+
 /* The dump in a memfd, named by a path ptv_open can open; -1 on failure. */
 static int dump_file(const uint8_t *data, size_t size, char *path,
 		     size_t pathsz)
@@ -622,6 +757,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	walk_tree(&c);
+	check_ids_at_end(&c, data, size);
 	ptv_close(c.fs);
 	close(fd);
 	return 0;
