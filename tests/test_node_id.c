@@ -14,22 +14,7 @@
 
 static ptv_fs *open_fs(const char *scenario, const struct ptw_discover_opts *o)
 {
-	struct scenario s;
-	assert_true(scenario_build(scenario, &s));
-	char name[64];
-	snprintf(name, sizeof name, "%s.id.elf", scenario);
-	const char *path = test_path(name);
-	assert_int_equal(gen_write_elf(&s.g, &s.elf, path), 0);
-	scenario_free(&s);
-	struct ptv_config c = { .dump_path = path };
-	if (o)
-		c.discover = *o;
-	c.discover.threads = 1;
-	ptv_fs *fs;
-	struct ptw_error err = {0};
-	if (ptv_open(&c, &fs, &err))
-		fail_msg("ptv_open: %s", err.msg);
-	return fs;
+	return open_view_fs(scenario, "id", o);
 }
 
 static struct ptv_node lookup(ptv_fs *fs, const char *path)

@@ -11,22 +11,7 @@
 
 static ptv_fs *open_fs(const char *scenario, const struct ptw_discover_opts *o)
 {
-	struct scenario s;
-	assert_true(scenario_build(scenario, &s));
-	char name[64];
-	snprintf(name, sizeof name, "%s.view.elf", scenario);
-	const char *path = test_path(name);
-	assert_int_equal(gen_write_elf(&s.g, &s.elf, path), 0);
-	scenario_free(&s);
-	struct ptv_config c = { .dump_path = path };
-	if (o)
-		c.discover = *o;
-	c.discover.threads = 1;
-	ptv_fs *fs;
-	struct ptw_error err = {0};
-	if (ptv_open(&c, &fs, &err))
-		fail_msg("ptv_open: %s", err.msg);
-	return fs;
+	return open_view_fs(scenario, "view", o);
 }
 
 struct names {
@@ -411,16 +396,7 @@ static void cut_walks_stay_consistent(void **state)
 	const char *path = test_path("fanout.raw");
 	assert_int_equal(gen_write_raw(&g, path), 0);
 	gen_free(&g);
-	uint64_t dirbase = t;
-	struct ptv_config c = {
-		.dump_path = path,
-		.discover = { .mode = PTW_MODE_X64, .dirbases = &dirbase, .ndirbases = 1,
-			      .no_scan = true, .threads = 1 },
-	};
-	ptv_fs *fs;
-	struct ptw_error err = {0};
-	if (ptv_open(&c, &fs, &err))
-		fail_msg("ptv_open: %s", err.msg);
+	ptv_fs *fs = open_view_x64(path, t);
 	char dir[64];
 	snprintf(dir, sizeof dir, "/dtb/%llx/regions", (unsigned long long)t);
 	struct ptv_node n;
@@ -462,15 +438,7 @@ static void repeats_are_one_file(void **state)
 	const char *path = test_path("repeats.raw");
 	assert_int_equal(gen_write_raw(&g, path), 0);
 	gen_free(&g);
-	struct ptv_config c = {
-		.dump_path = path,
-		.discover = { .mode = PTW_MODE_X64, .dirbases = &top, .ndirbases = 1,
-			      .no_scan = true, .threads = 1 },
-	};
-	ptv_fs *fs;
-	struct ptw_error err = {0};
-	if (ptv_open(&c, &fs, &err))
-		fail_msg("ptv_open: %s", err.msg);
+	ptv_fs *fs = open_view_x64(path, top);
 	char dir[64];
 	snprintf(dir, sizeof dir, "/dtb/%llx/regions", (unsigned long long)top);
 	assert_string_equal(list(fs, dir),

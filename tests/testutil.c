@@ -118,3 +118,39 @@ void *read_file(const char *path, size_t *len)
 	*len = (size_t)n;
 	return p;
 }
+
+static ptv_fs *open_view(const struct ptv_config *c)
+{
+	ptv_fs *fs;
+	struct ptw_error err = {0};
+	if (ptv_open(c, &fs, &err))
+		fail_msg("ptv_open %s: %s", c->dump_path, err.msg);
+	return fs;
+}
+
+ptv_fs *open_view_fs(const char *name, const char *tag,
+		     const struct ptw_discover_opts *o)
+{
+	struct scenario s;
+	assert_true(scenario_build(name, &s));
+	char file[96];
+	snprintf(file, sizeof file, "%s.%s.elf", name, tag);
+	const char *path = test_path(file);
+	assert_int_equal(gen_write_elf(&s.g, &s.elf, path), 0);
+	scenario_free(&s);
+	struct ptv_config c = { .dump_path = path };
+	if (o)
+		c.discover = *o;
+	c.discover.threads = 1;
+	return open_view(&c);
+}
+
+ptv_fs *open_view_x64(const char *path, uint64_t dirbase)
+{
+	struct ptv_config c = {
+		.dump_path = path,
+		.discover = { .mode = PTW_MODE_X64, .dirbases = &dirbase, .ndirbases = 1,
+			      .no_scan = true, .threads = 1 },
+	};
+	return open_view(&c);
+}

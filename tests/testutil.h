@@ -3,6 +3,7 @@
 #define PTFS_TESTUTIL_H
 
 #include "scenarios.h"
+#include "ptview.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,13 @@ const char *test_path(const char *name);
 /* Build scenario name and open it: raw from memory, or its ELF form from a
  * file in test_dir(). */
 ptw_dump *open_scenario(const char *name, bool elf, struct scenario *s);
+
+/* The views over scenario name's ELF form, written as test_dir()/<name>.<tag>.elf,
+ * with options o (may be NULL) and one scan thread; asserts success. */
+ptv_fs *open_view_fs(const char *name, const char *tag,
+		     const struct ptw_discover_opts *o);
+/* The views over a dump file with one x86-64 space at dirbase, no scan. */
+ptv_fs *open_view_x64(const char *path, uint64_t dirbase);
 
 /* Discover with default options; asserts success. */
 void discover(const ptw_dump *d, struct ptw_spaces *sp);

@@ -26,20 +26,17 @@
 set -euo pipefail
 unset MALLOC_PERTURB_  # meson test sets it; it would slow every allocation
 
-SKIP=77
+BENCH_NAME=bench
+. "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
 MIN_RANGE=$((16 << 20))  # vmem: the smallest mapped range worth reading
 MAX_READ=$((512 << 20))  # vmem and /phys: read at most this much
 REPS=5                   # warm dd figures: median of this many
 
-die() { echo "bench: $*" >&2; exit 1; }
-skip() { echo "bench: SKIP: $*" >&2; exit "$SKIP"; }
 
 [[ $# -ge 1 && $# -le 2 ]] || { echo "usage: $0 BUILD_DIR [DUMP]" >&2; exit 2; }
 [[ -d $1 ]] || die "no build directory $1"
 BUILD=$(cd "$1" && pwd)
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-SHARED=$ROOT/../shared/dumps
 BENCH_WALK=$BUILD/tests/bench/bench_walk
 PTFS=$BUILD/fs/ptfs
 [[ -x $BENCH_WALK ]] || die "$BENCH_WALK not built (ninja -C $BUILD)"
@@ -47,47 +44,7 @@ PTFS=$BUILD/fs/ptfs
 
 # ---- the dump ----------------------------------------------------------------
 
-# Decompress a .zst into BUILD/bench-dumps once; print the copy's path.
-decompress() {
-	local zst=$1 out
-	out=$BUILD/bench-dumps/$(basename "${zst%.zst}")
-	if [[ ! -s $out ]]; then
-		command -v zstd >/dev/null || skip "zstd is needed to decompress $zst"
-		mkdir -p "$BUILD/bench-dumps"
-		echo "bench: decompressing $zst -> $out" >&2
-		zstd -d --long=31 -q -f -o "$out.part" "$zst"
-		mv "$out.part" "$out"
-	fi
-	printf '%s\n' "$out"
-}
-
-# A file name looked up in the shared dumps, compressed or not.
-find_shared() {
-	local name=$1 f
-	[[ -d $SHARED ]] || return 1
-	for f in "$SHARED"/*/"$name" "$SHARED"/*/"$name.zst"; do
-		if [[ -f $f ]]; then
-			printf '%s\n' "$f"
-			return 0
-		fi
-	done
-	return 1
-}
-
-WANT=${2:-linux-x86_64-4level.elf}
-if [[ -f $WANT ]]; then
-	SRC=$WANT
-elif [[ $WANT != */* ]] && SRC=$(find_shared "$WANT"); then
-	:
-else
-	skip "dump '$WANT' not found (looked for it as a path and in $SHARED)"
-fi
-if [[ $SRC == *.zst ]]; then
-	DUMP=$(decompress "$SRC")
-else
-	DUMP=$SRC
-fi
-DUMP=$(cd "$(dirname "$DUMP")" && pwd)/$(basename "$DUMP")
+bench_dump "$BUILD" "${2:-}"
 DUMP_SIZE=$(stat -c %s "$DUMP")
 
 # ---- helpers -------------------------------------------------------------------
@@ -123,18 +80,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-now() { date +%s%N; }
 
-# One figure line, laid out like bench_walk's:
-#   line LABEL VALUE UNIT BASELINE-LABEL BASELINE [NOTE]
-line() {
-	awk -v l="$1" -v v="$2" -v u="$3" -v bl="$4" -v b="$5" -v n="${6:-}" 'BEGIN {
-		printf "%-44s %10.3f %-5s | baseline %-36s %10.3f %-5s | ratio %7.4f%s%s\n",
-		       l, v, u, bl, b, u, (b > 0 ? v / b : 0), (n != "" ? "  " : ""), n
-	}'
-}
-
-median() { sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # dd_mbs FILE SKIP COUNT: read COUNT bytes from byte SKIP; print MB/s.
 dd_mbs() {
@@ -164,8 +110,6 @@ drop_caches() {
 	fi
 }
 
-# Field NAME of /proc/PID/status, in kB.
-status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 
 # ---- 1, 2: the library in-process ------------------------------------------------
 

@@ -26,63 +26,22 @@
 set -euo pipefail
 unset MALLOC_PERTURB_  # meson test sets it; it would slow every allocation
 
-SKIP=77
-die() { echo "bench_find: $*" >&2; exit 1; }
-skip() { echo "bench_find: SKIP: $*" >&2; exit "$SKIP"; }
+BENCH_NAME=bench_find
+. "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
 
 [[ $# -ge 1 && $# -le 2 ]] || { echo "usage: $0 BUILD_DIR [DUMP]" >&2; exit 2; }
 [[ -d $1 ]] || die "no build directory $1"
 BUILD=$(cd "$1" && pwd)
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-SHARED=$ROOT/../shared/dumps
 PTFS=$BUILD/fs/ptfs
 TREE_NODES=$BUILD/tests/bench/tree_nodes
 [[ -x $PTFS ]] || die "$PTFS not built (ninja -C $BUILD)"
 [[ -x $TREE_NODES ]] || die "$TREE_NODES not built (ninja -C $BUILD)"
 command -v fusermount3 >/dev/null && [[ -c /dev/fuse ]] || skip "no fusermount3 or /dev/fuse"
 
-# ---- the dump (as bench.sh finds it) ------------------------------------------
+# ---- the dump (as bench.sh finds it) -----------------------------------------
 
-decompress() {
-	local zst=$1 out
-	out=$BUILD/bench-dumps/$(basename "${zst%.zst}")
-	if [[ ! -s $out ]]; then
-		command -v zstd >/dev/null || skip "zstd is needed to decompress $zst"
-		mkdir -p "$BUILD/bench-dumps"
-		echo "bench_find: decompressing $zst -> $out" >&2
-		zstd -d --long=31 -q -f -o "$out.part" "$zst"
-		mv "$out.part" "$out"
-	fi
-	printf '%s\n' "$out"
-}
-
-find_shared() {
-	local name=$1 f
-	[[ -d $SHARED ]] || return 1
-	for f in "$SHARED"/*/"$name" "$SHARED"/*/"$name.zst"; do
-		if [[ -f $f ]]; then
-			printf '%s\n' "$f"
-			return 0
-		fi
-	done
-	return 1
-}
-
-WANT=${2:-linux-x86_64-4level.elf}
-if [[ -f $WANT ]]; then
-	SRC=$WANT
-elif [[ $WANT != */* ]] && SRC=$(find_shared "$WANT"); then
-	:
-else
-	skip "dump '$WANT' not found (looked for it as a path and in $SHARED)"
-fi
-if [[ $SRC == *.zst ]]; then
-	DUMP=$(decompress "$SRC")
-else
-	DUMP=$SRC
-fi
-DUMP=$(cd "$(dirname "$DUMP")" && pwd)/$(basename "$DUMP")
+bench_dump "$BUILD" "${2:-}"
 
 # ---- scratch, mount, cleanup ------------------------------------------------------
 
@@ -123,16 +82,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-now() { date +%s%N; }
-status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 
-# One figure line, laid out like bench.sh's.
-line() {
-	awk -v l="$1" -v v="$2" -v u="$3" -v bl="$4" -v b="$5" -v n="${6:-}" 'BEGIN {
-		printf "%-44s %10.3f %-5s | baseline %-36s %10.3f %-5s | ratio %7.4f%s%s\n",
-		       l, v, u, bl, b, u, (b > 0 ? v / b : 0), (n != "" ? "  " : ""), n
-	}'
-}
 
 # walk DIR OUT: find DIR > OUT; prints the nanoseconds it took.
 walk() {

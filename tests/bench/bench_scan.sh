@@ -22,9 +22,8 @@
 set -euo pipefail
 unset MALLOC_PERTURB_  # meson test sets it; it would slow every allocation
 
-SKIP=77
-die() { echo "bench_scan: $*" >&2; exit 1; }
-skip() { echo "bench_scan: SKIP: $*" >&2; exit "$SKIP"; }
+BENCH_NAME=bench_scan
+. "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
 
 [[ $# -eq 1 ]] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 [[ -d $1 ]] || die "no build directory $1"
@@ -71,8 +70,6 @@ if sync && { echo 3 >/proc/sys/vm/drop_caches; } 2>/dev/null; then
 fi
 drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches; }
 
-now() { date +%s%N; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # run NAME COLD OUT CMD...: one timed run, its output to OUT; appends
 # "seconds rss_kb inputs_blocks" to WORK/NAME.COLD (0 cold: cache as it is).

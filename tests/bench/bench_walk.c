@@ -107,6 +107,7 @@ struct work {
 	size_t bytes;                /* bytes per access (bulk passes) */
 	uint8_t *buf;
 	struct ptw_tlb tlb;
+	bool use_tlb;                /* pass_vtop: through tlb */
 };
 
 /* One pass over the work; returns the number of operations it did. */
@@ -311,22 +312,13 @@ static uint64_t pass_naive(struct work *w)
 	return w->n;
 }
 
+/* ptw_vtop over the VAs, through w's TLB when w->use_tlb. */
 static uint64_t pass_vtop(struct work *w)
 {
 	uint64_t acc = 0, pa = 0;
+	struct ptw_tlb *tlb = w->use_tlb ? &w->tlb : NULL;
 	for (size_t i = 0; i < w->n; i++) {
-		acc += (uint64_t)ptw_vtop(w->s, NULL, w->va[i], &pa);
-		acc += pa;
-	}
-	sink += acc;
-	return w->n;
-}
-
-static uint64_t pass_vtop_tlb(struct work *w)
-{
-	uint64_t acc = 0, pa = 0;
-	for (size_t i = 0; i < w->n; i++) {
-		acc += (uint64_t)ptw_vtop(w->s, &w->tlb, w->va[i], &pa);
+		acc += (uint64_t)ptw_vtop(w->s, tlb, w->va[i], &pa);
 		acc += pa;
 	}
 	sink += acc;
@@ -575,7 +567,8 @@ static void figure_translate(const ptw_dump *d, const struct ptw_spaces *sp,
 		w.va = seq;
 		w.n = nseq;
 		ptw_tlb_reset(&w.tlb);
-		rates(pass_vtop_tlb, &w, pass_naive, &nw, &v, &base);
+		w.use_tlb = true;
+		rates(pass_vtop, &w, pass_naive, &nw, &v, &base);
 		snprintf(note, sizeof note, "(%.1f ns vs %.1f ns per page)", 1e9 / v,
 			 1e9 / base);
 		line("1h ptw_vtop+tlb, sequential pages (M/s)", v / 1e6, "M/s", nb,
@@ -588,7 +581,7 @@ static void figure_translate(const ptw_dump *d, const struct ptw_spaces *sp,
 		nw.va = w.va = lines;
 		nw.n = w.n = nlines;
 		ptw_tlb_reset(&w.tlb);
-		rates(pass_vtop_tlb, &w, pass_naive, &nw, &v, &base);
+		rates(pass_vtop, &w, pass_naive, &nw, &v, &base);
 		snprintf(note, sizeof note, "(%.1f ns vs %.1f ns per line, %zu pages)",
 			 1e9 / v, 1e9 / base, nwords);
 		line("1i ptw_vtop+tlb, sequential 64 B lines (M/s)", v / 1e6, "M/s", nb,
