@@ -508,14 +508,12 @@ bool ptw_vmcoreinfo_get(const ptw_dump *d, const char *key, char *val,
 
 /* ---- physical reads ---------------------------------------------------- */
 
-void ptw_phys_window(const ptw_dump *d, uint64_t pa, struct ptw_window *w)
+struct ptw_window ptw_phys_window(const ptw_dump *d, uint64_t pa)
 {
 	const struct ptw_seg *s = ptw_dump_seg(d, pa);
-	if (!s || s->pager) {
-		*w = (struct ptw_window){ .lo = pa, .len = 0, .base = NULL };
-		return;
-	}
-	*w = (struct ptw_window){ .lo = s->pa, .len = s->data_len, .base = s->data };
+	if (!s || s->pager)
+		return (struct ptw_window){ .lo = pa, .len = 0, .base = NULL };
+	return (struct ptw_window){ .lo = s->pa, .len = s->data_len, .base = s->data };
 }
 
 bool ptw_phys_present(const ptw_dump *d, uint64_t pa, uint64_t *run)

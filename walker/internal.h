@@ -338,7 +338,7 @@ static inline void pt_store(uint8_t *p, unsigned size, uint64_t e)
 
 /* The window of the segment holding pa: its mapped bytes (len 0 for a
  * hole, and for pages a pager produces). */
-void ptw_phys_window(const struct ptw_dump *d, uint64_t pa, struct ptw_window *w);
+struct ptw_window ptw_phys_window(const struct ptw_dump *d, uint64_t pa);
 
 /* [pa, pa + size) through w (moved to pa's segment when pa lies outside
  * it), or NULL where the file does not hold it as plain bytes: zero
@@ -350,7 +350,7 @@ static inline const uint8_t *ptw_window_ptr(struct ptw_window *w,
 {
 	uint64_t in = pa - w->lo;
 	if (in >= w->len || w->len - in < size) {
-		ptw_phys_window(d, pa, w);
+		*w = ptw_phys_window(d, pa);
 		in = pa - w->lo;
 		if (in >= w->len || w->len - in < size)
 			return NULL;

@@ -33,7 +33,7 @@
 #define LEVEL(nx, entry, dir, shift, bits, large, rights, rsvd, rsvd_large)      \
 	{ entry, dir, shift, bits, large, rights, rsvd, rsvd_large,             \
 	  (large) ? PTW_PS : 0, (rights) ? PTW_RW | PTW_US : 0,               \
-	  (rights) && (nx) ? PTW_XD : 0 }
+	  (rights) && (nx) ? PTW_XD : 0, (1ULL << (bits)) - 1 }
 #define FRAME_32 0x00000000fffff000ULL
 
 static const struct ptw_mode modes[] = {

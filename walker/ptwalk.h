@@ -152,6 +152,7 @@ struct ptw_level {
 	 * them from the fields above): PS where it maps a page here, the
 	 * rights bits an entry here restricts, and XD where it applies. */
 	uint64_t ps_mask, rights_mask, xd_mask;
+	uint64_t index_mask;    /* (1 << bits) - 1 */
 };
 
 struct ptw_mode {
@@ -395,6 +396,15 @@ struct ptw_tlb {
 	uint64_t pwc_table[PTW_MAX_LEVELS];    /* table entered at each level */
 	uint64_t pwc_acc[PTW_MAX_LEVELS];      /* rights granted above it */
 	const uint8_t *pwc_ptr[PTW_MAX_LEVELS];/* its bytes in the file, or NULL */
+	/* The last-level table entered last, held whole by the file, with what
+	 * ptw_vtop's hit path needs of the mode unpacked: the VAs it maps are
+	 * those with va >> tag_shift == tag.  tab NULL: none. */
+	struct {
+		const uint8_t *tab;
+		uint64_t tag, rsvd, frame;
+		uint8_t tag_shift, shift, esz;
+		uint16_t index_mask;
+	} leaf;
 };
 void ptw_tlb_reset(struct ptw_tlb *t);
 

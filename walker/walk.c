@@ -86,6 +86,7 @@ struct walk_end {
 	uint64_t page_size;     /* its size */
 	uint64_t eff;           /* and its effective flags */
 	bool soft;              /* mapped through a Windows transition PTE */
+	bool bail;              /* a walk_shape.bail walk gave up */
 };
 
 /* Whether the tlb's cached tables belong to s.  Its identity is what the
@@ -115,6 +116,18 @@ static inline void tlb_enter(struct ptw_tlb *t, const struct ptw_space *s,
 	t->pwc_table[lvl] = table;
 	t->pwc_acc[lvl] = acc;
 	t->pwc_ptr[lvl] = ptw_phys_ptr(s->dump, table, ptw_table_bytes(s->mode, lvl));
+	const struct ptw_mode *m = s->mode;
+	if (lvl == m->nlevels - 1u && lvl > 0 && t->pwc_ptr[lvl]) {
+		const struct ptw_level *L = &m->level[lvl];
+		t->leaf.tab = t->pwc_ptr[lvl];
+		t->leaf.tag_shift = m->level[lvl - 1].shift;
+		t->leaf.tag = va >> t->leaf.tag_shift;
+		t->leaf.shift = L->shift;
+		t->leaf.index_mask = (uint16_t)((1u << L->bits) - 1);
+		t->leaf.esz = (uint8_t)m->entry_size;
+		t->leaf.rsvd = L->rsvd;
+		t->leaf.frame = m->frame_mask;
+	}
 }
 
 /* The deepest level whose table the last walk entered on va's path: the
@@ -129,38 +142,90 @@ static inline unsigned tlb_start(const struct ptw_tlb *t, const struct ptw_mode 
 	return 0;
 }
 
+/* Where a walk stops at the entry e of level lvl that is not present or has
+ * reserved bits set; acc holds the rights granted above it. */
+static void walk_stop(const struct ptw_space *s, unsigned lvl, uint64_t e,
+		      uint64_t acc, struct walk_end *end)
+{
+	uint64_t pfn;
+	if (e & PTW_P) {
+		end->status = PTW_RESERVED;
+	} else if (ptw_soft_resident(s, lvl, e, &pfn)) {
+		/* A Windows transition PTE: read as the soft fault would. */
+		end->status = PTW_MAPPED;
+		end->soft = true;
+		end->page_size = PTW_PAGE;
+		end->page_pa = pfn << 12;
+		end->eff = ptw_soft_flags(s->mode, acc, e);
+	} else {
+		end->status = PTW_NOT_PRESENT;
+	}
+}
+
+/* What a call site fixes of the walk at compile time.  esz and nlevels, when
+ * not 0, are the mode's entry size and level count (the common x86-64
+ * 4-level form gets its own unrolled copy); with bail, the walk gives up
+ * (end->bail) at anything but a present, valid entry the file holds as
+ * plain bytes, so that its copy calls nothing and keeps all it needs in
+ * registers: the caller then walks again the general way. */
+struct walk_shape {
+	unsigned esz, nlevels;
+	bool bail;
+};
+#define SHAPE_ANY ((struct walk_shape){ 0, 0, false })
+#define SHAPE_X64_FAST ((struct walk_shape){ 8, 4, true })
+
 /* The one walk: from the table at level lvl, with rights acc accumulated
  * above it.  x (when given) records each step for display; t (when given)
- * remembers the tables entered.  Both are constants at each call site, so
- * the compiler makes a lean copy for ptw_vtop and a recording one for
- * ptw_translate from this one text. */
+ * remembers the tables entered.  x, t and shape are constants at each call
+ * site, so the compiler makes a lean copy for ptw_vtop and a recording one
+ * for ptw_translate from this one text. */
 static inline __attribute__((always_inline)) void
 walk(const struct ptw_space *s, uint64_t va, unsigned lvl, uint64_t table,
-     uint64_t acc, struct ptw_xlat *x, struct ptw_tlb *t, struct walk_end *end)
+     uint64_t acc, struct ptw_xlat *x, struct ptw_tlb *t,
+     const struct walk_shape shape, struct walk_end *end)
 {
 	/* The mode's constants, read once: the loop below is the hot path of
 	 * every read of virtual memory. */
 	const struct ptw_mode *m = s->mode;
 	const ptw_dump *d = s->dump;
-	const unsigned esz = m->entry_size, last = m->nlevels - 1;
+	const unsigned esz = shape.esz ? shape.esz : m->entry_size;
+	const unsigned last = (shape.nlevels ? shape.nlevels : m->nlevels) - 1;
 	const uint64_t frame = m->frame_mask;
 	struct ptw_window win = d->window;
+	/* The last offset in the window an entry can start at (bail walks:
+	 * the window never moves); an empty window has none. */
+	const uint64_t win_last = win.len >= esz ? win.len - esz : 0;
+	if (shape.bail && win.len < esz) {
+		end->bail = true;
+		return;
+	}
 	end->soft = false;
 	end->parent_span = false;
-	for (const struct ptw_level *L = &m->level[lvl];; lvl++, L++) {
-		unsigned index = (unsigned)(va >> L->shift) & ((1u << L->bits) - 1);
+	end->bail = false;
+	end->status = PTW_NOT_PRESENT; /* not reached: the last level ends it */
+#pragma GCC unroll 6
+	for (const struct ptw_level *L = &m->level[lvl]; lvl <= last; lvl++, L++) {
+		unsigned index = (unsigned)((va >> L->shift) & L->index_mask);
 		uint64_t addr = table + (uint64_t)index * esz;
 		const uint8_t *tab = t ? t->pwc_ptr[lvl] : NULL;
-		const uint8_t *p = tab ? tab + (size_t)index * esz
-				       : ptw_window_ptr(&win, d, addr, esz);
-		uint64_t e = 0, slow = 0;
+		uint64_t e;
 		bool held = true;
-		if (__builtin_expect(p != NULL, 1)) {
-			e = pt_load(p, esz);
+		if (tab) {
+			e = pt_load(tab + (size_t)index * esz, esz);
+		} else if (shape.bail) {
+			uint64_t in = addr - win.lo;
+			if (in > win_last) {
+				end->bail = true;
+				return;
+			}
+			e = pt_load(win.base + in, esz);
 		} else {
-			/* Zero fill, segment boundary, compressed page: exact. */
-			held = ptw_phys_entry(d, addr, esz, &slow);
-			e = slow;
+			const uint8_t *p = ptw_window_ptr(&win, d, addr, esz);
+			if (__builtin_expect(p != NULL, 1))
+				e = pt_load(p, esz);
+			else /* zero fill, segment boundary, compressed page: exact */
+				held = ptw_phys_entry(d, addr, esz, &e);
 		}
 		end->lvl = lvl;
 		if (x) {
@@ -178,25 +243,15 @@ walk(const struct ptw_space *s, uint64_t va, unsigned lvl, uint64_t table,
 				!ptw_phys_any(d, table, ptw_table_bytes(m, lvl));
 			return;
 		}
-		uint64_t pfn;
-		if (__builtin_expect(!(e & PTW_P), 0)) {
-			if (ptw_soft_resident(s, lvl, e, &pfn)) {
-				/* A Windows transition PTE: read as the soft fault would. */
-				end->status = PTW_MAPPED;
-				end->soft = true;
-				end->page_size = PTW_PAGE;
-				end->page_pa = pfn << 12;
-				end->eff = ptw_soft_flags(m, acc, e);
-				return;
-			}
-			end->status = PTW_NOT_PRESENT;
-			return;
-		}
 		/* What the entry is, from the level's masks (pt_is_large,
 		 * pt_reserved and pt_rights_add folded for the hot path). */
 		uint64_t large = e & L->ps_mask;
-		if (__builtin_expect((e & (large ? L->rsvd | L->rsvd_large : L->rsvd)) != 0, 0)) {
-			end->status = PTW_RESERVED;
+		uint64_t rsvd = e & (large ? L->rsvd | L->rsvd_large : L->rsvd);
+		if (__builtin_expect(!(e & PTW_P) || rsvd, 0)) {
+			if (shape.bail)
+				end->bail = true;
+			else
+				walk_stop(s, lvl, e, acc, end);
 			return;
 		}
 		acc &= e | ~L->rights_mask;
@@ -251,7 +306,7 @@ int ptw_translate(const struct ptw_space *s, uint64_t va, struct ptw_xlat *x,
 	if (!ptw_mode_va_valid(m, va))
 		return noncanonical(m, va, err);
 	struct walk_end end;
-	walk(s, va, 0, s->dirbase, PT_RIGHTS_INIT, x, NULL, &end);
+	walk(s, va, 0, s->dirbase, PT_RIGHTS_INIT, x, NULL, SHAPE_ANY, &end);
 	x->status = end.status;
 	/* An unreadable top table: no span applies (the walk read nothing). */
 	if (end.status != PTW_TABLE_HOLE || end.lvl > 0)
@@ -284,7 +339,14 @@ tlb_walk(const struct ptw_space *s, struct ptw_tlb *t, uint64_t va,
 	if (t->pwc_depth == 0)
 		tlb_enter(t, s, 0, va, s->dirbase, PT_RIGHTS_INIT);
 	unsigned lvl = tlb_start(t, s->mode, va);
-	walk(s, va, lvl, t->pwc_table[lvl], t->pwc_acc[lvl], NULL, t, end);
+	walk(s, va, lvl, t->pwc_table[lvl], t->pwc_acc[lvl], NULL, t, SHAPE_ANY, end);
+}
+
+/* A walk from the top that handles every case: the fast copies' fallback. */
+static __attribute__((noinline)) void walk_general(const struct ptw_space *s,
+						   uint64_t va, struct walk_end *end)
+{
+	walk(s, va, 0, s->dirbase, PT_RIGHTS_INIT, NULL, NULL, SHAPE_ANY, end);
 }
 
 /* ptw_vtop's two paths, each its own function so that each keeps its few
@@ -293,7 +355,18 @@ static __attribute__((noinline)) int vtop_plain(const struct ptw_space *s,
 						uint64_t va, uint64_t *pa)
 {
 	struct walk_end end;
-	walk(s, va, 0, s->dirbase, PT_RIGHTS_INIT, NULL, NULL, &end);
+	const struct ptw_mode *m = s->mode;
+	if (m->entry_size == 8 && m->nlevels == 4) {
+		/* Its own result, never seen outside: the compiler keeps it in
+		 * registers and drops what ptw_vtop does not read. */
+		struct walk_end fast = { 0 };
+		walk(s, va, 0, s->dirbase, PT_RIGHTS_INIT, NULL, NULL, SHAPE_X64_FAST, &fast);
+		if (!fast.bail) {
+			*pa = fast.page_pa + (va & (fast.page_size - 1));
+			return 0;
+		}
+	}
+	walk_general(s, va, &end);
 	if (end.status != PTW_MAPPED)
 		return 1;
 	*pa = end.page_pa + (va & (end.page_size - 1));
@@ -317,18 +390,35 @@ static inline void tlb_remember(struct ptw_tlb *t, uint64_t start, uint64_t size
 	t->slot[i].pa = pa;
 }
 
+/* The tlb's hit paths: the last page or unmapped stretch it remembered, then
+ * a 4 KiB page of the last-level table the last walk entered (one entry
+ * read, checked as the walk checks it).  Anything else, a non-present or
+ * reserved entry among them, is the full walk's to decide. */
+static inline __attribute__((always_inline)) int
+tlb_hit(const struct ptw_space *s, const struct ptw_tlb *t, uint64_t va, uint64_t *pa)
+{
+	if (!tlb_owned(t, s))
+		return -1;
+	unsigned i = tlb_last(t);
+	uint64_t off = va - t->slot[i].start;
+	if (off < t->slot[i].size) {
+		*pa = t->slot[i].pa + off;
+		return t->slot[i].mapped ? 0 : 1;
+	}
+	if (!t->leaf.tab || va >> t->leaf.tag_shift != t->leaf.tag)
+		return -1;
+	unsigned index = (unsigned)(va >> t->leaf.shift) & t->leaf.index_mask;
+	uint64_t e = pt_load(t->leaf.tab + (size_t)index * t->leaf.esz, t->leaf.esz);
+	if (!(e & PTW_P) || (e & t->leaf.rsvd))
+		return -1;
+	*pa = (e & t->leaf.frame) + (va & ((1ULL << t->leaf.shift) - 1));
+	return 0;
+}
+
 static __attribute__((noinline)) int vtop_tlb(const struct ptw_space *s,
 					      struct ptw_tlb *t, uint64_t va,
 					      uint64_t *pa)
 {
-	if (tlb_owned(t, s)) {
-		unsigned i = tlb_last(t);
-		uint64_t off = va - t->slot[i].start;
-		if (off < t->slot[i].size) {
-			*pa = t->slot[i].pa + off;
-			return t->slot[i].mapped ? 0 : 1;
-		}
-	}
 	struct walk_end end;
 	tlb_walk(s, t, va, &end);
 	/* A 4 KiB page is one entry below the cached tables anyway; large
@@ -349,9 +439,15 @@ int ptw_vtop(const struct ptw_space *s, struct ptw_tlb *tlb, uint64_t va,
 	     uint64_t *pa)
 {
 	const struct ptw_mode *m = s->mode;
-	if (m->canonical ? ptw_sign_extend(m, va) != va : va >> m->va_bits)
+	/* Canonical: bits 63..va_bits-1 all equal (GCC's >> of a negative
+	 * value is arithmetic); otherwise none above va_bits. */
+	const unsigned sh = 64 - m->va_bits;
+	if (m->canonical ? (uint64_t)((int64_t)(va << sh) >> sh) != va : va >> m->va_bits)
 		return -1;
-	return tlb ? vtop_tlb(s, tlb, va, pa) : vtop_plain(s, va, pa);
+	if (!tlb)
+		return vtop_plain(s, va, pa);
+	int hit = tlb_hit(s, tlb, va, pa);
+	return hit >= 0 ? hit : vtop_tlb(s, tlb, va, pa);
 }
 
 /* Translate va (valid for the mode) through s, with the cache when t is
@@ -366,7 +462,7 @@ bool ptw_vtop_run(const struct ptw_space *s, struct ptw_tlb *t, uint64_t va,
 	struct walk_end end;
 	uint64_t start, size;
 	if (!t) {
-		walk(s, va, 0, s->dirbase, PT_RIGHTS_INIT, NULL, NULL, &end);
+		walk(s, va, 0, s->dirbase, PT_RIGHTS_INIT, NULL, NULL, SHAPE_ANY, &end);
 		end_span(m, va, &end, &start, &size);
 	} else {
 		if (tlb_owned(t, s)) {
