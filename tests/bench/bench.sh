@@ -15,10 +15,13 @@
 #   1  ptw_translate / ptw_vread per second vs random 8-byte physical reads
 #   2  scan pages per second vs summing the dump's words        (bench_walk)
 #   3  sequential reads of vmem and /phys through the mount vs the dump file
-#   4  find over a whole address-space tree vs a plain tree of as many nodes
+#   4  find over the largest address-space tree, first and again, vs the
+#      same tree on a tmpfs, and the daemon's memory growth (bench_find.sh)
 #   5  the daemon's peak RSS vs the dump's size
 #   6  yara -r (grep -a -r without yara) over one process's regions/, first
 #      and again, vs the same files copied to a tmpfs
+#   7  the scan of a 16 GiB sparse image vs cat of it, cold and warm, its
+#      tables found and peak RSS (bench_scan.sh; BENCH_SCAN=0 skips it)
 #
 # The mount needs /dev/fuse and fusermount3; dropping the page cache needs
 # root (without it the cold figures are skipped).
@@ -235,42 +238,14 @@ else
 	line "3c /phys sequential, resident (MB/s)" "$v" "MB/s" "dump file, page cache" "$base" "(median of $REPS)"
 fi
 
-# ---- 4: find over the tree --------------------------------------------------------------
+# ---- 4: find over the tree (bench_find.sh, on its own fresh mount) ------------------
 
-# count_nodes DIR: "NODES NANOSECONDS"
-count_nodes() {
-	local t0 t1 n
-	t0=$(now)
-	n=$({ find "$1" 2>>"$WORK/find.err" || true; } | wc -l)
-	t1=$(now)
-	echo "$n $((t1 - t0))"
-}
-
-read -r N1 NS1 <<<"$(count_nodes "$SP")"
-read -r N2 NS2 <<<"$(count_nodes "$SP")"
-if [[ -s $WORK/find.err ]]; then
-	echo "[4] find reported $(wc -l <"$WORK/find.err") errors, e.g.: $(head -n 1 "$WORK/find.err")"
-	: >"$WORK/find.err"
-fi
-
-# A plain tree of about as many nodes and the same shape: table directories
-# of 256 entry directories, each holding one file.
-TREE=$WORK/tree
-E=$(((N1 - 1) / 2))
-awk -v e="$E" -v r="$TREE" 'BEGIN { for (i = 0; i < e; i++) printf "%s/t%d/e%d\n", r, int(i / 256), i % 256 }' |
-	xargs -d '\n' mkdir -p
-awk -v e="$E" -v r="$TREE" 'BEGIN { for (i = 0; i < e; i++) printf "%s/t%d/e%d/entry\n", r, int(i / 256), i % 256 }' |
-	xargs -d '\n' touch
-count_nodes "$TREE" >/dev/null # warm
-read -r NB NSB <<<"$(count_nodes "$TREE")"
-rm -rf "$TREE"
-
-rate() { awk -v n="$1" -v ns="$2" 'BEGIN { printf "%.1f", n * 1e6 / ns }'; } # knodes/s
-BASE_LABEL="find, $NB-node tree in /tmp (warm)"
-line "4a find dtb/$SPACE, first (knodes/s)" "$(rate "$N1" "$NS1")" "kn/s" "$BASE_LABEL" "$(rate "$NB" "$NSB")" \
-	"($N1 nodes in $((NS1 / 1000000)) ms; baseline $((NSB / 1000000)) ms)"
-line "4b find dtb/$SPACE, again (knodes/s)" "$(rate "$N2" "$NS2")" "kn/s" "$BASE_LABEL" "$(rate "$NB" "$NSB")" \
-	"($N2 nodes in $((NS2 / 1000000)) ms; names and attributes cached by the kernel)"
+# Its lines, numbered as this benchmark's; a skip or failure there is
+# reported and the rest goes on.
+"$HERE/bench_find.sh" "$BUILD" "$DUMP" 2>&1 | grep -v '^done$' | sed \
+	-e 's/^find dtb\/\([0-9a-f]*\), first/4a find dtb\/\1, first/' \
+	-e 's/^find dtb\/\([0-9a-f]*\), again/4b find dtb\/\1, again/' \
+	-e 's/^ptfs RssAnon growth/4c ptfs RssAnon growth/' || echo "[4] bench_find.sh did not finish (see above)"
 
 # ---- 6: a process's regions/ through a tool that reads every file -----------------------
 
@@ -336,6 +311,11 @@ line "5b anon RSS growth, cat dtb/*/info (MiB)" "$(awk -v a="$A0" -v b="$A1" 'BE
 	"dump file size" "$(awk -v b="$DUMP_SIZE" 'BEGIN { print b / 1048576 }')" \
 	"($NSPACES spaces in $(((T1 - T0) / 1000000)) ms; VmHWM now $((HWM / 1024)) MiB)"
 
+# ---- 7: the scan of a 16 GiB image (bench_scan.sh) ---------------------------------------
+
+if [[ ${BENCH_SCAN:-1} != 0 ]]; then
+	"$HERE/bench_scan.sh" "$BUILD" 2>&1 | sed 's/^scan /7 scan /' || echo "[7] bench_scan.sh did not finish (see above)"
+else
+	echo "[7] BENCH_SCAN=0: the 16 GiB scan figures skipped"
+fi
 echo "done"
-"$HERE/bench_find.sh" "$BUILD" "$DUMP" || true # find first and again vs tmpfs, RssAnon growth (bench_find.sh)
-"$HERE/bench_scan.sh" "$BUILD" || [[ $? -eq 77 ]] # the scan vs cat on a 16 GiB sparse image (bench_scan.sh)
