@@ -6,7 +6,7 @@
  * This file only maps FUSE's low-level requests to the views of ptview.h:
  * a node id to a node (ptv_node_from_id), a name under a node to a child
  * (ptv_lookup_child), a node to attributes, a listing or bytes.  Node ids
- * are the views' own (view_node.c): most encode their node, so the daemon
+ * are the views' own (view/node.c): most encode their node, so the daemon
  * keeps no table of what the kernel has looked up, and the few the views
  * intern are released by FORGET.  Everything about dumps and page tables
  * lives in walker/.
@@ -27,7 +27,7 @@
 #define FUSE_USE_VERSION 314
 
 #include "progress.h"
-#include "ptview.h"
+#include "options.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -7,7 +7,7 @@
  * errors to stderr with a non-zero exit.
  */
 #include "progress.h"
-#include "ptview.h"
+#include "options.h"
 
 #include <errno.h>
 #include <inttypes.h>

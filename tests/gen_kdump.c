@@ -1,6 +1,6 @@
 /* gen_kdump.c — write a generated image as makedumpfile's kdump-compressed
  * ("diskdump") file, or its flattened stream (see gen.h, and the format's
- * description at the top of walker/format_kdump.c).
+ * description at the top of walker/dump/kdump.c).
  *
  * Layout: header block, sub-header blocks (the sub-header, then the ELF
  * notes -- NT_PRSTATUS and QEMU's CPU state per vCPU, VMCOREINFO -- whose

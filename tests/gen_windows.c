@@ -1,7 +1,7 @@
 /* gen_windows.c — Windows crash dumps of generated images, and Windows
  * kernels laid out in them (see gen.h).
  *
- * The dump writer follows the header layout format_windows.c describes: the
+ * The dump writer follows the header layout dump/windows.c describes: the
  * header filled with "PAGE" as Windows leaves its unused bytes, the fields
  * written over it, then the pages (full: run after run; bitmap: a summary
  * header "FDMP"/"SDMP", the bitmap, the stored pages in PFN order from the

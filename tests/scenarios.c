@@ -128,7 +128,7 @@ static void build_windows_x64(struct scenario *s)
 	gen_map(g, p, 0x10000, 0x310000, 0x1000, U_RW_NX | 0x200); /* copy-on-write */
 	gen_map(g, p, 0x7ff612340000, 0x311000, 0x1000, U_RO_X);
 	marker(g, 0x310000, "notepad", 0x10000);
-	/* Non-present PTEs of every kind (Windows 10 1809+ layout, decode.c):
+	/* Non-present PTEs of every kind (Windows 10 1809+ layout, paging/x86.c):
 	 *   ...1000 paging file 2, page def3, ExecuteRead (swizzle bit set)
 	 *   ...2000 transition to frame 312 (in the dump), ReadWrite
 	 *   ...3000 prototype PTE at FFFFC182CC1FFDF8

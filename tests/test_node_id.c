@@ -1,10 +1,10 @@
-/* test_node_id.c — node ids (view_node.c): every node of every mode's tree
+/* test_node_id.c — node ids (view/node.c): every node of every mode's tree
  * to its id and back to the same node, ids unique, the root 1; malformed
  * and forgotten ids refused; the intern table's references, its slots'
  * reuse and its bound; the fallbacks when spaces do not fit the id. */
 #include "testutil.h"
 
-#include "view_internal.h"
+#include "view/view.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -1,11 +1,11 @@
 /* test_owners_linux.c — Linux processes from the kernel's own data
- * (owner_linux.c) and the VMCOREINFO text found in memory
- * (vmcoreinfo_find.c), over the linux-x64 and linux-pae scenarios with a
+ * (owners/linux.c) and the VMCOREINFO text found in memory
+ * (dump/vmcoreinfo.c), over the linux-x64 and linux-pae scenarios with a
  * kernel's kallsyms, BTF and task list (gen_linux.c) in their direct maps.
  */
 #include "testutil.h"
 #include "gen_linux.h"
-#include "internal.h"
+#include "owners/owners.h"
 
 #include <stdio.h>
 #include <stdlib.h>

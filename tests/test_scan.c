@@ -4,7 +4,7 @@
  * memory on one thread and two, and the progress callback.
  */
 #include "testutil.h"
-#include "internal.h"
+#include "discover/discover.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,11 +1,11 @@
-/* test_windows.c — Windows crash dumps (format_windows.c) and the EPROCESS
- * list (owner_windows.c) over generated kernels of real builds' layouts
+/* test_windows.c — Windows crash dumps (dump/windows.c) and the EPROCESS
+ * list (owners/windows.c) over generated kernels of real builds' layouts
  * (gen_windows.c): the ranges, holes and bytes of each dump type, the
  * header's facts, every refusal of a malformed header, and the owners of
  * every process with their user copies, a broken list and a loop. */
 #include "testutil.h"
 
-#include "internal.h"   /* ptw_owners_windows */
+#include "owners/owners.h"   /* ptw_owners_windows */
 #include "ptview.h"
 
 #include <stdio.h>

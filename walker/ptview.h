@@ -31,27 +31,6 @@ struct ptv_config {
 
 int ptv_open(const struct ptv_config *c, ptv_fs **out, struct ptw_error *err);
 
-/* The options ptfs and ptwalk share, parsed the same way by both:
- *   --mode x86|pae|x64|la57   --os windows|linux   --no-scan
- *   --dirbase HEX (repeatable)   --process CID:DIRBASE[:NAME] (repeatable)
- *   --processes FILE (WinDbg's !process 0 0 text)   --no-kernel-data
- * each as "--opt value" or "--opt=value". */
-struct ptv_options {
-	struct ptv_config config;     /* dump_path left to the caller */
-	uint64_t *dirbases;           /* owned; config.discover points here */
-	struct ptw_process_spec *procs;
-	struct ptw_process_spec *listing;
-};
-
-/* If argv[*i] is one of the options above, take it (and its value, moving
- * *i past it) and return 1; return 0 if it is not ours; return -1 with err
- * filled if its value is bad. */
-int ptv_take_option(struct ptv_options *o, int argc, char **argv, int *i,
-		    struct ptw_error *err);
-void ptv_options_free(struct ptv_options *o);
-
-/* The usage lines of those options, for --help texts. */
-extern const char ptv_options_help[];
 void ptv_close(ptv_fs *fs);
 
 const ptw_dump *ptv_dump(const ptv_fs *fs);
@@ -135,7 +114,7 @@ int ptv_readlink(ptv_fs *fs, const struct ptv_node *n, char *buf, size_t size);
  *
  * Every node has one 64-bit id, never 0; the root's is PTV_ROOT_ID (1,
  * FUSE's FUSE_ROOT_ID).  Most ids encode their node whole (a kind, the
- * space's index, the entry indexes along the path: view_node.c has the
+ * space's index, the entry indexes along the path: view/node.c has the
  * layout), so that turning one back into its node re-reads only the
  * entries along its path and keeps no table.  The rest (spaces opened on
  * demand and the nodes below them, pte/<VA>, vtop/<VA>, regions/<name>)

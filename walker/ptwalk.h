@@ -148,7 +148,7 @@ struct ptw_level {
 	bool rights;            /* R/W, U/S and XD mean something here */
 	uint64_t rsvd;          /* bits that must be clear in a present entry */
 	uint64_t rsvd_large;    /* further bits clear in a large-page entry */
-	/* The same facts as masks, for the walk's hot loop (mode.c derives
+	/* The same facts as masks, for the walk's hot loop (paging/mode.c derives
 	 * them from the fields above): PS where it maps a page here, the
 	 * rights bits an entry here restricts, and XD where it applies. */
 	uint64_t ps_mask, rights_mask, xd_mask;
@@ -308,7 +308,7 @@ struct ptw_swpte {
 	bool write;          /* TRANSITION: writable */
 };
 
-/* Decode entry e at level lvl as the OS that wrote it (decode.c says which
+/* Decode entry e at level lvl as the OS that wrote it (paging/x86.c says which
  * layouts); max_pfn (0: unknown), the dump's last frame, helps undo
  * Windows' L1TF swizzling. */
 void ptw_decode_entry(const struct ptw_mode *m, enum ptw_os os, unsigned lvl,

@@ -1,6 +1,6 @@
 /* fuzz_owners.c — libFuzzer target: Linux processes from hostile kernel
- * memory (owner_linux.c: kallsyms, BTF, the task list) and the VMCOREINFO
- * text found in physical memory (vmcoreinfo_find.c).
+ * memory (owners/linux.c: kallsyms, BTF, the task list) and the VMCOREINFO
+ * text found in physical memory (dump/vmcoreinfo.c).
  *
  * Input: byte 0 bit 0 selects the kernel: clear x86-64 (8-byte pointers,
  * direct map at ffff888000000000), set 32-bit PAE (4-byte pointers, lowmem
@@ -23,7 +23,7 @@
  * tests/fuzz/seeds.c writes seeds in this form (OWNERS_* there match).
  */
 #include "fuzz_common.h"
-#include "internal.h"
+#include "owners/owners.h"
 
 #define OWNERS_BLOB_PA   0x10000ULL
 #define OWNERS_HEADER    25

@@ -12,7 +12,7 @@
  */
 #include "fuzz_common.h"
 
-#include "internal.h"
+#include "owners/owners.h"
 
 /* The walker's records, from the header's DirBase, checked one by one. */
 static void check_walk(const ptw_dump *d, const struct ptw_spaces *sp)

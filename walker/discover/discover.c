@@ -1,0 +1,624 @@
+/* discover/discover.c — the paging mode and the address spaces of a dump.
+ *
+ * Sources, all combined and merged by DirBase:
+ *   1. the command line (--dirbase, --process), trusted but checked;
+ *   2. the dump's own words: each vCPU's CR3 (mode from CR0.PG, CR4.PAE,
+ *      CR4.LA57 and the ELF machine), VMCOREINFO's kernel page table;
+ *   3. the scan of physical memory (scan.c);
+ * then each table's KPTI partner, when the page beside it is one.
+ */
+#include "discover/discover.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CR0_PG   (1ULL << 31)
+#define CR4_PAE  (1ULL << 5)
+#define CR4_LA57 (1ULL << 12)
+
+struct list {
+	struct ptw_space *v;
+	size_t n, cap;
+};
+
+static int list_add(struct list *l, const ptw_dump *d, const struct ptw_mode *m,
+		    uint64_t dirbase, unsigned found, struct ptw_space **added,
+		    struct ptw_error *err)
+{
+	struct ptw_space s;
+	int rc = ptw_space_init(&s, d, m, dirbase, err);
+	if (rc)
+		return rc;
+	s.found = found;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 32;
+		struct ptw_space *v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n] = s;
+	if (added)
+		*added = &l->v[l->n];
+	l->n++;
+	return 0;
+}
+
+static int space_cmp(const void *a, const void *b)
+{
+	const struct ptw_space *x = a, *y = b;
+	return x->dirbase < y->dirbase ? -1 : x->dirbase > y->dirbase;
+}
+
+/* Sort by DirBase and fold duplicates together. */
+static void list_merge(struct list *l)
+{
+	if (l->n == 0)
+		return;
+	qsort(l->v, l->n, sizeof *l->v, space_cmp);
+	size_t out = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		struct ptw_space *s = &l->v[i];
+		if (out && l->v[out - 1].dirbase == s->dirbase) {
+			struct ptw_space *t = &l->v[out - 1];
+			t->found |= s->found;
+			if (s->owner_from != PTW_OWNER_NONE &&
+			    (t->owner_from == PTW_OWNER_NONE || s->owner_from < t->owner_from)) {
+				t->owner_from = s->owner_from;
+				t->cid = s->cid;
+				t->ppid = s->ppid;
+				t->owner_object = s->owner_object;
+				memcpy(t->name, s->name, sizeof t->name);
+			}
+			if (s->cpu >= 0 && (t->cpu < 0 || s->cpu < t->cpu))
+				t->cpu = s->cpu;
+			if (s->kpti_peer) {
+				t->kpti_peer = s->kpti_peer;
+				t->kpti_user = s->kpti_user;
+			}
+			continue;
+		}
+		l->v[out++] = *s;
+	}
+	l->n = out;
+}
+
+/* ---- the paging mode ------------------------------------------------------ */
+
+static const struct ptw_mode *mode_from_cpu(const ptw_dump *d,
+					    const struct ptw_cpu *c)
+{
+	if (!(c->cr0 & CR0_PG))
+		return NULL;
+	/* QEMU writes EM_X86_64 only for a guest in long mode (EFER.LMA), and
+	 * EM_386 otherwise, so the machine stands in for the missing EFER. */
+	if (d->machine == PTW_MACHINE_X86_64 && (c->cr4 & CR4_PAE))
+		return ptw_mode_get(c->cr4 & CR4_LA57 ? PTW_MODE_LA57 : PTW_MODE_X64);
+	return ptw_mode_get(c->cr4 & CR4_PAE ? PTW_MODE_PAE : PTW_MODE_X86);
+}
+
+static const struct ptw_mode *mode_from_vmcoreinfo(const ptw_dump *d,
+						   char *how, size_t howsz)
+{
+	char v[64];
+	if (ptw_vmcoreinfo_get(d, "SYMBOL(init_top_pgt)", v, sizeof v)) {
+		bool l5 = ptw_vmcoreinfo_get(d, "NUMBER(pgtable_l5_enabled)", v,
+					     sizeof v) && strcmp(v, "1") == 0;
+		snprintf(how, howsz, "VMCOREINFO (x86-64 kernel, pgtable_l5_enabled=%d)",
+			 l5);
+		return ptw_mode_get(l5 ? PTW_MODE_LA57 : PTW_MODE_X64);
+	}
+	if (ptw_vmcoreinfo_get(d, "CONFIG_X86_PAE", v, sizeof v)) {
+		snprintf(how, howsz, "VMCOREINFO (CONFIG_X86_PAE=%s)", v);
+		return ptw_mode_get(PTW_MODE_PAE);
+	}
+	return NULL;
+}
+
+/* The kernel's own top table, from VMCOREINFO: false if it names none. */
+static bool vmcoreinfo_pgd(const ptw_dump *d, const struct ptw_mode *m,
+			   uint64_t *pa)
+{
+	char v[64];
+	uint64_t va;
+	bool x64 = m->id == PTW_MODE_X64 || m->id == PTW_MODE_LA57;
+	if (!(x64 && ptw_vmcoreinfo_get(d, "SYMBOL(init_top_pgt)", v, sizeof v)) &&
+	    !ptw_vmcoreinfo_get(d, "SYMBOL(swapper_pg_dir)", v, sizeof v))
+		return false;
+	if (ptw_parse_hex(v, &va, NULL))
+		return false;
+	if (x64) {
+		/* __pa_symbol(x) = x - __START_KERNEL_map + phys_base */
+		long long phys_base = 0;
+		if (ptw_vmcoreinfo_get(d, "NUMBER(phys_base)", v, sizeof v) &&
+		    !ptw_parse_ll(v, &phys_base))
+			return false;
+		if (va < LINUX_START_KERNEL_MAP)
+			return false;
+		*pa = va - LINUX_START_KERNEL_MAP + (uint64_t)phys_base;
+	} else {
+		if (va < LINUX_PAGE_OFFSET_32)
+			return false;
+		*pa = va - LINUX_PAGE_OFFSET_32;
+	}
+	return true;
+}
+
+/* ---- helpers for the sources --------------------------------------------- */
+
+static int add_cmdline(struct list *l, const ptw_dump *d,
+		       const struct ptw_mode *m, uint64_t value,
+		       struct ptw_error *err)
+{
+	uint64_t dirbase;
+	if (!ptw_dirbase_from_cr3(m, value, &dirbase))
+		return ptw_fail(err, PTW_ERR_INVALID,
+				"DirBase 0x%" PRIx64 " has bits set that no %s CR3 holds",
+				value, m->title);
+	struct ptw_space *s;
+	return list_add(l, d, m, dirbase, PTW_FOUND_CMDLINE, &s, err);
+}
+
+/* Seeds for the scan: the top tables the dump or the user names. */
+static size_t collect_seeds(const ptw_dump *d, const struct ptw_mode *m,
+			    const struct ptw_discover_opts *o, uint64_t *seeds,
+			    size_t max)
+{
+	size_t n = 0;
+	uint64_t v;
+	for (size_t i = 0; i < o->ndirbases && n < max; i++)
+		if (ptw_dirbase_from_cr3(m, o->dirbases[i], &v))
+			seeds[n++] = v;
+	for (size_t i = 0; i < o->nprocs && n < max; i++)
+		if (ptw_dirbase_from_cr3(m, o->procs[i].dirbase, &v))
+			seeds[n++] = v;
+	for (size_t i = 0; i < d->ncpus && n < max; i++)
+		if ((d->cpus[i].cr0 & CR0_PG) && ptw_dirbase_from_cr3(m, d->cpus[i].cr3, &v))
+			seeds[n++] = v;
+	if (n < max && vmcoreinfo_pgd(d, m, &v))
+		seeds[n++] = v;
+	return n;
+}
+
+static void free_hits(struct ptw_scan_hits *h, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		free(h[i].v);
+}
+
+/* KPTI: each table's partner on the page beside it. */
+static int add_kpti_partners(struct list *l, const ptw_dump *d,
+			     const struct ptw_mode *m, struct ptw_error *err)
+{
+	size_t n = l->n;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t base = l->v[i].dirbase, kernel, user;
+		if (ptw_kpti_pair(d, m, base))
+			kernel = base;
+		else if ((base & 0x1fff) == PTW_PAGE && ptw_kpti_pair(d, m, base - PTW_PAGE))
+			kernel = base - PTW_PAGE;
+		else
+			continue;
+		user = kernel + PTW_PAGE;
+		struct ptw_space k, u;
+		if (ptw_space_init(&k, d, m, kernel, NULL) ||
+		    ptw_space_init(&u, d, m, user, NULL))
+			continue; /* a partner we cannot read is no partner */
+		struct ptw_space *pk, *pu;
+		int rc = list_add(l, d, m, kernel, PTW_FOUND_KPTI, &pk, err);
+		if (rc)
+			return rc;
+		pk->kpti_peer = user;
+		rc = list_add(l, d, m, user, PTW_FOUND_KPTI, &pu, err);
+		if (rc)
+			return rc;
+		pu->kpti_peer = kernel;
+		pu->kpti_user = true;
+	}
+	/* A partner that was found on its own merges with its entry. */
+	list_merge(l);
+	return 0;
+}
+
+static void decide_os(const ptw_dump *d, const struct ptw_discover_opts *o,
+		      struct ptw_space *v, size_t n, struct ptw_spaces *sp);
+
+/* ---- owners ------------------------------------------------------------------ */
+
+/* Give s an owner unless one of higher precedence already has it. */
+static void set_owner(struct ptw_space *s, enum ptw_owner_from from,
+		      int64_t cid, int64_t ppid, const char *name, uint64_t object)
+{
+	if (s->owner_from != PTW_OWNER_NONE && s->owner_from <= from)
+		return;
+	s->owner_from = from;
+	s->cid = cid;
+	s->ppid = ppid;
+	s->owner_object = object;
+	snprintf(s->name, sizeof s->name, "%s", name ? name : "");
+}
+
+static struct ptw_space *list_find(struct list *l, uint64_t dirbase)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].dirbase == dirbase)
+			return &l->v[i];
+	return NULL;
+}
+
+/* The space dirbase names, added (found as how) if the walk has not met
+ * it; NULL when it is not a table of the dump. */
+static struct ptw_space *owned_space(struct list *l, const ptw_dump *d,
+				     const struct ptw_mode *m, enum ptw_os os,
+				     uint64_t value, unsigned how)
+{
+	uint64_t dirbase;
+	if (!ptw_dirbase_from_cr3(m, value, &dirbase))
+		return NULL;
+	struct ptw_space *s = list_find(l, dirbase);
+	if (!s && list_add(l, d, m, dirbase, how, &s, NULL) == 0)
+		s->os = os;
+	if (s)
+		s->found |= how;
+	return s;
+}
+
+/* The kernel's own top table: VMCOREINFO's, else the dump header's. */
+static const struct ptw_space *kernel_space(const struct list *l)
+{
+	const unsigned prefer[] = { PTW_FOUND_VMCOREINFO, PTW_FOUND_HEADER };
+	for (unsigned k = 0; k < 2; k++)
+		for (size_t i = 0; i < l->n; i++)
+			if (l->v[i].found & prefer[k])
+				return &l->v[i];
+	return NULL;
+}
+
+static int kernel_owners(struct list *l, const ptw_dump *d,
+			 const struct ptw_mode *m, struct ptw_spaces *out,
+			 struct ptw_error *err)
+{
+	const struct ptw_space *k = kernel_space(l);
+	if (!k) {
+		/* Windows keeps PsActiveProcessHead only in a crash dump's header:
+		 * a raw image of Windows has no way into the EPROCESS list. */
+		snprintf(out->owners_how, sizeof out->owners_how, "%s",
+			 out->os == PTW_OS_WINDOWS
+			 ? "no kernel data: a Windows image without a crash-dump header gives no"
+			   " PsActiveProcessHead (name processes with --processes FILE, the text of"
+			   " WinDbg's !process 0 0)"
+			 : "no kernel data: no kernel page table named by VMCOREINFO or a dump header");
+		return 0;
+	}
+	struct ptw_space kernel = *k; /* l->v moves as spaces are added */
+	struct ptw_owners own = {0};
+	struct ptw_error e = { .code = 0 };
+	enum ptw_owner_from from = out->os == PTW_OS_WINDOWS ? PTW_OWNER_WINDOWS_EPROCESS
+							     : PTW_OWNER_LINUX_TASKS;
+	int rc = from == PTW_OWNER_WINDOWS_EPROCESS
+		 ? ptw_owners_windows(&kernel, &own, out->owners_how, sizeof out->owners_how, &e)
+		 : ptw_owners_linux(&kernel, &own, out->owners_how, sizeof out->owners_how, &e);
+	if (rc == PTW_ERR_NOMEM) {
+		ptw_owners_free(&own);
+		return ptw_fail(err, rc, "%s", e.msg);
+	}
+	if (rc) /* the dump lacks what the walk needs: say why, go on */
+		snprintf(out->owners_how, sizeof out->owners_how, "%s", e.msg);
+	for (size_t i = 0; !rc && i < own.n; i++) {
+		const struct ptw_owner *p = &own.v[i];
+		struct ptw_space *s = owned_space(l, d, m, out->os, p->dirbase, PTW_FOUND_PROCLIST);
+		if (s)
+			set_owner(s, from, p->cid, p->ppid, p->name, p->object);
+		if (p->user_dirbase && p->user_dirbase != p->dirbase &&
+		    (s = owned_space(l, d, m, out->os, p->user_dirbase, PTW_FOUND_PROCLIST))) {
+			set_owner(s, from, p->cid, p->ppid, p->name, p->object);
+			s->kpti_user = true;
+			s->kpti_peer = p->dirbase & m->dirbase_mask;
+			struct ptw_space *ks = list_find(l, s->kpti_peer);
+			if (ks)
+				ks->kpti_peer = s->dirbase;
+		}
+	}
+	ptw_owners_free(&own);
+	return 0;
+}
+
+static int assign_owners(struct list *l, const ptw_dump *d,
+			 const struct ptw_mode *m, const struct ptw_discover_opts *o,
+			 struct ptw_spaces *out, struct ptw_error *err)
+{
+	for (size_t i = 0; i < o->nprocs; i++) {
+		uint64_t dirbase;
+		struct ptw_space *s = ptw_dirbase_from_cr3(m, o->procs[i].dirbase, &dirbase)
+				      ? list_find(l, dirbase) : NULL;
+		if (s)
+			set_owner(s, PTW_OWNER_CMDLINE, o->procs[i].cid, o->procs[i].ppid,
+				  o->procs[i].name, o->procs[i].object);
+	}
+	for (size_t i = 0; i < o->nlisting; i++) {
+		const struct ptw_process_spec *p = &o->listing[i];
+		struct ptw_space *s = owned_space(l, d, m, out->os, p->dirbase, PTW_FOUND_LISTING);
+		if (s)
+			set_owner(s, PTW_OWNER_LISTING, p->cid, p->ppid, p->name, p->object);
+	}
+	if (o->no_kernel_data)
+		snprintf(out->owners_how, sizeof out->owners_how,
+			 "kernel data not read (--no-kernel-data)");
+	else {
+		int rc = kernel_owners(l, d, m, out, err);
+		if (rc)
+			return rc;
+	}
+	/* A KPTI user copy belongs to its kernel copy's owner. */
+	for (size_t i = 0; i < l->n; i++) {
+		struct ptw_space *s = &l->v[i];
+		if (!s->kpti_peer || s->owner_from != PTW_OWNER_NONE)
+			continue;
+		const struct ptw_space *t = list_find(l, s->kpti_peer);
+		if (t && t->owner_from != PTW_OWNER_NONE)
+			set_owner(s, t->owner_from, t->cid, t->ppid, t->name, t->owner_object);
+	}
+	list_merge(l);
+	return 0;
+}
+
+/* ---- discovery -------------------------------------------------------------- */
+
+int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
+		 struct ptw_spaces *out, struct ptw_error *err)
+{
+	memset(out, 0, sizeof *out);
+	const struct ptw_mode *m = NULL;
+	char how[128] = "";
+
+	/* 1. The mode: the user's word, the vCPUs', VMCOREINFO's, or the scan's. */
+	if (o->mode != PTW_MODE_NONE) {
+		m = ptw_mode_get(o->mode);
+		if (!m)
+			return ptw_fail(err, PTW_ERR_INVALID, "unknown paging mode %d",
+					(int)o->mode);
+		snprintf(how, sizeof how, "given with --mode");
+	}
+	if (!m && d->hints.mode != PTW_MODE_NONE) {
+		m = ptw_mode_get(d->hints.mode);
+		snprintf(how, sizeof how, "the %s dump header", d->format);
+	}
+	for (size_t i = 0; !m && i < d->ncpus; i++) {
+		const struct ptw_cpu *c = &d->cpus[i];
+		m = mode_from_cpu(d, c);
+		if (m)
+			snprintf(how, sizeof how,
+				 "vCPU %u: CR0.PG=1 CR4.PAE=%d CR4.LA57=%d, %s",
+				 c->index, !!(c->cr4 & CR4_PAE), !!(c->cr4 & CR4_LA57),
+				 d->machine == PTW_MACHINE_X86_64 ? "machine x86-64"
+								  : "machine i386");
+	}
+	/* VMCOREINFO's word: now when the dump carries the text, else after
+	 * the scan's pass, which searches memory for it on the way. */
+	bool vmci_in_pass = !o->no_scan && ptw_dump_vmcoreinfo_pending(d);
+	if (!m && !vmci_in_pass)
+		m = mode_from_vmcoreinfo(d, how, sizeof how);
+
+	/* 2. Scan, for the mode if known, else for each to pick the best. */
+	const struct ptw_mode *cands[3];
+	unsigned ncands = 0;
+	if (m) {
+		cands[ncands++] = m;
+	} else {
+		cands[ncands++] = ptw_mode_get(PTW_MODE_X64);
+		cands[ncands++] = ptw_mode_get(PTW_MODE_PAE);
+		cands[ncands++] = ptw_mode_get(PTW_MODE_X86);
+	}
+	struct ptw_scan_hits hits[3] = {{0}};
+	unsigned chosen = 0;
+	if (!o->no_scan) {
+		const struct ptw_scan_opts so = {
+			o->threads, o->progress, o->progress_ctx,
+		};
+		struct ptw_scan *sc;
+		int rc = ptw_scan_pass(d, cands, ncands, &so, &sc, &out->scan, err);
+		if (rc)
+			return rc;
+		/* The pass found VMCOREINFO: its mode is the one to judge. */
+		if (!m && (m = mode_from_vmcoreinfo(d, how, sizeof how))) {
+			cands[0] = m;
+			ncands = 1;
+		}
+		uint64_t seeds[64];
+		/* Seeds depend on the mode only through CR3 masking; x64's mask is
+		 * the widest, so one set serves the auto-detecting scan. */
+		size_t nseeds = collect_seeds(d, cands[0], o, seeds, 64);
+		for (unsigned k = 0; k < ncands && !rc; k++)
+			rc = ptw_scan_judge(sc, cands[k], seeds, nseeds, &hits[k], err);
+		ptw_scan_free(sc);
+		if (rc) {
+			free_hits(hits, 3);
+			return rc;
+		}
+		if (!m) {
+			for (unsigned k = 1; k < ncands; k++)
+				if (hits[k].n > hits[chosen].n)
+					chosen = k;
+			if (hits[chosen].n) {
+				m = cands[chosen];
+				snprintf(how, sizeof how,
+					 "scan: %zu %s top tables (x64 %zu, pae %zu, x86 %zu)",
+					 hits[chosen].n, m->name, hits[0].n, hits[1].n,
+					 hits[2].n);
+			}
+		}
+	}
+	if (!m) {
+		m = ptw_mode_get(PTW_MODE_X64);
+		snprintf(how, sizeof how, "%s; x64 assumed (use --mode)",
+			 o->no_scan ? "no scan and no CPU state"
+				    : "no page tables found");
+	}
+	out->mode = m;
+	snprintf(out->mode_how, sizeof out->mode_how, "%s", how);
+
+	/* 3. The spaces. */
+	struct list l = {0};
+	int rc = 0;
+	for (size_t i = 0; !rc && i < o->ndirbases; i++)
+		rc = add_cmdline(&l, d, m, o->dirbases[i], err);
+	for (size_t i = 0; !rc && i < o->nprocs; i++)
+		rc = add_cmdline(&l, d, m, o->procs[i].dirbase, err);
+	for (size_t i = 0; !rc && i < d->ncpus; i++) {
+		const struct ptw_cpu *c = &d->cpus[i];
+		uint64_t dirbase;
+		struct ptw_space *s;
+		if (!(c->cr0 & CR0_PG) || !ptw_dirbase_from_cr3(m, c->cr3, &dirbase))
+			continue;
+		/* A CR3 outside the dump names nothing we can read: skip it. */
+		if (list_add(&l, d, m, dirbase, PTW_FOUND_CR3, &s, NULL) == 0)
+			s->cpu = (int)c->index;
+	}
+	uint64_t pgd;
+	if (!rc && vmcoreinfo_pgd(d, m, &pgd))
+		list_add(&l, d, m, pgd, PTW_FOUND_VMCOREINFO, NULL, NULL);
+	if (!rc && d->hints.dirbase && ptw_dirbase_from_cr3(m, d->hints.dirbase, &pgd))
+		list_add(&l, d, m, pgd, PTW_FOUND_HEADER, NULL, NULL);
+	for (size_t i = 0; !rc && i < hits[chosen].n; i++)
+		rc = list_add(&l, d, m, hits[chosen].v[i].dirbase,
+			      hits[chosen].v[i].found, NULL, err);
+	bool capped = hits[chosen].capped;
+	free_hits(hits, 3);
+	if (!rc) {
+		list_merge(&l);
+		rc = add_kpti_partners(&l, d, m, err);
+	}
+	if (rc) {
+		free(l.v);
+		return rc;
+	}
+	if (capped) {
+		size_t len = strlen(out->mode_how);
+		snprintf(out->mode_how + len, sizeof out->mode_how - len,
+			 " (the scan stopped at its limit of candidates or tables)");
+	}
+	decide_os(d, o, l.v, l.n, out);
+	/* 4. Owners: the user's listing, then the kernel's own data. */
+	rc = assign_owners(&l, d, m, o, out, err);
+	if (rc) {
+		free(l.v);
+		return rc;
+	}
+	out->v = l.v;
+	out->n = l.n;
+	return 0;
+}
+
+const char *ptw_os_name(enum ptw_os os)
+{
+	return os == PTW_OS_WINDOWS ? "windows" : os == PTW_OS_LINUX ? "linux" : "unknown";
+}
+
+enum ptw_os ptw_os_find(const char *name)
+{
+	if (strcmp(name, "windows") == 0)
+		return PTW_OS_WINDOWS;
+	if (strcmp(name, "linux") == 0)
+		return PTW_OS_LINUX;
+	return PTW_OS_UNKNOWN;
+}
+
+/* Whose tables: the user's word, else a self-map (only Windows maps its
+ * tables into themselves), else Linux's signs (VMCOREINFO, the shared
+ * kernel half). */
+static void decide_os(const ptw_dump *d, const struct ptw_discover_opts *o,
+		      struct ptw_space *v, size_t n, struct ptw_spaces *sp)
+{
+	size_t selfmaps = 0, kshared = 0;
+	for (size_t i = 0; i < n; i++) {
+		selfmaps += (v[i].found & PTW_FOUND_SELFMAP) != 0;
+		kshared += (v[i].found & PTW_FOUND_KSHARED) != 0;
+	}
+	if (o->os != PTW_OS_UNKNOWN) {
+		sp->os = o->os;
+		snprintf(sp->os_how, sizeof sp->os_how, "given with --os");
+	} else if (d->hints.os != PTW_OS_UNKNOWN) {
+		sp->os = d->hints.os;
+		snprintf(sp->os_how, sizeof sp->os_how, "the %s dump header", d->format);
+	} else if (selfmaps) {
+		sp->os = PTW_OS_WINDOWS;
+		snprintf(sp->os_how, sizeof sp->os_how,
+			 "%zu top tables map themselves (Windows' self-map)", selfmaps);
+	} else if (ptw_dump_vmcoreinfo(d, NULL)) {
+		sp->os = PTW_OS_LINUX;
+		snprintf(sp->os_how, sizeof sp->os_how, "the dump carries VMCOREINFO");
+	} else if (kshared) {
+		sp->os = PTW_OS_LINUX;
+		snprintf(sp->os_how, sizeof sp->os_how,
+			 "%zu top tables share one kernel half (Linux)", kshared);
+	} else {
+		sp->os = PTW_OS_UNKNOWN;
+		snprintf(sp->os_how, sizeof sp->os_how, "no sign of either (use --os)");
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i].os = sp->os;
+}
+
+void ptw_spaces_free(struct ptw_spaces *sp)
+{
+	free(sp->v);
+	sp->v = NULL;
+	sp->n = 0;
+}
+
+const struct ptw_space *ptw_spaces_find(const struct ptw_spaces *sp,
+					uint64_t dirbase)
+{
+	size_t lo = 0, hi = sp->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sp->v[mid].dirbase < dirbase)
+			lo = mid + 1;
+		else if (sp->v[mid].dirbase > dirbase)
+			hi = mid;
+		else
+			return &sp->v[mid];
+	}
+	return NULL;
+}
+
+void ptw_found_string(const struct ptw_space *s, char *buf, size_t bufsz)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+#define PART(...)                                                           \
+	do {                                                                \
+		if (len < bufsz)                                            \
+			len += (size_t)snprintf(buf + len, bufsz - len, "%s", \
+						len ? ", " : "");           \
+		if (len < bufsz)                                            \
+			len += (size_t)snprintf(buf + len, bufsz - len,     \
+						__VA_ARGS__);               \
+	} while (0)
+	if (s->found & PTW_FOUND_CMDLINE)
+		PART("command line");
+	if (s->found & PTW_FOUND_LISTING)
+		PART("process listing");
+	if (s->found & PTW_FOUND_CR3)
+		PART("CR3 of vCPU %d", s->cpu);
+	if (s->found & PTW_FOUND_VMCOREINFO)
+		PART("VMCOREINFO (kernel page table)");
+	if (s->found & PTW_FOUND_SELFMAP)
+		PART("scan: self-map");
+	if (s->found & PTW_FOUND_KSHARED)
+		PART("scan: shares the kernel half");
+	if (s->kpti_peer)
+		PART("KPTI %s copy, %s copy at %" PRIx64,
+		     s->kpti_user ? "user" : "kernel",
+		     s->kpti_user ? "kernel" : "user", s->kpti_peer);
+	if (s->found & PTW_FOUND_HEADER)
+		PART("dump header (kernel DirectoryTableBase)");
+	if (s->found & PTW_FOUND_PROCLIST)
+		PART("%s", s->os == PTW_OS_WINDOWS ? "EPROCESS list" : "task list");
+	if (s->found & PTW_FOUND_ON_DEMAND)
+		PART("opened on demand");
+#undef PART
+}

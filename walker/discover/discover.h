@@ -1,0 +1,48 @@
+/* discover/discover.h — finding a dump's paging mode and address spaces:
+ * the scan of physical memory for top-level tables, judged per mode.
+ * Includes only the owners layer and those below it. */
+#ifndef PTW_DISCOVER_H
+#define PTW_DISCOVER_H
+
+#include "owners/owners.h"
+
+/* ---- scanning ----------------------------------------------------------- */
+
+struct ptw_scan_hit {
+	uint64_t dirbase;
+	unsigned found;   /* PTW_FOUND_SELFMAP or PTW_FOUND_KSHARED */
+};
+
+struct ptw_scan_hits {
+	struct ptw_scan_hit *v;
+	size_t n, cap;
+	bool capped;      /* more candidates than the scan would record */
+};
+
+/* The scan in two steps: one pass over every page of d (scan.c,
+ * through dump/'s ptw_dump_pass) records
+ * candidates for each of the modes (at most 3) and, while the dump's
+ * VMCOREINFO is pending, searches for it as well and settles it; then
+ * each mode's candidates are judged on demand.  A pass with no modes only
+ * searches. */
+struct ptw_scan;
+
+struct ptw_scan_opts {
+	unsigned threads;          /* 0: one per CPU */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *progress_ctx;
+};
+
+int ptw_scan_pass(const ptw_dump *d, const struct ptw_mode *const *modes,
+		  unsigned nmodes, const struct ptw_scan_opts *o,
+		  struct ptw_scan **out, struct ptw_scan_stats *stats,
+		  struct ptw_error *err);
+/* Judge the candidates of mode m (one the pass ran, or one of the same top
+ * table shape: la57 for x64) into hits; seeds are top tables the dump or
+ * the user names. */
+int ptw_scan_judge(struct ptw_scan *sc, const struct ptw_mode *m,
+		   const uint64_t *seeds, size_t nseeds,
+		   struct ptw_scan_hits *hits, struct ptw_error *err);
+void ptw_scan_free(struct ptw_scan *sc);
+
+#endif

@@ -1,0 +1,1030 @@
+/* owners/linux.c — Linux processes from the kernel's own data, with no
+ * symbol files.
+ *
+ * Everything comes out of the dump, read through the kernel's own page
+ * table (the space VMCOREINFO names):
+ *
+ *   1. kallsyms.  VMCOREINFO (since 6.0) names the kernel's compressed
+ *      symbol table: kallsyms_names (per symbol a length -- one byte, or
+ *      two when the first has bit 7 set, low 7 bits first -- then that
+ *      many token numbers), kallsyms_token_table (NUL-terminated strings)
+ *      and kallsyms_token_index (256 u16 offsets into it), and
+ *      kallsyms_offsets (s32 per symbol) with kallsyms_relative_base.  The
+ *      first character a symbol expands to is its type letter.  Names are
+ *      decoded in order, in bounded chunks, until init_task, __start_BTF
+ *      and __stop_BTF are found; only their offsets are then read.  An
+ *      offset becomes an address as kernel/kallsyms.c does it: with
+ *      CONFIG_KALLSYMS_ABSOLUTE_PERCPU (x86-64 SMP) a negative offset is
+ *      relative_base - 1 - offset and a non-negative one is absolute (a
+ *      per-CPU symbol); otherwise relative_base + (u32)offset.  x86-64
+ *      takes the first form for negative offsets and the second for the
+ *      rest (a per-CPU address is never what we look for).  Counts,
+ *      lengths and the bytes decoded are bounded (KSYM_*).
+ *   2. BTF.  The kernel keeps its own type information (CONFIG_DEBUG_INFO_BTF,
+ *      /sys/kernel/btf/vmlinux) between __start_BTF and __stop_BTF: a header,
+ *      type records with kind-specific trailers, a string section.  Its
+ *      header is read first; then as much as it says (at most BTF_MAX) is
+ *      copied, indexed by type id, and gives the offsets of
+ *      task_struct's tasks, pid, tgid, comm, mm, real_parent and flags,
+ *      list_head's next and prev, and mm_struct's pgd, searching anonymous
+ *      structs and unions inside them.  Every id, offset and string is
+ *      checked against the section before use.
+ *   3. The task list.  init_task.tasks links every thread-group leader (the
+ *      kernel adds only leaders to it), so each entry is a process: pid ==
+ *      tgid, its comm what ps shows.  Kernel threads (PF_KTHREAD) own no
+ *      address space and are skipped.  A leader with no mm is either a
+ *      zombie or a leader that exited while its other threads run on; the
+ *      group's threads (signal->thread_head through thread_node, when BTF
+ *      has them) tell which, and the first with an mm gives the process's
+ *      table, still under the leader's tgid and comm as /proc shows it.  A
+ *      process's top table is mm->pgd, a direct-map address translated
+ *      through the kernel's table (KASLR moves the direct map).  Processes
+ *      sharing one mm (vfork, CLONE_VM) give one record, the lowest pid's.
+ *      The walk is bounded, and remembers the nodes it has walked.  A list
+ *      that breaks -- an unreadable node, or one walked already before
+ *      init_task comes round -- keeps what came before the break, is
+ *      walked again backwards from init_task by prev up to the break, and
+ *      the break is reported: one bad entry costs one process, not all.
+ *      Links whose prev does not point back are counted and reported, not
+ *      fatal: a dump taken while a fork or an exit changed the list shows
+ *      one.
+ * The kernel's own table gets a record too: cid 0, "swapper" (init_task's
+ * comm before the idle task renames itself swapper/0), parent -1 (unknown:
+ * it has none, and /proc shows no pid 0).  A table whose page beside it is
+ * a KPTI user copy gets that copy as user_dirbase.
+ */
+#include "owners/owners.h"
+
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bounds on what memory may claim. */
+#define KSYM_MAX_SYMS   (1u << 22)      /* Debian 6.1 amd64: 94266 */
+#define KSYM_NAMES_MAX  (64u << 20)     /* bytes of kallsyms_names: 1.5 MiB there */
+#define KSYM_LEN_MAX    1024            /* tokens in one compressed name
+					 * (KSYM_NAME_LEN is 512 in 6.1) */
+#define KSYM_MATCH_MAX  64              /* characters expanded: the names we
+					 * look for are shorter */
+#define KSYM_TOKENS_MAX 65536           /* bytes of kallsyms_token_table */
+#define KSYM_CHUNK      65536           /* kallsyms_names read this much at a time */
+#define BTF_MAX         (64u << 20)     /* vmlinux BTF of 6.1: ~5 MiB */
+#define BTF_DEPTH       8               /* anonymous struct/union nesting */
+#define BTF_CHAIN       32              /* typedef/const/volatile chain */
+#define BTF_BUDGET      (1u << 16)      /* member records one search visits
+					 * (task_struct: a few hundred) */
+#define TASKS_MAX_TEXT  "1048576"
+#define TASKS_MAX       (1u << 20)      /* PID_MAX_LIMIT is 4M, but threads
+					 * are not on the list */
+#define THREADS_MAX     (1u << 16)      /* threads followed in one group */
+#define THREAD_READS_MAX (1u << 20)     /* and in all groups together */
+#define COMM_MAX        64
+#define PID_MAX_LIMIT   (4u << 20)      /* no pid is larger (threads.h) */
+
+#define PF_KTHREAD 0x00200000u
+
+/* ---- reading kernel memory ------------------------------------------------- */
+
+struct kmem {
+	const struct ptw_space *k;
+	unsigned ptr;              /* bytes of a pointer: 8, or 4 on 32-bit */
+};
+
+static bool read_u32(const struct kmem *m, uint64_t va, uint32_t *out)
+{
+	uint64_t v;
+	if (!ptw_kread_uint(m->k, va, 4, &v))
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static bool read_ptr(const struct kmem *m, uint64_t va, uint64_t *out)
+{
+	return ptw_kread_uint(m->k, va, m->ptr, out);
+}
+
+static size_t read_upto(const struct kmem *m, uint64_t va, uint8_t *buf,
+			size_t len)
+{
+	return ptw_kread_upto(m->k, va, buf, len);
+}
+
+/* ---- kallsyms ------------------------------------------------------------------ */
+
+struct ksym_tables {
+	uint64_t names, num_syms, token_table, token_index, offsets, relative_base;
+};
+
+/* A symbol we look for, and what was found. */
+struct ksym_want {
+	const char *name;
+	bool found;
+	uint32_t index;
+	uint64_t addr;
+};
+
+static int vmcoreinfo_symbol(const ptw_dump *d, const char *sym, uint64_t *va,
+			     struct ptw_error *err)
+{
+	char key[64], v[64];
+	snprintf(key, sizeof key, "SYMBOL(%s)", sym);
+	if (!ptw_vmcoreinfo_get(d, key, v, sizeof v))
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: VMCOREINFO has no %s (kernel before 6.0, or no CONFIG_KALLSYMS)",
+				key);
+	if (ptw_parse_hex(v, va, NULL))
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: VMCOREINFO's %s is not an address: '%s'", key, v);
+	return 0;
+}
+
+static int ksym_tables_get(const ptw_dump *d, struct ksym_tables *t,
+			   struct ptw_error *err)
+{
+	if (!ptw_dump_vmcoreinfo(d, NULL))
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: the dump has no VMCOREINFO (needed for kallsyms)");
+	int rc;
+	if ((rc = vmcoreinfo_symbol(d, "kallsyms_names", &t->names, err)) ||
+	    (rc = vmcoreinfo_symbol(d, "kallsyms_num_syms", &t->num_syms, err)) ||
+	    (rc = vmcoreinfo_symbol(d, "kallsyms_token_table", &t->token_table, err)) ||
+	    (rc = vmcoreinfo_symbol(d, "kallsyms_token_index", &t->token_index, err)) ||
+	    (rc = vmcoreinfo_symbol(d, "kallsyms_offsets", &t->offsets, err)) ||
+	    (rc = vmcoreinfo_symbol(d, "kallsyms_relative_base", &t->relative_base, err)))
+		return rc;
+	return 0;
+}
+
+/* The token table, and where each token starts in it. */
+struct ksym_tokens {
+	uint8_t table[KSYM_TOKENS_MAX];
+	uint16_t index[256];
+};
+
+static int ksym_tokens_read(const struct kmem *m, const struct ksym_tables *t,
+			    struct ksym_tokens *tok, struct ptw_error *err)
+{
+	uint8_t raw[512];
+	if (!ptw_kread(m->k, t->token_index, raw, sizeof raw))
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: cannot read kallsyms_token_index at %" PRIx64,
+				t->token_index);
+	unsigned top = 0;
+	for (unsigned i = 0; i < 256; i++) {
+		tok->index[i] = (uint16_t)(raw[2 * i] | raw[2 * i + 1] << 8);
+		if (tok->index[i] > top)
+			top = tok->index[i];
+	}
+	/* Tokens are short; the last one starts at `top`. */
+	size_t want = top + 256u < KSYM_TOKENS_MAX ? top + 256u : KSYM_TOKENS_MAX;
+	size_t got = read_upto(m, t->token_table, tok->table, want);
+	for (unsigned i = 0; i < 256; i++)
+		if (tok->index[i] >= got ||
+		    !memchr(tok->table + tok->index[i], '\0', got - tok->index[i]))
+			return ptw_fail(err, PTW_ERR_NOT_FOUND,
+					"Linux task list: kallsyms token %u (at +0x%x) does not end inside kallsyms_token_table at %" PRIx64,
+					i, tok->index[i], t->token_table);
+	return 0;
+}
+
+/* kallsyms_names, read in chunks as the decoder moves along. */
+struct ksym_stream {
+	const struct kmem *m;
+	uint64_t start;            /* kallsyms_names */
+	uint64_t va;               /* of buf[0] */
+	uint8_t buf[KSYM_CHUNK];
+	size_t len, pos;
+};
+
+/* Make n bytes available at s->pos; false when memory ends first. */
+static bool stream_need(struct ksym_stream *s, size_t n)
+{
+	if (s->len - s->pos >= n)
+		return true;
+	size_t keep = s->len - s->pos;
+	memmove(s->buf, s->buf + s->pos, keep);
+	s->va += s->pos;
+	s->pos = 0;
+	s->len = keep + read_upto(s->m, s->va + keep, s->buf + keep,
+				  sizeof s->buf - keep);
+	return s->len >= n;
+}
+
+/* Expand symbol names one at a time into name (type letter dropped; cut
+ * at KSYM_MATCH_MAX characters, which bounds the work per symbol). */
+static int ksym_next(struct ksym_stream *s, const struct ksym_tokens *tok,
+		     uint32_t i, char name[KSYM_MATCH_MAX + 1], char *type,
+		     struct ptw_error *err)
+{
+	if (s->va + s->pos - s->start > KSYM_NAMES_MAX)
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: kallsyms_names runs past %u MiB at symbol %" PRIu32,
+				KSYM_NAMES_MAX >> 20, i);
+	if (!stream_need(s, 1))
+		goto unreadable;
+	unsigned len = s->buf[s->pos++];
+	if (len & 0x80) { /* a "big" symbol: ULEB128, two bytes at most */
+		if (!stream_need(s, 1))
+			goto unreadable;
+		len = (len & 0x7f) | (unsigned)s->buf[s->pos++] << 7;
+	}
+	if (len == 0 || len > KSYM_LEN_MAX)
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: kallsyms symbol %" PRIu32 " has a compressed length of %u",
+				i, len);
+	if (!stream_need(s, len))
+		goto unreadable;
+	size_t out = 0;
+	bool first = true;
+	*type = '\0';
+	for (unsigned j = 0; j < len && out < KSYM_MATCH_MAX; j++) {
+		const uint8_t *p = tok->table + tok->index[s->buf[s->pos + j]];
+		for (; *p && out < KSYM_MATCH_MAX; p++) {
+			if (first) {
+				*type = (char)*p;
+				first = false;
+			} else {
+				name[out++] = (char)*p;
+			}
+		}
+	}
+	name[out] = '\0';
+	s->pos += len;
+	return 0;
+unreadable:
+	return ptw_fail(err, PTW_ERR_NOT_FOUND,
+			"Linux task list: cannot read kallsyms_names at %" PRIx64 " (symbol %" PRIu32 ")",
+			s->va + s->pos, i);
+}
+
+/* The address kallsyms_sym_address() computes from offset o. */
+static uint64_t ksym_address(const struct ptw_mode *mode, uint64_t base, int32_t o)
+{
+	bool x64 = mode->id == PTW_MODE_X64 || mode->id == PTW_MODE_LA57;
+	if (x64 && o < 0) /* KALLSYMS_ABSOLUTE_PERCPU: relative, negated */
+		return base - 1 - (uint64_t)(int64_t)o;
+	uint64_t a = base + (uint32_t)o;
+	return x64 ? a : (a & 0xffffffffULL);
+}
+
+/* Find each of want[] in kallsyms; *nsyms receives the symbol count.  A
+ * symbol not found is not an error here (want[i].found says). */
+static int ksym_lookup(const struct kmem *m, struct ksym_want *want, size_t nwant,
+		       uint32_t *nsyms, struct ptw_error *err)
+{
+	const ptw_dump *d = m->k->dump;
+	struct ksym_tables t;
+	int rc = ksym_tables_get(d, &t, err);
+	if (rc)
+		return rc;
+	uint32_t n;
+	if (!read_u32(m, t.num_syms, &n))
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: cannot read kallsyms_num_syms at %" PRIx64,
+				t.num_syms);
+	if (n == 0 || n > KSYM_MAX_SYMS)
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: kallsyms_num_syms is %" PRIu32 " (expected 1 to %u)",
+				n, KSYM_MAX_SYMS);
+	*nsyms = n;
+	struct ksym_tokens *tok = malloc(sizeof *tok);
+	struct ksym_stream *s = malloc(sizeof *s);
+	if (!tok || !s) {
+		free(tok);
+		free(s);
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for kallsyms");
+	}
+	rc = ksym_tokens_read(m, &t, tok, err);
+	s->m = m;
+	s->start = s->va = t.names;
+	s->len = s->pos = 0;
+	size_t left = nwant;
+	char name[KSYM_MATCH_MAX + 1], type;
+	for (uint32_t i = 0; !rc && i < n && left; i++) {
+		rc = ksym_next(s, tok, i, name, &type, err);
+		for (size_t w = 0; !rc && w < nwant; w++)
+			if (!want[w].found && strcmp(name, want[w].name) == 0) {
+				want[w].found = true;
+				want[w].index = i;
+				left--;
+			}
+	}
+	free(tok);
+	free(s);
+	if (rc)
+		return rc;
+	uint64_t base;
+	if (!read_ptr(m, t.relative_base, &base))
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: cannot read kallsyms_relative_base at %" PRIx64,
+				t.relative_base);
+	for (size_t w = 0; w < nwant; w++) {
+		uint32_t o;
+		if (!want[w].found)
+			continue;
+		if (!read_u32(m, t.offsets + 4ULL * want[w].index, &o))
+			return ptw_fail(err, PTW_ERR_NOT_FOUND,
+					"Linux task list: cannot read kallsyms_offsets[%" PRIu32 "]",
+					want[w].index);
+		want[w].addr = ksym_address(m->k->mode, base, (int32_t)o);
+	}
+	return 0;
+}
+
+/* ---- BTF ------------------------------------------------------------------------- */
+
+enum {
+	BTF_INT = 1, BTF_PTR, BTF_ARRAY, BTF_STRUCT, BTF_UNION, BTF_ENUM,
+	BTF_FWD, BTF_TYPEDEF, BTF_VOLATILE, BTF_CONST, BTF_RESTRICT, BTF_FUNC,
+	BTF_FUNC_PROTO, BTF_VAR, BTF_DATASEC, BTF_FLOAT, BTF_DECL_TAG,
+	BTF_TYPE_TAG, BTF_ENUM64,
+};
+
+#define BTF_MAGIC 0xeb9f
+#define BTF_HDR   24
+
+struct btf {
+	const uint8_t *types;      /* the type section */
+	uint32_t types_len;
+	const char *strs;          /* the string section */
+	uint32_t strs_len;
+	uint32_t *off;             /* off[id]: type id's record in types (id >= 1) */
+	uint32_t n;                /* ids 1 .. n-1 */
+};
+
+/* One type record, decoded. */
+struct btf_type {
+	uint32_t name_off, kind, vlen;
+	bool kind_flag;
+	uint32_t size_type;        /* size, or the type it refers to */
+	const uint8_t *extra;      /* the trailer */
+};
+
+/* Bytes of a record's trailer, or -1 for an unknown kind. */
+static int64_t btf_extra_len(uint32_t kind, uint32_t vlen)
+{
+	switch (kind) {
+	case BTF_INT: case BTF_VAR: case BTF_DECL_TAG:
+		return 4;
+	case BTF_ARRAY:
+		return 12;
+	case BTF_STRUCT: case BTF_UNION: case BTF_DATASEC: case BTF_ENUM64:
+		return 12LL * vlen;
+	case BTF_ENUM: case BTF_FUNC_PROTO:
+		return 8LL * vlen;
+	case BTF_PTR: case BTF_FWD: case BTF_TYPEDEF: case BTF_VOLATILE:
+	case BTF_CONST: case BTF_RESTRICT: case BTF_FUNC: case BTF_FLOAT:
+	case BTF_TYPE_TAG:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static void btf_decode(const struct btf *b, uint32_t off, struct btf_type *t)
+{
+	const uint8_t *p = b->types + off;
+	uint32_t info = ptw_le32(p + 4);
+	t->name_off = ptw_le32(p);
+	t->vlen = info & 0xffff;
+	t->kind = (info >> 24) & 0x1f;
+	t->kind_flag = info >> 31;
+	t->size_type = ptw_le32(p + 8);
+	t->extra = p + 12;
+}
+
+/* Type id's record; false for void (0) or an id out of range. */
+static bool btf_get(const struct btf *b, uint32_t id, struct btf_type *t)
+{
+	if (id == 0 || id >= b->n)
+		return false;
+	btf_decode(b, b->off[id], t);
+	return true;
+}
+
+/* The NUL-terminated string at off, or NULL when it does not lie whole in
+ * the string section. */
+static const char *btf_str(const struct btf *b, uint32_t off)
+{
+	if (off >= b->strs_len || !memchr(b->strs + off, '\0', b->strs_len - off))
+		return NULL;
+	return b->strs + off;
+}
+
+/* The header's fields (offsets from the header's end, as btf.h says). */
+struct btf_hdr {
+	uint64_t hdr, toff, tlen, soff, slen;
+	uint64_t extent;           /* bytes from the header's start it covers */
+};
+
+/* Check the header (24 bytes at data) against the size the section has. */
+static int btf_header(const uint8_t *data, uint64_t size, struct btf_hdr *h,
+		      struct ptw_error *err)
+{
+	if (size < BTF_HDR)
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: BTF of %" PRIu64 " bytes is shorter than its header", size);
+	uint16_t magic = (uint16_t)(data[0] | data[1] << 8);
+	if (magic != BTF_MAGIC)
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: no BTF at __start_BTF (magic 0x%04x, not 0xeb9f)", magic);
+	if (data[2] != 1)
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: BTF version %u (only 1 is known)", data[2]);
+	h->hdr = ptw_le32(data + 4), h->toff = ptw_le32(data + 8), h->tlen = ptw_le32(data + 12);
+	h->soff = ptw_le32(data + 16), h->slen = ptw_le32(data + 20);
+	/* u32 fields summed in 64 bits: no overflow */
+	uint64_t tend = h->toff + h->tlen, send = h->soff + h->slen;
+	h->extent = h->hdr + (tend > send ? tend : send);
+	if (h->hdr < BTF_HDR || h->extent > size || h->slen == 0)
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: BTF header (hdr_len %" PRIu64 ", types %" PRIu64 "+%" PRIu64
+				", strings %" PRIu64 "+%" PRIu64 ") does not fit its %" PRIu64 " bytes",
+				h->hdr, h->toff, h->tlen, h->soff, h->slen, size);
+	return 0;
+}
+
+/* Check the header and index every type record. */
+static int btf_parse(struct btf *b, const uint8_t *data, uint64_t size,
+		     struct ptw_error *err)
+{
+	memset(b, 0, sizeof *b);
+	struct btf_hdr h;
+	int rc = btf_header(data, size, &h, err);
+	if (rc)
+		return rc;
+	uint64_t hdr = h.hdr, toff = h.toff, tlen = h.tlen, soff = h.soff, slen = h.slen;
+	b->types = data + hdr + toff;
+	b->types_len = (uint32_t)tlen;
+	b->strs = (const char *)data + hdr + soff;
+	b->strs_len = (uint32_t)slen;
+	/* Every record takes at least 12 bytes: that bounds the ids. */
+	uint64_t cap = tlen / 12 + 1;
+	b->off = malloc(cap * sizeof *b->off);
+	if (!b->off)
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for BTF types");
+	b->n = 1;
+	for (uint64_t at = 0; at < tlen;) {
+		struct btf_type t;
+		if (tlen - at < 12)
+			return ptw_fail(err, PTW_ERR_NOT_FOUND,
+					"Linux task list: BTF type %" PRIu32 " is cut short by the end of the type section",
+					b->n);
+		btf_decode(b, (uint32_t)at, &t);
+		int64_t extra = btf_extra_len(t.kind, t.vlen);
+		if (extra < 0)
+			return ptw_fail(err, PTW_ERR_NOT_FOUND,
+					"Linux task list: BTF type %" PRIu32 " has unknown kind %" PRIu32,
+					b->n, t.kind);
+		if ((uint64_t)extra > tlen - at - 12)
+			return ptw_fail(err, PTW_ERR_NOT_FOUND,
+					"Linux task list: BTF type %" PRIu32 " runs past the end of the type section",
+					b->n);
+		b->off[b->n++] = (uint32_t)at;
+		at += 12 + (uint64_t)extra;
+	}
+	return 0;
+}
+
+/* Through typedefs and qualifiers to the type they name (0: void, or a
+ * broken chain). */
+static uint32_t btf_resolve(const struct btf *b, uint32_t id, struct btf_type *t)
+{
+	for (unsigned i = 0; i < BTF_CHAIN && btf_get(b, id, t); i++) {
+		switch (t->kind) {
+		case BTF_TYPEDEF: case BTF_VOLATILE: case BTF_CONST:
+		case BTF_RESTRICT: case BTF_TYPE_TAG:
+			id = t->size_type;
+			continue;
+		default:
+			return id;
+		}
+	}
+	return 0;
+}
+
+/* The first struct (kind) named name with members. */
+static uint32_t btf_find_struct(const struct btf *b, const char *name)
+{
+	for (uint32_t id = 1; id < b->n; id++) {
+		struct btf_type t;
+		btf_get(b, id, &t);
+		if (t.kind != BTF_STRUCT || t.vlen == 0)
+			continue;
+		const char *s = btf_str(b, t.name_off);
+		if (s && strcmp(s, name) == 0)
+			return id;
+	}
+	return 0;
+}
+
+/* A member found: its byte offset and its type. */
+struct btf_member {
+	uint64_t offset;
+	uint32_t type;
+};
+
+/* Member `name` of struct/union id, searched through anonymous members;
+ * false if absent or a bitfield (none of ours is).  *budget bounds the
+ * member records visited: anonymous members may nest (or loop) widely. */
+static bool btf_member(const struct btf *b, uint32_t id, const char *name,
+		       unsigned depth, unsigned *budget, struct btf_member *out)
+{
+	struct btf_type t;
+	if (depth > BTF_DEPTH || !btf_get(b, btf_resolve(b, id, &t), &t) ||
+	    (t.kind != BTF_STRUCT && t.kind != BTF_UNION))
+		return false;
+	for (uint32_t i = 0; i < t.vlen; i++) {
+		if (*budget == 0)
+			return false;
+		--*budget;
+		const uint8_t *mp = t.extra + 12ULL * i;
+		uint32_t moff = ptw_le32(mp), mtype = ptw_le32(mp + 4), bits = ptw_le32(mp + 8);
+		uint32_t bitsize = t.kind_flag ? bits >> 24 : 0;
+		uint64_t bitoff = t.kind_flag ? (bits & 0xffffff) : bits;
+		const char *mname = btf_str(b, moff);
+		if (!mname)
+			continue;
+		if (mname[0] == '\0') {
+			struct btf_member in;
+			if (btf_member(b, mtype, name, depth + 1, budget, &in)) {
+				out->offset = bitoff / 8 + in.offset;
+				out->type = in.type;
+				return bitsize == 0 && bitoff % 8 == 0;
+			}
+			continue;
+		}
+		if (strcmp(mname, name) != 0)
+			continue;
+		if (bitsize || bitoff % 8)
+			return false;
+		out->offset = bitoff / 8;
+		out->type = mtype;
+		return true;
+	}
+	return false;
+}
+
+/* ---- the offsets the walk needs --------------------------------------------------- */
+
+struct layout {
+	uint64_t tasks, next, prev;     /* task_struct.tasks; list_head's */
+	uint64_t pid, tgid, comm, mm, real_parent, flags;
+	bool has_flags;
+	uint64_t signal, thread_node, thread_head;  /* the thread group */
+	bool has_threads;
+	uint32_t comm_len;
+	uint64_t pgd;                   /* mm_struct.pgd */
+};
+
+/* Member name of struct sid, whose type must resolve to kind (0: any) and,
+ * for INT/ENUM, have size bytes. */
+static int need_member(const struct btf *b, uint32_t sid, const char *sname,
+		       const char *name, uint32_t kind, uint32_t size,
+		       struct btf_member *out, struct btf_type *mt,
+		       struct ptw_error *err)
+{
+	unsigned budget = BTF_BUDGET;
+	if (!btf_member(b, sid, name, 0, &budget, out))
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: BTF: %s has no member %s", sname, name);
+	uint32_t r = btf_resolve(b, out->type, mt);
+	if (!r || (kind && mt->kind != kind) ||
+	    (size && (mt->kind == BTF_INT || mt->kind == BTF_ENUM) && mt->size_type != size))
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: BTF: %s.%s is not of the expected type", sname, name);
+	out->type = r;
+	return 0;
+}
+
+/* Through member ptr of struct sid (a pointer to struct tname) to that
+ * struct's member name: both offsets. */
+static int via_pointer(const struct btf *b, uint32_t sid, const char *sname,
+		       const char *ptr, const char *tname, const char *name,
+		       uint32_t kind, uint64_t *ptr_at, uint64_t *at,
+		       struct ptw_error *err)
+{
+	struct btf_member m;
+	struct btf_type t;
+	int rc = need_member(b, sid, sname, ptr, BTF_PTR, 0, &m, &t, err);
+	if (rc)
+		return rc;
+	*ptr_at = m.offset;
+	uint32_t target = btf_resolve(b, t.size_type, &t);
+	if (!target || t.kind != BTF_STRUCT)
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: BTF: %s.%s does not point to a struct", sname, ptr);
+	if ((rc = need_member(b, target, tname, name, kind, 0, &m, &t, err)))
+		return rc;
+	*at = m.offset;
+	return 0;
+}
+
+/* task_struct.signal -> signal_struct.thread_head, a list of the group's
+ * threads through task_struct.thread_node (Linux 3.14 on): how a process
+ * whose leader exited is still found.  Optional. */
+static bool thread_layout(const struct btf *b, uint32_t task, struct layout *L)
+{
+	struct btf_member m;
+	struct btf_type t;
+	if (need_member(b, task, "task_struct", "thread_node", BTF_STRUCT, 0, &m, &t, NULL))
+		return false;
+	L->thread_node = m.offset;
+	return via_pointer(b, task, "task_struct", "signal", "signal_struct", "thread_head",
+			   BTF_STRUCT, &L->signal, &L->thread_head, NULL) == 0;
+}
+
+/* The task_struct members read as they are: name, kind, size, where. */
+static const struct {
+	const char *name;
+	uint32_t kind, size;
+	size_t at;
+} task_scalars[] = {
+	{ "pid", BTF_INT, 4, offsetof(struct layout, pid) },
+	{ "tgid", BTF_INT, 4, offsetof(struct layout, tgid) },
+	{ "real_parent", BTF_PTR, 0, offsetof(struct layout, real_parent) },
+};
+
+static int btf_layout(const struct btf *b, struct layout *L, struct ptw_error *err)
+{
+	uint32_t task = btf_find_struct(b, "task_struct");
+	if (!task)
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: BTF has no struct task_struct");
+	struct btf_member m;
+	struct btf_type t;
+	int rc;
+	const char *ts = "task_struct";
+	if ((rc = need_member(b, task, ts, "tasks", BTF_STRUCT, 0, &m, &t, err)))
+		return rc;
+	L->tasks = m.offset;
+	uint32_t list = m.type;
+	if ((rc = need_member(b, list, "list_head", "next", BTF_PTR, 0, &m, &t, err)))
+		return rc;
+	L->next = m.offset;
+	if ((rc = need_member(b, list, "list_head", "prev", BTF_PTR, 0, &m, &t, err)))
+		return rc;
+	L->prev = m.offset;
+	for (size_t i = 0; i < sizeof task_scalars / sizeof task_scalars[0]; i++) {
+		if ((rc = need_member(b, task, ts, task_scalars[i].name, task_scalars[i].kind,
+				      task_scalars[i].size, &m, &t, err)))
+			return rc;
+		*(uint64_t *)((char *)L + task_scalars[i].at) = m.offset;
+	}
+	if ((rc = need_member(b, task, ts, "comm", BTF_ARRAY, 0, &m, &t, err)))
+		return rc;
+	L->comm = m.offset;
+	uint32_t nelems = ptw_le32(t.extra + 8);
+	L->comm_len = nelems < COMM_MAX ? nelems : COMM_MAX - 1;
+	if ((rc = via_pointer(b, task, ts, "mm", "mm_struct", "pgd", BTF_PTR, &L->mm,
+			      &L->pgd, err)))
+		return rc;
+	/* flags tells kernel threads that borrowed a process's mm apart. */
+	L->has_flags = need_member(b, task, ts, "flags", BTF_INT, 4, &m, &t, NULL) == 0;
+	L->flags = m.offset;
+	L->has_threads = thread_layout(b, task, L);
+	return 0;
+}
+
+/* Copy the kernel's BTF out of memory and take the layout from it. */
+static int read_layout(const struct kmem *m, uint64_t start, uint64_t stop,
+		       struct layout *L, double *mib, struct ptw_error *err)
+{
+	if (stop <= start)
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: __stop_BTF (%" PRIx64 ") is not above __start_BTF (%" PRIx64 ")",
+				stop, start);
+	uint64_t size = stop - start;
+	if (size > BTF_MAX)
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: BTF of %" PRIu64 " bytes is larger than the %u MiB read",
+				size, BTF_MAX >> 20);
+	*mib = (double)size / (1 << 20);
+	/* The header first: memory that holds no BTF costs no big buffer,
+	 * and the copy is only as long as the header says. */
+	uint8_t head[BTF_HDR];
+	struct btf_hdr h;
+	if (size >= BTF_HDR && !ptw_kread(m->k, start, head, sizeof head))
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: cannot read the BTF header at %" PRIx64, start);
+	int rc = btf_header(head, size, &h, err);
+	if (rc)
+		return rc;
+	size = h.extent;
+	uint8_t *data = malloc((size_t)size);
+	if (!data)
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for BTF");
+	if (read_upto(m, start, data, (size_t)size) != size)
+		rc = ptw_fail(err, PTW_ERR_NOT_FOUND,
+			      "Linux task list: cannot read the BTF at %" PRIx64 "-%" PRIx64,
+			      start, start + size);
+	struct btf b = {0};
+	if (!rc)
+		rc = btf_parse(&b, data, size, err);
+	if (!rc)
+		rc = btf_layout(&b, L, err);
+	free(b.off);
+	free(data);
+	return rc;
+}
+
+/* ---- the task list ---------------------------------------------------------------- */
+
+struct walk {
+	const struct kmem *m;
+	const struct layout *L;
+	struct ptw_owners *out;
+	struct ptw_addrset seen; /* list nodes walked, both ways */
+	size_t tasks;           /* processes on the list */
+	size_t back;            /* of them, found walking back from init_task */
+	size_t skipped;         /* with an mm we could not follow to a table,
+				 * or no valid pid */
+	size_t broken;          /* links whose prev did not point back */
+	size_t thread_reads;    /* thread-group entries read, all processes */
+	char stop[160];         /* why the forward walk stopped early, or "" */
+};
+
+static void comm_copy(char *dst, const uint8_t *src, size_t n)
+{
+	size_t i = 0;
+	for (; i < n && src[i]; i++)
+		dst[i] = src[i] >= 0x20 && src[i] < 0x7f ? (char)src[i] : '?';
+	dst[i] = '\0';
+}
+
+/* The mm of a process whose leader has exited (its mm is gone) while other
+ * threads run on: the first thread in signal->thread_head with one.  0 for
+ * a zombie, whose threads are all gone, or when the layout lacks the links. */
+static uint64_t group_mm(struct walk *w, uint64_t leader)
+{
+	const struct kmem *m = w->m;
+	const struct layout *L = w->L;
+	uint64_t signal, head, node, mm;
+	if (!L->has_threads || !read_ptr(m, leader + L->signal, &signal))
+		return 0;
+	head = signal + L->thread_head;
+	if (!read_ptr(m, head + L->next, &node))
+		return 0;
+	for (unsigned i = 0; node != head && i < THREADS_MAX; i++) {
+		if (w->thread_reads++ >= THREAD_READS_MAX)
+			return 0;
+		uint64_t t = node - L->thread_node;
+		if (t != leader && read_ptr(m, t + L->mm, &mm) && mm)
+			return mm;
+		if (!read_ptr(m, node + L->next, &node))
+			return 0;
+	}
+	return 0;
+}
+
+/* One process on the list: a record unless it owns no address space. */
+static int walk_task(struct walk *w, uint64_t task, struct ptw_error *err)
+{
+	const struct kmem *m = w->m;
+	const struct layout *L = w->L;
+	uint32_t flags = 0, tgid, ptgid;
+	uint64_t mm, pgd, parent;
+	uint8_t comm[COMM_MAX];
+	if (L->has_flags && !read_u32(m, task + L->flags, &flags))
+		flags = 0;
+	if (flags & PF_KTHREAD)
+		return 0;
+	/* tgid, not pid: the list holds thread-group leaders (pid == tgid),
+	 * and tgid is what /proc and ps call a process's id. */
+	if (!read_ptr(m, task + L->mm, &mm) || !read_u32(m, task + L->tgid, &tgid) ||
+	    !ptw_kread(m->k, task + L->comm, comm, L->comm_len)) {
+		w->skipped++;
+		return 0;
+	}
+	if (mm == 0 && (mm = group_mm(w, task)) == 0)
+		return 0;
+	uint64_t pgd_pa;
+	if (!read_ptr(m, mm + L->pgd, &pgd) || ptw_vtop(m->k, NULL, pgd, &pgd_pa) != 0 ||
+	    tgid == 0 || tgid > PID_MAX_LIMIT) {
+		w->skipped++;
+		return 0;
+	}
+	struct ptw_owner o = {
+		.cid = tgid, .ppid = -1, .dirbase = pgd_pa, .object = task,
+	};
+	if (read_ptr(m, task + L->real_parent, &parent) &&
+	    read_u32(m, parent + L->tgid, &ptgid) && ptgid <= PID_MAX_LIMIT)
+		o.ppid = ptgid;
+	comm_copy(o.name, comm, L->comm_len);
+	if (ptw_kpti_pair(m->k->dump, m->k->mode, o.dirbase))
+		o.user_dirbase = o.dirbase + PTW_PAGE;
+	return ptw_owners_add(w->out, &o, err);
+}
+
+/* Follow the list from init_task's node head, by next (dir 0) or by prev
+ * (dir 1), taking each process, until head comes round again.  A list
+ * that breaks -- a node that cannot be read, one already walked, more
+ * than TASKS_MAX -- ends the walk there: the processes before the break
+ * are kept, and the reason goes to w->stop (forward walk only: walking
+ * back ends where the forward walk broke off, by design).  Only running
+ * out of memory is an error. */
+static int walk_dir(struct walk *w, uint64_t head, unsigned dir, struct ptw_error *err)
+{
+	const struct kmem *m = w->m;
+	const struct layout *L = w->L;
+	uint64_t link = dir ? L->prev : L->next, other = dir ? L->next : L->prev;
+	uint64_t prev = head, cur;
+	const char *why = NULL;
+	if (!read_ptr(m, head + link, &cur))
+		return 0;       /* walk_list read head's next: prev only fails here */
+	while (!why && cur != head) {
+		bool dup;
+		int rc = ptw_addrset_add(&w->seen, cur, &dup, err);
+		if (rc)
+			return rc;
+		if (dup) {
+			why = "walked already: a loop that misses init_task";
+			break;
+		}
+		if (w->tasks >= TASKS_MAX) {
+			why = "more than " TASKS_MAX_TEXT " processes (a corrupt list?)";
+			break;
+		}
+		uint64_t back;
+		if (!read_ptr(m, cur + other, &back)) {
+			why = "cannot read it";
+			break;
+		}
+		w->broken += back != prev;
+		w->tasks++;
+		w->back += dir;
+		if ((rc = walk_task(w, cur - L->tasks, err)))
+			return rc;
+		prev = cur;
+		if (!read_ptr(m, cur + link, &cur))
+			why = "cannot read its link";
+	}
+	if (why && dir == 0)
+		snprintf(w->stop, sizeof w->stop, "after %zu entries, at task_struct %" PRIx64 ": %s",
+			 w->tasks, cur - L->tasks, why);
+	return 0;
+}
+
+/* init_task's list, forward; if it breaks, back from init_task too, to
+ * the break: all but the broken entry are found. */
+static int walk_list(struct walk *w, uint64_t init_task, struct ptw_error *err)
+{
+	uint64_t head = init_task + w->L->tasks, next;
+	if (!read_ptr(w->m, head + w->L->next, &next))
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: cannot read init_task at %" PRIx64, init_task);
+	bool dup;
+	int rc = ptw_addrset_add(&w->seen, head, &dup, err);
+	if (!rc)
+		rc = walk_dir(w, head, 0, err);
+	if (!rc && w->stop[0])
+		rc = walk_dir(w, head, 1, err);
+	return rc;
+}
+
+static int owner_cmp(const void *a, const void *b)
+{
+	const struct ptw_owner *x = a, *y = b;
+	if (x->dirbase != y->dirbase)
+		return x->dirbase < y->dirbase ? -1 : 1;
+	return x->cid < y->cid ? -1 : x->cid > y->cid;
+}
+
+/* One record per top table: the lowest pid's (vfork, CLONE_VM). */
+static void dedup(struct ptw_owners *o)
+{
+	if (o->n == 0)
+		return;
+	qsort(o->v, o->n, sizeof *o->v, owner_cmp);
+	size_t out = 1;
+	for (size_t i = 1; i < o->n; i++)
+		if (o->v[i].dirbase != o->v[out - 1].dirbase)
+			o->v[out++] = o->v[i];
+	o->n = out;
+}
+
+/* ---- the whole ---------------------------------------------------------------------- */
+
+/* Say which of init_task, __start_BTF, __stop_BTF kallsyms lacks, and the
+ * kernel option that puts them there. */
+static int missing_symbols(const struct ksym_want *want, size_t n, uint32_t nsyms,
+			   struct ptw_error *err)
+{
+	char names[96] = "";
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!want[i].found && len < sizeof names)
+			len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
+						len ? ", " : "", want[i].name);
+	if (!len)
+		return 0;
+	bool task = !want[0].found, btf = !want[1].found || !want[2].found;
+	return ptw_fail(err, PTW_ERR_NOT_FOUND,
+			"Linux task list: kallsyms (%" PRIu32 " symbols) has no %s (needs %s%s%s)",
+			nsyms, names, task ? "CONFIG_KALLSYMS_ALL" : "",
+			task && btf ? " and " : "", btf ? "CONFIG_DEBUG_INFO_BTF" : "");
+}
+
+int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
+		     char *how, size_t howsz, struct ptw_error *err)
+{
+	const struct ptw_mode *mode = kernel->mode;
+	struct kmem m = { kernel, mode->va_bits > 32 ? 8 : 4 };
+	struct ksym_want want[] = {
+		{ .name = "init_task" }, { .name = "__start_BTF" }, { .name = "__stop_BTF" },
+	};
+	uint32_t nsyms = 0;
+	int rc = ksym_lookup(&m, want, 3, &nsyms, err);
+	if (rc)
+		return rc;
+	rc = missing_symbols(want, 3, nsyms, err);
+	if (rc)
+		return rc;
+	struct layout L = {0};
+	double mib = 0;
+	rc = read_layout(&m, want[1].addr, want[2].addr, &L, &mib, err);
+	if (rc)
+		return rc;
+
+	struct ptw_owners own = {0};
+	struct ptw_owner swapper = {
+		.cid = 0, .ppid = -1, .dirbase = kernel->dirbase, .object = want[0].addr,
+		.name = "swapper",
+	};
+	if (ptw_kpti_pair(kernel->dump, mode, kernel->dirbase))
+		swapper.user_dirbase = kernel->dirbase + PTW_PAGE;
+	struct walk w = { .m = &m, .L = &L, .out = &own };
+	rc = ptw_owners_add(&own, &swapper, err);
+	if (!rc)
+		rc = walk_list(&w, want[0].addr, err);
+	ptw_addrset_free(&w.seen);
+	if (rc) {
+		ptw_owners_free(&own);
+		return rc;
+	}
+	dedup(&own);
+	char extra[96] = "";
+	if (w.skipped || w.broken)
+		snprintf(extra, sizeof extra,
+			 "; %zu with an unreadable mm or bad pid, %zu links not pointing back",
+			 w.skipped, w.broken);
+	char broke[256] = "";
+	if (w.stop[0])
+		snprintf(broke, sizeof broke,
+			 "; the list breaks %s; %zu processes found walking back from init_task",
+			 w.stop, w.back);
+	snprintf(how, howsz,
+		 "Linux task list: %zu processes, %zu address spaces%s (kallsyms %" PRIu32
+		 " symbols, BTF %.1f MiB; task_struct tasks 0x%" PRIx64 " pid 0x%" PRIx64
+		 " comm 0x%" PRIx64 " mm 0x%" PRIx64 ", mm_struct pgd 0x%" PRIx64 "%s)",
+		 w.tasks, own.n, broke, nsyms, mib, L.tasks, L.pid, L.comm, L.mm, L.pgd, extra);
+	/* Hand the records over; out may already hold some. */
+	for (size_t i = 0; !rc && i < own.n; i++)
+		rc = ptw_owners_add(out, &own.v[i], err);
+	ptw_owners_free(&own);
+	return rc;
+}
+
+/* ---- KPTI pairs ---------------------------------------------------------- */
+
+bool ptw_kpti_pair(const ptw_dump *d, const struct ptw_mode *m,
+		   uint64_t kernel)
+{
+	if (kernel & 0x1fff)
+		return false; /* the pair is one 8 KiB-aligned allocation */
+	struct ptw_kregion k = ptw_linux_kregion(m);
+	uint64_t user = kernel + PTW_PAGE;
+	unsigned es = m->entry_size, n = ptw_level_entries(m, 0);
+	unsigned same = 0, kernel_same = 0;
+	bool kernel_differs = false;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t ek, eu;
+		if (!ptw_phys_entry(d, kernel + (uint64_t)i * es, es, &ek) ||
+		    !ptw_phys_entry(d, user + (uint64_t)i * es, es, &eu))
+			return false;
+		if (eu && (!(eu & PTW_P) || pt_reserved(m, 0, eu) ||
+			   (!pt_is_leaf(m, 0, eu) &&
+			    !ptw_phys_present(d, pt_address(m, 0, eu), NULL))))
+			return false;
+		if (i < k.user_count) {
+			/* Linux sets NX on the kernel copy's user entries. */
+			if ((ek & ~PTW_XD) != (eu & ~PTW_XD))
+				return false;
+			same += eu != 0;
+		} else {
+			kernel_same += eu && eu == ek;
+			kernel_differs |= ek != eu;
+		}
+	}
+	if (!kernel_differs)
+		return false;
+	/* PAE: the user PDs are shared, the kernel PD is the user copy's own.
+	 * Elsewhere the user copy maps a little of the kernel (entry code,
+	 * cpu_entry_area) with some of the kernel's own entries. */
+	if (m->id == PTW_MODE_PAE)
+		return same > 0;
+	return kernel_same > 0;
+}

@@ -1,0 +1,88 @@
+/* owners/owners.h — readers of the kernel's own data: who owns each
+ * address space (Linux's task list, Windows's EPROCESS list, WinDbg's
+ * listing), kernel reads through a space, and what else is Linux's
+ * knowledge: the kernel's shared region of a top table, KPTI pairs, and
+ * which VMCOREINFO text in memory is this boot's.  Includes only the
+ * paging, dump and base layers. */
+#ifndef PTW_OWNERS_H
+#define PTW_OWNERS_H
+
+#include "paging/paging.h"
+
+/* ---- owners ------------------------------------------------------------- */
+
+/* One process as the kernel's own data describes it (owners.c). */
+struct ptw_owner {
+	int64_t cid, ppid;          /* ppid -1 when unknown */
+	uint64_t dirbase;           /* its top table (the kernel copy) */
+	uint64_t user_dirbase;      /* KPTI / KVA-shadow user copy, or 0 */
+	uint64_t object;            /* kernel VA of its task_struct / EPROCESS */
+	char name[PTW_NAME_MAX];
+};
+
+struct ptw_owners {
+	struct ptw_owner *v;
+	size_t n, cap;
+};
+
+int ptw_owners_add(struct ptw_owners *o, const struct ptw_owner *p,
+		   struct ptw_error *err);
+void ptw_owners_free(struct ptw_owners *o);
+
+/* What the kernel's data says, from the space whose tables map the kernel
+ * (its DirBase from VMCOREINFO or the dump header).  On success *how says
+ * what was found; PTW_ERR_NOT_FOUND (with a message) when the dump lacks
+ * what the walk needs, which is not an error of the dump. */
+int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
+		     char *how, size_t howsz, struct ptw_error *err);
+int ptw_owners_windows(const struct ptw_space *kernel, struct ptw_owners *out,
+		       char *how, size_t howsz, struct ptw_error *err);
+
+/* Kernel virtual memory through space s, whole or not at all: false when
+ * some byte is unmapped or outside the dump. */
+bool ptw_kread(const struct ptw_space *s, uint64_t va, void *buf, size_t len);
+/* A little-endian integer (a pointer) of size 4 or 8 bytes at va. */
+bool ptw_kread_uint(const struct ptw_space *s, uint64_t va, unsigned size,
+		    uint64_t *out);
+/* As many bytes of [va, va + len) as map from its start, page by page (a
+ * table's end may be followed by unmapped memory); returns how many. */
+size_t ptw_kread_upto(const struct ptw_space *s, uint64_t va, void *buf,
+		      size_t len);
+
+/* ---- Linux's page tables (linux.c) --------------------------------------- */
+
+/* Linux: __START_KERNEL_map on x86-64, the default PAGE_OFFSET on 32-bit. */
+#define LINUX_START_KERNEL_MAP 0xffffffff80000000ULL
+#define LINUX_PAGE_OFFSET_32   0xc0000000ULL
+
+/* Where Linux keeps the kernel's shared region, per mode: the table reached
+ * from the top table through `via` (or the top table itself when via < 0),
+ * entries [first, first + count).  Inline: the scan asks once a page. */
+struct ptw_kregion {
+	int via;
+	unsigned first, count;
+	unsigned user_count;  /* top-table entries below the kernel's */
+};
+
+static inline struct ptw_kregion ptw_linux_kregion(const struct ptw_mode *m)
+{
+	switch (m->id) {
+	case PTW_MODE_X86: return (struct ptw_kregion){ -1, 768, 256, 768 };
+	case PTW_MODE_PAE: return (struct ptw_kregion){ 3, 0, 512, 3 };
+	default: return (struct ptw_kregion){ -1, 256, 256, 256 };
+	}
+}
+
+/* Whether kernel + 4 KiB is the KPTI user copy of the top table at kernel. */
+bool ptw_kpti_pair(const ptw_dump *d, const struct ptw_mode *m,
+		   uint64_t kernel);
+
+/* ---- VMCOREINFO found in memory (vmcoreinfo.c) ------------------------------ */
+
+/* Whether a VMCOREINFO text is this boot's: its kernel page table
+ * (init_top_pgt or swapper_pg_dir) lies in d and maps the table's own
+ * virtual address to it.  What the dump layer's search is given
+ * (ptw_vmci_current_fn). */
+bool ptw_vmci_current(const ptw_dump *d, const char *text, size_t len);
+
+#endif

@@ -1,0 +1,525 @@
+/* view/session.c — an opened dump with its spaces, their cached texts, and
+ * open files. */
+#include "view/view.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int ptv_open(const struct ptv_config *c, ptv_fs **out, struct ptw_error *err)
+{
+	struct ptv_fs *fs = calloc(1, sizeof *fs);
+	if (!fs)
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
+	pthread_mutex_init(&fs->intern.lock, NULL);
+	pthread_mutex_init(&fs->region_lock, NULL);
+	fs->path = strdup(c->dump_path);
+	int rc = fs->path ? 0 : ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
+	if (!rc)
+		rc = ptw_dump_open(c->dump_path, &fs->dump, err);
+	if (!rc)
+		rc = ptw_discover(fs->dump, &c->discover, &fs->spaces, err);
+	if (!rc) {
+		fs->caches = calloc(fs->spaces.n ? fs->spaces.n : 1, sizeof *fs->caches);
+		if (!fs->caches)
+			rc = ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
+	}
+	if (rc) {
+		ptv_close(fs);
+		return rc;
+	}
+	for (size_t i = 0; i < fs->spaces.n; i++)
+		pthread_mutex_init(&fs->caches[i].lock, NULL);
+	ptv_ids_init(fs);
+	pthread_mutex_init(&fs->ondemand_lock, NULL);
+	pthread_mutex_init(&fs->slots_lock, NULL);
+	if (c->discover.ndirbases) {
+		fs->has_dirbase = true;
+		fs->first_dirbase = c->discover.dirbases[0] & fs->spaces.mode->dirbase_mask;
+	}
+	if (ptv_render_info(fs, &fs->info)) {
+		ptv_close(fs);
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
+	}
+	*out = fs;
+	return 0;
+}
+
+void ptv_close(ptv_fs *fs)
+{
+	if (!fs)
+		return;
+	if (fs->caches) {
+		for (size_t i = 0; i < fs->spaces.n; i++) {
+			ptv_text_free(&fs->caches[i].info);
+			ptv_regions_free(&fs->caches[i].regions);
+			pthread_mutex_destroy(&fs->caches[i].lock);
+		}
+		free(fs->caches);
+		pthread_mutex_destroy(&fs->ondemand_lock);
+		pthread_mutex_destroy(&fs->slots_lock);
+	}
+	for (size_t i = 0; i < fs->nondemand; i++) {
+		ptv_text_free(&fs->ondemand[i].cache.info);
+		ptv_regions_free(&fs->ondemand[i].cache.regions);
+		pthread_mutex_destroy(&fs->ondemand[i].cache.lock);
+	}
+	ptw_addrset_free(&fs->slot_keys);
+	free(fs->owned);
+	free(fs->ondemand);
+	ptv_ids_free(fs);
+	pthread_mutex_destroy(&fs->intern.lock);
+	if (fs->region_snap)
+		ptv_region_snap_put(fs, fs->region_snap);
+	pthread_mutex_destroy(&fs->region_lock);
+	ptv_text_free(&fs->info);
+	ptw_spaces_free(&fs->spaces);
+	ptw_dump_close(fs->dump);
+	free(fs->path);
+	free(fs);
+}
+
+struct ptv_cache *ptv_ondemand_cache(ptv_fs *fs, uint64_t dirbase)
+{
+	struct ptv_cache *c = NULL;
+	pthread_mutex_lock(&fs->ondemand_lock);
+	for (size_t i = 0; i < fs->nondemand && !c; i++)
+		if (fs->ondemand[i].dirbase == dirbase)
+			c = &fs->ondemand[i].cache;
+	if (!c && !fs->ondemand)
+		fs->ondemand = calloc(PTV_ONDEMAND_MAX, sizeof *fs->ondemand);
+	if (!c && fs->ondemand && fs->nondemand < PTV_ONDEMAND_MAX) {
+		struct ptv_ondemand *o = &fs->ondemand[fs->nondemand++];
+		o->dirbase = dirbase;
+		pthread_mutex_init(&o->cache.lock, NULL);
+		c = &o->cache;
+	}
+	pthread_mutex_unlock(&fs->ondemand_lock);
+	return c;
+}
+
+int ptv_space_for(ptv_fs *fs, uint64_t dirbase, struct ptw_space *out,
+		  struct ptw_error *err)
+{
+	const struct ptw_space *s = ptw_spaces_find(&fs->spaces, dirbase);
+	if (s) {
+		*out = *s;
+		return 0;
+	}
+	int rc = ptw_space_init(out, fs->dump, fs->spaces.mode, dirbase, err);
+	if (rc)
+		return rc;
+	out->found = PTW_FOUND_ON_DEMAND;
+	out->os = fs->spaces.os;
+	return 0;
+}
+
+int ptv_default_space(ptv_fs *fs, struct ptw_space *out, char *why,
+		      size_t whysz, struct ptw_error *err)
+{
+	const struct ptw_spaces *sp = &fs->spaces;
+	if (fs->has_dirbase) {
+		snprintf(why, whysz, "the first --dirbase");
+		return ptv_space_for(fs, fs->first_dirbase, out, err);
+	}
+	const struct ptw_space *best = NULL;
+	for (size_t i = 0; i < sp->n; i++)
+		if ((sp->v[i].found & PTW_FOUND_CR3) && (!best || sp->v[i].cpu < best->cpu))
+			best = &sp->v[i];
+	if (best) {
+		snprintf(why, whysz, "the CR3 of vCPU %d in the dump", best->cpu);
+	} else if (sp->n == 1) {
+		best = &sp->v[0];
+		snprintf(why, whysz, "the only address space");
+	} else {
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"%zu address spaces and no CR3 in the dump: choose one with --dirbase (ps lists them)",
+				sp->n);
+	}
+	*out = *best;
+	return 0;
+}
+
+const ptw_dump *ptv_dump(const ptv_fs *fs) { return fs->dump; }
+const struct ptw_spaces *ptv_spaces(const ptv_fs *fs) { return &fs->spaces; }
+
+/* One walk measures the maps and counts the pages the info shows. */
+static int measure_space(struct ptv_cache *c, const struct ptw_space *s)
+{
+	struct ptv_big *maps = &c->big[PTV_BIG_MAPS];
+	int rc = ptv_render_maps(s, NULL, &maps->len, &c->stats);
+	maps->measured = rc == 0;
+	if (!rc)
+		rc = ptv_render_space_info(s, &c->stats, &c->info);
+	if (rc)
+		ptv_text_free(&c->info);
+	return rc;
+}
+
+int ptv_cache_fill(struct ptv_cache *c, const struct ptw_space *s)
+{
+	pthread_mutex_lock(&c->lock);
+	if (!c->ready) {
+		c->rc = measure_space(c, s);
+		c->ready = c->rc == 0;
+	}
+	int rc = c->rc;
+	pthread_mutex_unlock(&c->lock);
+	return rc;
+}
+
+int ptv_space_facts(const struct ptv_node *n, struct ptv_cache *own,
+		    const struct ptv_cache **out)
+{
+	if (n->cache) {
+		*out = n->cache;
+		return ptv_cache_fill(n->cache, &n->space);
+	}
+	memset(own, 0, sizeof *own);
+	*out = own;
+	return measure_space(own, &n->space);
+}
+
+int ptv_render_big(const struct ptw_space *s, unsigned which,
+		   struct ptv_text *t, uint64_t *len)
+{
+	return which == PTV_BIG_MAPS ? ptv_render_maps(s, t, len, NULL)
+				     : ptv_render_ptov(s, t, len);
+}
+
+int ptv_big_len(const struct ptv_node *n, unsigned which, uint64_t *len)
+{
+	struct ptv_cache *c = n->cache;
+	if (!c)
+		return ptv_render_big(&n->space, which, NULL, len);
+	if (which == PTV_BIG_MAPS) { /* measured with the counts */
+		int rc = ptv_cache_fill(c, &n->space);
+		*len = c->big[PTV_BIG_MAPS].len;
+		return rc;
+	}
+	pthread_mutex_lock(&c->lock);
+	struct ptv_big *b = &c->big[which];
+	int rc = 0;
+	if (!b->measured) {
+		rc = ptv_render_big(&n->space, which, NULL, &b->len);
+		b->measured = rc == 0;
+	}
+	*len = b->len;
+	pthread_mutex_unlock(&c->lock);
+	return rc;
+}
+
+/* ---- open files ------------------------------------------------------------ */
+
+struct ptv_file {
+	enum ptv_type type;
+	ptv_fs *fs;
+	struct ptw_space space;
+	struct ptv_cache *cache;    /* the space's */
+	int big;                    /* PTV_BIG_* for maps and ptov, else -1 */
+	bool big_user;              /* counted in cache->big[big].users */
+	const char *text;           /* text files: the bytes, once built */
+	size_t len;
+	uint64_t base;              /* PTV_REGION: its first VA's offset */
+	struct ptv_text own;        /* texts built for this open */
+	pthread_mutex_t lock;       /* guards tlb and the lazy big text */
+	struct ptw_tlb tlb;
+};
+
+/* Build a big text on its first read: the space's shared one, or (a space
+ * without a cache) the file's own. */
+static int big_text(struct ptv_file *f)
+{
+	if (f->text)
+		return 0;
+	struct ptv_cache *c = f->cache;
+	struct ptv_big *b = c ? &c->big[f->big] : NULL;
+	struct ptv_text *t = b ? &b->text : &f->own;
+	int rc = 0;
+	if (c)
+		pthread_mutex_lock(&c->lock);
+	if (!t->p) {
+		uint64_t len;
+		rc = ptv_render_big(&f->space, (unsigned)f->big, t, &len);
+		if (!rc && len != f->len) /* cannot happen: the dump does not change */
+			rc = -EIO;
+		if (rc)
+			ptv_text_free(t);
+	}
+	if (!rc) {
+		f->text = t->p ? t->p : "";
+		if (b) {
+			b->users++;
+			f->big_user = true;
+		}
+	}
+	if (c)
+		pthread_mutex_unlock(&c->lock);
+	return rc;
+}
+
+/* Texts of one VA: pte/<VA>, vtop/<VA>. */
+static int va_text(struct ptv_file *f, const struct ptv_node *n)
+{
+	int rc = n->type == PTV_PTE ? ptv_render_pte(&n->space, n->va, &f->own)
+				    : ptv_render_vtop(&n->space, n->va, &f->own);
+	if (f->own.oom)
+		return -ENOMEM;
+	(void)rc; /* a failed translation is still an answer, in its text */
+	f->text = f->own.p ? f->own.p : "";
+	f->len = f->own.len;
+	return 0;
+}
+
+int ptv_file_open(ptv_fs *fs, const struct ptv_node *n, struct ptv_file **out)
+{
+	struct ptv_file *f = calloc(1, sizeof *f);
+	if (!f)
+		return -ENOMEM;
+	f->type = n->type;
+	f->fs = fs;
+	f->space = n->space;
+	f->cache = n->cache;
+	f->big = -1;
+	pthread_mutex_init(&f->lock, NULL);
+	int rc = 0;
+	uint64_t len = 0;
+	struct ptv_cache own;
+	const struct ptv_cache *c;
+	switch (n->type) {
+	case PTV_INFO:
+		f->text = fs->info.p;
+		f->len = fs->info.len;
+		break;
+	case PTV_SPACE_INFO:
+		rc = ptv_space_facts(n, &own, &c);
+		if (!rc)
+			rc = ptv_printf_text(&f->own, &c->info);
+		if (c == &own)
+			ptv_text_free(&own.info);
+		f->text = f->own.p ? f->own.p : "";
+		f->len = f->own.len;
+		break;
+	case PTV_MAPS:
+	case PTV_PTOV:
+		f->big = n->type == PTV_MAPS ? PTV_BIG_MAPS : PTV_BIG_PTOV;
+		rc = ptv_big_len(n, (unsigned)f->big, &len);
+		f->len = (size_t)len;
+		break;
+	case PTV_ENTRY:
+		rc = ptv_render_entry(&n->space, n->level, n->table, n->index,
+				      n->base, &f->own);
+		f->text = f->own.p;
+		f->len = f->own.len;
+		break;
+	case PTV_PTE:
+	case PTV_VTOP:
+		rc = va_text(f, n);
+		break;
+	case PTV_REGION:
+		f->base = ptw_mode_offset_from_va(n->space.mode, n->va);
+		f->len = (size_t)(n->va_end - n->va);
+		break;
+	case PTV_PHYS:
+	case PTV_VMEM:
+		break;
+	default:
+		rc = -EISDIR;
+	}
+	if (rc) {
+		ptv_file_close(f);
+		return rc;
+	}
+	*out = f;
+	return 0;
+}
+
+static size_t clip(uint64_t off, size_t size, uint64_t end)
+{
+	if (off >= end)
+		return 0;
+	return size > end - off ? (size_t)(end - off) : size;
+}
+
+/* Virtual memory from vmem offset off (the upper half folded). */
+static void read_virtual(struct ptv_file *f, void *buf, size_t size, uint64_t off)
+{
+	const struct ptw_mode *m = f->space.mode;
+	pthread_mutex_lock(&f->lock);
+	ptw_vread(&f->space, &f->tlb, ptw_mode_va_from_offset(m, off), buf, size);
+	pthread_mutex_unlock(&f->lock);
+}
+
+ssize_t ptv_file_read(struct ptv_file *f, void *buf, size_t size, uint64_t off)
+{
+	switch (f->type) {
+	case PTV_PHYS:
+		size = clip(off, size, ptw_dump_phys_end(f->fs->dump));
+		ptw_phys_read(f->fs->dump, off, buf, size);
+		return (ssize_t)size;
+	case PTV_VMEM:
+		size = clip(off, size, ptw_mode_va_size(f->space.mode));
+		read_virtual(f, buf, size, off);
+		return (ssize_t)size;
+	case PTV_REGION:
+		size = clip(off, size, f->len);
+		read_virtual(f, buf, size, f->base + off);
+		return (ssize_t)size;
+	default:
+		break;
+	}
+	size = clip(off, size, f->len);
+	if (!size)
+		return 0;
+	if (f->big >= 0) {
+		pthread_mutex_lock(&f->lock);
+		int rc = big_text(f);
+		pthread_mutex_unlock(&f->lock);
+		if (rc)
+			return rc;
+	}
+	memcpy(buf, f->text + off, size);
+	return (ssize_t)size;
+}
+
+/* ---- SEEK_DATA, SEEK_HOLE ------------------------------------------------------ */
+
+struct seek_ctx {
+	const struct ptw_mode *m;
+	uint64_t off;      /* where the seek starts */
+	bool data;
+	bool found;
+	uint64_t end;      /* SEEK_HOLE: the end of the mapped stretch so far */
+	int64_t result;
+};
+
+static int seek_run(void *ctx, const struct ptw_run *r)
+{
+	struct seek_ctx *c = ctx;
+	uint64_t start = ptw_mode_offset_from_va(c->m, r->va), end = start + r->size;
+	if (c->data) {
+		c->result = (int64_t)(start > c->off ? start : c->off);
+		c->found = true;
+		return 1;
+	}
+	if (start > c->end) { /* a gap: the hole starts where the data ended */
+		c->found = true;
+		c->result = (int64_t)c->end;
+		return 1;
+	}
+	if (end > c->end)
+		c->end = end;
+	return 0;
+}
+
+/* Whether the byte at offset off of vmem is mapped. */
+static bool vmem_mapped(const struct ptv_file *f, uint64_t off)
+{
+	uint64_t pa;
+	return ptw_vtop(&f->space, NULL, ptw_mode_va_from_offset(f->space.mode, off),
+			&pa) == 0;
+}
+
+/* When a budget cut the iteration short (tables that loop or fan out past
+ * ptw_iterate's bounds), its runs may miss pages, and the answer must not
+ * call data a hole; lseek(2) lets a hole be called data.  So: SEEK_DATA
+ * answers off when off is mapped, else the end of off's 4 KiB page (that
+ * page is unmapped); SEEK_HOLE answers a hole it has checked by
+ * translation, else the end of the file. */
+static int64_t seek_cut(struct ptv_file *f, uint64_t off, bool data,
+			const struct seek_ctx *c, uint64_t size)
+{
+	bool mapped = vmem_mapped(f, off);
+	if (data) {
+		if (mapped)
+			return (int64_t)off;
+		uint64_t next = (off | (PTW_PAGE - 1)) + 1;
+		if (c->found && (uint64_t)c->result < next)
+			next = (uint64_t)c->result;
+		return next < size ? (int64_t)next : -ENXIO;
+	}
+	if (!mapped)
+		return (int64_t)off;
+	if (c->found && !vmem_mapped(f, (uint64_t)c->result))
+		return c->result;
+	return (int64_t)size;
+}
+
+static int64_t seek_vmem(struct ptv_file *f, uint64_t off, bool data)
+{
+	const struct ptw_mode *m = f->space.mode;
+	uint64_t size = ptw_mode_va_size(m);
+	if (off >= size)
+		return -ENXIO;
+	struct seek_ctx c = { .m = m, .off = off, .data = data, .end = off };
+	/* Each half of a canonical space is iterated on its own: offsets run
+	 * on from one to the other, the VAs do not. */
+	uint64_t half = m->canonical ? size / 2 : size;
+	uint64_t from = off;
+	bool cut = false;
+	while (!c.found && from < size) {
+		uint64_t to = from < half ? half - 1 : size - 1;
+		struct ptw_iter_stats st;
+		if (ptw_iterate(&f->space, ptw_mode_va_from_offset(m, from),
+				ptw_mode_va_from_offset(m, to), seek_run, &c, &st, NULL))
+			return -ENOMEM;
+		cut |= st.truncated;
+		from = to + 1;
+	}
+	if (cut)
+		return seek_cut(f, off, data, &c, size);
+	if (c.found)
+		return c.result;
+	return data ? -ENXIO : (int64_t)(c.end > off ? c.end : off);
+}
+
+static int64_t seek_phys(struct ptv_file *f, uint64_t off, bool data)
+{
+	const ptw_dump *d = f->fs->dump;
+	uint64_t end = ptw_dump_phys_end(d), run;
+	if (off >= end)
+		return -ENXIO;
+	bool present = ptw_phys_present(d, off, &run);
+	if (present == data)
+		return (int64_t)off;
+	uint64_t next = run > end - off ? end : off + run;
+	if (data && next >= end)
+		return -ENXIO;
+	return (int64_t)next;
+}
+
+int64_t ptv_file_seek(struct ptv_file *f, uint64_t off, bool data)
+{
+	switch (f->type) {
+	case PTV_VMEM:
+		return seek_vmem(f, off, data);
+	case PTV_PHYS:
+		return seek_phys(f, off, data);
+	default:
+		if (off >= f->len)
+			return -ENXIO;
+		return data ? (int64_t)off : (int64_t)f->len;
+	}
+}
+
+uint64_t ptv_file_text_len(const struct ptv_file *f)
+{
+	return f->len;
+}
+
+void ptv_file_close(struct ptv_file *f)
+{
+	if (!f)
+		return;
+	if (f->big_user) {
+		struct ptv_big *b = &f->cache->big[f->big];
+		pthread_mutex_lock(&f->cache->lock);
+		if (--b->users == 0)
+			ptv_text_free(&b->text);
+		pthread_mutex_unlock(&f->cache->lock);
+	}
+	ptv_text_free(&f->own);
+	pthread_mutex_destroy(&f->lock);
+	free(f);
+}

@@ -1,0 +1,338 @@
+/* view/text.c — the texts of the tree: /info, a space's info and maps, and
+ * the entry files.  Each is built only from what it describes: an entry
+ * file reads one entry, maps walks its one space. */
+#include "view/view.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ptv_text_free(struct ptv_text *t)
+{
+	free(t->p);
+	memset(t, 0, sizeof *t);
+}
+
+void ptv_printf(struct ptv_text *t, const char *fmt, ...)
+{
+	if (t->oom)
+		return;
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		size_t room = t->cap - t->len;
+		int n = vsnprintf(t->p ? t->p + t->len : NULL, room, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			t->oom = true;
+			return;
+		}
+		if ((size_t)n < room) {
+			t->len += (size_t)n;
+			return;
+		}
+		size_t cap = t->cap ? t->cap : 256;
+		while (cap - t->len <= (size_t)n)
+			cap *= 2;
+		char *p = realloc(t->p, cap);
+		if (!p) {
+			t->oom = true;
+			return;
+		}
+		t->p = p;
+		t->cap = cap;
+	}
+}
+
+static int text_status(const struct ptv_text *t)
+{
+	return t->oom ? -12 /* ENOMEM */ : 0;
+}
+
+int ptv_printf_text(struct ptv_text *t, const struct ptv_text *src)
+{
+	if (src->len)
+		ptv_printf(t, "%.*s", (int)src->len, src->p);
+	return text_status(t);
+}
+
+/* Hex digits of a VA for the mode: 16, or 8 on the 32-bit modes. */
+int ptv_va_digits(const struct ptw_mode *m)
+{
+	return m->va_bits > 32 ? 16 : 8;
+}
+
+const char *ptv_size_name(uint64_t size)
+{
+	switch (size) {
+	case 1ULL << 12: return "4K";
+	case 1ULL << 21: return "2M";
+	case 1ULL << 22: return "4M";
+	case 1ULL << 30: return "1G";
+	default: return "?";
+	}
+}
+
+static const char *human(uint64_t bytes, char *buf, size_t n)
+{
+	static const char *unit[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
+	unsigned u = 0;
+	while (u + 1 < 5 && bytes >= 1024 && bytes % 1024 == 0) {
+		bytes /= 1024;
+		u++;
+	}
+	snprintf(buf, n, "%" PRIu64 " %s", bytes, unit[u]);
+	return buf;
+}
+
+
+/* ---- /info ------------------------------------------------------------------ */
+
+/* A process id, or "-" when unknown (negative). */
+static const char *id_text(int64_t id, char *buf, size_t n)
+{
+	if (id >= 0)
+		snprintf(buf, n, "%" PRId64, id);
+	else
+		snprintf(buf, n, "-");
+	return buf;
+}
+
+/* What a Windows crash dump's header says (dump/windows.c). */
+static void render_windows_header(const struct ptw_dump_hints *h,
+				  struct ptv_text *t)
+{
+	const char *type = ptw_windows_dump_type_name(h->dump_type);
+	ptv_printf(t, "windows: DumpType %" PRIu32 " (%s), DirectoryTableBase %" PRIx64
+		   ", PsActiveProcessHead %" PRIx64 ", PsLoadedModuleList %" PRIx64
+		   ", KdDebuggerDataBlock %" PRIx64 ", PfnDatabase %" PRIx64
+		   ", BugCheck 0x%08" PRIx32 ", processors %" PRIu32 "\n",
+		   h->dump_type, type, h->dirbase, h->ps_active_process_head,
+		   h->ps_loaded_module_list, h->kd_debugger_data_block,
+		   h->pfn_database, h->bugcheck_code, h->nprocessors);
+}
+
+int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
+{
+	const ptw_dump *d = fs->dump;
+	const struct ptw_spaces *sp = &fs->spaces;
+	char h[32];
+	static const char *machines[] = { "unknown", "i386", "x86-64" };
+	ptv_printf(t, "dump: %s\n", fs->path);
+	ptv_printf(t, "format: %s\n", ptw_dump_format(d));
+	ptv_printf(t, "file-size: %" PRIu64 "\n", ptw_dump_file_size(d));
+	ptv_printf(t, "machine: %s\n", machines[ptw_dump_machine(d)]);
+	const struct ptw_range *r;
+	size_t nr = ptw_dump_ranges(d, &r);
+	ptv_printf(t, "phys-size: %" PRIu64 " (%s)\n", ptw_dump_phys_size(d),
+		   human(ptw_dump_phys_size(d), h, sizeof h));
+	ptv_printf(t, "phys-end: %" PRIx64 "\n", ptw_dump_phys_end(d));
+	ptv_printf(t, "phys-ranges: %zu\n", nr);
+	for (size_t i = 0; i < nr; i++)
+		ptv_printf(t, "  %016" PRIx64 "-%016" PRIx64 "  %s\n", r[i].start,
+			   r[i].start + r[i].size, human(r[i].size, h, sizeof h));
+	const struct ptw_cpu *c;
+	size_t nc = ptw_dump_cpus(d, &c);
+	ptv_printf(t, "cpus: %zu\n", nc);
+	for (size_t i = 0; i < nc; i++)
+		ptv_printf(t, "  cpu %u: cr0 %" PRIx64 " cr3 %" PRIx64 " cr4 %" PRIx64 "\n",
+			   c[i].index, c[i].cr0, c[i].cr3, c[i].cr4);
+	char v[128];
+	ptv_printf(t, "vmcoreinfo: %s",
+		   ptw_vmcoreinfo_get(d, "OSRELEASE", v, sizeof v) ? v
+		   : ptw_dump_vmcoreinfo(d, NULL) ? "present" : "none");
+	if (ptw_dump_vmcoreinfo(d, NULL) && d->vmcoreinfo_pa != UINT64_MAX)
+		ptv_printf(t, " (found in memory at PA %" PRIx64 ")", d->vmcoreinfo_pa);
+	ptv_printf(t, "\n");
+	if (ptw_dump_hints(d)->os == PTW_OS_WINDOWS)
+		render_windows_header(ptw_dump_hints(d), t);
+	ptv_printf(t, "paging-mode: %s (%s)\n", sp->mode->name, sp->mode->title);
+	ptv_printf(t, "mode-from: %s\n", sp->mode_how);
+	if (sp->scan.threads)
+		ptv_printf(t, "scan: %" PRIu64 " pages in %.3f s (%u thread%s)\n",
+			   sp->scan.pages, sp->scan.seconds, sp->scan.threads,
+			   sp->scan.threads == 1 ? "" : "s");
+	else
+		ptv_printf(t, "scan: not run\n");
+	if (sp->owners_how[0])
+		ptv_printf(t, "owners: %s\n", sp->owners_how);
+	ptv_printf(t, "address-spaces: %zu\n", sp->n);
+	for (size_t i = 0; i < sp->n; i++) {
+		const struct ptw_space *s = &sp->v[i];
+		char how[256], cid[24], ppid[24];
+		ptw_found_string(s, how, sizeof how);
+		ptv_printf(t, "  %" PRIx64 "  cid %s  parent %s  name %s  owner-from %s  found: %s\n",
+			   s->dirbase, id_text(s->cid, cid, sizeof cid),
+			   id_text(s->ppid, ppid, sizeof ppid), s->name[0] ? s->name : "-",
+			   ptw_owner_from_name(s->owner_from), how);
+	}
+	return text_status(t);
+}
+
+/* ---- ps ---------------------------------------------------------------------- */
+
+int ptv_render_ps(const struct ptw_spaces *sp, struct ptv_text *t)
+{
+	ptv_printf(t, "%-8s %-8s %-16s %-5s %-16s %-13s %s\n", "CID", "PARENT",
+		   "DIRBASE", "MODE", "NAME", "OWNER-FROM", "FOUND");
+	for (size_t i = 0; i < sp->n; i++) {
+		const struct ptw_space *s = &sp->v[i];
+		char cid[24], ppid[24], how[256];
+		ptw_found_string(s, how, sizeof how);
+		ptv_printf(t, "%-8s %-8s %-16" PRIx64 " %-5s %-16s %-13s %s\n",
+			   id_text(s->cid, cid, sizeof cid), id_text(s->ppid, ppid, sizeof ppid),
+			   s->dirbase, s->mode->name, s->name[0] ? s->name : "-",
+			   ptw_owner_from_name(s->owner_from), how);
+	}
+	return text_status(t);
+}
+
+/* ---- maps ------------------------------------------------------------------- */
+
+struct maps_ctx {
+	const struct ptw_mode *m;
+	struct ptv_text *t;     /* NULL: only measure */
+	uint64_t len;
+};
+
+static int maps_line(void *ctx, const struct ptw_run *r)
+{
+	struct maps_ctx *c = ctx;
+	int w = ptv_va_digits(c->m);
+	char flags[16], line[128];
+	/* The effective flags, decoded at the level that mapped the page. */
+	unsigned lvl = c->m->nlevels - 1;
+	while (lvl > 0 && ptw_level_span(c->m, lvl) != r->page_size)
+		lvl--;
+	ptw_flags_string(c->m, lvl, r->eff, flags);
+	uint64_t end = r->va + r->size;
+	/* A run reaching the top of the address space ends at 2^64: "1" and
+	 * sixteen zeros, not a wrapped 0. */
+	int n = snprintf(line, sizeof line, "%0*" PRIx64 "-%s%0*" PRIx64 " %016" PRIx64 " %s %s\n",
+			 w, r->va, end == 0 ? "1" : "", w, end, r->pa,
+			 ptv_size_name(r->page_size), flags);
+	c->len += (uint64_t)n;
+	if (c->t)
+		ptv_printf(c->t, "%s", line);
+	return c->t && c->t->oom;
+}
+
+int ptv_render_maps(const struct ptw_space *s, struct ptv_text *t,
+		    uint64_t *len, struct ptw_iter_stats *stats)
+{
+	const struct ptw_mode *m = s->mode;
+	struct maps_ctx c = { m, t, 0 };
+	uint64_t top = ptw_mode_va_from_offset(m, ptw_mode_va_size(m) - 1);
+	if (ptw_iterate(s, 0, top, maps_line, &c, stats, NULL))
+		return -12;
+	if (len)
+		*len = c.len;
+	return t ? text_status(t) : 0;
+}
+
+/* ---- a space's info ---------------------------------------------------------- */
+
+int ptv_render_space_info(const struct ptw_space *s,
+			  const struct ptw_iter_stats *st, struct ptv_text *t)
+{
+	const struct ptw_mode *m = s->mode;
+	char how[256];
+	ptw_found_string(s, how, sizeof how);
+	ptv_printf(t, "dirbase: %" PRIx64 "\n", s->dirbase);
+	ptv_printf(t, "mode: %s (%s)\n", m->name, m->title);
+	char id[24];
+	ptv_printf(t, "cid: %s\n", id_text(s->cid, id, sizeof id));
+	ptv_printf(t, "parent: %s\n", id_text(s->ppid, id, sizeof id));
+	ptv_printf(t, "name: %s\n", s->name[0] ? s->name : "-");
+	ptv_printf(t, "owner-from: %s\n", ptw_owner_from_name(s->owner_from));
+	if (s->owner_object)
+		ptv_printf(t, "owner-object: %" PRIx64 "\n", s->owner_object);
+	ptv_printf(t, "found: %s\n", how);
+	if (s->kpti_peer)
+		ptv_printf(t, "kpti-%s: %" PRIx64 "\n",
+			   s->kpti_user ? "kernel" : "user", s->kpti_peer);
+	int sm = ptw_space_selfmap(s);
+	if (sm < 0) {
+		ptv_printf(t, "selfmap: none\n");
+	} else if (m->id == PTW_MODE_PAE) {
+		ptv_printf(t, "selfmap: pdpte 3 (PTEs at c0000000, PDEs at c0600000)\n");
+	} else {
+		/* PTE_BASE: the VA whose top index is the self-map slot. */
+		unsigned top = m->level[0].shift;
+		uint64_t base = ptw_mode_va_from_offset(m, (uint64_t)sm << top);
+		ptv_printf(t, "selfmap: 0x%x (PTEs at %0*" PRIx64 ")\n", (unsigned)sm,
+			   ptv_va_digits(m), base);
+	}
+	/* Pages by size, named for the mode. */
+	const char *mid = m->id == PTW_MODE_X86 ? "4m" : "2m";
+	ptv_printf(t, "pages-4k: %" PRIu64 "\n", st->pages[0]);
+	ptv_printf(t, "pages-%s: %" PRIu64 "\n", mid, st->pages[1]);
+	if (m->nlevels >= 4)
+		ptv_printf(t, "pages-1g: %" PRIu64 "\n", st->pages[2]);
+	ptv_printf(t, "tables: %" PRIu64 "\n", st->tables);
+	ptv_printf(t, "reserved-entries: %" PRIu64 "\n", st->reserved);
+	ptv_printf(t, "tables-outside-dump: %" PRIu64 "\n", st->holes);
+	ptv_printf(t, "shared-tables: %" PRIu64 "%s\n", st->revisits,
+		   st->truncated ? " (limit reached: tables loop; listing cut short)"
+				 : "");
+	return text_status(t);
+}
+
+/* ---- entry files -------------------------------------------------------------- */
+
+int ptv_render_entry(const struct ptw_space *s, unsigned level,
+		     uint64_t table, unsigned index, uint64_t base,
+		     struct ptv_text *t)
+{
+	const struct ptw_mode *m = s->mode;
+	uint64_t addr = table + (uint64_t)index * m->entry_size;
+	uint64_t e;
+	if (!ptw_phys_entry(s->dump, addr, m->entry_size, &e))
+		return -5; /* EIO: the table left the dump */
+	uint64_t span = ptw_level_span(m, level);
+	uint64_t first = base + span * index;
+	int w = ptv_va_digits(m);
+	char flags[16];
+	ptw_flags_string(m, level, e, flags);
+	ptv_printf(t, "level: %s\n", m->level[level].entry_name);
+	ptv_printf(t, "index: %u\n", index);
+	ptv_printf(t, "table: %" PRIx64 "\n", table);
+	ptv_printf(t, "address: %" PRIx64 "\n", addr);
+	ptv_printf(t, "contains: %0*" PRIx64 "\n", (int)m->entry_size * 2, e);
+	bool present = e & PTW_P;
+	struct ptw_swpte sw;
+	ptw_decode_entry(m, s->os, level, e, (ptw_dump_phys_end(s->dump) - 1) >> 12, &sw);
+	if (present)
+		ptv_printf(t, "pfn: %" PRIx64 "\n", ptw_entry_address(m, level, e) >> 12);
+	else if (sw.kind == PTW_SW_TRANSITION || sw.kind == PTW_SW_PROTNONE)
+		ptv_printf(t, "pfn: %" PRIx64 "\n", sw.pfn); /* resident, not present */
+	else
+		ptv_printf(t, "pfn: -\n");
+	ptv_printf(t, "flags: %s\n", flags);
+	ptv_printf(t, "va: %0*" PRIx64 "-%0*" PRIx64 "\n", w,
+		   ptw_sign_extend(m, first), w,
+		   ptw_sign_extend(m, first + span - 1));
+	if (!present) {
+		/* What the OS keeps in it (paging/x86.c): the same words as !pte. */
+		if (sw.kind != PTW_SW_UNKNOWN)
+			ptv_printf(t, "os: %s\n", ptw_os_name(s->os));
+		ptv_describe_soft(s, level, e, "", t);
+		return text_status(t);
+	}
+	uint64_t rsvd = ptw_entry_reserved(m, level, e);
+	if (rsvd)
+		ptv_printf(t, "reserved: %" PRIx64 " (the CPU faults here; not followed)\n",
+			   rsvd);
+	if (ptw_entry_is_leaf(m, level, e)) {
+		ptv_printf(t, "page: %s\n", ptv_size_name(span));
+	} else if (!rsvd) {
+		uint64_t next = ptw_entry_address(m, level, e);
+		uint64_t bytes = ptw_table_bytes(m, level + 1);
+		if (!ptw_phys_any(s->dump, next, bytes))
+			ptv_printf(t, "next-table: %" PRIx64 " (outside the dump)\n", next);
+		else if (!ptw_phys_holds(s->dump, next, bytes))
+			ptv_printf(t, "next-table: %" PRIx64 " (partly outside the dump)\n", next);
+	}
+	return text_status(t);
+}

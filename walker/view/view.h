@@ -1,0 +1,208 @@
+/* view/view.h — what the view files share (the top layer of the walker:
+ * it may include every other layer's header). */
+#ifndef PTV_VIEW_H
+#define PTV_VIEW_H
+
+#include "discover/discover.h"
+#include "ptview.h"
+
+#include <pthread.h>
+
+/* What one space's files need, computed once on first use (the dump never
+ * changes): its counts, its info text and the length of its maps.  The
+ * maps text itself is built on the first read of an open maps file, shared
+ * by every open one, and freed with the last (the kernel's page cache then
+ * keeps the bytes). */
+enum { PTV_BIG_MAPS, PTV_BIG_PTOV, PTV_BIG_N };
+
+/* A text as long as the space (maps, ptov): measured once, built on the
+ * first read of an open file and shared while any is open. */
+struct ptv_big {
+	bool measured;
+	uint64_t len;
+	struct ptv_text text;       /* while users > 0 */
+	unsigned users;
+};
+
+/* One file of regions/ (view/regions.c): the stretch [va, end) (end 0:
+ * the top of the space), and for repeats the copies and their spacing. */
+struct ptv_region {
+	uint64_t va, end;
+	uint64_t stride;            /* 0 for a single stretch */
+	uint64_t count;             /* 1 for a single stretch */
+};
+
+/* A space's regions/ listing, in VA order. */
+struct ptv_regions {
+	struct ptv_region *v;
+	size_t n, cap;
+	bool cut;                   /* stopped short: a walk budget or the cap */
+};
+void ptv_regions_free(struct ptv_regions *r);
+
+struct ptv_cache {
+	pthread_mutex_t lock;
+	bool regions_ready;         /* regions built (or failed: regions_rc) */
+	int regions_rc;
+	struct ptv_regions regions;
+	bool ready;
+	int rc;
+	struct ptw_iter_stats stats;
+	struct ptv_text info;
+	struct ptv_big big[PTV_BIG_N];
+};
+
+/* Spaces opened on demand keep caches too, up to this many; further ones
+ * are measured on each use. */
+#define PTV_ONDEMAND_MAX 256
+
+struct ptv_ondemand {
+	uint64_t dirbase;
+	struct ptv_cache cache;
+};
+
+/* ---- node ids (view/node.c) ---------------------------------------------- */
+
+/* Where an id's fields lie for the fs's paging mode, and how its space
+ * field is split between found spaces and intern slots. */
+struct ptv_ids {
+	unsigned shift[PTW_MAX_LEVELS]; /* the path index of each level */
+	unsigned ref_shift;             /* the space field: bits ref_shift..63 */
+	uint64_t direct;  /* space field values below this: found space index */
+	uint64_t slots;   /* from direct: intern slots 0..slots-1 */
+};
+
+/* What an interned node is known by: the fields that tell it from every
+ * other node of its type (the rest follow from them). */
+struct ptv_key {
+	uint32_t type, level;
+	uint64_t dirbase, base, index, va, va_end;
+};
+
+/* A slot keeps the key alone (80 bytes, not a whole node's 230): the node
+ * is rebuilt from it, as a lookup of its path would build it. */
+struct ptv_islot {
+	struct ptv_key key;
+	uint64_t hash;
+	uint64_t refs;     /* 0: free */
+	uint32_t gen;      /* bumped each time the slot is freed */
+	uint32_t next;     /* hash chain or free list */
+};
+
+/* The nodes ids cannot encode, while referenced: a hash table over an
+ * array of slots, at most max of them live. */
+struct ptv_intern {
+	pthread_mutex_t lock;
+	struct ptv_islot *slot;
+	uint32_t nslot, cap;       /* slots made, room for */
+	uint32_t free;             /* free list, through next */
+	uint32_t *bucket;
+	uint32_t nbucket;          /* a power of two, or 0 */
+	uint32_t live;
+	uint32_t max;              /* PTV_INTERN_MAX; tests lower it */
+};
+
+/* A regions/ listing kept whole while it is being read: FUSE asks for a
+ * listing in pieces (some 170 names a request), each resuming where the
+ * last stopped, and ptv_regions_list can only start from the beginning, so
+ * without it each piece would iterate the space again (65 000 regions:
+ * 390 iterations).  One is kept, the latest, until its end is read or
+ * another replaces it (view/tree.c). */
+struct ptv_region_snap {
+	uint64_t dirbase;
+	size_t n;
+	char *names;              /* n names, each NUL-terminated */
+	size_t *name_at;          /* where each starts in names */
+	struct ptv_attr *attr;
+	unsigned refs;            /* the fs's, and each listing's using it */
+};
+
+struct ptv_fs {
+	struct ptv_ids ids;
+	struct ptv_intern intern;
+	pthread_mutex_t region_lock;
+	struct ptv_region_snap *region_snap;
+	char *path;
+	ptw_dump *dump;
+	struct ptw_spaces spaces;
+	struct ptv_cache *caches;   /* one per spaces.v[i] */
+	struct ptv_text info;       /* /info, rendered at open */
+	bool has_dirbase;           /* the first --dirbase, the default space */
+	uint64_t first_dirbase;
+	pthread_mutex_t ondemand_lock;
+	struct ptv_ondemand *ondemand;  /* PTV_ONDEMAND_MAX slots, made on first use */
+	size_t nondemand;
+	/* Which space lists each top-level slot in regions/ (view/regions.c),
+	 * worked out on first use. */
+	pthread_mutex_t slots_lock;
+	bool slots_ready;
+	int slots_rc;
+	struct ptw_addrset slot_keys;   /* every slot's key, once */
+	uint64_t *owned;                /* per found space: a bitmap of its slots */
+};
+
+/* The cache of a space opened on demand, or NULL when all are taken. */
+struct ptv_cache *ptv_ondemand_cache(ptv_fs *fs, uint64_t dirbase);
+
+void ptv_printf(struct ptv_text *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Append src to t; 0 or -ENOMEM. */
+int ptv_printf_text(struct ptv_text *t, const struct ptv_text *src);
+int ptv_va_digits(const struct ptw_mode *m);
+const char *ptv_size_name(uint64_t size);
+
+/* Length of an open text file. */
+uint64_t ptv_file_text_len(const struct ptv_file *f);
+
+/* What non-present entry e of s means to its OS, as WinDbg's indented
+ * "Key: value" lines. */
+void ptv_describe_soft(const struct ptw_space *s, unsigned lvl, uint64_t e,
+		       const char *indent, struct ptv_text *t);
+
+/* Lines under a !pte block that decode its non-present entry, if any. */
+void ptv_render_nonpresent_notes(const struct ptw_space *s,
+				 const struct ptw_xlat *x, unsigned last,
+				 struct ptv_text *t);
+
+/* Fill the cache of a found space if not yet done; 0 or -errno. */
+int ptv_cache_fill(struct ptv_cache *c, const struct ptw_space *s);
+
+/* The counts, maps length and info text of a space: from its cache, or
+ * (opened on demand) measured now into the caller's own. */
+int ptv_space_facts(const struct ptv_node *n, struct ptv_cache *own,
+		    const struct ptv_cache **out);
+
+/* The length of a big text (maps, ptov) of a space: cached when it can be. */
+int ptv_big_len(const struct ptv_node *n, unsigned which, uint64_t *len);
+
+/* Render big text `which` of s into t (t NULL: measure only). */
+int ptv_render_big(const struct ptw_space *s, unsigned which,
+		   struct ptv_text *t, uint64_t *len);
+
+/* regions/ of the space n names: list it, or resolve one name in it
+ * (0 or -ENOENT; -ENOMEM when the listing cannot be built). */
+int ptv_regions_list(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
+		     void *ctx);
+int ptv_regions_step(ptv_fs *fs, struct ptv_node *n, const char *name);
+
+/* Drop a listing's reference to a regions/ snapshot. */
+void ptv_region_snap_put(ptv_fs *fs, struct ptv_region_snap *s);
+
+/* Node ids: the layout for the fs's mode (after discovery); the intern
+ * table's memory. */
+void ptv_ids_init(ptv_fs *fs);
+void ptv_ids_free(ptv_fs *fs);
+
+/* Single steps of the tree, as lookups take them (view/tree.c), for ids
+ * turned back into nodes: a table's entry i (-ENOENT where the table shows
+ * none), an entry directory's next table (-ENOENT where it leads to none),
+ * a space's top table. */
+int ptv_table_child(struct ptv_node *n, unsigned index);
+int ptv_entry_down(struct ptv_node *n);
+void ptv_enter_top(struct ptv_node *n);
+/* The proc/ (type PTV_PROC_LINK) or name/ (PTV_NAME_LINK) link to found
+ * space i, as a lookup of its name gives it; -ENOENT when it has none.
+ * n starts as the root. */
+int ptv_link_node(ptv_fs *fs, size_t i, enum ptv_type type, struct ptv_node *n);
+
+#endif

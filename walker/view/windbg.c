@@ -1,0 +1,521 @@
+/* view/windbg.c — what WinDbg's !pte, !vtop and !ptov print (REFERENCE §3),
+ * for every paging mode.
+ *
+ * Entry addresses in !pte are virtual, through the self-map: with the top
+ * table's entry s pointing at the table itself, the entry of VA at level L
+ * sits at the VA whose first (nlevels - L) indexes are s, whose next ones
+ * are VA's first L indexes, and whose page offset is VA's index at L times
+ * the entry size.  PAE's self-map is four entries of the PD under PDPTE 3
+ * (PTEs at c0000000, PDEs at c0600000).  Tables without a self-map (Linux)
+ * get physical entry addresses, and the text says so.
+ */
+#include "view/view.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#define COLUMN 27          /* one !pte column (REFERENCE §3) */
+#define FAIL_STATUS "0xD0000147"
+
+/* ---- self-map arithmetic ----------------------------------------------------- */
+
+struct selfmap {
+	int s;             /* top-table index, -1 when none */
+	bool pae;
+};
+
+static struct selfmap selfmap_of(const struct ptw_space *sp)
+{
+	int s = ptw_space_selfmap(sp);
+	return (struct selfmap){ s, s >= 0 && sp->mode->id == PTW_MODE_PAE };
+}
+
+static uint64_t index_at(const struct ptw_mode *m, unsigned lvl, uint64_t va)
+{
+	return (va >> m->level[lvl].shift) & ((1ULL << m->level[lvl].bits) - 1);
+}
+
+/* The VA of VA's entry at level lvl, through the self-map. */
+static uint64_t entry_va(const struct ptw_mode *m, struct selfmap sm,
+			 unsigned lvl, uint64_t va)
+{
+	if (sm.pae) /* PDEs at c0600000, PTEs at c0000000 */
+		return lvl == 1 ? 0xc0600000ULL + (va >> 21) * 8
+				: 0xc0000000ULL + (va >> 12) * 8;
+	unsigned n = m->nlevels, k = n - lvl;
+	uint64_t a = 0;
+	for (unsigned j = 0; j < k; j++)
+		a |= (uint64_t)sm.s << m->level[j].shift;
+	for (unsigned j = 0; j < lvl; j++)
+		a |= index_at(m, j, va) << m->level[j + k].shift;
+	a |= index_at(m, lvl, va) * m->entry_size;
+	return ptw_sign_extend(m, a);
+}
+
+/* WinDbg's "!pte PTE" form: if addr is an entry's own VA in the self-map
+ * window, the VA that entry maps and its level. */
+static bool entry_of_address(const struct ptw_mode *m, struct selfmap sm,
+			     uint64_t addr, uint64_t *va, unsigned *lvl)
+{
+	if (sm.s < 0)
+		return false;
+	if (sm.pae) {
+		if (addr < 0xc0000000ULL || addr >= 0xc0800000ULL)
+			return false;
+		bool pde = addr >= 0xc0600000ULL && addr < 0xc0604000ULL;
+		*lvl = pde ? 1 : 2;
+		*va = pde ? ((addr - 0xc0600000ULL) / 8) << 21
+			  : ((addr - 0xc0000000ULL) / 8) << 12;
+		return true;
+	}
+	unsigned n = m->nlevels, k = 0;
+	while (k < n && index_at(m, k, addr) == (uint64_t)sm.s)
+		k++;
+	if (k == 0)
+		return false;
+	*lvl = n - k;
+	uint64_t v = 0;
+	for (unsigned j = 0; j < *lvl; j++)
+		v |= index_at(m, j + k, addr) << m->level[j].shift;
+	uint64_t off = addr & ((1ULL << m->level[n - 1].shift) - 1);
+	v |= (off / m->entry_size) << m->level[*lvl].shift;
+	*va = ptw_sign_extend(m, v);
+	return true;
+}
+
+/* ---- !pte ---------------------------------------------------------------------- */
+
+/* WinDbg's names for the levels of each mode's !pte columns. */
+static const char *column_name(const struct ptw_mode *m, unsigned lvl)
+{
+	static const char *const x64[] = { "PXE", "PPE", "PDE", "PTE" };
+	static const char *const la57[] = { "PML5E", "PXE", "PPE", "PDE", "PTE" };
+	if (m->id == PTW_MODE_LA57)
+		return la57[lvl];
+	if (m->id == PTW_MODE_X64)
+		return x64[lvl];
+	return m->level[lvl].entry_name; /* PDPTE, PDE, PTE */
+}
+
+/* The first level !pte shows: PAE's PDPTE is not a column. */
+static unsigned first_column(const struct ptw_mode *m)
+{
+	return m->id == PTW_MODE_PAE ? 1 : 0;
+}
+
+static void pad_to(struct ptv_text *t, size_t start, size_t width)
+{
+	size_t used = t->len - start;
+	if (!t->oom && used < width)
+		ptv_printf(t, "%*s", (int)(width - used), "");
+}
+
+/* One !pte block's state: the walk, and where the columns stop. */
+struct pte_view {
+	const struct ptw_space *sp;
+	const struct ptw_mode *m;
+	struct selfmap sm;
+	struct ptw_xlat x;
+	unsigned first, last;   /* levels shown */
+};
+
+static uint64_t column_addr(const struct pte_view *v, unsigned lvl, bool *ok)
+{
+	*ok = true;
+	if (v->sm.s >= 0)
+		return entry_va(v->m, v->sm, lvl, v->x.va);
+	if (lvl < v->x.nsteps)
+		return v->x.step[lvl].addr;
+	*ok = false; /* physical: only the levels the walk reached */
+	return 0;
+}
+
+/* The third line's text for one level. */
+static void column_state(const struct pte_view *v, unsigned lvl, char *buf,
+			 size_t n)
+{
+	const struct ptw_mode *m = v->m;
+	const struct ptw_xlat *x = &v->x;
+	uint64_t e = x->step[lvl].entry;
+	char flags[16];
+	if (!(e & PTW_P)) {
+		snprintf(buf, n, "not valid");
+		return;
+	}
+	ptw_flags_string(m, lvl, e, flags);
+	char pfn[24];
+	snprintf(pfn, sizeof pfn, "%" PRIx64, pt_address(m, lvl, e) >> 12);
+	snprintf(buf, n, "pfn %-10s%s", pfn, flags);
+}
+
+/* One line of !pte: cells 27 characters apart, no trailing spaces. */
+struct cells {
+	char c[PTW_MAX_LEVELS + 1][64];
+	unsigned n;
+};
+
+static void put_cells(struct ptv_text *t, const struct cells *c)
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		size_t start = t->len;
+		ptv_printf(t, "%s", c->c[i]);
+		if (i + 1 < c->n)
+			pad_to(t, start, COLUMN);
+	}
+	ptv_printf(t, "\n");
+}
+
+static char *cell(struct cells *c)
+{
+	return c->c[c->n++];
+}
+
+static void render_modern(struct pte_view *v, struct ptv_text *t)
+{
+	const struct ptw_mode *m = v->m;
+	const struct ptw_xlat *x = &v->x;
+	int w = ptv_va_digits(m);
+	int aw = v->sm.s >= 0 ? w : 16;
+	unsigned reached = x->nsteps ? x->nsteps - 1 : 0;
+	bool large = x->status == PTW_MAPPED && reached < m->nlevels - 1 && !x->soft;
+	bool selfmap = v->sm.s >= 0;
+	struct cells at = { .n = 0 }, has = { .n = 0 }, state = { .n = 0 };
+	/* The VA over the columns: 43 spaces on x86-64, 20 on PAE. */
+	ptv_printf(t, "%*sVA %0*" PRIx64 "\n", w == 16 ? 43 : 20, "", w, x->va);
+	for (unsigned l = v->first; l <= v->last; l++) {
+		bool ok;
+		uint64_t a = column_addr(v, l, &ok);
+		if (!ok)
+			break;
+		snprintf(cell(&at), 64, "%s at %0*" PRIX64, column_name(m, l), aw, a);
+	}
+	/* Contents down to the first missing entry; under a large page the
+	 * lower entries are zeros where their addresses are known. */
+	for (unsigned l = v->first; l <= v->last; l++) {
+		if (l <= reached)
+			snprintf(cell(&has), 64, "contains %0*" PRIX64, (int)m->entry_size * 2,
+				 x->step[l].entry);
+		else if (large && selfmap)
+			snprintf(cell(&has), 64, "contains %0*d", (int)m->entry_size * 2, 0);
+		else
+			break;
+	}
+	for (unsigned l = v->first; l <= v->last; l++) {
+		if (l <= reached) {
+			column_state(v, l, cell(&state), 64);
+		} else if (large && (l == v->last || !selfmap)) {
+			/* the 4 KiB frame that holds the VA */
+			snprintf(cell(&state), 64, "LARGE PAGE pfn %" PRIx64, x->pa >> 12);
+			break;
+		} else if (large) {
+			cell(&state)[0] = '\0';
+		} else {
+			break;
+		}
+	}
+	put_cells(t, &at);
+	put_cells(t, &has);
+	put_cells(t, &state);
+}
+
+/* 32-bit x86: WinDbg's older two-column form (REFERENCE §3). */
+static void render_x86(struct pte_view *v, struct ptv_text *t)
+{
+	const struct ptw_xlat *x = &v->x;
+	bool ok0, ok1;
+	uint64_t a0 = column_addr(v, 0, &ok0), a1 = column_addr(v, 1, &ok1);
+	unsigned reached = x->nsteps ? x->nsteps - 1 : 0;
+	bool large = x->status == PTW_MAPPED && x->nsteps == 1;
+	ptv_printf(t, "%08" PRIX64 "  - PDE at %08" PRIX64, x->va, a0);
+	if (ok1 && v->last >= 1)
+		ptv_printf(t, "        PTE at %08" PRIX64, a1);
+	ptv_printf(t, "\n          contains %08" PRIX64, x->step[0].entry);
+	if (v->last >= 1 && (reached >= 1 || large))
+		ptv_printf(t, "      contains %08" PRIX64, reached >= 1 ? x->step[1].entry : 0);
+	char buf[64];
+	column_state(v, 0, buf, sizeof buf);
+	/* WinDbg's x86 form runs pfn and flags together: "pfn 3b G-DA--KWV" */
+	char pfn[64];
+	if (x->step[0].entry & PTW_P) {
+		char flags[16];
+		ptw_flags_string(v->m, 0, x->step[0].entry, flags);
+		snprintf(pfn, sizeof pfn, "pfn %" PRIx64 " %s",
+			 pt_address(v->m, 0, x->step[0].entry) >> 12, flags);
+	} else {
+		snprintf(pfn, sizeof pfn, "not valid");
+	}
+	ptv_printf(t, "\n        %s", pfn);
+	if (v->last >= 1 && reached >= 1) {
+		uint64_t e = x->step[1].entry;
+		if (e & PTW_P) {
+			char flags[16];
+			ptw_flags_string(v->m, 1, e, flags);
+			ptv_printf(t, "    pfn %" PRIx64 " %s", pt_address(v->m, 1, e) >> 12, flags);
+		} else {
+			ptv_printf(t, "    not valid");
+		}
+	} else if (v->last >= 1 && large) {
+		ptv_printf(t, "    LARGE PAGE pfn %" PRIx64, x->pa >> 12);
+	}
+	ptv_printf(t, "\n");
+	(void)buf;
+}
+
+static int render_pte_block(const struct ptw_space *sp, uint64_t va,
+			    unsigned last, struct ptv_text *t)
+{
+	struct pte_view v = { .sp = sp, .m = sp->mode, .sm = selfmap_of(sp) };
+	struct ptw_error err;
+	if (ptw_translate(sp, va, &v.x, &err)) {
+		ptv_printf(t, "%s\n", err.msg);
+		return -EINVAL;
+	}
+	v.first = first_column(v.m);
+	v.last = last;
+	if (v.m->id == PTW_MODE_X86) {
+		render_x86(&v, t);
+	} else if (v.x.nsteps && v.x.nsteps - 1 < v.first && v.x.status != PTW_MAPPED) {
+		/* PAE: the walk ends at a PDPTE, which !pte has no column for */
+		const struct ptw_step *st = &v.x.step[v.x.nsteps - 1];
+		ptv_printf(t, "%20sVA %08" PRIx64 "\nPDPTE at %016" PRIX64 "  contains %016" PRIX64
+			   "\nnot valid\n", "", va, st->addr, st->entry);
+	} else {
+		render_modern(&v, t);
+	}
+	ptv_render_nonpresent_notes(sp, &v.x, v.last, t);
+	if (v.sm.s < 0)
+		ptv_printf(t, "(no self-map: the entry addresses above are physical)\n");
+	return 0;
+}
+
+int ptv_render_pte(const struct ptw_space *sp, uint64_t addr, struct ptv_text *t)
+{
+	const struct ptw_mode *m = sp->mode;
+	if (!ptw_mode_va_valid(m, addr)) {
+		ptv_printf(t, "%s\n", m->canonical ? "not a canonical address"
+						   : "beyond the 4 GiB address space");
+		return -EINVAL;
+	}
+	uint64_t va;
+	unsigned lvl;
+	if (entry_of_address(m, selfmap_of(sp), addr, &va, &lvl))
+		return render_pte_block(sp, va, lvl, t) ? -EINVAL : 0;
+	return render_pte_block(sp, addr, m->nlevels - 1, t);
+}
+
+int ptv_render_pte_range(const struct ptw_space *sp, uint64_t start,
+			 uint64_t end, uint64_t max_pages, struct ptv_text *t)
+{
+	const struct ptw_mode *m = sp->mode;
+	if (!ptw_mode_va_valid(m, start) || !ptw_mode_va_valid(m, end) ||
+	    ptw_mode_offset_from_va(m, end) < ptw_mode_offset_from_va(m, start))
+		return -EINVAL;
+	uint64_t first = ptw_mode_offset_from_va(m, start) & ~(PTW_PAGE - 1);
+	uint64_t last = ptw_mode_offset_from_va(m, end) & ~(PTW_PAGE - 1);
+	uint64_t pages = (last - first) / PTW_PAGE + 1;
+	if (max_pages && pages > max_pages)
+		return -E2BIG;
+	for (uint64_t off = first;; off += PTW_PAGE) {
+		if (off != first)
+			ptv_printf(t, "\n");
+		render_pte_block(sp, ptw_mode_va_from_offset(m, off), m->nlevels - 1, t);
+		if (off == last || t->oom)
+			break;
+	}
+	return t->oom ? -ENOMEM : 0;
+}
+
+/* ---- non-present entries ---------------------------------------------------- */
+
+/* What a non-present entry holds, as lines of "key: value" text (shared by
+ * !pte's notes and the entry files). */
+void ptv_describe_soft(const struct ptw_space *s, unsigned lvl, uint64_t e,
+		       const char *indent, struct ptv_text *t)
+{
+	const struct ptw_mode *m = s->mode;
+	struct ptw_swpte sw;
+	char prot[48];
+	ptw_decode_entry(m, s->os, lvl, e, (ptw_dump_phys_end(s->dump) - 1) >> 12, &sw);
+	ptw_win_protection(sw.protection, prot, sizeof prot);
+	/* WinDbg's lines (its !pte of an invalid PTE). */
+	switch (sw.kind) {
+	case PTW_SW_TRANSITION:
+		ptv_printf(t, "%sTransition: %" PRIx64 "\n%sProtect: %s\n", indent, sw.pfn,
+			   indent, prot);
+		break;
+	case PTW_SW_PROTOTYPE:
+		if (sw.vad)
+			ptv_printf(t, "%sProto: VAD\n%sProtect: %s\n", indent, indent, prot);
+		else
+			ptv_printf(t, "%sProto: %0*" PRIX64 "\n", indent,
+				   m->entry_size == 8 && m->canonical ? 16 : 8, sw.proto);
+		break;
+	case PTW_SW_PAGEFILE:
+		ptv_printf(t, "%sPageFile: %2" PRIx64 "\n%sOffset: %" PRIx64 "\n%sProtect: %s\n",
+			   indent, sw.file, indent, sw.offset, indent, prot);
+		break;
+	case PTW_SW_DEMAND_ZERO:
+		ptv_printf(t, "%sDemandZero\n%sProtect: %s\n", indent, indent, prot);
+		break;
+	case PTW_SW_SWAP:
+		ptv_printf(t, "%sSwap: type %" PRIu64 ", offset %" PRIx64 "\n", indent,
+			   sw.file, sw.offset);
+		break;
+	case PTW_SW_PROTNONE:
+		ptv_printf(t, "%sProtNone: pfn %" PRIx64 " (resident; not present to the CPU)\n",
+			   indent, sw.pfn);
+		break;
+	default:
+		break;
+	}
+}
+
+void ptv_render_nonpresent_notes(const struct ptw_space *s,
+				 const struct ptw_xlat *x, unsigned last,
+				 struct ptv_text *t)
+{
+	const struct ptw_mode *m = s->mode;
+	if (!x->nsteps)
+		return;
+	unsigned lvl = x->nsteps - 1;
+	uint64_t e = x->step[lvl].entry;
+	if ((e & PTW_P) || e == 0 || lvl > last)
+		return;
+	/* Under the "not valid" of its column, as WinDbg indents them. */
+	char indent[160];
+	size_t col = m->id == PTW_MODE_X86 ? (lvl ? 36 : 8)
+					   : (size_t)(lvl - first_column(m)) * COLUMN;
+	if (col > sizeof indent - 2)
+		col = sizeof indent - 2;
+	memset(indent, ' ', col + 1);
+	indent[col + 1] = '\0';
+	ptv_describe_soft(s, lvl, e, indent, t);
+}
+
+/* ---- !vtop ---------------------------------------------------------------------- */
+
+/* WinDbg's names of the levels in !vtop lines. */
+static const char *vtop_name(const struct ptw_mode *m, unsigned lvl)
+{
+	static const char *const x64[] = { "PML4E", "PDPE", "PDE", "PTE" };
+	static const char *const la57[] = { "PML5E", "PML4E", "PDPE", "PDE", "PTE" };
+	static const char *const pae[] = { "PDPE", "PDE", "PTE" };
+	static const char *const x86[] = { "PDE", "PTE" };
+	switch (m->id) {
+	case PTW_MODE_LA57: return la57[lvl];
+	case PTW_MODE_X64: return x64[lvl];
+	case PTW_MODE_PAE: return pae[lvl];
+	default: return x86[lvl];
+	}
+}
+
+/* Amd64VtoP prints each entry's physical address; X86VtoP adds " - " and
+ * its contents, and PAE puts "PAE " before every step. */
+int ptv_render_vtop(const struct ptw_space *sp, uint64_t va, struct ptv_text *t)
+{
+	const struct ptw_mode *m = sp->mode;
+	bool wide = m->va_bits > 32, pae = m->id == PTW_MODE_PAE;
+	const char *who = wide ? "Amd64VtoP" : "X86VtoP", *tag = pae ? "PAE " : "";
+	int cw = (int)m->entry_size * 2;
+	struct ptw_xlat x;
+	struct ptw_error err;
+	if (ptw_translate(sp, va, &x, &err)) {
+		ptv_printf(t, "%s: %s\n", who, err.msg);
+		return -EINVAL;
+	}
+	ptv_printf(t, "%s: Virt %016" PRIx64 ", pagedir %016" PRIx64 "\n", who, va,
+		   sp->dirbase);
+	for (unsigned l = 0; l < x.nsteps; l++) {
+		uint64_t e = x.step[l].entry;
+		ptv_printf(t, "%s: %s%s %016" PRIx64, who, tag, vtop_name(m, l), x.step[l].addr);
+		if (!wide)
+			ptv_printf(t, " - %0*" PRIx64, cw, e);
+		ptv_printf(t, "\n");
+		if (!(e & PTW_P) && !x.soft) {
+			/* WinDbg's "zero PTE" for an empty entry; what a
+			 * non-zero one holds, in the words of !pte. */
+			if (e == 0) {
+				ptv_printf(t, "%s: %szero %s\n", who, tag, vtop_name(m, l));
+			} else {
+				struct ptv_text d = {0};
+				ptv_describe_soft(sp, l, e, "", &d);
+				ptv_printf(t, "%s: %s%s not valid%s", who, tag, vtop_name(m, l),
+					   d.len ? ": " : "\n");
+				for (size_t i = 0; i < d.len; i++) /* one line of it */
+					ptv_printf(t, "%s", d.p[i] == '\n' && i + 1 < d.len ? ", "
+							    : (char[2]){ d.p[i], 0 });
+				ptv_text_free(&d);
+			}
+			break;
+		}
+	}
+	if (x.status == PTW_MAPPED) {
+		bool large = x.page_size > PTW_PAGE;
+		if (x.soft)
+			ptv_printf(t, "%s: %stransition PTE, page in memory\n", who, tag);
+		ptv_printf(t, "%s: %s%sapped phys %016" PRIx64 "\n", who, tag,
+			   large ? "Large page m" : "M", x.pa);
+		ptv_printf(t, "Virtual address %" PRIx64 " translates to physical address %" PRIx64 ".\n",
+			   va, x.pa);
+	} else {
+		if (x.status == PTW_RESERVED)
+			ptv_printf(t, "%s: %sreserved bits set in %s\n", who, tag,
+				   vtop_name(m, x.nsteps - 1));
+		else if (x.status == PTW_TABLE_HOLE)
+			ptv_printf(t, "%s: %stable outside the dump\n", who, tag);
+		ptv_printf(t, "Virtual address %" PRIx64 " translation fails, error " FAIL_STATUS ".\n",
+			   va);
+	}
+	return t->oom ? -ENOMEM : 0;
+}
+
+/* ---- !ptov ----------------------------------------------------------------------- */
+
+struct ptov_ctx {
+	const struct ptw_mode *m;
+	struct ptv_text *t;
+	uint64_t len;
+};
+
+/* Amd64PtoV prints 16-digit columns; X86PtoV compact hex. */
+static int ptov_run(void *ctx, const struct ptw_run *r)
+{
+	struct ptov_ctx *c = ctx;
+	bool wide = c->m->va_bits > 32;
+	int w = wide ? 16 : 0;
+	const char *tag = r->page_size == PTW_PAGE    ? ""
+			  : r->page_size >= (1ULL << 30) ? " (1GB large page)"
+							 : " (large page)";
+	char line[96];
+	/* A run is one line per page of it. */
+	for (uint64_t off = 0; off < r->size; off += r->page_size) {
+		int n = snprintf(line, sizeof line, "%0*" PRIx64 " %0*" PRIx64 "%s\n",
+				 w, r->pa + off, w, r->va + off, tag);
+		c->len += (uint64_t)n;
+		if (c->t)
+			ptv_printf(c->t, "%s", line);
+	}
+	return c->t && c->t->oom;
+}
+
+int ptv_render_ptov(const struct ptw_space *sp, struct ptv_text *t, uint64_t *len)
+{
+	const struct ptw_mode *m = sp->mode;
+	bool wide = m->va_bits > 32;
+	char head[64];
+	int n = wide ? snprintf(head, sizeof head, "Amd64PtoV: pagedir %016" PRIx64 "\n",
+				sp->dirbase)
+		     : snprintf(head, sizeof head, "X86PtoV: pagedir %" PRIx64 "%s\n",
+				sp->dirbase, m->id == PTW_MODE_PAE ? ", PAE enabled." : "");
+	struct ptov_ctx c = { m, t, (uint64_t)n };
+	if (t)
+		ptv_printf(t, "%s", head);
+	uint64_t top = ptw_mode_va_from_offset(m, ptw_mode_va_size(m) - 1);
+	if (ptw_iterate(sp, 0, top, ptov_run, &c, NULL, NULL))
+		return -ENOMEM;
+	if (len)
+		*len = c.len;
+	return t && t->oom ? -ENOMEM : 0;
+}
