@@ -539,7 +539,8 @@ struct ptw_run {
 };
 
 struct ptw_iter_stats {
-	uint64_t pages[4];         /* pages mapped, by size: 4K, 2M/4M, 1G, unused */
+	uint64_t pages[PTW_MAX_LEVELS]; /* pages mapped, by the level that maps
+				    * them (its span is their size) */
 	uint64_t tables;           /* tables read */
 	uint64_t reserved;         /* present entries skipped for reserved bits */
 	uint64_t holes;            /* tables outside the dump, skipped */

@@ -217,10 +217,13 @@ static void iterate(const struct ptw_space *s, uint64_t from, uint64_t to,
 	if (stop_after && c->calls == stop_after)
 		return; /* stopped early: the counts cover more than the runs */
 	/* Every page counted once, in some run. */
-	uint64_t mid = m->id == PTW_MODE_X86 ? 1ULL << 22 : 1ULL << 21;
-	uint64_t bytes = st.pages[0] * FUZZ_PAGE + st.pages[1] * mid +
-			 st.pages[2] * (1ULL << 30);
-	FUZZ_CHECK(st.pages[3] == 0);
+	uint64_t bytes = 0;
+	for (unsigned l = 0; l < PTW_MAX_LEVELS; l++) {
+		FUZZ_CHECK(st.pages[l] == 0 ||
+			   (l < m->nlevels && ptw_level_maps_pages(m, l)));
+		if (l < m->nlevels)
+			bytes += st.pages[l] * ptw_level_span(m, l);
+	}
 	FUZZ_CHECK(bytes == c->bytes);
 	FUZZ_CHECK(!st.truncated || st.revisits > 0);
 }

@@ -59,8 +59,7 @@ static int emit(struct iter *it, unsigned lvl, uint64_t off, uint64_t pa,
 	uint64_t va = ptw_sign_extend(it->m, off);
 	uint64_t size = pt_span(it->m, lvl);
 	struct ptw_run *c = &it->cur;
-	unsigned bucket = size == PTW_PAGE ? 0 : size >= (1ULL << 30) ? 2 : 1;
-	it->st->pages[bucket]++;
+	it->st->pages[lvl]++;
 	if (it->have && c->page_size == size && c->va + c->size == va &&
 	    c->pa + c->size == pa &&
 	    (c->eff & it->flag_mask) == (eff & it->flag_mask)) {
