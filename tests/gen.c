@@ -129,7 +129,7 @@ uint64_t gen_entry(struct gen *g, uint64_t top, uint64_t va, unsigned lvl)
 			e = t | bits;
 			gen_set(g, ea, e);
 		}
-		table = e & m->frame_mask;
+		table = e & L->addr_table;
 	}
 }
 
@@ -141,8 +141,9 @@ void gen_map(struct gen *g, uint64_t top, uint64_t va, uint64_t pa,
 	uint64_t e = pa | flags | PTW_P;
 	if (lvl + 1 < m->nlevels) {
 		e = (pa & 0xffffffffULL & ~(size - 1)) | flags | PTW_P | PTW_PS;
-		if (m->pse36)
-			e |= ((pa >> 32) & 0xff) << 13;
+		struct ptw_oa_bits f = m->level[lvl].oa_leaf; /* PSE-36 */
+		if (f.width)
+			e |= ((pa >> f.to) & ((1ULL << f.width) - 1)) << f.from;
 		else
 			e |= pa & ~0xffffffffULL;
 	}

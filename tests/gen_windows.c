@@ -157,8 +157,8 @@ static uint64_t process_top(struct gen *g, const struct gen_eprocess_layout *L,
 		/* Own PDs for the user quarters and for the self-mapped last
 		 * one; the kernel's PD for 80000000-bfffffff. */
 		uint64_t pdpt = gen_page(g) + 0x20 * (1 + i % 4);
-		uint64_t kpd2 = gen_get(g, kernel + 16) & m->frame_mask;
-		uint64_t kpd3 = gen_get(g, kernel + 24) & m->frame_mask;
+		uint64_t kpd2 = gen_get(g, kernel + 16) & m->level[0].addr_table;
+		uint64_t kpd3 = gen_get(g, kernel + 24) & m->level[0].addr_table;
 		uint64_t pd[4] = { gen_page(g), gen_page(g), kpd2, gen_page(g) };
 		memcpy(g->mem + pd[3], g->mem + kpd3, 4096);
 		for (unsigned j = 0; j < 4; j++) {

@@ -162,7 +162,7 @@ static void build_linux_pae(struct scenario *s)
 			j == 0 ? (PTW_RW | PTW_A | PTW_D | PTW_G)
 			       : (PTW_RW | PTW_A | PTW_D | PTW_G | PTW_XD));
 	gen_map(g, k, 0xff800000, 0x300000, 0x1000, K_RW_NX);     /* fixmap */
-	uint64_t kpmd = gen_get(g, k + 24) & g->mode->frame_mask;
+	uint64_t kpmd = gen_get(g, k + 24) & g->mode->level[0].addr_table;
 	gen_fill_page(g, 0x310000, "PTFS-SAMPLE pae text");
 	for (unsigned i = 0; i < 2; i++) {
 		uint64_t p = gen_pair(g), u = p + 0x1000;
@@ -212,10 +212,10 @@ static void build_windows_pae(struct scenario *s)
 	uint64_t pdpt = s->kernel = page + 0x20;   /* 32-byte aligned, in a page */
 	for (unsigned j = 0; j < 4; j++)
 		gen_set(g, pdpt + 8 * j, gen_page(g) | PTW_P);
-	uint64_t pd3 = gen_get(g, pdpt + 24) & g->mode->frame_mask;
+	uint64_t pd3 = gen_get(g, pdpt + 24) & g->mode->level[0].addr_table;
 	for (unsigned j = 0; j < 4; j++)
 		gen_set(g, pd3 + 8 * j,
-			(gen_get(g, pdpt + 8 * j) & g->mode->frame_mask) | 0x63);
+			(gen_get(g, pdpt + 8 * j) & g->mode->level[0].addr_table) | 0x63);
 	gen_map(g, pdpt, 0x80000000, 0x200000, 2 * MiB, K_RO_X);
 	gen_map(g, pdpt, 0x00010000, 0x300000, 0x1000, U_RW_NX);
 	marker(g, 0x300000, "winpae", 0x10000);

@@ -510,9 +510,37 @@ static void vtop_exact(void **state)
 	scenario_free(&sc);
 }
 
+/* ---- the modes' data ------------------------------------------------------- */
+
+/* What mode.c derives must say what the levels say: the walk reads the
+ * derived masks (check_*) and leaves out what walk_plain says is absent. */
+static void modes_consistent(void **state)
+{
+	(void)state;
+	for (enum ptw_mode_id id = PTW_MODE_X86; id <= PTW_MODE_LA57; id++) {
+		const struct ptw_mode *m = ptw_mode_get(id);
+		assert_non_null(m);
+		assert_non_null(m->arch);
+		assert_true(ptw_level_maps_pages(m, m->nlevels - 1));
+		for (unsigned l = 0; l < m->nlevels; l++) {
+			const struct ptw_level *L = &m->level[l];
+			assert_int_equal(L->check_table, L->valid | L->rsvd_table);
+			assert_int_equal(L->check_leaf, L->valid | L->rsvd_leaf);
+			assert_int_equal(L->index_mask, (1ULL << L->bits) - 1);
+			/* "none" must be a value its mask cannot produce */
+			if (!L->bad_mask)
+				assert_true(L->bad_value != 0);
+			if (m->walk_plain)
+				assert_true(!L->bad_mask && !L->oa_table.width &&
+					    !L->oa_leaf.width);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(modes_consistent),
 		cmocka_unit_test(flags_reference_examples),
 		cmocka_unit_test(x64_4k_path),
 		cmocka_unit_test(x64_large_pages),

@@ -1,4 +1,4 @@
-/* ptwalk.h — the ptfs walker: physical-memory dumps, x86 paging, address spaces.
+/* ptwalk.h — the ptfs walker: physical-memory dumps, paging (x86 today), address spaces.
  *
  * The data flows one way:
  *   dump file -> ptw_dump (one reader per format, all behind ptw_phys_read)
@@ -116,6 +116,29 @@ bool ptw_phys_present(const ptw_dump *d, uint64_t pa, uint64_t *run);
 
 /* ---- paging modes ------------------------------------------------------- */
 
+/* A paging mode is one entry of the table in paging/mode.c: its levels, top
+ * first (which VA bits each indexes, and what an entry there is, as masks),
+ * its VA size, its root register's layout and how WinDbg names its parts.
+ * An architecture is one file of entry operations in paging/ (struct
+ * ptw_arch, defined in paging/paging.h: rights, flag letters, what a
+ * non-valid entry means to its OS), shared by its modes; x86 (paging/x86.c)
+ * is the first.  The walk, the iteration and the views read only these, so
+ * that a new architecture is:
+ *   1. paging/<arch>.c: its struct ptw_arch (rights_apply, flags_string,
+ *      rights_string, decode, soft_resident, soft_flags), and the constants
+ *      of its entries;
+ *   2. its modes in paging/mode.c: one entry each, the levels' masks
+ *      (valid, leaf, reserved encoding, reserved bits, address, displaced
+ *      address bits, rights), names, WinDbg's forms; an id in enum
+ *      ptw_mode_id and its names in ptw_mode_find;
+ *   3. discovery of its roots: the mode from the dump's registers or notes
+ *      (discover/discover.c, mode_from_cpu and its neighbours), the scan's
+ *      detectors for its top tables (discover/scan.c, detector_of), the
+ *      kernel's layout for owners (owners/);
+ *   4. a fuzz target for its decoder (tests/fuzz/fuzz_walk.c's modes) and
+ *      tests: synthetic tables (tests/gen.c), walk, iterate, decode and a
+ *      WinDbg golden per form. */
+
 enum ptw_mode_id {
 	PTW_MODE_NONE = 0,
 	PTW_MODE_X86,        /* 32-bit, 2 levels, 4-byte entries, 4 MiB pages */
@@ -126,7 +149,8 @@ enum ptw_mode_id {
 
 #define PTW_MAX_LEVELS 5
 
-/* Entry bits common to every x86 format. */
+/* x86's entry bits, common to its formats (paging/x86.c gives them their
+ * meaning; the x86 detectors and generators use them). */
 #define PTW_P   0x001ULL
 #define PTW_RW  0x002ULL
 #define PTW_US  0x004ULL
@@ -138,36 +162,88 @@ enum ptw_mode_id {
 #define PTW_G   0x100ULL
 #define PTW_XD  (1ULL << 63)
 
-/* One level of a paging mode, top level first. */
+/* Address bits an entry holds away from its address field: `width` bits
+ * from bit `from` of the entry are bits from `to` of the address (x86
+ * PSE-36: 8 bits, 13 -> 32; AArch64 LPA: 4, 12 -> 48; LPA2: 2, 8 -> 50).
+ * width 0: none. */
+struct ptw_oa_bits {
+	uint8_t from, width, to;
+};
+
+/* One level of a paging mode, top level first.  What an entry here is,
+ * as the walk reads it (paging/paging.h, pt_classify), in order:
+ *   not valid:  !(e & valid);
+ *   reserved:   (e & bad_mask) == bad_value (a reserved encoding), or any
+ *               of rsvd_leaf / rsvd_table set, as the entry's form says;
+ *   a leaf:     (e & leaf_mask) == leaf_value, or the last level;
+ *   a table:    otherwise.
+ * "Never" is a value its mask cannot produce (mask 0, value 1): bad_mask
+ * 0 for no reserved encoding, leaf_mask 0 for a level of tables only.
+ * x86: valid P, leaf PS where the level allows large pages; AArch64: valid
+ * bit 0, a block where bits[1:0] == 01 and the level allows blocks, at the
+ * last level a page only where bits[1:0] == 11 (01 reserved). */
 struct ptw_level {
-	const char *entry_name; /* "PML4E", "PDPTE", "PDE", "PTE" */
-	const char *dir_name;   /* the table's directory: "pml4", "pd", ... */
+	/* What the walk reads of every entry first, in the order it reads it
+	 * (one cache line): */
 	uint8_t shift;          /* lowest VA bit this level's index selects */
 	uint8_t bits;           /* width of the index: 10, 9 or 2 */
-	bool large;             /* PS (bit 7) maps a page here */
-	bool rights;            /* R/W, U/S and XD mean something here */
-	uint64_t rsvd;          /* bits that must be clear in a present entry */
-	uint64_t rsvd_large;    /* further bits clear in a large-page entry */
-	/* The same facts as masks, for the walk's hot loop (paging/mode.c derives
-	 * them from the fields above): PS where it maps a page here, the
-	 * rights bits an entry here restricts, and XD where it applies. */
-	uint64_t ps_mask, rights_mask, xd_mask;
+	struct ptw_oa_bits oa_table, oa_leaf; /* displaced address bits */
 	uint64_t index_mask;    /* (1 << bits) - 1 */
+	uint64_t leaf_mask, leaf_value;
+	uint64_t rsvd_table;    /* bits that must be clear in a valid table entry */
+	uint64_t rsvd_leaf;     /* and in a valid leaf */
+	uint64_t valid;         /* the bit that makes an entry valid */
+	/* valid | rsvd_table and valid | rsvd_leaf, derived (mode.c): the
+	 * walk tests both with one compare, (e & check) == valid. */
+	uint64_t check_table, check_leaf;
+	uint64_t addr_table;    /* the bits holding the next table's address */
+	uint64_t addr_leaf;     /* the page's base (aligned to the page) */
+	uint64_t bad_mask, bad_value;
+	const char *entry_name; /* "PML4E", "PDPTE", "PDE", "PTE" */
+	const char *dir_name;   /* the table's directory: "pml4", "pd", ... */
+	/* Rights a table entry here passes down, accumulated from the arch's
+	 * rights_init: acc = (acc & (e | ~rights_and)) | (e & rights_or);
+	 * the arch's rights_apply merges them with the leaf's own. */
+	uint64_t rights_and, rights_or;
+	/* WinDbg's words for this level: the !pte column's name (NULL: no
+	 * column, as PAE's PDPTE), where that column starts (the notes on a
+	 * non-valid entry are indented under it), and the !vtop step's name. */
+	const char *windbg_pte;
+	uint8_t windbg_col;
+	const char *windbg_vtop;
 };
+
+struct ptw_arch; /* paging/paging.h */
 
 struct ptw_mode {
 	enum ptw_mode_id id;
 	const char *name;        /* "x86", "pae", "x64", "la57" */
 	const char *title;       /* "x86-64 4-level" */
+	const struct ptw_arch *arch; /* what its entries mean */
 	unsigned nlevels;
 	unsigned entry_size;     /* 4 or 8 bytes */
 	unsigned va_bits;        /* 32, 48, 57 */
 	bool canonical;          /* upper VA bits sign-extend bit va_bits-1 */
-	bool nx;                 /* bit 63 is XD */
-	bool pse36;              /* 4 MiB pages carry PA bits 39:32 in 20:13 */
-	unsigned flag_columns;   /* 11 (CGLDANTUWEV) or 9 (GLDANTUWV) */
-	uint64_t dirbase_mask;   /* CR3 bits that locate the top table */
-	uint64_t frame_mask;     /* entry bits that hold a table/page address */
+	bool nx;                 /* entries can forbid execution (x86: XD) */
+	unsigned flag_columns;   /* letters of ptw_flags_string: 11 or 9 */
+	uint64_t flag_bits;      /* the entry bits they show (maps' runs
+				  * coalesce on them) */
+	uint64_t dirbase_mask;   /* root register bits that locate the top table */
+	uint64_t root_flags;     /* its other bits, dropped (CR3's PCID, ...) */
+	const char *dirbase_rule;/* where a top table can start, in words */
+	/* No level has a reserved encoding or displaced address bits (bad_mask
+	 * 0, oa widths 0): the walk leaves their tests out (test_walk checks
+	 * that this says what the levels say). */
+	bool walk_plain;
+	/* Windows' self-map is PAE's: the PD under PDPTE 3 maps the four PDs
+	 * (PTEs at c0000000, PDEs at c0600000), not a top-table entry. */
+	bool pae_selfmap;
+	struct {
+		const char *cpu;     /* "Amd64", "X86": !vtop's "Amd64VtoP:", !ptov's */
+		bool pae;            /* "PAE " before each !vtop step, ", PAE
+				      * enabled." after !ptov's pagedir */
+		bool two_column;     /* !pte's older two-column 32-bit form */
+	} windbg;
 	struct ptw_level level[PTW_MAX_LEVELS];
 };
 
@@ -185,17 +261,40 @@ bool ptw_mode_va_valid(const struct ptw_mode *m, uint64_t va);
 uint64_t ptw_level_span(const struct ptw_mode *m, unsigned lvl);
 /* Number of entries in a table at level lvl. */
 unsigned ptw_level_entries(const struct ptw_mode *m, unsigned lvl);
-/* Whether entry e at level lvl maps a page (as opposed to a table). */
+/* Whether an entry at level lvl can map a page (the last level, or large
+ * pages / blocks there). */
+bool ptw_level_maps_pages(const struct ptw_mode *m, unsigned lvl);
+
+/* What an entry is to the hardware (struct ptw_level says how it is told);
+ * the kinds from PTW_ENTRY_TABLE on are the ones a walk goes on through. */
+enum ptw_entry_kind {
+	PTW_ENTRY_INVALID = 0, /* not valid: its bits are the OS's (ptw_decode_entry) */
+	PTW_ENTRY_RESERVED,    /* valid, but reserved bits set or a reserved
+				* encoding: the CPU faults */
+	PTW_ENTRY_TABLE,       /* leads to the next level's table */
+	PTW_ENTRY_LEAF,        /* maps a page */
+};
+/* Classify entry e at level lvl; *addr (may be NULL) receives the address
+ * it holds: the next table's, or the page's base (0 when not valid). */
+enum ptw_entry_kind ptw_entry_classify(const struct ptw_mode *m, unsigned lvl,
+				       uint64_t e, uint64_t *addr);
+/* The same by its parts, for any entry, valid or not, as its form reads:
+ * whether e is in the form of a leaf (as opposed to a table), */
 bool ptw_entry_is_leaf(const struct ptw_mode *m, unsigned lvl, uint64_t e);
-/* The address in a present entry: next table, or the page's base. */
+/* the address it holds (next table, or the page's base), */
 uint64_t ptw_entry_address(const struct ptw_mode *m, unsigned lvl, uint64_t e);
-/* Reserved bits set in a present entry (0 when none). */
+/* and the reserved bits it has set (0 when none; a reserved encoding
+ * gives the bits of its encoding). */
 uint64_t ptw_entry_reserved(const struct ptw_mode *m, unsigned lvl, uint64_t e);
 
-/* WinDbg's flag letters for one entry (REFERENCE §2), NUL-terminated into
- * buf (at least 12 bytes). */
+/* The letters of an entry's flags (WinDbg's on x86, REFERENCE §2),
+ * NUL-terminated into buf (at least 16 bytes). */
 void ptw_flags_string(const struct ptw_mode *m, unsigned lvl, uint64_t e,
 		      char *buf);
+/* The same for effective rights (struct ptw_xlat's and ptw_run's eff) of
+ * a page mapped at level lvl, as maps shows them. */
+void ptw_rights_string(const struct ptw_mode *m, unsigned lvl, uint64_t eff,
+		       char *buf);
 
 /* ---- address spaces ----------------------------------------------------- */
 
@@ -308,9 +407,9 @@ struct ptw_swpte {
 	bool write;          /* TRANSITION: writable */
 };
 
-/* Decode entry e at level lvl as the OS that wrote it (paging/x86.c says which
- * layouts); max_pfn (0: unknown), the dump's last frame, helps undo
- * Windows' L1TF swizzling. */
+/* Decode entry e at level lvl as the OS that wrote it (the mode's
+ * architecture knows the layouts: paging/x86.c); max_pfn (0: unknown), the
+ * dump's last frame, helps undo Windows' L1TF swizzling. */
 void ptw_decode_entry(const struct ptw_mode *m, enum ptw_os os, unsigned lvl,
 		      uint64_t e, uint64_t max_pfn, struct ptw_swpte *out);
 
@@ -358,8 +457,9 @@ struct ptw_xlat {
 	uint64_t pa;               /* physical address of va */
 	uint64_t page_pa;          /* base of the page */
 	uint64_t page_size;        /* 4K, 2M, 4M or 1G */
-	uint64_t eff;              /* the leaf entry with effective R/W, U/S
-				    * and XD accumulated down the walk */
+	uint64_t eff;              /* the leaf entry with the rights
+				    * accumulated down the walk merged in
+				    * (x86: R/W, U/S, XD) */
 	bool soft;                 /* mapped through a non-present entry the OS
 				    * reads back without I/O (a Windows
 				    * transition PTE): P is clear in eff */
@@ -398,10 +498,11 @@ struct ptw_tlb {
 	const uint8_t *pwc_ptr[PTW_MAX_LEVELS];/* its bytes in the file, or NULL */
 	/* The last-level table entered last, held whole by the file, with what
 	 * ptw_vtop's hit path needs of the mode unpacked: the VAs it maps are
-	 * those with va >> tag_shift == tag.  tab NULL: none. */
+	 * those with va >> tag_shift == tag, through entries e with
+	 * (e & want_mask) == want and no rsvd bit.  tab NULL: none. */
 	struct {
 		const uint8_t *tab;
-		uint64_t tag, rsvd, frame;
+		uint64_t tag, want_mask, want, rsvd, frame;
 		uint8_t tag_shift, shift, esz;
 		uint16_t index_mask;
 	} leaf;
@@ -438,7 +539,8 @@ struct ptw_run {
 };
 
 struct ptw_iter_stats {
-	uint64_t pages[4];         /* pages mapped, by size: 4K, 2M/4M, 1G, unused */
+	uint64_t pages[PTW_MAX_LEVELS]; /* pages mapped, by the level that maps
+				    * them (its span is their size) */
 	uint64_t tables;           /* tables read */
 	uint64_t reserved;         /* present entries skipped for reserved bits */
 	uint64_t holes;            /* tables outside the dump, skipped */

@@ -22,15 +22,6 @@
 #define RUNS_KEPT 16
 #define VREAD_MAX 8192
 
-/* Flags the iterator coalesces runs by (WinDbg's columns). */
-static uint64_t flag_mask(const struct ptw_mode *m)
-{
-	uint64_t f = PTW_P | PTW_RW | PTW_US | PTW_PWT | PTW_PCD | PTW_A |
-		     PTW_D | PTW_G;
-	if (m->flag_columns == 11)
-		f |= 0x200ULL | PTW_XD;
-	return f;
-}
 
 struct runs {
 	const struct ptw_mode *m;
@@ -48,8 +39,7 @@ FUZZ_NO_COVERAGE
 static bool valid_page_size(const struct ptw_mode *m, uint64_t size)
 {
 	for (unsigned l = 0; l < m->nlevels; l++)
-		if (ptw_level_span(m, l) == size &&
-		    (l + 1 == m->nlevels || m->level[l].large))
+		if (ptw_level_span(m, l) == size && ptw_level_maps_pages(m, l))
 			return true;
 	return false;
 }
@@ -166,7 +156,7 @@ static void check_run_page(const struct ptw_space *s, const struct ptw_run *r,
 	if (in < r->page_size)
 		FUZZ_CHECK(x.eff == r->eff);
 	else
-		FUZZ_CHECK((x.eff & flag_mask(m)) == (r->eff & flag_mask(m)));
+		FUZZ_CHECK((x.eff & m->flag_bits) == (r->eff & m->flag_bits));
 }
 
 /* ptw_vread against translations and physical reads, page by page. */
@@ -227,10 +217,13 @@ static void iterate(const struct ptw_space *s, uint64_t from, uint64_t to,
 	if (stop_after && c->calls == stop_after)
 		return; /* stopped early: the counts cover more than the runs */
 	/* Every page counted once, in some run. */
-	uint64_t mid = m->id == PTW_MODE_X86 ? 1ULL << 22 : 1ULL << 21;
-	uint64_t bytes = st.pages[0] * FUZZ_PAGE + st.pages[1] * mid +
-			 st.pages[2] * (1ULL << 30);
-	FUZZ_CHECK(st.pages[3] == 0);
+	uint64_t bytes = 0;
+	for (unsigned l = 0; l < PTW_MAX_LEVELS; l++) {
+		FUZZ_CHECK(st.pages[l] == 0 ||
+			   (l < m->nlevels && ptw_level_maps_pages(m, l)));
+		if (l < m->nlevels)
+			bytes += st.pages[l] * ptw_level_span(m, l);
+	}
 	FUZZ_CHECK(bytes == c->bytes);
 	FUZZ_CHECK(!st.truncated || st.revisits > 0);
 }

@@ -197,7 +197,7 @@ static void linux_pae(struct img *im)
 	gen_map(g, k, 0xc0000000, 0, 2 * MiB, PTW_RW | PTW_A | PTW_D | PTW_G);
 	gen_map(g, k, 0xc0200000, 2 * MiB, 2 * MiB, K_RW_NX);
 	gen_map(g, k, 0xff800000, fix, 0x1000, K_RW_NX);
-	uint64_t kpmd = gen_get(g, k + 24) & g->mode->frame_mask;
+	uint64_t kpmd = gen_get(g, k + 24) & g->mode->level[0].addr_table;
 	im->top[im->ntop++] = k;
 	for (unsigned i = 0; i < 2; i++) {
 		uint64_t p = gen_pair(g), u = p + 0x1000;
@@ -232,10 +232,10 @@ static void windows_pae(struct img *im)
 	uint64_t pdpt = page + 0x20;
 	for (unsigned j = 0; j < 4; j++)
 		gen_set(g, pdpt + 8 * j, gen_page(g) | PTW_P);
-	uint64_t pd3 = gen_get(g, pdpt + 24) & g->mode->frame_mask;
+	uint64_t pd3 = gen_get(g, pdpt + 24) & g->mode->level[0].addr_table;
 	for (unsigned j = 0; j < 4; j++)
 		gen_set(g, pd3 + 8 * j,
-			(gen_get(g, pdpt + 8 * j) & g->mode->frame_mask) | 0x63);
+			(gen_get(g, pdpt + 8 * j) & g->mode->level[0].addr_table) | 0x63);
 	gen_map(g, pdpt, 0x80000000, 0, 2 * MiB, K_RO_X);
 	gen_map(g, pdpt, 0x00010000, udata, 0x1000, U_RW_NX);
 	im->top[im->ntop++] = pdpt;

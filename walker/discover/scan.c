@@ -95,13 +95,11 @@ static unsigned kregion_valid(const struct ptw_mode *m, unsigned lvl,
 	uint64_t frames[1024];
 	unsigned nz = 0;
 	for (unsigned i = 0; i < count; i++) {
-		uint64_t e = pt_load(p + (size_t)i * m->entry_size, m->entry_size);
+		uint64_t e = pt_load(p + (size_t)i * m->entry_size, m->entry_size), a;
 		if (!e)
 			continue;
-		if (!(e & PTW_P) || pt_reserved(m, lvl, e))
-			return 0;
-		uint64_t a = pt_address(m, lvl, e);
-		if (a >= phys_end && !pt_is_leaf(m, lvl, e))
+		enum ptw_entry_kind kind = pt_classify(m, lvl, e, &a);
+		if (kind < PTW_ENTRY_TABLE || (a >= phys_end && kind == PTW_ENTRY_TABLE))
 			return 0;
 		frames[nz++] = a;
 	}
@@ -116,11 +114,13 @@ static unsigned kregion_valid(const struct ptw_mode *m, unsigned lvl,
 
 /* ---- detectors, one page at a time -------------------------------------- */
 
-/* x64 / la57 (same shape) and 32-bit: one page is one top table. */
-static void detect_page_table(const struct ptw_mode *m, const uint8_t *p,
-			      uint64_t pa, uint64_t phys_end,
+/* x86's detectors.  x64 / la57 (same shape) and 32-bit: one page is one
+ * top table. */
+static void detect_page_table(const struct ptw_mode *m, const ptw_dump *d,
+			      const uint8_t *p, uint64_t pa, uint64_t phys_end,
 			      struct cands *out)
 {
+	(void)d;
 	struct ptw_kregion k = ptw_linux_kregion(m);
 	unsigned n = ptw_level_entries(m, 0), es = m->entry_size;
 	unsigned half = n / 2, selfs = 0, supervisor = 0, present = 0, runs = 0;
@@ -128,21 +128,21 @@ static void detect_page_table(const struct ptw_mode *m, const uint8_t *p,
 	uint64_t prev = ~0ULL;
 	bool linux_ok = true;
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t e = pt_load(p + (size_t)i * es, es);
+		uint64_t e = pt_load(p + (size_t)i * es, es), a;
 		if (!e)
 			continue;
 		odd += i & 1;
-		if (!(e & PTW_P)) {
+		enum ptw_entry_kind kind = pt_classify(m, 0, e, &a);
+		if (kind == PTW_ENTRY_INVALID) {
 			if (i >= half)
 				return; /* neither OS leaves junk up there */
 			linux_ok = false;
 			continue;
 		}
-		if (pt_reserved(m, 0, e))
+		if (kind == PTW_ENTRY_RESERVED)
 			return;
 		/* Tables live in RAM; a large page may map MMIO past it. */
-		uint64_t a = pt_address(m, 0, e);
-		if (a >= phys_end && !pt_is_leaf(m, 0, e))
+		if (a >= phys_end && kind == PTW_ENTRY_TABLE)
 			return;
 		present++;
 		runs += a == prev + PTW_PAGE;
@@ -151,7 +151,7 @@ static void detect_page_table(const struct ptw_mode *m, const uint8_t *p,
 			continue;
 		if (!(e & PTW_US))
 			supervisor++;
-		if (!(e & PTW_PS) && a == pa && (e & (PTW_RW | PTW_US)) == PTW_RW)
+		if (kind == PTW_ENTRY_TABLE && a == pa && (e & (PTW_RW | PTW_US)) == PTW_RW)
 			selfs++;
 	}
 	/* 8-byte entries read as 4-byte ones leave every odd word zero (or
@@ -183,11 +183,12 @@ static void detect_pae(const struct ptw_mode *m, const ptw_dump *d,
 	 * reserved bit and points inside memory (the first test below): in a
 	 * page of data, few or none. */
 	uint64_t maybe[2] = { 0, 0 };
-	const uint64_t rsvd = m->level[0].rsvd | PTW_P;
+	const struct ptw_level *L0 = &m->level[0]; /* PDPTEs: never a leaf */
+	const uint64_t rsvd = L0->rsvd_table | L0->valid;
 	for (unsigned slot = 0; slot < 128; slot++) {
 		uint64_t e = ptw_le64(p + slot * 32 + 24);
-		maybe[slot / 64] |= (uint64_t)(((e & rsvd) == PTW_P) &
-					       ((e & m->frame_mask) < phys_end))
+		maybe[slot / 64] |= (uint64_t)(((e & rsvd) == L0->valid) &
+					       ((e & L0->addr_table) < phys_end))
 				    << (slot % 64);
 	}
 	for (unsigned slot = 0; slot < 128; slot++) {
@@ -204,11 +205,11 @@ static void detect_pae(const struct ptw_mode *m, const ptw_dump *d,
 			pd[i] = 0;
 			if (!e && i < 3)
 				continue;
-			if (!(e & PTW_P) || pt_reserved(m, 0, e)) {
+			if (pt_classify(m, 0, e, &pd[i]) != PTW_ENTRY_TABLE) {
+				pd[i] = 0;
 				ok = false;
 				break;
 			}
-			pd[i] = pt_address(m, 0, e);
 			npresent++;
 			if (pd[i] >= phys_end)
 				ok = false;
@@ -226,7 +227,7 @@ static void detect_pae(const struct ptw_mode *m, const ptw_dump *d,
 		unsigned self = 0;
 		for (unsigned i = 0; i < 4; i++) {
 			uint64_t e = pt_load(pd3 + 8 * i, 8);
-			if ((e & PTW_P) && !(e & PTW_PS) &&
+			if (pt_valid(m, 1, e) && !pt_is_leaf(m, 1, e) &&
 			    pt_address(m, 1, e) == pd[i])
 				self++;
 		}
@@ -242,6 +243,19 @@ static void detect_pae(const struct ptw_mode *m, const ptw_dump *d,
 		if (memo_nz)
 			cand_add(out, dirbase, memo_hash, memo_nz, CAND_KSHARED);
 	}
+}
+
+typedef void detect_fn(const struct ptw_mode *m, const ptw_dump *d,
+		       const uint8_t *p, uint64_t pa, uint64_t phys_end,
+		       struct cands *out);
+
+/* The detector of m's top tables, by architecture: a new one adds its
+ * branch here. */
+static detect_fn *detector_of(const struct ptw_mode *m)
+{
+	if (m->arch == &ptw_arch_x86) /* PAE's PDPT: 4 entries in a page */
+		return ptw_level_entries(m, 0) == 4 ? detect_pae : detect_page_table;
+	return NULL;
 }
 
 /* ---- the pass ------------------------------------------------------------ */
@@ -268,6 +282,7 @@ struct worker {
 struct scan_pass {
 	const ptw_dump *d;
 	const struct ptw_mode *modes[3];
+	detect_fn *detect[3];         /* each mode's detector (NULL: none) */
 	unsigned nmodes;
 	bool vmci;                    /* search for VMCOREINFO too */
 	struct worker *w;             /* one per thread of the pass */
@@ -278,13 +293,9 @@ struct scan_pass {
 static void detect(const struct scan_pass *p, struct worker *w,
 		   const uint8_t *q, uint64_t pa)
 {
-	for (unsigned k = 0; k < p->nmodes; k++) {
-		const struct ptw_mode *m = p->modes[k];
-		if (m->id == PTW_MODE_PAE)
-			detect_pae(m, p->d, q, pa, p->d->phys_end, &w->out[k]);
-		else
-			detect_page_table(m, q, pa, p->d->phys_end, &w->out[k]);
-	}
+	for (unsigned k = 0; k < p->nmodes; k++)
+		if (p->detect[k])
+			p->detect[k](p->modes[k], p->d, q, pa, p->d->phys_end, &w->out[k]);
 }
 
 /* Before the pass reads: a worker per thread, and a search per thread
@@ -390,8 +401,10 @@ int ptw_scan_pass(const ptw_dump *d, const struct ptw_mode *const *modes,
 	if (nmodes > 3)
 		nmodes = 3;
 	struct scan_pass p = { .d = d, .nmodes = nmodes };
-	for (unsigned k = 0; k < nmodes; k++)
+	for (unsigned k = 0; k < nmodes; k++) {
 		p.modes[k] = modes[k];
+		p.detect[k] = detector_of(modes[k]);
+	}
 	p.vmci = ptw_dump_vmcoreinfo_pending(d);
 	struct ptw_scan *sc = calloc(1, sizeof *sc);
 	if (!sc) {
@@ -484,12 +497,12 @@ static bool looks_like_table(const struct ptw_mode *m, const ptw_dump *d,
 		return false;
 	unsigned present = 0;
 	for (uint64_t i = 0; i < bytes; i += m->entry_size) {
-		uint64_t e = pt_load(p + i, m->entry_size);
-		if (!(e & PTW_P))
+		uint64_t e = pt_load(p + i, m->entry_size), a;
+		enum ptw_entry_kind kind = pt_classify(m, lvl, e, &a);
+		if (kind == PTW_ENTRY_INVALID)
 			continue;
-		if (pt_reserved(m, lvl, e) ||
-		    (!pt_is_leaf(m, lvl, e) &&
-		     pt_address(m, lvl, e) >= d->phys_end))
+		if (kind == PTW_ENTRY_RESERVED ||
+		    (kind == PTW_ENTRY_TABLE && a >= d->phys_end))
 			return false;
 		present++;
 	}
@@ -501,13 +514,13 @@ static bool looks_like_table(const struct ptw_mode *m, const ptw_dump *d,
 static bool selfmap_sound(const struct ptw_mode *m, const ptw_dump *d,
 			  uint64_t dirbase)
 {
-	if (m->id == PTW_MODE_PAE)
+	if (m->pae_selfmap)
 		return true; /* its four PDs were matched one by one */
 	unsigned n = ptw_level_entries(m, 0), good = 0, bad = 0;
 	for (unsigned i = n / 2; i < n; i++) {
 		uint64_t e;
 		if (!ptw_phys_entry(d, dirbase + (uint64_t)i * m->entry_size,
-				    m->entry_size, &e) || !(e & PTW_P) ||
+				    m->entry_size, &e) || !pt_valid(m, 0, e) ||
 		    pt_is_leaf(m, 0, e))
 			continue;
 		uint64_t a = pt_address(m, 0, e);
@@ -531,7 +544,7 @@ static bool top_table_sound(const struct ptw_mode *m, const ptw_dump *d,
 		if (!ptw_phys_entry(d, dirbase + (uint64_t)i * m->entry_size,
 				    m->entry_size, &e))
 			return false;
-		if ((e & PTW_P) && !pt_is_leaf(m, 0, e) &&
+		if (pt_valid(m, 0, e) && !pt_is_leaf(m, 0, e) &&
 		    !ptw_phys_present(d, pt_address(m, 0, e), NULL))
 			return false;
 	}
@@ -710,13 +723,24 @@ static int accept(const struct ptw_mode *m, const ptw_dump *d,
 }
 
 
-/* Modes whose top tables the detectors see alike: la57's PML5 is x64's
- * PML4 (the same entries, bits and reserved bits, the same kernel half),
- * so one pass's x64 candidates serve a kernel that VMCOREINFO says runs
- * 5-level paging. */
-static enum ptw_mode_id shape_of(const struct ptw_mode *m)
+/* Whether the detectors see the top tables of a and b alike: la57's PML5
+ * is x64's PML4 (the same entries, bits and reserved bits, the same kernel
+ * half), so one pass's x64 candidates serve a kernel that VMCOREINFO says
+ * runs 5-level paging.  The detector and what it reads: the top level's
+ * masks, the entry size, the kernel's region. */
+static bool top_alike(const struct ptw_mode *a, const struct ptw_mode *b)
 {
-	return m->id == PTW_MODE_LA57 ? PTW_MODE_X64 : m->id;
+	const struct ptw_level *x = &a->level[0], *y = &b->level[0];
+	struct ptw_kregion ka = ptw_linux_kregion(a), kb = ptw_linux_kregion(b);
+	return detector_of(a) == detector_of(b) && a->entry_size == b->entry_size &&
+	       a->pae_selfmap == b->pae_selfmap && x->bits == y->bits &&
+	       x->valid == y->valid && x->leaf_mask == y->leaf_mask &&
+	       x->leaf_value == y->leaf_value && x->bad_mask == y->bad_mask &&
+	       x->bad_value == y->bad_value && x->rsvd_table == y->rsvd_table &&
+	       x->rsvd_leaf == y->rsvd_leaf && x->addr_table == y->addr_table &&
+	       x->addr_leaf == y->addr_leaf && !x->oa_table.width &&
+	       !y->oa_table.width && !x->oa_leaf.width && !y->oa_leaf.width &&
+	       ka.via == kb.via && ka.first == kb.first && ka.count == kb.count;
 }
 
 int ptw_scan_judge(struct ptw_scan *sc, const struct ptw_mode *m,
@@ -727,7 +751,7 @@ int ptw_scan_judge(struct ptw_scan *sc, const struct ptw_mode *m,
 	while (k < sc->nmodes && sc->modes[k] != m)
 		k++;
 	if (k == sc->nmodes)
-		for (k = 0; k < sc->nmodes && shape_of(sc->modes[k]) != shape_of(m);)
+		for (k = 0; k < sc->nmodes && !top_alike(sc->modes[k], m);)
 			k++;
 	if (k == sc->nmodes)
 		return 0;

@@ -24,7 +24,7 @@ struct iter {
 	const struct ptw_space *s;
 	const struct ptw_mode *m;
 	uint64_t from, to;       /* VA offsets (upper half folded), inclusive */
-	uint64_t flag_mask;      /* bits that WinDbg's string shows */
+	uint64_t flag_mask;      /* bits that the flag string shows */
 	ptw_run_fn fn;
 	void *ctx;
 	ptw_enter_fn enter;      /* may leave entries out; NULL: none */
@@ -51,14 +51,15 @@ static int flush(struct iter *it)
 	return it->stop;
 }
 
-static int emit(struct iter *it, uint64_t off, uint64_t pa, uint64_t size,
+/* A page of the level lvl (its span the page's size) at VA offset off. */
+static int emit(struct iter *it, unsigned lvl, uint64_t off, uint64_t pa,
 		uint64_t eff)
 {
 	it->emitted++;
 	uint64_t va = ptw_sign_extend(it->m, off);
+	uint64_t size = pt_span(it->m, lvl);
 	struct ptw_run *c = &it->cur;
-	unsigned bucket = size == PTW_PAGE ? 0 : size >= (1ULL << 30) ? 2 : 1;
-	it->st->pages[bucket]++;
+	it->st->pages[lvl]++;
 	if (it->have && c->page_size == size && c->va + c->size == va &&
 	    c->pa + c->size == pa &&
 	    (c->eff & it->flag_mask) == (eff & it->flag_mask)) {
@@ -140,37 +141,38 @@ static int descend(struct iter *it, unsigned lvl, uint64_t table,
 		last = (unsigned)((it->to - base) / span);
 	for (unsigned i = first; i <= last && i < n; i++) {
 		uint64_t e = pt_load(tab + (size_t)i * m->entry_size, m->entry_size);
-		uint64_t off = base + span * i, pfn;
+		uint64_t off = base + span * i, pfn, addr;
 		if (e && it->enter && !it->enter(it->enter_ctx, lvl, off, e)) {
 			/* Left out: what lies under it does not count as empty. */
 			it->cuts++;
 			continue;
 		}
-		if (!(e & PTW_P)) {
+		enum ptw_entry_kind kind = pt_classify(m, lvl, e, &addr);
+		if (kind == PTW_ENTRY_INVALID) {
 			/* A resident page the OS reads back without I/O (a
-			 * Windows transition PTE) maps as vmem reads it. */
-			if (ptw_soft_resident(it->s, lvl, e, &pfn) &&
-			    emit(it, off, pfn << 12, span, ptw_soft_flags(m, acc, e)))
+			 * Windows transition PTE) maps as vmem reads it; an
+			 * empty entry is nothing. */
+			if (e && ptw_soft_resident(it->s, lvl, e, &pfn) &&
+			    emit(it, lvl, off, pfn << 12, ptw_soft_flags(m, acc, e)))
 				return it->stop;
 			continue;
 		}
-		if (pt_reserved(m, lvl, e)) {
+		if (kind == PTW_ENTRY_RESERVED) {
 			it->st->reserved++;
 			continue;
 		}
-		uint64_t a = pt_rights_add(m, lvl, acc, e);
-		uint64_t addr = pt_address(m, lvl, e);
-		if (pt_is_leaf(m, lvl, e)) {
+		if (kind == PTW_ENTRY_LEAF) {
 			/* Pages under shared tables have their own budget. */
 			if (shared && it->shared_pages++ >= SHARED_PAGE_LIMIT) {
 				it->st->truncated = true;
 				it->cuts++;
 				return 0;
 			}
-			if (emit(it, off, addr, span, pt_rights_apply(a, e)))
+			if (emit(it, lvl, off, addr, m->arch->rights_apply(m, lvl, acc, e)))
 				return it->stop;
 			continue;
 		}
+		uint64_t a = pt_rights_add(&m->level[lvl], acc, e);
 		/* A table walked whole before and found to map nothing maps
 		 * nothing again: tables that loop would otherwise be walked
 		 * once per revisit, each time for nothing. */
@@ -225,16 +227,14 @@ int ptw_iterate_where(const struct ptw_space *s, uint64_t va_from, uint64_t va_t
 		.enter = enter, .enter_ctx = enter_ctx,
 		.from = ptw_mode_offset_from_va(m, va_from),
 		.to = ptw_mode_offset_from_va(m, va_to),
-		.flag_mask = PTW_P | PTW_RW | PTW_US | PTW_PWT | PTW_PCD | PTW_A |
-			     PTW_D | PTW_G |
-			     (m->flag_columns == 11 ? (0x200ULL | PTW_XD) : 0),
+		.flag_mask = m->flag_bits,
 	};
 	if (it.from > it.to)
 		return 0;
 	bool dup;
 	it.rc = ptw_addrset_add(&it.seen, s->dirbase << 3, &dup, err);
 	if (!it.rc)
-		descend(&it, 0, s->dirbase, 0, PT_RIGHTS_INIT, false);
+		descend(&it, 0, s->dirbase, 0, m->arch->rights_init, false);
 	if (!it.rc && !it.stop)
 		flush(&it);
 	ptw_addrset_free(&it.seen);

@@ -24,10 +24,7 @@ int ptw_space_init(struct ptw_space *s, const ptw_dump *d,
 	if (dirbase & ~m->dirbase_mask)
 		return ptw_fail(err, PTW_ERR_INVALID,
 				"DirBase 0x%llx is not where a %s top table can start (%s)",
-				(unsigned long long)dirbase, m->title,
-				m->id == PTW_MODE_PAE	? "32-byte aligned, below 4 GiB"
-				: m->id == PTW_MODE_X86 ? "page-aligned, below 4 GiB"
-							: "page-aligned, within 52 bits");
+				(unsigned long long)dirbase, m->title, m->dirbase_rule);
 	if (!ptw_phys_holds(d, dirbase, ptw_table_bytes(m, 0)))
 		return ptw_fail(err, PTW_ERR_NOT_FOUND,
 				"DirBase 0x%llx lies outside the dump's physical memory",
@@ -40,19 +37,19 @@ int ptw_space_selfmap(const struct ptw_space *s)
 {
 	const struct ptw_mode *m = s->mode;
 	const ptw_dump *d = s->dump;
-	uint64_t e;
-	if (m->id == PTW_MODE_PAE) {
+	uint64_t e, a;
+	if (m->pae_selfmap) {
 		/* Windows PAE: the PD under PDPTE 3 maps the four PDs, so PTEs
 		 * appear at C0000000 and PDEs at C0600000. */
 		uint64_t pdpte[4], pd3;
 		for (unsigned i = 0; i < 4; i++)
 			if (!ptw_phys_entry(d, s->dirbase + 8 * i, 8, &pdpte[i]) ||
-			    !(pdpte[i] & PTW_P))
+			    !pt_valid(m, 0, pdpte[i]))
 				return -1;
 		pd3 = pt_address(m, 0, pdpte[3]);
 		for (unsigned i = 0; i < 4; i++)
-			if (!ptw_phys_entry(d, pd3 + 8 * i, 8, &e) || !(e & PTW_P) ||
-			    (e & PTW_PS) ||
+			if (!ptw_phys_entry(d, pd3 + 8 * i, 8, &e) || !pt_valid(m, 1, e) ||
+			    pt_is_leaf(m, 1, e) ||
 			    pt_address(m, 1, e) != pt_address(m, 0, pdpte[i]))
 				return -1;
 		return 3;
@@ -65,8 +62,7 @@ int ptw_space_selfmap(const struct ptw_space *s)
 		if (!ptw_phys_entry(d, s->dirbase + (uint64_t)i * m->entry_size,
 				    m->entry_size, &e))
 			return -1;
-		if ((e & PTW_P) && !(e & PTW_PS) &&
-		    pt_address(m, 0, e) == s->dirbase)
+		if (pt_classify(m, 0, e, &a) == PTW_ENTRY_TABLE && a == s->dirbase)
 			return (int)i;
 	}
 	return -1;
@@ -84,7 +80,8 @@ struct walk_end {
 				 * so its parent's whole span fails alike */
 	uint64_t page_pa;       /* MAPPED: the page's base, */
 	uint64_t page_size;     /* its size */
-	uint64_t eff;           /* and its effective flags */
+	uint64_t eff;           /* and its effective flags (set by the walks
+				 * that record, x: only ptw_translate reads it) */
 	bool soft;              /* mapped through a Windows transition PTE */
 	bool bail;              /* a walk_shape.bail walk gave up */
 };
@@ -125,8 +122,17 @@ static inline void tlb_enter(struct ptw_tlb *t, const struct ptw_space *s,
 		t->leaf.shift = L->shift;
 		t->leaf.index_mask = (uint16_t)((1u << L->bits) - 1);
 		t->leaf.esz = (uint8_t)m->entry_size;
-		t->leaf.rsvd = L->rsvd;
-		t->leaf.frame = m->frame_mask;
+		t->leaf.want_mask = L->valid | L->leaf_mask;
+		t->leaf.want = L->valid | L->leaf_value;
+		t->leaf.rsvd = L->rsvd_leaf;
+		t->leaf.frame = L->addr_leaf;
+		/* The hit path reads an entry by these alone: it leaves to the
+		 * walk levels whose pages carry displaced address bits, or
+		 * whose reserved encoding those masks do not already refuse. */
+		if (L->oa_leaf.width ||
+		    (L->bad_mask && !((L->bad_value ^ t->leaf.want) & L->bad_mask &
+				      t->leaf.want_mask)))
+			t->leaf.tab = NULL;
 	}
 }
 
@@ -148,7 +154,7 @@ static void walk_stop(const struct ptw_space *s, unsigned lvl, uint64_t e,
 		      uint64_t acc, struct walk_end *end)
 {
 	uint64_t pfn;
-	if (e & PTW_P) {
+	if (pt_valid(s->mode, lvl, e)) {
 		end->status = PTW_RESERVED;
 	} else if (ptw_soft_resident(s, lvl, e, &pfn)) {
 		/* A Windows transition PTE: read as the soft fault would. */
@@ -162,18 +168,30 @@ static void walk_stop(const struct ptw_space *s, unsigned lvl, uint64_t e,
 	}
 }
 
+/* Whether e, in the form whose check mask (valid | reserved bits) is
+ * check, is valid, with no reserved bit set and (unless the mode is plain)
+ * not a reserved encoding. */
+static inline __attribute__((always_inline)) bool
+entry_ok(const struct ptw_level *L, uint64_t e, uint64_t check, bool plain)
+{
+	return (e & check) == L->valid && (plain || !pt_bad_encoding(L, e));
+}
+
 /* What a call site fixes of the walk at compile time.  esz and nlevels, when
  * not 0, are the mode's entry size and level count (the common x86-64
  * 4-level form gets its own unrolled copy); with bail, the walk gives up
  * (end->bail) at anything but a present, valid entry the file holds as
  * plain bytes, so that its copy calls nothing and keeps all it needs in
- * registers: the caller then walks again the general way. */
+ * registers: the caller then walks again the general way; with plain, the
+ * mode is one whose levels have no reserved encoding and no displaced
+ * address bits (struct ptw_mode's walk_plain), and the copy leaves out
+ * their tests. */
 struct walk_shape {
 	unsigned esz, nlevels;
-	bool bail;
+	bool bail, plain;
 };
-#define SHAPE_ANY ((struct walk_shape){ 0, 0, false })
-#define SHAPE_X64_FAST ((struct walk_shape){ 8, 4, true })
+#define SHAPE_ANY ((struct walk_shape){ 0, 0, false, false })
+#define SHAPE_X64_FAST ((struct walk_shape){ 8, 4, true, true })
 
 /* The one walk: from the table at level lvl, with rights acc accumulated
  * above it.  x (when given) records each step for display; t (when given)
@@ -191,7 +209,9 @@ walk(const struct ptw_space *s, uint64_t va, unsigned lvl, uint64_t table,
 	const ptw_dump *d = s->dump;
 	const unsigned esz = shape.esz ? shape.esz : m->entry_size;
 	const unsigned last = (shape.nlevels ? shape.nlevels : m->nlevels) - 1;
-	const uint64_t frame = m->frame_mask;
+	/* Once per walk, not per level: the tests plain modes do without
+	 * (two loads and a compare each). */
+	const bool plain = shape.plain || m->walk_plain;
 	struct ptw_window win = d->window;
 	/* The last offset in the window an entry can start at (bail walks:
 	 * the window never moves); an empty window has none. */
@@ -243,29 +263,35 @@ walk(const struct ptw_space *s, uint64_t va, unsigned lvl, uint64_t table,
 				!ptw_phys_any(d, table, ptw_table_bytes(m, lvl));
 			return;
 		}
-		/* What the entry is, from the level's masks (pt_is_large,
-		 * pt_reserved and pt_rights_add folded for the hot path). */
-		uint64_t large = e & L->ps_mask;
-		uint64_t rsvd = e & (large ? L->rsvd | L->rsvd_large : L->rsvd);
-		if (__builtin_expect(!(e & PTW_P) || rsvd, 0)) {
-			if (shape.bail)
-				end->bail = true;
-			else
-				walk_stop(s, lvl, e, acc, end);
-			return;
+		/* What the entry is, from the level's masks (pt_classify
+		 * folded for the hot path): a table, the common case, on the
+		 * straight path; a leaf, or a fault, off it. */
+		if (__builtin_expect(lvl != last &&
+				     (e & L->leaf_mask) != L->leaf_value, 1)) {
+			if (__builtin_expect(!entry_ok(L, e, L->check_table, plain), 0))
+				goto stop;
+			acc = pt_rights_add(L, acc, e);
+			table = plain ? e & L->addr_table : pt_table_address(L, e);
+			if (t)
+				tlb_enter(t, s, lvl + 1, va, table, acc);
+			continue;
 		}
-		acc &= e | ~L->rights_mask;
-		acc |= e & L->xd_mask;
-		if (lvl == last || large) {
-			end->status = PTW_MAPPED;
-			end->page_size = 1ULL << L->shift;
-			end->page_pa = large ? pt_address(m, lvl, e) : e & frame;
-			end->eff = pt_rights_apply(acc, e);
-			return;
-		}
-		table = e & frame;
-		if (t)
-			tlb_enter(t, s, lvl + 1, va, table, acc);
+		if (__builtin_expect(!entry_ok(L, e, L->check_leaf, plain), 0))
+			goto stop;
+		end->status = PTW_MAPPED;
+		end->page_size = 1ULL << L->shift;
+		end->page_pa = plain ? e & L->addr_leaf : pt_leaf_address(L, e);
+		/* The rights only for the walks that report them: the arch's
+		 * call would stay in ptw_vtop's lean copies. */
+		if (x)
+			end->eff = m->arch->rights_apply(m, lvl, acc, e);
+		return;
+	stop:
+		if (shape.bail)
+			end->bail = true;
+		else
+			walk_stop(s, lvl, e, acc, end);
+		return;
 	}
 }
 
@@ -306,7 +332,7 @@ int ptw_translate(const struct ptw_space *s, uint64_t va, struct ptw_xlat *x,
 	if (!ptw_mode_va_valid(m, va))
 		return noncanonical(m, va, err);
 	struct walk_end end;
-	walk(s, va, 0, s->dirbase, PT_RIGHTS_INIT, x, NULL, SHAPE_ANY, &end);
+	walk(s, va, 0, s->dirbase, s->mode->arch->rights_init, x, NULL, SHAPE_ANY, &end);
 	x->status = end.status;
 	/* An unreadable top table: no span applies (the walk read nothing). */
 	if (end.status != PTW_TABLE_HOLE || end.lvl > 0)
@@ -337,7 +363,7 @@ tlb_walk(const struct ptw_space *s, struct ptw_tlb *t, uint64_t va,
 	if (!tlb_owned(t, s))
 		tlb_claim(t, s);
 	if (t->pwc_depth == 0)
-		tlb_enter(t, s, 0, va, s->dirbase, PT_RIGHTS_INIT);
+		tlb_enter(t, s, 0, va, s->dirbase, s->mode->arch->rights_init);
 	unsigned lvl = tlb_start(t, s->mode, va);
 	walk(s, va, lvl, t->pwc_table[lvl], t->pwc_acc[lvl], NULL, t, SHAPE_ANY, end);
 }
@@ -346,7 +372,7 @@ tlb_walk(const struct ptw_space *s, struct ptw_tlb *t, uint64_t va,
 static __attribute__((noinline)) void walk_general(const struct ptw_space *s,
 						   uint64_t va, struct walk_end *end)
 {
-	walk(s, va, 0, s->dirbase, PT_RIGHTS_INIT, NULL, NULL, SHAPE_ANY, end);
+	walk(s, va, 0, s->dirbase, s->mode->arch->rights_init, NULL, NULL, SHAPE_ANY, end);
 }
 
 /* ptw_vtop's two paths, each its own function so that each keeps its few
@@ -356,11 +382,11 @@ static __attribute__((noinline)) int vtop_plain(const struct ptw_space *s,
 {
 	struct walk_end end;
 	const struct ptw_mode *m = s->mode;
-	if (m->entry_size == 8 && m->nlevels == 4) {
+	if (m->entry_size == 8 && m->nlevels == 4 && m->walk_plain) {
 		/* Its own result, never seen outside: the compiler keeps it in
 		 * registers and drops what ptw_vtop does not read. */
 		struct walk_end fast = { 0 };
-		walk(s, va, 0, s->dirbase, PT_RIGHTS_INIT, NULL, NULL, SHAPE_X64_FAST, &fast);
+		walk(s, va, 0, s->dirbase, s->mode->arch->rights_init, NULL, NULL, SHAPE_X64_FAST, &fast);
 		if (!fast.bail) {
 			*pa = fast.page_pa + (va & (fast.page_size - 1));
 			return 0;
@@ -409,7 +435,7 @@ tlb_hit(const struct ptw_space *s, const struct ptw_tlb *t, uint64_t va, uint64_
 		return -1;
 	unsigned index = (unsigned)(va >> t->leaf.shift) & t->leaf.index_mask;
 	uint64_t e = pt_load(t->leaf.tab + (size_t)index * t->leaf.esz, t->leaf.esz);
-	if (!(e & PTW_P) || (e & t->leaf.rsvd))
+	if ((e & t->leaf.want_mask) != t->leaf.want || (e & t->leaf.rsvd))
 		return -1;
 	*pa = (e & t->leaf.frame) + (va & ((1ULL << t->leaf.shift) - 1));
 	return 0;
@@ -462,7 +488,7 @@ bool ptw_vtop_run(const struct ptw_space *s, struct ptw_tlb *t, uint64_t va,
 	struct walk_end end;
 	uint64_t start, size;
 	if (!t) {
-		walk(s, va, 0, s->dirbase, PT_RIGHTS_INIT, NULL, NULL, SHAPE_ANY, &end);
+		walk(s, va, 0, s->dirbase, s->mode->arch->rights_init, NULL, NULL, SHAPE_ANY, &end);
 		end_span(m, va, &end, &start, &size);
 	} else {
 		if (tlb_owned(t, s)) {

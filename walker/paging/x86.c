@@ -1,4 +1,7 @@
-/* paging/x86.c — what a non-present entry means to the OS that wrote it.
+/* paging/x86.c — the x86 architecture's entry operations (struct ptw_arch):
+ * rights, WinDbg's flag letters, and what a non-present entry means to the
+ * OS that wrote it.  What an entry is (P, PS, reserved bits, PSE-36) is the
+ * levels' data, in paging/mode.c.
  *
  * The hardware ignores every bit of an entry whose P bit is clear, and the
  * operating systems use them.
@@ -108,10 +111,10 @@ static void decode_linux(const struct ptw_mode *m, unsigned lvl, uint64_t e,
 	bool inverted = m->entry_size == 8; /* PAE and x86-64, not 2-level */
 	if (e & LINUX_PROTNONE) {
 		o->kind = PTW_SW_PROTNONE;
-		uint64_t a = (inverted ? ~e : e) & m->frame_mask;
+		uint64_t a = (inverted ? ~e : e) & m->level[lvl].addr_table;
 		/* A PROT_NONE huge page keeps PS (not inverted by the mask): its
 		 * frame is aligned to the page. */
-		if (pt_is_large(m, lvl, e))
+		if (pt_is_leaf(m, lvl, e))
 			a &= ~(pt_span(m, lvl) - 1);
 		o->pfn = a >> 12;
 		return;
@@ -126,18 +129,9 @@ static void decode_linux(const struct ptw_mode *m, unsigned lvl, uint64_t e,
 	}
 }
 
-void ptw_decode_entry(const struct ptw_mode *m, enum ptw_os os, unsigned lvl,
-		      uint64_t e, uint64_t max_pfn, struct ptw_swpte *o)
+static void x86_decode(const struct ptw_mode *m, enum ptw_os os, unsigned lvl,
+		       uint64_t e, uint64_t max_pfn, struct ptw_swpte *o)
 {
-	memset(o, 0, sizeof *o);
-	if (e == 0) {
-		o->kind = PTW_SW_ZERO;
-		return;
-	}
-	if (e & PTW_P) {
-		o->kind = PTW_SW_VALID;
-		return;
-	}
 	if (os == PTW_OS_WINDOWS)
 		decode_windows(m, e, max_pfn, o);
 	else if (os == PTW_OS_LINUX)
@@ -146,7 +140,7 @@ void ptw_decode_entry(const struct ptw_mode *m, enum ptw_os os, unsigned lvl,
 		o->kind = PTW_SW_UNKNOWN;
 }
 
-uint64_t ptw_soft_flags(const struct ptw_mode *m, uint64_t acc, uint64_t e)
+static uint64_t x86_soft_flags(const struct ptw_mode *m, uint64_t acc, uint64_t e)
 {
 	/* Writable: ReadWrite, ReadWriteCopy and their execute forms (4-7);
 	 * executable: Execute, ExecuteRead and those (2, 3, 6, 7).  The
@@ -161,8 +155,8 @@ uint64_t ptw_soft_flags(const struct ptw_mode *m, uint64_t acc, uint64_t e)
 	return f;
 }
 
-bool ptw_soft_resident(const struct ptw_space *s, unsigned lvl, uint64_t e,
-		       uint64_t *pfn)
+static bool x86_soft_resident(const struct ptw_space *s, unsigned lvl, uint64_t e,
+			      uint64_t *pfn)
 {
 	/* Windows reads a transition page back with a soft fault; only PTEs
 	 * (the last level) are followed. */
@@ -173,6 +167,53 @@ bool ptw_soft_resident(const struct ptw_space *s, unsigned lvl, uint64_t e,
 	*pfn = win_transition_pfn(m, e, (ptw_dump_phys_end(s->dump) - 1) >> 12);
 	return true;
 }
+
+/* ---- rights and letters -------------------------------------------------------- */
+
+/* Effective rights (QEMU's mmu_translate accumulates them the same way):
+ * R/W and U/S while every level granted them, XD once any level forbade
+ * execution.  The tables' part came down as acc (the levels' rights_and
+ * and rights_or: R/W, U/S and XD); the leaf adds its own the same way. */
+static uint64_t x86_rights_apply(const struct ptw_mode *m, unsigned lvl,
+				 uint64_t acc, uint64_t leaf)
+{
+	acc = pt_rights_add(&m->level[lvl], acc, leaf);
+	return (leaf & ~(PTW_RW | PTW_US | PTW_XD)) | acc;
+}
+
+/* WinDbg's letters (REFERENCE §2): CGLDANTUWEV, or GLDANTUWV without XD. */
+static void x86_flags_string(const struct ptw_mode *m, unsigned lvl, uint64_t e,
+			     char *buf)
+{
+	bool large = lvl + 1 < m->nlevels && pt_is_leaf(m, lvl, e);
+	char *p = buf;
+	if (m->flag_columns == 11)
+		*p++ = (e & 0x200) ? 'C' : '-';
+	*p++ = (e & PTW_G) ? 'G' : '-';
+	*p++ = large ? 'L' : '-';
+	*p++ = (e & PTW_D) ? 'D' : '-';
+	*p++ = (e & PTW_A) ? 'A' : '-';
+	*p++ = (e & PTW_PCD) ? 'N' : '-';
+	*p++ = (e & PTW_PWT) ? 'T' : '-';
+	*p++ = (e & PTW_US) ? 'U' : 'K';
+	*p++ = (e & PTW_RW) ? 'W' : 'R';
+	if (m->flag_columns == 11)
+		*p++ = (e & PTW_XD) ? '-' : 'E';
+	*p++ = (e & PTW_P) ? 'V' : '-';
+	*p = '\0';
+}
+
+const struct ptw_arch ptw_arch_x86 = {
+	.name = "x86",
+	.rights_init = PTW_RW | PTW_US,
+	.rights_apply = x86_rights_apply,
+	.flags_string = x86_flags_string,
+	/* maps shows the effective entry in the same letters */
+	.rights_string = x86_flags_string,
+	.decode = x86_decode,
+	.soft_resident = x86_soft_resident,
+	.soft_flags = x86_soft_flags,
+};
 
 /* WinDbg's words (its !pte prints "Protect: 4 - ReadWrite"). */
 const char *ptw_win_protection(unsigned p, char *buf, size_t n)

@@ -3,6 +3,7 @@
  * file reads one entry, maps walks its one space. */
 #include "view/view.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,15 +64,22 @@ int ptv_va_digits(const struct ptw_mode *m)
 	return m->va_bits > 32 ? 16 : 8;
 }
 
-const char *ptv_size_name(uint64_t size)
+const char *ptv_size_name(uint64_t size, char buf[24])
 {
-	switch (size) {
-	case 1ULL << 12: return "4K";
-	case 1ULL << 21: return "2M";
-	case 1ULL << 22: return "4M";
-	case 1ULL << 30: return "1G";
-	default: return "?";
+	/* The largest unit the size is a whole number of: 4K, 2M, 1G, 512G. */
+	static const char unit[] = "KMGTPE";
+	unsigned u = 0;
+	if (size == 0 || size % 1024) {
+		snprintf(buf, 24, "?");
+		return buf;
 	}
+	size /= 1024;
+	while (unit[u + 1] && size % 1024 == 0) {
+		size /= 1024;
+		u++;
+	}
+	snprintf(buf, 24, "%" PRIu64 "%c", size, unit[u]);
+	return buf;
 }
 
 static const char *human(uint64_t bytes, char *buf, size_t n)
@@ -200,7 +208,7 @@ static int maps_line(void *ctx, const struct ptw_run *r)
 {
 	struct maps_ctx *c = ctx;
 	int w = ptv_va_digits(c->m);
-	char flags[16], line[128];
+	char flags[16], line[128], size[24];
 	/* The effective flags, decoded at the level that mapped the page. */
 	unsigned lvl = c->m->nlevels - 1;
 	while (lvl > 0 && ptw_level_span(c->m, lvl) != r->page_size)
@@ -211,7 +219,7 @@ static int maps_line(void *ctx, const struct ptw_run *r)
 	 * sixteen zeros, not a wrapped 0. */
 	int n = snprintf(line, sizeof line, "%0*" PRIx64 "-%s%0*" PRIx64 " %016" PRIx64 " %s %s\n",
 			 w, r->va, end == 0 ? "1" : "", w, end, r->pa,
-			 ptv_size_name(r->page_size), flags);
+			 ptv_size_name(r->page_size, size), flags);
 	c->len += (uint64_t)n;
 	if (c->t)
 		ptv_printf(c->t, "%s", line);
@@ -264,12 +272,17 @@ int ptv_render_space_info(const struct ptw_space *s,
 		ptv_printf(t, "selfmap: 0x%x (PTEs at %0*" PRIx64 ")\n", (unsigned)sm,
 			   ptv_va_digits(m), base);
 	}
-	/* Pages by size, named for the mode. */
-	const char *mid = m->id == PTW_MODE_X86 ? "4m" : "2m";
-	ptv_printf(t, "pages-4k: %" PRIu64 "\n", st->pages[0]);
-	ptv_printf(t, "pages-%s: %" PRIu64 "\n", mid, st->pages[1]);
-	if (m->nlevels >= 4)
-		ptv_printf(t, "pages-1g: %" PRIu64 "\n", st->pages[2]);
+	/* Pages by size, smallest first: one line per level that maps pages,
+	 * named by its span ("pages-4k", "pages-2m"). */
+	for (unsigned lvl = m->nlevels; lvl-- > 0;) {
+		if (!ptw_level_maps_pages(m, lvl))
+			continue;
+		char size[24];
+		ptv_size_name(ptw_level_span(m, lvl), size);
+		for (char *c = size; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		ptv_printf(t, "pages-%s: %" PRIu64 "\n", size, st->pages[lvl]);
+	}
 	ptv_printf(t, "tables: %" PRIu64 "\n", st->tables);
 	ptv_printf(t, "reserved-entries: %" PRIu64 "\n", st->reserved);
 	ptv_printf(t, "tables-outside-dump: %" PRIu64 "\n", st->holes);
@@ -325,7 +338,8 @@ int ptv_render_entry(const struct ptw_space *s, unsigned level,
 		ptv_printf(t, "reserved: %" PRIx64 " (the CPU faults here; not followed)\n",
 			   rsvd);
 	if (ptw_entry_is_leaf(m, level, e)) {
-		ptv_printf(t, "page: %s\n", ptv_size_name(span));
+		char size[24];
+		ptv_printf(t, "page: %s\n", ptv_size_name(span, size));
 	} else if (!rsvd) {
 		uint64_t next = ptw_entry_address(m, level, e);
 		uint64_t bytes = ptw_table_bytes(m, level + 1);

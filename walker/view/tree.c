@@ -352,9 +352,9 @@ static int mapped_bytes(const struct ptv_node *n, uint64_t *bytes)
 	int rc = ptv_space_facts(n, &own, &c);
 	if (!rc) {
 		const struct ptw_mode *m = n->space.mode;
-		uint64_t mid = m->id == PTW_MODE_X86 ? 4ULL << 20 : 2ULL << 20;
-		*bytes = c->stats.pages[0] * PTW_PAGE + c->stats.pages[1] * mid +
-			 c->stats.pages[2] * (1ULL << 30);
+		*bytes = 0;
+		for (unsigned lvl = 0; lvl < m->nlevels; lvl++)
+			*bytes += c->stats.pages[lvl] * ptw_level_span(m, lvl);
 	}
 	if (c == &own)
 		ptv_text_free(&own.info);

@@ -149,7 +149,8 @@ void ptv_printf(struct ptv_text *t, const char *fmt, ...)
 /* Append src to t; 0 or -ENOMEM. */
 int ptv_printf_text(struct ptv_text *t, const struct ptv_text *src);
 int ptv_va_digits(const struct ptw_mode *m);
-const char *ptv_size_name(uint64_t size);
+/* A page size in words, "4K", "2M", "1G", into buf (returned). */
+const char *ptv_size_name(uint64_t size, char buf[24]);
 
 /* Length of an open text file. */
 uint64_t ptv_file_text_len(const struct ptv_file *f);
