@@ -88,6 +88,12 @@ static void list_merge(struct list *l)
 
 /* ---- the paging mode ------------------------------------------------------ */
 
+/* Where the mode comes from is each architecture's own: x86's control
+ * registers (mode_from_cpu), its Linux kernels' VMCOREINFO keys
+ * (mode_from_vmcoreinfo and vmcoreinfo_pgd), the modes the scan tries
+ * when nothing said (ptw_discover's step 2).  A new architecture adds its
+ * branch to each, keyed by the dump's machine. */
+
 static const struct ptw_mode *mode_from_cpu(const ptw_dump *d,
 					    const struct ptw_cpu *c)
 {
@@ -124,7 +130,7 @@ static bool vmcoreinfo_pgd(const ptw_dump *d, const struct ptw_mode *m,
 {
 	char v[64];
 	uint64_t va;
-	bool x64 = m->id == PTW_MODE_X64 || m->id == PTW_MODE_LA57;
+	bool x64 = ptw_mode_x86_64(m);
 	if (!(x64 && ptw_vmcoreinfo_get(d, "SYMBOL(init_top_pgt)", v, sizeof v)) &&
 	    !ptw_vmcoreinfo_get(d, "SYMBOL(swapper_pg_dir)", v, sizeof v))
 		return false;
@@ -402,7 +408,8 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	if (!m && !vmci_in_pass)
 		m = mode_from_vmcoreinfo(d, how, sizeof how);
 
-	/* 2. Scan, for the mode if known, else for each to pick the best. */
+	/* 2. Scan, for the mode if known, else for each to pick the best
+	 * (x86's three shapes of top table; the order is the message's). */
 	const struct ptw_mode *cands[3];
 	unsigned ncands = 0;
 	if (m) {

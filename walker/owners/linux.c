@@ -263,7 +263,7 @@ unreadable:
 /* The address kallsyms_sym_address() computes from offset o. */
 static uint64_t ksym_address(const struct ptw_mode *mode, uint64_t base, int32_t o)
 {
-	bool x64 = mode->id == PTW_MODE_X64 || mode->id == PTW_MODE_LA57;
+	bool x64 = ptw_mode_x86_64(mode);
 	if (x64 && o < 0) /* KALLSYMS_ABSOLUTE_PERCPU: relative, negated */
 		return base - 1 - (uint64_t)(int64_t)o;
 	uint64_t a = base + (uint32_t)o;
@@ -1001,13 +1001,13 @@ bool ptw_kpti_pair(const ptw_dump *d, const struct ptw_mode *m,
 	unsigned same = 0, kernel_same = 0;
 	bool kernel_differs = false;
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t ek, eu;
+		uint64_t ek, eu, a;
 		if (!ptw_phys_entry(d, kernel + (uint64_t)i * es, es, &ek) ||
 		    !ptw_phys_entry(d, user + (uint64_t)i * es, es, &eu))
 			return false;
-		if (eu && (!(eu & PTW_P) || pt_reserved(m, 0, eu) ||
-			   (!pt_is_leaf(m, 0, eu) &&
-			    !ptw_phys_present(d, pt_address(m, 0, eu), NULL))))
+		enum ptw_entry_kind kind = pt_classify(m, 0, eu, &a);
+		if (eu && (kind < PTW_ENTRY_TABLE ||
+			   (kind == PTW_ENTRY_TABLE && !ptw_phys_present(d, a, NULL))))
 			return false;
 		if (i < k.user_count) {
 			/* Linux sets NX on the kernel copy's user entries. */
@@ -1021,10 +1021,11 @@ bool ptw_kpti_pair(const ptw_dump *d, const struct ptw_mode *m,
 	}
 	if (!kernel_differs)
 		return false;
-	/* PAE: the user PDs are shared, the kernel PD is the user copy's own.
-	 * Elsewhere the user copy maps a little of the kernel (entry code,
-	 * cpu_entry_area) with some of the kernel's own entries. */
-	if (m->id == PTW_MODE_PAE)
+	/* PAE (the kernel's region one table down): the user PDs are shared,
+	 * the kernel PD is the user copy's own.  Elsewhere the user copy maps
+	 * a little of the kernel (entry code, cpu_entry_area) with some of the
+	 * kernel's own entries. */
+	if (k.via >= 0)
 		return same > 0;
 	return kernel_same > 0;
 }

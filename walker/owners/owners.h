@@ -64,13 +64,18 @@ struct ptw_kregion {
 	unsigned user_count;  /* top-table entries below the kernel's */
 };
 
+/* Linux on x86: the kernel's half starts at PAGE_OFFSET 0xc0000000 on
+ * 32-bit (the 3G/1G split), at the upper canonical half on x86-64; the
+ * entries from there on.  A top table of four entries (PAE) shares the
+ * kernel's quarter one table down, the PD under its entry. */
 static inline struct ptw_kregion ptw_linux_kregion(const struct ptw_mode *m)
 {
-	switch (m->id) {
-	case PTW_MODE_X86: return (struct ptw_kregion){ -1, 768, 256, 768 };
-	case PTW_MODE_PAE: return (struct ptw_kregion){ 3, 0, 512, 3 };
-	default: return (struct ptw_kregion){ -1, 256, 256, 256 };
-	}
+	uint64_t start = m->canonical ? 1ULL << (m->va_bits - 1) : LINUX_PAGE_OFFSET_32;
+	unsigned top = ptw_index(m, 0, start), n = 1u << m->level[0].bits;
+	if (n > 4)
+		return (struct ptw_kregion){ -1, top, n - top, top };
+	unsigned first = ptw_index(m, 1, start);
+	return (struct ptw_kregion){ (int)top, first, (1u << m->level[1].bits) - first, top };
 }
 
 /* Whether kernel + 4 KiB is the KPTI user copy of the top table at kernel. */

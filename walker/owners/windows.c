@@ -459,7 +459,8 @@ int ptw_owners_windows(const struct ptw_space *kernel, struct ptw_owners *out,
 {
 	const struct ptw_dump_hints *h = ptw_dump_hints(kernel->dump);
 	struct walk w = { .k = kernel, .m = kernel->mode, .head = h->ps_active_process_head };
-	bool x64 = kernel->mode->id == PTW_MODE_X64 || kernel->mode->id == PTW_MODE_LA57;
+	/* KPROCESS by pointer width: 64-bit (x64) or 32-bit (x86, PAE) */
+	bool x64 = kernel->mode->va_bits > 32;
 	w.f.ptr = x64 ? 8 : 4;
 	w.f.dtb = x64 ? 0x28 : 0x18;
 	if (h->os != PTW_OS_WINDOWS || !w.head)

@@ -69,6 +69,23 @@
  * it and LAM (61, 62). */
 #define CR3_FLAGS_64 (0xfffULL | 7ULL << 61)
 
+/* x86-64, 4- and 5-level alike but for the PML5: the mode's facts, and the
+ * four levels from the PML4 down, their !pte columns from col on. */
+#define X86_64                                                                  \
+	.arch = &ptw_arch_x86, .entry_size = 8, .canonical = true, .nx = true,  \
+	.flag_columns = 11, .flag_bits = FLAGS_11, .dirbase_mask = FRAME_64,    \
+	.root_flags = CR3_FLAGS_64, .dirbase_rule = "page-aligned, within 52 bits",\
+	.walk_plain = true, .windbg = { .cpu = "Amd64" }
+#define X86_64_PML4(col)                                                        \
+	X86_LEVEL(true, FRAME_64, "PML4E", "pml4", "PXE", (col), "PML4E",       \
+		  39, 9, false, true, PTW_PS, 0, NO_OA),                        \
+	X86_LEVEL(true, FRAME_64, "PDPTE", "pdpt", "PPE", (col) + 27, "PDPE",   \
+		  30, 9, true, true, 0, RSVD_1G, NO_OA),                        \
+	X86_LEVEL(true, FRAME_64, "PDE", "pd", "PDE", (col) + 54, "PDE",        \
+		  21, 9, true, true, 0, RSVD_2M, NO_OA),                        \
+	X86_LEVEL(true, FRAME_64, "PTE", "pt", "PTE", (col) + 81, "PTE",        \
+		  12, 9, false, true, 0, 0, NO_OA)
+
 static const struct ptw_mode modes[] = {
 	{
 		.id = PTW_MODE_X86, .name = "x86", .title = "32-bit x86",
@@ -109,46 +126,16 @@ static const struct ptw_mode modes[] = {
 	},
 	{
 		.id = PTW_MODE_X64, .name = "x64", .title = "x86-64 4-level",
-		.arch = &ptw_arch_x86,
-		.nlevels = 4, .entry_size = 8, .va_bits = 48,
-		.canonical = true, .nx = true,
-		.flag_columns = 11, .flag_bits = FLAGS_11,
-		.dirbase_mask = FRAME_64, .root_flags = CR3_FLAGS_64,
-		.dirbase_rule = "page-aligned, within 52 bits",
-		.walk_plain = true,
-		.windbg = { .cpu = "Amd64" },
-		.level = {
-			X86_LEVEL(true, FRAME_64, "PML4E", "pml4", "PXE", 0, "PML4E",
-				  39, 9, false, true, PTW_PS, 0, NO_OA),
-			X86_LEVEL(true, FRAME_64, "PDPTE", "pdpt", "PPE", 27, "PDPE",
-				  30, 9, true, true, 0, RSVD_1G, NO_OA),
-			X86_LEVEL(true, FRAME_64, "PDE", "pd", "PDE", 54, "PDE",
-				  21, 9, true, true, 0, RSVD_2M, NO_OA),
-			X86_LEVEL(true, FRAME_64, "PTE", "pt", "PTE", 81, "PTE",
-				  12, 9, false, true, 0, 0, NO_OA),
-		},
+		X86_64, .nlevels = 4, .va_bits = 48,
+		.level = { X86_64_PML4(0) },
 	},
 	{
 		.id = PTW_MODE_LA57, .name = "la57", .title = "x86-64 5-level (LA57)",
-		.arch = &ptw_arch_x86,
-		.nlevels = 5, .entry_size = 8, .va_bits = 57,
-		.canonical = true, .nx = true,
-		.flag_columns = 11, .flag_bits = FLAGS_11,
-		.dirbase_mask = FRAME_64, .root_flags = CR3_FLAGS_64,
-		.dirbase_rule = "page-aligned, within 52 bits",
-		.walk_plain = true,
-		.windbg = { .cpu = "Amd64" },
+		X86_64, .nlevels = 5, .va_bits = 57,
 		.level = {
 			X86_LEVEL(true, FRAME_64, "PML5E", "pml5", "PML5E", 0, "PML5E",
 				  48, 9, false, true, PTW_PS, 0, NO_OA),
-			X86_LEVEL(true, FRAME_64, "PML4E", "pml4", "PXE", 27, "PML4E",
-				  39, 9, false, true, PTW_PS, 0, NO_OA),
-			X86_LEVEL(true, FRAME_64, "PDPTE", "pdpt", "PPE", 54, "PDPE",
-				  30, 9, true, true, 0, RSVD_1G, NO_OA),
-			X86_LEVEL(true, FRAME_64, "PDE", "pd", "PDE", 81, "PDE",
-				  21, 9, true, true, 0, RSVD_2M, NO_OA),
-			X86_LEVEL(true, FRAME_64, "PTE", "pt", "PTE", 108, "PTE",
-				  12, 9, false, true, 0, 0, NO_OA),
+			X86_64_PML4(27),
 		},
 	},
 };

@@ -68,14 +68,14 @@ static bool slot_entry(const struct ptw_space *s, unsigned j, uint64_t *e)
 		unsigned i0 = j / ptw_level_entries(m, 1);
 		if (!ptw_phys_entry(s->dump, table + (uint64_t)i0 * m->entry_size,
 				    m->entry_size, &top) ||
-		    !(top & PTW_P) || pt_reserved(m, 0, top) || pt_is_leaf(m, 0, top))
+		    pt_classify(m, 0, top, &table) != PTW_ENTRY_TABLE)
 			return false;
-		table = pt_address(m, 0, top);
 		j %= ptw_level_entries(m, 1);
 	}
+	uint64_t a;
 	return ptw_phys_entry(s->dump, table + (uint64_t)j * m->entry_size,
 			      m->entry_size, e) &&
-	       (*e & PTW_P) && !pt_reserved(m, lvl, *e);
+	       pt_classify(m, lvl, *e, &a) >= PTW_ENTRY_TABLE;
 }
 
 /* What slot j of s leads to, as one number: the table (or page) address,

@@ -213,7 +213,7 @@ static int maps_line(void *ctx, const struct ptw_run *r)
 	unsigned lvl = c->m->nlevels - 1;
 	while (lvl > 0 && ptw_level_span(c->m, lvl) != r->page_size)
 		lvl--;
-	ptw_flags_string(c->m, lvl, r->eff, flags);
+	ptw_rights_string(c->m, lvl, r->eff, flags);
 	uint64_t end = r->va + r->size;
 	/* A run reaching the top of the address space ends at 2^64: "1" and
 	 * sixteen zeros, not a wrapped 0. */
@@ -263,7 +263,7 @@ int ptv_render_space_info(const struct ptw_space *s,
 	int sm = ptw_space_selfmap(s);
 	if (sm < 0) {
 		ptv_printf(t, "selfmap: none\n");
-	} else if (m->id == PTW_MODE_PAE) {
+	} else if (m->pae_selfmap) {
 		ptv_printf(t, "selfmap: pdpte 3 (PTEs at c0000000, PDEs at c0600000)\n");
 	} else {
 		/* PTE_BASE: the VA whose top index is the self-map slot. */
@@ -313,7 +313,7 @@ int ptv_render_entry(const struct ptw_space *s, unsigned level,
 	ptv_printf(t, "table: %" PRIx64 "\n", table);
 	ptv_printf(t, "address: %" PRIx64 "\n", addr);
 	ptv_printf(t, "contains: %0*" PRIx64 "\n", (int)m->entry_size * 2, e);
-	bool present = e & PTW_P;
+	bool present = pt_valid(m, level, e);
 	struct ptw_swpte sw;
 	ptw_decode_entry(m, s->os, level, e, (ptw_dump_phys_end(s->dump) - 1) >> 12, &sw);
 	if (present)

@@ -18,10 +18,9 @@
 static bool entry_next(const struct ptv_node *n, uint64_t *next)
 {
 	const struct ptw_mode *m = n->space.mode;
-	uint64_t e = n->entry;
-	if (!(e & PTW_P) || pt_is_leaf(m, n->level, e) || pt_reserved(m, n->level, e))
+	uint64_t a;
+	if (pt_classify(m, n->level, n->entry, &a) != PTW_ENTRY_TABLE)
 		return false;
-	uint64_t a = pt_address(m, n->level, e);
 	/* As the walk and the iterator do, a table counts where any of it is
 	 * held: its missing entries read as not present. */
 	if (!ptw_phys_any(n->space.dump, a, ptw_table_bytes(m, n->level + 1)))

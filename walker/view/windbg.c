@@ -29,7 +29,7 @@ struct selfmap {
 static struct selfmap selfmap_of(const struct ptw_space *sp)
 {
 	int s = ptw_space_selfmap(sp);
-	return (struct selfmap){ s, s >= 0 && sp->mode->id == PTW_MODE_PAE };
+	return (struct selfmap){ s, s >= 0 && sp->mode->pae_selfmap };
 }
 
 static uint64_t index_at(const struct ptw_mode *m, unsigned lvl, uint64_t va)
@@ -87,22 +87,14 @@ static bool entry_of_address(const struct ptw_mode *m, struct selfmap sm,
 
 /* ---- !pte ---------------------------------------------------------------------- */
 
-/* WinDbg's names for the levels of each mode's !pte columns. */
-static const char *column_name(const struct ptw_mode *m, unsigned lvl)
-{
-	static const char *const x64[] = { "PXE", "PPE", "PDE", "PTE" };
-	static const char *const la57[] = { "PML5E", "PXE", "PPE", "PDE", "PTE" };
-	if (m->id == PTW_MODE_LA57)
-		return la57[lvl];
-	if (m->id == PTW_MODE_X64)
-		return x64[lvl];
-	return m->level[lvl].entry_name; /* PDPTE, PDE, PTE */
-}
-
-/* The first level !pte shows: PAE's PDPTE is not a column. */
+/* The first level !pte shows (the levels' windbg_pte: PAE's PDPTE is not
+ * a column). */
 static unsigned first_column(const struct ptw_mode *m)
 {
-	return m->id == PTW_MODE_PAE ? 1 : 0;
+	unsigned lvl = 0;
+	while (lvl + 1 < m->nlevels && !m->level[lvl].windbg_pte)
+		lvl++;
+	return lvl;
 }
 
 static void pad_to(struct ptv_text *t, size_t start, size_t width)
@@ -140,7 +132,7 @@ static void column_state(const struct pte_view *v, unsigned lvl, char *buf,
 	const struct ptw_xlat *x = &v->x;
 	uint64_t e = x->step[lvl].entry;
 	char flags[16];
-	if (!(e & PTW_P)) {
+	if (!pt_valid(m, lvl, e)) {
 		snprintf(buf, n, "not valid");
 		return;
 	}
@@ -189,7 +181,7 @@ static void render_modern(struct pte_view *v, struct ptv_text *t)
 		uint64_t a = column_addr(v, l, &ok);
 		if (!ok)
 			break;
-		snprintf(cell(&at), 64, "%s at %0*" PRIX64, column_name(m, l), aw, a);
+		snprintf(cell(&at), 64, "%s at %0*" PRIX64, m->level[l].windbg_pte, aw, a);
 	}
 	/* Contents down to the first missing entry; under a large page the
 	 * lower entries are zeros where their addresses are known. */
@@ -238,7 +230,7 @@ static void render_x86(struct pte_view *v, struct ptv_text *t)
 	column_state(v, 0, buf, sizeof buf);
 	/* WinDbg's x86 form runs pfn and flags together: "pfn 3b G-DA--KWV" */
 	char pfn[64];
-	if (x->step[0].entry & PTW_P) {
+	if (pt_valid(v->m, 0, x->step[0].entry)) {
 		char flags[16];
 		ptw_flags_string(v->m, 0, x->step[0].entry, flags);
 		snprintf(pfn, sizeof pfn, "pfn %" PRIx64 " %s",
@@ -249,7 +241,7 @@ static void render_x86(struct pte_view *v, struct ptv_text *t)
 	ptv_printf(t, "\n        %s", pfn);
 	if (v->last >= 1 && reached >= 1) {
 		uint64_t e = x->step[1].entry;
-		if (e & PTW_P) {
+		if (pt_valid(v->m, 1, e)) {
 			char flags[16];
 			ptw_flags_string(v->m, 1, e, flags);
 			ptv_printf(t, "    pfn %" PRIx64 " %s", pt_address(v->m, 1, e) >> 12, flags);
@@ -274,13 +266,14 @@ static int render_pte_block(const struct ptw_space *sp, uint64_t va,
 	}
 	v.first = first_column(v.m);
 	v.last = last;
-	if (v.m->id == PTW_MODE_X86) {
+	if (v.m->windbg.two_column) {
 		render_x86(&v, t);
 	} else if (v.x.nsteps && v.x.nsteps - 1 < v.first && v.x.status != PTW_MAPPED) {
 		/* PAE: the walk ends at a PDPTE, which !pte has no column for */
 		const struct ptw_step *st = &v.x.step[v.x.nsteps - 1];
-		ptv_printf(t, "%20sVA %08" PRIx64 "\nPDPTE at %016" PRIX64 "  contains %016" PRIX64
-			   "\nnot valid\n", "", va, st->addr, st->entry);
+		ptv_printf(t, "%20sVA %08" PRIx64 "\n%s at %016" PRIX64 "  contains %016" PRIX64
+			   "\nnot valid\n", "", va, v.m->level[v.x.nsteps - 1].entry_name,
+			   st->addr, st->entry);
 	} else {
 		render_modern(&v, t);
 	}
@@ -381,12 +374,11 @@ void ptv_render_nonpresent_notes(const struct ptw_space *s,
 		return;
 	unsigned lvl = x->nsteps - 1;
 	uint64_t e = x->step[lvl].entry;
-	if ((e & PTW_P) || e == 0 || lvl > last)
+	if (pt_valid(m, lvl, e) || e == 0 || lvl > last)
 		return;
 	/* Under the "not valid" of its column, as WinDbg indents them. */
 	char indent[160];
-	size_t col = m->id == PTW_MODE_X86 ? (lvl ? 36 : 8)
-					   : (size_t)(lvl - first_column(m)) * COLUMN;
+	size_t col = m->level[lvl].windbg_col;
 	if (col > sizeof indent - 2)
 		col = sizeof indent - 2;
 	memset(indent, ' ', col + 1);
@@ -399,16 +391,7 @@ void ptv_render_nonpresent_notes(const struct ptw_space *s,
 /* WinDbg's names of the levels in !vtop lines. */
 static const char *vtop_name(const struct ptw_mode *m, unsigned lvl)
 {
-	static const char *const x64[] = { "PML4E", "PDPE", "PDE", "PTE" };
-	static const char *const la57[] = { "PML5E", "PML4E", "PDPE", "PDE", "PTE" };
-	static const char *const pae[] = { "PDPE", "PDE", "PTE" };
-	static const char *const x86[] = { "PDE", "PTE" };
-	switch (m->id) {
-	case PTW_MODE_LA57: return la57[lvl];
-	case PTW_MODE_X64: return x64[lvl];
-	case PTW_MODE_PAE: return pae[lvl];
-	default: return x86[lvl];
-	}
+	return m->level[lvl].windbg_vtop;
 }
 
 /* Amd64VtoP prints each entry's physical address; X86VtoP adds " - " and
@@ -416,8 +399,10 @@ static const char *vtop_name(const struct ptw_mode *m, unsigned lvl)
 int ptv_render_vtop(const struct ptw_space *sp, uint64_t va, struct ptv_text *t)
 {
 	const struct ptw_mode *m = sp->mode;
-	bool wide = m->va_bits > 32, pae = m->id == PTW_MODE_PAE;
-	const char *who = wide ? "Amd64VtoP" : "X86VtoP", *tag = pae ? "PAE " : "";
+	bool wide = m->va_bits > 32;
+	char who[24];
+	snprintf(who, sizeof who, "%sVtoP", m->windbg.cpu);
+	const char *tag = m->windbg.pae ? "PAE " : "";
 	int cw = (int)m->entry_size * 2;
 	struct ptw_xlat x;
 	struct ptw_error err;
@@ -433,7 +418,7 @@ int ptv_render_vtop(const struct ptw_space *sp, uint64_t va, struct ptv_text *t)
 		if (!wide)
 			ptv_printf(t, " - %0*" PRIx64, cw, e);
 		ptv_printf(t, "\n");
-		if (!(e & PTW_P) && !x.soft) {
+		if (!pt_valid(m, l, e) && !x.soft) {
 			/* WinDbg's "zero PTE" for an empty entry; what a
 			 * non-zero one holds, in the words of !pte. */
 			if (e == 0) {
@@ -505,10 +490,11 @@ int ptv_render_ptov(const struct ptw_space *sp, struct ptv_text *t, uint64_t *le
 	const struct ptw_mode *m = sp->mode;
 	bool wide = m->va_bits > 32;
 	char head[64];
-	int n = wide ? snprintf(head, sizeof head, "Amd64PtoV: pagedir %016" PRIx64 "\n",
-				sp->dirbase)
-		     : snprintf(head, sizeof head, "X86PtoV: pagedir %" PRIx64 "%s\n",
-				sp->dirbase, m->id == PTW_MODE_PAE ? ", PAE enabled." : "");
+	int n = wide ? snprintf(head, sizeof head, "%sPtoV: pagedir %016" PRIx64 "\n",
+				m->windbg.cpu, sp->dirbase)
+		     : snprintf(head, sizeof head, "%sPtoV: pagedir %" PRIx64 "%s\n",
+				m->windbg.cpu, sp->dirbase,
+				m->windbg.pae ? ", PAE enabled." : "");
 	struct ptov_ctx c = { m, t, (uint64_t)n };
 	if (t)
 		ptv_printf(t, "%s", head);
