@@ -8,7 +8,7 @@ static struct ptw_swpte decode(enum ptw_mode_id mode, enum ptw_os os,
 			       unsigned lvl, uint64_t e, uint64_t max_pfn)
 {
 	struct ptw_swpte o;
-	ptw_decode_entry(ptw_mode_get(mode), os, lvl, e, max_pfn, &o);
+	ptw_decode_entry(ptw_mode_get(mode), os, 0, lvl, e, max_pfn, &o);
 	return o;
 }
 

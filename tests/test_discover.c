@@ -315,7 +315,11 @@ static void parsers(void **state)
 
 	assert_ptr_equal(ptw_mode_find("amd64"), ptw_mode_get(PTW_MODE_X64));
 	assert_ptr_equal(ptw_mode_find("5level"), ptw_mode_get(PTW_MODE_LA57));
-	assert_null(ptw_mode_find("arm64"));
+	assert_ptr_equal(ptw_mode_find("arm64"), ptw_mode_aarch64(12, 48));
+	assert_ptr_equal(ptw_mode_find("arm64-16k-47"), ptw_mode_aarch64(14, 47));
+	assert_null(ptw_mode_aarch64(14, 53));
+	assert_null(ptw_mode_find("arm64-16k-53"));
+	assert_null(ptw_mode_find("sparc"));
 }
 
 /* WinDbg's !process 0 0, in its 64-bit (PROCESS on a line of its own) and

@@ -504,7 +504,7 @@ static void vtop_exact(void **state)
 	/* and a space struct reused in place for another DirBase */
 	struct ptw_space r = s;
 	assert_int_equal(ptw_vtop(&r, &tlb, 0x603abc, &pa), 0);
-	r.dirbase = 0x100000;
+	r.dirbase = r.root[0] = r.root[1] = 0x100000;
 	assert_int_equal(ptw_vtop(&r, &tlb, 0x603abc, &pa), 1);
 	ptw_dump_close(d);
 	scenario_free(&sc);

@@ -145,6 +145,8 @@ enum ptw_mode_id {
 	PTW_MODE_PAE,        /* 32-bit PAE, 3 levels, 2 MiB pages */
 	PTW_MODE_X64,        /* x86-64 4-level, 2 MiB and 1 GiB pages */
 	PTW_MODE_LA57,       /* x86-64 5-level */
+	PTW_MODE_AARCH64,    /* AArch64 stage 1: one mode per granule and VA
+			      * size (ptw_mode_aarch64), all with this id */
 };
 
 #define PTW_MAX_LEVELS 5
@@ -161,6 +163,25 @@ enum ptw_mode_id {
 #define PTW_PS  0x080ULL
 #define PTW_G   0x100ULL
 #define PTW_XD  (1ULL << 63)
+
+/* AArch64's (VMSAv8-64 stage 1 descriptors; paging/aarch64.c). */
+#define PTW_A64_VALID  (1ULL << 0)
+#define PTW_A64_TABLE  (1ULL << 1)  /* 11: table or page; 01: block */
+#define PTW_A64_ATTR   (7ULL << 2)  /* AttrIndx: MAIR_EL1's byte */
+#define PTW_A64_USER   (1ULL << 6)  /* AP[1]: EL0 may access */
+#define PTW_A64_RDONLY (1ULL << 7)  /* AP[2]: no writes */
+#define PTW_A64_SH     (3ULL << 8)  /* shareability (LPA2: address 51:50) */
+#define PTW_A64_AF     (1ULL << 10)
+#define PTW_A64_NG     (1ULL << 11)
+#define PTW_A64_GP     (1ULL << 50) /* BTI guarded page */
+#define PTW_A64_DBM    (1ULL << 51) /* dirty-state managed: Linux's PTE_WRITE */
+#define PTW_A64_CONT   (1ULL << 52)
+#define PTW_A64_PXN    (1ULL << 53)
+#define PTW_A64_UXN    (1ULL << 54)
+#define PTW_A64_PXNTABLE (1ULL << 59) /* table entries: limits below */
+#define PTW_A64_UXNTABLE (1ULL << 60)
+#define PTW_A64_APT_USER (1ULL << 61) /* APTable[0]: no EL0 access below */
+#define PTW_A64_APT_RO   (1ULL << 62) /* APTable[1]: no writes below */
 
 /* Address bits an entry holds away from its address field: `width` bits
  * from bit `from` of the entry are bits from `to` of the address (x86
@@ -222,8 +243,14 @@ struct ptw_mode {
 	const struct ptw_arch *arch; /* what its entries mean */
 	unsigned nlevels;
 	unsigned entry_size;     /* 4 or 8 bytes */
-	unsigned va_bits;        /* 32, 48, 57 */
+	unsigned va_bits;        /* bits of the space's offsets (vmem's size):
+				  * 32, 48, 57; AArch64 VA_BITS + 1 (two halves) */
 	bool canonical;          /* upper VA bits sign-extend bit va_bits-1 */
+	/* Two roots (AArch64's TTBR0 and TTBR1): the space's top bit (bit
+	 * va_bits-1, which canonical VAs repeat up to bit 63) chooses the
+	 * table, and each half is a table of level 0 of its own, 2^(va_bits-1)
+	 * bytes of VA. */
+	bool split;
 	bool nx;                 /* entries can forbid execution (x86: XD) */
 	unsigned flag_columns;   /* letters of ptw_flags_string: 11 or 9 */
 	uint64_t flag_bits;      /* the entry bits they show (maps' runs
@@ -231,6 +258,9 @@ struct ptw_mode {
 	uint64_t dirbase_mask;   /* root register bits that locate the top table */
 	uint64_t root_flags;     /* its other bits, dropped (CR3's PCID, ...) */
 	const char *dirbase_rule;/* where a top table can start, in words */
+	/* The OS's page frame numbers: PA >> page_shift (12; AArch64: the
+	 * granule's 12, 14 or 16). */
+	unsigned page_shift;
 	/* No level has a reserved encoding or displaced address bits (bad_mask
 	 * 0, oa widths 0): the walk leaves their tests out (test_walk checks
 	 * that this says what the levels say). */
@@ -247,11 +277,22 @@ struct ptw_mode {
 	struct ptw_level level[PTW_MAX_LEVELS];
 };
 
+/* The mode of an id (for PTW_MODE_AARCH64: 4 KiB pages, 48-bit VA). */
 const struct ptw_mode *ptw_mode_get(enum ptw_mode_id id);
-/* By name: "x86", "pae", "x64", "la57" (also "x86-64", "amd64", "5level"). */
+/* By name: "x86", "pae", "x64", "la57" (also "x86-64", "amd64", "5level"),
+ * "arm64-<4k|16k|64k>-<VA bits>" ("arm64", "aarch64": arm64-4k-48). */
 const struct ptw_mode *ptw_mode_find(const char *name);
+/* AArch64 with granule 2^page_shift (12, 14, 16) and VA size va_bits (36
+ * to 52 per half, TTBRn as 64 - TnSZ gives it), or NULL.  4 and 16 KiB
+ * granules above 48 bits are FEAT_LPA2's (TCR_EL1.DS, 52-bit output
+ * addresses); 64 KiB entries are read as FEAT_LPA's (bits 15:12 are
+ * output address bits 51:48, RES0 without it). */
+const struct ptw_mode *ptw_mode_aarch64(unsigned page_shift, unsigned va_bits);
+/* The modes, for listing: the i-th, or NULL past the last. */
+const struct ptw_mode *ptw_mode_at(size_t i);
 
-/* Bytes of virtual address space: 2^32, 2^48 or 2^57. */
+/* Bytes of virtual address space (vmem's size): 2^32, 2^48, 2^57;
+ * AArch64 2^(VA_BITS+1), the lower half then the upper. */
 uint64_t ptw_mode_va_size(const struct ptw_mode *m);
 /* The canonical VA for a vmem offset (the upper half folded, REFERENCE §1). */
 uint64_t ptw_mode_va_from_offset(const struct ptw_mode *m, uint64_t off);
@@ -356,10 +397,22 @@ const char *ptw_owner_from_name(enum ptw_owner_from f);
 
 #define PTW_NAME_MAX 64
 
+/* A root of no table: that half of a split space maps nothing (the
+ * lower half of the AArch64 kernel's own space). */
+#define PTW_NO_ROOT UINT64_MAX
+
 struct ptw_space {
 	const ptw_dump *dump;
 	const struct ptw_mode *mode;
-	uint64_t dirbase;        /* PA of the top table (CR3 with flags cleared) */
+	uint64_t dirbase;        /* the space's identity: PA of its top table
+				  * (CR3 with flags cleared; AArch64: the
+				  * TTBR0 table, the kernel's the TTBR1 one) */
+	/* The top table of each half: root[va >> 63].  Both dirbase unless
+	 * the mode is split (ptw_space_set_roots). */
+	uint64_t root[2];
+	/* The kernel's release, KERNEL_VERSION-style (6.1.0 = 0x060100), 0
+	 * when unknown: non-valid entries' layouts changed over releases. */
+	uint32_t os_release;
 	int64_t cid;             /* owner's process id, -1 when unknown */
 	char name[PTW_NAME_MAX]; /* owner's name, "" when unknown */
 	int64_t ppid;            /* owner's parent's id, -1 when unknown */
@@ -377,6 +430,12 @@ struct ptw_space {
 int ptw_space_init(struct ptw_space *s, const ptw_dump *d,
 		   const struct ptw_mode *m, uint64_t dirbase,
 		   struct ptw_error *err);
+
+/* The two roots of a split mode's space (either may be PTW_NO_ROOT):
+ * lower for VAs with the top bit clear (TTBR0), upper for the rest
+ * (TTBR1).  dirbase stays the identity ptw_space_init gave. */
+int ptw_space_set_roots(struct ptw_space *s, uint64_t lower, uint64_t upper,
+			struct ptw_error *err);
 
 /* The index of the top-table entry that maps the table itself (Windows), or
  * -1.  On PAE, 3 when the PD under PDPTE 3 maps the four PDs at C0000000. */
@@ -408,10 +467,16 @@ struct ptw_swpte {
 };
 
 /* Decode entry e at level lvl as the OS that wrote it (the mode's
- * architecture knows the layouts: paging/x86.c); max_pfn (0: unknown), the
- * dump's last frame, helps undo Windows' L1TF swizzling. */
-void ptw_decode_entry(const struct ptw_mode *m, enum ptw_os os, unsigned lvl,
-		      uint64_t e, uint64_t max_pfn, struct ptw_swpte *out);
+ * architecture knows the layouts: paging/x86.c, aarch64.c), of release
+ * (as struct ptw_space's os_release; 0: unknown, the newest layout);
+ * max_pfn (0: unknown), the dump's last frame, helps undo Windows' L1TF
+ * swizzling.  PFNs are in the mode's page_shift. */
+void ptw_decode_entry(const struct ptw_mode *m, enum ptw_os os, uint32_t release,
+		      unsigned lvl, uint64_t e, uint64_t max_pfn,
+		      struct ptw_swpte *out);
+/* KERNEL_VERSION-style release of an OSRELEASE text ("6.1.0-57-arm64":
+ * 0x060100), 0 when it does not start with one. */
+uint32_t ptw_parse_release(const char *osrelease);
 
 struct ptw_space;
 /* Whether a non-present leaf entry of s still names a resident page the
@@ -483,7 +548,7 @@ struct ptw_tlb {
 	/* whose: the space's identity, as ptw_space_init set it */
 	const ptw_dump *dump;
 	const struct ptw_mode *mode;
-	uint64_t dirbase;
+	uint64_t root[2];
 	enum ptw_os os;
 	unsigned next;
 	struct {

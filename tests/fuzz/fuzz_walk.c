@@ -235,7 +235,7 @@ static void check_decode(const struct ptw_mode *m, unsigned lvl, uint64_t e,
 {
 	for (int os = PTW_OS_UNKNOWN; os <= PTW_OS_LINUX; os++) {
 		struct ptw_swpte o;
-		ptw_decode_entry(m, (enum ptw_os)os, lvl, e, (phys_end - 1) >> 12, &o);
+		ptw_decode_entry(m, (enum ptw_os)os, 0, lvl, e, (phys_end - 1) >> 12, &o);
 		if (e == 0)
 			FUZZ_CHECK(o.kind == PTW_SW_ZERO);
 		else if (e & PTW_P)

@@ -149,3 +149,22 @@ const char *ptw_kv_find(const char *text, size_t len, const char *key,
 	}
 	return NULL;
 }
+
+uint32_t ptw_parse_release(const char *osrelease)
+{
+	/* "a.b[.c]" then anything (Linux's UTS release): at least a and b. */
+	uint32_t v[3] = { 0, 0, 0 };
+	const char *p = osrelease;
+	unsigned n = 0;
+	while (n < 3 && isdigit((unsigned char)*p)) {
+		char *end;
+		unsigned long x = strtoul(p, &end, 10);
+		if (x > 255)
+			return 0;
+		v[n++] = (uint32_t)x;
+		p = *end == '.' ? end + 1 : end;
+		if (*end != '.')
+			break;
+	}
+	return n >= 2 ? v[0] << 16 | v[1] << 8 | v[2] : 0;
+}

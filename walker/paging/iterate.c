@@ -40,6 +40,9 @@ struct iter {
 	struct ptw_error *err;
 	int rc;
 	uint64_t shared_pages;   /* pages met under shared tables */
+	/* A copy of one table per level, for tables the file does not hold
+	 * as one stretch (up to 64 KiB: AArch64's 64 KiB granule). */
+	uint8_t *copy[PTW_MAX_LEVELS];
 };
 
 static int flush(struct iter *it)
@@ -118,7 +121,11 @@ static int descend(struct iter *it, unsigned lvl, uint64_t table,
 	unsigned n = ptw_level_entries(m, lvl);
 	uint64_t span = pt_span(m, lvl);
 	uint64_t bytes = ptw_table_bytes(m, lvl);
-	uint8_t copy[4096];
+	uint8_t *copy = it->copy[lvl];
+	if (!copy && !(copy = it->copy[lvl] = malloc(bytes))) {
+		it->rc = ptw_fail(it->err, PTW_ERR_NOMEM, "no memory for a page table");
+		return it->rc;
+	}
 	const uint8_t *tab = ptw_phys_view(it->s->dump, table, bytes, copy);
 	if (!tab) {
 		/* Zero-filled, across segments, or partly or wholly outside the
@@ -153,7 +160,8 @@ static int descend(struct iter *it, unsigned lvl, uint64_t table,
 			 * Windows transition PTE) maps as vmem reads it; an
 			 * empty entry is nothing. */
 			if (e && ptw_soft_resident(it->s, lvl, e, &pfn) &&
-			    emit(it, lvl, off, pfn << 12, ptw_soft_flags(m, acc, e)))
+			    emit(it, lvl, off, pfn << m->page_shift,
+				 ptw_soft_flags(m, acc, e)))
 				return it->stop;
 			continue;
 		}
@@ -231,13 +239,24 @@ int ptw_iterate_where(const struct ptw_space *s, uint64_t va_from, uint64_t va_t
 	};
 	if (it.from > it.to)
 		return 0;
-	bool dup;
-	it.rc = ptw_addrset_add(&it.seen, s->dirbase << 3, &dup, err);
-	if (!it.rc)
-		descend(&it, 0, s->dirbase, 0, m->arch->rights_init, false);
+	/* Each root's half in turn (one root: the whole space). */
+	unsigned nroots = m->split ? 2 : 1;
+	uint64_t half = m->split ? 1ULL << (m->va_bits - 1) : 0;
+	for (unsigned r = 0; r < nroots && !it.rc && !it.stop; r++) {
+		uint64_t base = half * r;
+		if (s->root[r] == PTW_NO_ROOT || it.to < base ||
+		    (r + 1 < nroots && it.from >= base + half))
+			continue;
+		bool dup;
+		it.rc = ptw_addrset_add(&it.seen, s->root[r] << 3, &dup, err);
+		if (!it.rc) /* sets it.rc or it.stop when it ends early */
+			descend(&it, 0, s->root[r], base, m->arch->rights_init, false);
+	}
 	if (!it.rc && !it.stop)
 		flush(&it);
 	ptw_addrset_free(&it.seen);
 	ptw_addrset_free(&it.empty);
+	for (unsigned l = 0; l < PTW_MAX_LEVELS; l++)
+		free(it.copy[l]);
 	return it.rc;
 }

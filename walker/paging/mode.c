@@ -73,6 +73,7 @@
  * four levels from the PML4 down, their !pte columns from col on. */
 #define X86_64                                                                  \
 	.arch = &ptw_arch_x86, .entry_size = 8, .canonical = true, .nx = true,  \
+	.page_shift = 12,                                                        \
 	.flag_columns = 11, .flag_bits = FLAGS_11, .dirbase_mask = FRAME_64,    \
 	.root_flags = CR3_FLAGS_64, .dirbase_rule = "page-aligned, within 52 bits",\
 	.walk_plain = true, .windbg = { .cpu = "Amd64" }
@@ -86,11 +87,127 @@
 	X86_LEVEL(true, FRAME_64, "PTE", "pt", "PTE", (col) + 81, "PTE",        \
 		  12, 9, false, true, 0, 0, NO_OA)
 
+/* ---- AArch64 (ARM ARM D8: VMSAv8-64 stage 1; facts in aarch64.md) -----
+ *
+ * One mode per granule (2^g bytes: g = 12, 14, 16) and VA size va (36 to
+ * 52 bits per half, 64 - TnSZ), every field computed from those two by the
+ * macros below.  Each level of a table of 2^(g-3) entries resolves g - 3
+ * bits; the levels are those the VA needs (Linux's ARM64_HW_PGTABLE_LEVELS:
+ * (va - 4) / (g - 3)), the top one resolving the rest, so a top table may
+ * hold fewer entries than a page (16 KiB, 48-bit: 2).  Levels are numbered
+ * as ARM numbers them: the last is 3, the first 4 - n (-1 for 4 KiB pages
+ * and 52 bits). */
+#define A64_N(g, va) (((va) - 4) / ((g) - 3))
+/* Level i of the mode's n (top first): the lowest VA bit it resolves, and
+ * ARM's number of it. */
+#define A64_SHIFT(g, va, i) ((g) + ((g) - 3) * (A64_N(g, va) - 1 - (i)))
+#define A64_ARM(g, va, i) (4 - A64_N(g, va) + (i))
+#define A64_USED(g, va, i) ((i) < A64_N(g, va))
+/* FEAT_LPA2 (TCR_EL1.DS): 4 and 16 KiB granules past 48 bits. */
+#define A64_LPA2(g, va) ((g) < 16 && (va) > 48)
+/* Bits hi..lo of a mask (none when hi < lo). */
+#define A64_BITS(hi, lo) ((hi) < (lo) ? 0 : (~0ULL >> (63 - (hi))) & (~0ULL << (lo)))
+#define A64_MIN(a, b) ((a) < (b) ? (a) : (b))
+/* Where a block may be (AArch64.BlockDescSupported): level 2 always; level
+ * 1 with 4 KiB, with 64 KiB (4 TiB, read as FEAT_LPA) and with 16 KiB
+ * under LPA2; level 0 with 4 KiB under LPA2. */
+#define A64_BLOCK(g, va, a)                                                     \
+	((a) == 2 || ((a) == 1 && ((g) != 14 || A64_LPA2(g, va))) ||            \
+	 ((a) == 0 && (g) == 12 && A64_LPA2(g, va)))
+#define A64_LAST(g, va, i) ((i) == A64_N(g, va) - 1)
+/* Output address bits 47:g (LPA2: 49:g) in place, and the displaced ones:
+ * LPA2's 51:50 in bits 9:8, 64 KiB's (FEAT_LPA) 51:48 in bits 15:12. */
+#define A64_OA_HI(g, va) (A64_LPA2(g, va) ? 49 : 47)
+#define A64_OA(g, va)                                                           \
+	{ .from = (g) == 16 ? 12 : A64_LPA2(g, va) ? 8 : 0,                     \
+	  .width = (g) == 16 ? 4 : A64_LPA2(g, va) ? 2 : 0,                     \
+	  .to = (g) == 16 ? 48 : A64_LPA2(g, va) ? 50 : 0 }
+/* RES0 bits a valid entry must not set (conservative: only those no later
+ * feature took; aarch64.md 2.5).  Tables: bit 50, 49:48 without LPA2, and
+ * 13:12 below a 16 KiB table's address.  Leaves: 49:48 without LPA2, and
+ * under a block's address the bits from 17 up and 15:12 (bit 16 is
+ * FEAT_BBM's nT; 64 KiB's 15:12 are address bits). */
+#define A64_RSVD_TABLE(g, va)                                                   \
+	((1ULL << 50) | (A64_LPA2(g, va) ? 0 : A64_BITS(49, 48)) |              \
+	 ((g) == 14 ? A64_BITS(13, 12) : 0))
+#define A64_RSVD_LEAF(g, va, sh)                                                \
+	((A64_LPA2(g, va) ? 0 : A64_BITS(49, 48)) | A64_BITS((sh) - 1, 17) |     \
+	 ((g) < 16 ? A64_BITS(A64_MIN(sh, 16) - 1, 12) : 0))
+/* Names by ARM's number (4-byte slots from level -1), and WinDbg's by
+ * distance from the last level, as its ARM64 !pte keeps x64's (6-byte
+ * slots): address constants, so the table stays static data. */
+#define A64_SLOT(str, w, k) ((str) + (w) * (k))
+#define A64_K(g, va, i) (A64_USED(g, va, i) ? A64_N(g, va) - 1 - (i) : 0)
+#define A64_A(g, va, i) (A64_USED(g, va, i) ? A64_ARM(g, va, i) + 1 : 0)
+#define A64_LEVEL(g, va, i)                                                     \
+	{ .entry_name = A64_SLOT("L-1\0L0\0\0L1\0\0L2\0\0L3", 4, A64_A(g, va, i)), \
+	  .dir_name = A64_SLOT("l-1\0l0\0\0l1\0\0l2\0\0l3", 4, A64_A(g, va, i)),   \
+	  .shift = A64_USED(g, va, i) ? A64_SHIFT(g, va, i) : 0,                \
+	  .bits = !A64_USED(g, va, i) ? 0                                       \
+		  : (i) == 0 ? (va) - A64_SHIFT(g, va, 0) : (g) - 3,            \
+	  .index_mask = !A64_USED(g, va, i) ? 0                                 \
+			: (i) == 0 ? (1ULL << ((va) - A64_SHIFT(g, va, 0))) - 1         \
+				   : (1ULL << ((g) - 3)) - 1,                   \
+	  .valid = PTW_A64_VALID,                                               \
+	  .leaf_mask = A64_LAST(g, va, i) || A64_BLOCK(g, va, A64_ARM(g, va, i)) ? 3 : 0,\
+	  .leaf_value = A64_LAST(g, va, i) ? 3 : 1,                             \
+	  .bad_mask = !A64_LAST(g, va, i) && A64_BLOCK(g, va, A64_ARM(g, va, i)) ? 0 : 3,\
+	  .bad_value = 1,                                                       \
+	  .rsvd_table = A64_RSVD_TABLE(g, va),                                  \
+	  .rsvd_leaf = A64_RSVD_LEAF(g, va, A64_USED(g, va, i) ? A64_SHIFT(g, va, i) : (g)),\
+	  .check_table = PTW_A64_VALID | A64_RSVD_TABLE(g, va),                 \
+	  .check_leaf = PTW_A64_VALID |                                         \
+			A64_RSVD_LEAF(g, va, A64_USED(g, va, i) ? A64_SHIFT(g, va, i) : (g)),\
+	  .addr_table = A64_BITS(A64_OA_HI(g, va), g),                          \
+	  .addr_leaf = A64_BITS(A64_OA_HI(g, va),                               \
+				A64_USED(g, va, i) ? A64_SHIFT(g, va, i) : (g)),  \
+	  .oa_table = A64_OA(g, va), .oa_leaf = A64_OA(g, va),                  \
+	  .rights_and = 0,                                                      \
+	  .rights_or = PTW_A64_PXNTABLE | PTW_A64_UXNTABLE | PTW_A64_APT_USER | \
+		       PTW_A64_APT_RO,                                          \
+	  .windbg_pte = A64_SLOT("PTE\0\0\0PDE\0\0\0PPE\0\0\0PXE\0\0\0PML5E", 6, A64_K(g, va, i)),\
+	  .windbg_col = 27 * (i),                                               \
+	  .windbg_vtop = A64_SLOT("PTE\0\0\0PDE\0\0\0PDPE\0\0PML4E\0PML5E", 6, A64_K(g, va, i)) }
+/* The top table is aligned to its size, at least 64 bytes (a 52-bit
+ * TTBR's rule); the TTBR's other bits are its ASID and CnP. */
+#define A64_TOP_ALIGN(g, va)                                                    \
+	((va) - A64_SHIFT(g, va, 0) + 3 < 6 ? 6 : (va) - A64_SHIFT(g, va, 0) + 3)
+#define A64_PA_HI(g, va) ((g) == 16 || A64_LPA2(g, va) ? 51 : 47)
+/* The letters' bits (aarch64.c): the contiguous hint is shown in entries
+ * but left out here, so that maps coalesces across runs of it. */
+#define A64_FLAG_BITS                                                           \
+	(PTW_A64_VALID | PTW_A64_TABLE | PTW_A64_USER | PTW_A64_RDONLY |         \
+	 PTW_A64_AF | PTW_A64_NG | PTW_A64_DBM | PTW_A64_PXN | PTW_A64_UXN)
+#define A64_MODE(g, gk, gname, va)                                              \
+	{ .id = PTW_MODE_AARCH64, .name = "arm64-" #gk "-" #va,                 \
+	  .title = "AArch64 " gname " granule, " #va "-bit VA",                 \
+	  .arch = &ptw_arch_aarch64, .nlevels = A64_N(g, va), .entry_size = 8,  \
+	  .va_bits = (va) + 1, .canonical = true, .split = true, .nx = true,    \
+	  .flag_columns = 10, .flag_bits = A64_FLAG_BITS, .page_shift = (g),    \
+	  .dirbase_mask = A64_BITS(A64_PA_HI(g, va), A64_TOP_ALIGN(g, va)),      \
+	  .root_flags = (A64_PA_HI(g, va) == 47 ? A64_BITS(63, 48) : 0) |        \
+			A64_BITS(A64_TOP_ALIGN(g, va) - 1, 0),                  \
+	  .dirbase_rule = A64_PA_HI(g, va) == 47 ? "aligned to the top table's size, within 48 bits"\
+						 : "aligned to the top table's size, within 52 bits",\
+	  .walk_plain = false, .windbg = { .cpu = "Arm64" },                    \
+	  .level = { A64_LEVEL(g, va, 0), A64_LEVEL(g, va, 1), A64_LEVEL(g, va, 2),\
+		     A64_LEVEL(g, va, 3), A64_LEVEL(g, va, 4) } }
+#define A64_GRANULE(g, gk, gname)                                               \
+	A64_MODE(g, gk, gname, 36), A64_MODE(g, gk, gname, 37),                 \
+	A64_MODE(g, gk, gname, 38), A64_MODE(g, gk, gname, 39),                 \
+	A64_MODE(g, gk, gname, 40), A64_MODE(g, gk, gname, 41),                 \
+	A64_MODE(g, gk, gname, 42), A64_MODE(g, gk, gname, 43),                 \
+	A64_MODE(g, gk, gname, 44), A64_MODE(g, gk, gname, 45),                 \
+	A64_MODE(g, gk, gname, 46), A64_MODE(g, gk, gname, 47),                 \
+	A64_MODE(g, gk, gname, 48), A64_MODE(g, gk, gname, 49),                 \
+	A64_MODE(g, gk, gname, 50), A64_MODE(g, gk, gname, 51),                 \
+	A64_MODE(g, gk, gname, 52)
+
 static const struct ptw_mode modes[] = {
 	{
 		.id = PTW_MODE_X86, .name = "x86", .title = "32-bit x86",
 		.arch = &ptw_arch_x86,
-		.nlevels = 2, .entry_size = 4, .va_bits = 32,
+		.nlevels = 2, .entry_size = 4, .va_bits = 32, .page_shift = 12,
 		.canonical = false, .nx = false,
 		.flag_columns = 9, .flag_bits = FLAGS_9,
 		.dirbase_mask = 0xfffff000ULL, .root_flags = 0xfffULL,
@@ -107,7 +224,7 @@ static const struct ptw_mode modes[] = {
 	{
 		.id = PTW_MODE_PAE, .name = "pae", .title = "32-bit PAE",
 		.arch = &ptw_arch_x86,
-		.nlevels = 3, .entry_size = 8, .va_bits = 32,
+		.nlevels = 3, .entry_size = 8, .va_bits = 32, .page_shift = 12,
 		.canonical = false, .nx = true,
 		.flag_columns = 11, .flag_bits = FLAGS_11,
 		.dirbase_mask = 0xffffffe0ULL, .root_flags = 0x1fULL,
@@ -138,14 +255,37 @@ static const struct ptw_mode modes[] = {
 			X86_64_PML4(27),
 		},
 	},
+	/* The first AArch64 mode with 4 KiB pages and 48 bits is the one
+	 * ptw_mode_get(PTW_MODE_AARCH64) gives. */
+	A64_GRANULE(12, 4k, "4 KiB"),
+	A64_GRANULE(14, 16k, "16 KiB"),
+	A64_GRANULE(16, 64k, "64 KiB"),
 };
+
+#define NMODES (sizeof modes / sizeof modes[0])
+
+const struct ptw_mode *ptw_mode_aarch64(unsigned page_shift, unsigned va_bits)
+{
+	for (size_t i = 0; i < NMODES; i++)
+		if (modes[i].id == PTW_MODE_AARCH64 &&
+		    modes[i].page_shift == page_shift && modes[i].va_bits == va_bits + 1)
+			return &modes[i];
+	return NULL;
+}
 
 const struct ptw_mode *ptw_mode_get(enum ptw_mode_id id)
 {
-	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+	if (id == PTW_MODE_AARCH64)
+		return ptw_mode_aarch64(12, 48);
+	for (size_t i = 0; i < NMODES; i++)
 		if (modes[i].id == id)
 			return &modes[i];
 	return NULL;
+}
+
+const struct ptw_mode *ptw_mode_at(size_t i)
+{
+	return i < NMODES ? &modes[i] : NULL;
 }
 
 const struct ptw_mode *ptw_mode_find(const char *name)
@@ -157,10 +297,14 @@ const struct ptw_mode *ptw_mode_find(const char *name)
 		{ "x86_64", PTW_MODE_X64 }, { "amd64", PTW_MODE_X64 },
 		{ "4level", PTW_MODE_X64 },
 		{ "la57", PTW_MODE_LA57 }, { "5level", PTW_MODE_LA57 },
+		{ "arm64", PTW_MODE_AARCH64 }, { "aarch64", PTW_MODE_AARCH64 },
 	};
 	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
 		if (strcmp(name, aliases[i].alias) == 0)
 			return ptw_mode_get(aliases[i].id);
+	for (size_t i = 0; i < NMODES; i++)
+		if (strcmp(name, modes[i].name) == 0)
+			return &modes[i];
 	return NULL;
 }
 
@@ -250,8 +394,9 @@ void ptw_rights_string(const struct ptw_mode *m, unsigned lvl, uint64_t eff,
 	m->arch->rights_string(m, lvl, eff, buf);
 }
 
-void ptw_decode_entry(const struct ptw_mode *m, enum ptw_os os, unsigned lvl,
-		      uint64_t e, uint64_t max_pfn, struct ptw_swpte *o)
+void ptw_decode_entry(const struct ptw_mode *m, enum ptw_os os, uint32_t release,
+		      unsigned lvl, uint64_t e, uint64_t max_pfn,
+		      struct ptw_swpte *o)
 {
 	memset(o, 0, sizeof *o);
 	if (e == 0)
@@ -259,7 +404,7 @@ void ptw_decode_entry(const struct ptw_mode *m, enum ptw_os os, unsigned lvl,
 	else if (pt_valid(m, lvl, e))
 		o->kind = PTW_SW_VALID;
 	else
-		m->arch->decode(m, os, lvl, e, max_pfn, o);
+		m->arch->decode(m, os, release, lvl, e, max_pfn, o);
 }
 
 bool ptw_soft_resident(const struct ptw_space *s, unsigned lvl, uint64_t e,

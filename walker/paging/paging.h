@@ -61,8 +61,9 @@ struct ptw_arch {
 	void (*rights_string)(const struct ptw_mode *m, unsigned lvl,
 			      uint64_t eff, char *buf);
 	/* A non-zero entry that is not valid, as os wrote it (out zeroed). */
-	void (*decode)(const struct ptw_mode *m, enum ptw_os os, unsigned lvl,
-		       uint64_t e, uint64_t max_pfn, struct ptw_swpte *out);
+	void (*decode)(const struct ptw_mode *m, enum ptw_os os, uint32_t release,
+		       unsigned lvl, uint64_t e, uint64_t max_pfn,
+		       struct ptw_swpte *out);
 	/* Such an entry whose page the OS reads back without I/O (Windows'
 	 * transition PTEs), and the effective flags of a page read through
 	 * it: ptw_soft_resident, ptw_soft_flags. */
@@ -72,6 +73,7 @@ struct ptw_arch {
 };
 
 extern const struct ptw_arch ptw_arch_x86;
+extern const struct ptw_arch ptw_arch_aarch64;
 
 /* Whether m is x86-64 (4- or 5-level): for what only its kernels do
  * (Linux's __START_KERNEL_map, KALLSYMS_ABSOLUTE_PERCPU). */

@@ -30,6 +30,34 @@ int ptw_space_init(struct ptw_space *s, const ptw_dump *d,
 				"DirBase 0x%llx lies outside the dump's physical memory",
 				(unsigned long long)dirbase);
 	s->dirbase = dirbase;
+	s->root[0] = s->root[1] = dirbase;
+	return 0;
+}
+
+int ptw_space_set_roots(struct ptw_space *s, uint64_t lower, uint64_t upper,
+			struct ptw_error *err)
+{
+	const struct ptw_mode *m = s->mode;
+	if (!m->split)
+		return ptw_fail(err, PTW_ERR_INVALID,
+				"%s has one root, not a lower and an upper one", m->title);
+	const uint64_t roots[2] = { lower, upper };
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t r = roots[i];
+		if (r == PTW_NO_ROOT)
+			continue;
+		if (r & ~m->dirbase_mask)
+			return ptw_fail(err, PTW_ERR_INVALID,
+					"%s table 0x%llx is not where a %s top table can start (%s)",
+					i ? "upper" : "lower", (unsigned long long)r,
+					m->title, m->dirbase_rule);
+		if (!ptw_phys_holds(s->dump, r, ptw_table_bytes(m, 0)))
+			return ptw_fail(err, PTW_ERR_NOT_FOUND,
+					"%s table 0x%llx lies outside the dump's physical memory",
+					i ? "upper" : "lower", (unsigned long long)r);
+	}
+	s->root[0] = lower;
+	s->root[1] = upper;
 	return 0;
 }
 
@@ -84,14 +112,21 @@ struct walk_end {
 				 * that record, x: only ptw_translate reads it) */
 	bool soft;              /* mapped through a Windows transition PTE */
 	bool bail;              /* a walk_shape.bail walk gave up */
+	bool no_root;           /* NOT_PRESENT: va's half has no table */
 };
+
+/* The top table va's half translates through (split modes have two). */
+static inline uint64_t root_of(const struct ptw_space *s, uint64_t va)
+{
+	return s->root[va >> 63];
+}
 
 /* Whether the tlb's cached tables belong to s.  Its identity is what the
  * walk depends on, not the address of a struct that may be reused. */
 static bool tlb_owned(const struct ptw_tlb *t, const struct ptw_space *s)
 {
-	return t->dump == s->dump && t->mode == s->mode && t->dirbase == s->dirbase &&
-	       t->os == s->os;
+	return t->dump == s->dump && t->mode == s->mode && t->root[0] == s->root[0] &&
+	       t->root[1] == s->root[1] && t->os == s->os;
 }
 
 static void tlb_claim(struct ptw_tlb *t, const struct ptw_space *s)
@@ -99,7 +134,8 @@ static void tlb_claim(struct ptw_tlb *t, const struct ptw_space *s)
 	ptw_tlb_reset(t);
 	t->dump = s->dump;
 	t->mode = s->mode;
-	t->dirbase = s->dirbase;
+	t->root[0] = s->root[0];
+	t->root[1] = s->root[1];
 	t->os = s->os;
 }
 
@@ -160,8 +196,8 @@ static void walk_stop(const struct ptw_space *s, unsigned lvl, uint64_t e,
 		/* A Windows transition PTE: read as the soft fault would. */
 		end->status = PTW_MAPPED;
 		end->soft = true;
-		end->page_size = PTW_PAGE;
-		end->page_pa = pfn << 12;
+		end->page_size = 1ULL << s->mode->page_shift;
+		end->page_pa = pfn << s->mode->page_shift;
 		end->eff = ptw_soft_flags(s->mode, acc, e);
 	} else {
 		end->status = PTW_NOT_PRESENT;
@@ -223,7 +259,14 @@ walk(const struct ptw_space *s, uint64_t va, unsigned lvl, uint64_t table,
 	end->soft = false;
 	end->parent_span = false;
 	end->bail = false;
+	end->no_root = false;
 	end->status = PTW_NOT_PRESENT; /* not reached: the last level ends it */
+	if (__builtin_expect(table == PTW_NO_ROOT, 0)) {
+		/* A split space's half with no table (only ever at the top). */
+		end->lvl = 0;
+		end->no_root = true;
+		return;
+	}
 #pragma GCC unroll 6
 	for (const struct ptw_level *L = &m->level[lvl]; lvl <= last; lvl++, L++) {
 		unsigned index = (unsigned)((va >> L->shift) & L->index_mask);
@@ -302,6 +345,8 @@ static void end_span(const struct ptw_mode *m, uint64_t va,
 {
 	if (end->status == PTW_MAPPED) {
 		*size = end->page_size;
+	} else if (end->no_root) {
+		*size = 1ULL << (m->va_bits - 1);
 	} else {
 		unsigned lvl = end->lvl - (end->parent_span ? 1 : 0);
 		*size = pt_span(m, lvl);
@@ -332,7 +377,7 @@ int ptw_translate(const struct ptw_space *s, uint64_t va, struct ptw_xlat *x,
 	if (!ptw_mode_va_valid(m, va))
 		return noncanonical(m, va, err);
 	struct walk_end end;
-	walk(s, va, 0, s->dirbase, s->mode->arch->rights_init, x, NULL, SHAPE_ANY, &end);
+	walk(s, va, 0, root_of(s, va), s->mode->arch->rights_init, x, NULL, SHAPE_ANY, &end);
 	x->status = end.status;
 	/* An unreadable top table: no span applies (the walk read nothing). */
 	if (end.status != PTW_TABLE_HOLE || end.lvl > 0)
@@ -362,9 +407,12 @@ tlb_walk(const struct ptw_space *s, struct ptw_tlb *t, uint64_t va,
 {
 	if (!tlb_owned(t, s))
 		tlb_claim(t, s);
-	if (t->pwc_depth == 0)
-		tlb_enter(t, s, 0, va, s->dirbase, s->mode->arch->rights_init);
+	/* From the top again when the last walk shared no table with va's
+	 * (or took the other root). */
 	unsigned lvl = tlb_start(t, s->mode, va);
+	uint64_t root = root_of(s, va);
+	if (lvl == 0 && (t->pwc_depth == 0 || t->pwc_table[0] != root))
+		tlb_enter(t, s, 0, va, root, s->mode->arch->rights_init);
 	walk(s, va, lvl, t->pwc_table[lvl], t->pwc_acc[lvl], NULL, t, SHAPE_ANY, end);
 }
 
@@ -372,7 +420,7 @@ tlb_walk(const struct ptw_space *s, struct ptw_tlb *t, uint64_t va,
 static __attribute__((noinline)) void walk_general(const struct ptw_space *s,
 						   uint64_t va, struct walk_end *end)
 {
-	walk(s, va, 0, s->dirbase, s->mode->arch->rights_init, NULL, NULL, SHAPE_ANY, end);
+	walk(s, va, 0, root_of(s, va), s->mode->arch->rights_init, NULL, NULL, SHAPE_ANY, end);
 }
 
 /* ptw_vtop's two paths, each its own function so that each keeps its few
@@ -386,7 +434,8 @@ static __attribute__((noinline)) int vtop_plain(const struct ptw_space *s,
 		/* Its own result, never seen outside: the compiler keeps it in
 		 * registers and drops what ptw_vtop does not read. */
 		struct walk_end fast = { 0 };
-		walk(s, va, 0, s->dirbase, s->mode->arch->rights_init, NULL, NULL, SHAPE_X64_FAST, &fast);
+		walk(s, va, 0, root_of(s, va), s->mode->arch->rights_init, NULL, NULL,
+		     SHAPE_X64_FAST, &fast);
 		if (!fast.bail) {
 			*pa = fast.page_pa + (va & (fast.page_size - 1));
 			return 0;
@@ -447,9 +496,9 @@ static __attribute__((noinline)) int vtop_tlb(const struct ptw_space *s,
 {
 	struct walk_end end;
 	tlb_walk(s, t, va, &end);
-	/* A 4 KiB page is one entry below the cached tables anyway; large
-	 * pages and unmapped stretches are worth a slot. */
-	if (end.status != PTW_MAPPED || end.page_size > PTW_PAGE) {
+	/* A page of the last level is one entry below the cached tables
+	 * anyway; large pages and unmapped stretches are worth a slot. */
+	if (end.status != PTW_MAPPED || end.page_size >> s->mode->page_shift > 1) {
 		uint64_t start, size;
 		end_span(s->mode, va, &end, &start, &size);
 		tlb_remember(t, start, size, end.status == PTW_MAPPED,
@@ -488,7 +537,8 @@ bool ptw_vtop_run(const struct ptw_space *s, struct ptw_tlb *t, uint64_t va,
 	struct walk_end end;
 	uint64_t start, size;
 	if (!t) {
-		walk(s, va, 0, s->dirbase, s->mode->arch->rights_init, NULL, NULL, SHAPE_ANY, &end);
+		walk(s, va, 0, root_of(s, va), s->mode->arch->rights_init, NULL, NULL,
+		     SHAPE_ANY, &end);
 		end_span(m, va, &end, &start, &size);
 	} else {
 		if (tlb_owned(t, s)) {

@@ -129,9 +129,11 @@ static void decode_linux(const struct ptw_mode *m, unsigned lvl, uint64_t e,
 	}
 }
 
-static void x86_decode(const struct ptw_mode *m, enum ptw_os os, unsigned lvl,
-		       uint64_t e, uint64_t max_pfn, struct ptw_swpte *o)
+static void x86_decode(const struct ptw_mode *m, enum ptw_os os, uint32_t release,
+		       unsigned lvl, uint64_t e, uint64_t max_pfn,
+		       struct ptw_swpte *o)
 {
+	(void)release; /* one layout since 4.19's L1TF inversion */
 	if (os == PTW_OS_WINDOWS)
 		decode_windows(m, e, max_pfn, o);
 	else if (os == PTW_OS_LINUX)

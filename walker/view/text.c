@@ -315,7 +315,8 @@ int ptv_render_entry(const struct ptw_space *s, unsigned level,
 	ptv_printf(t, "contains: %0*" PRIx64 "\n", (int)m->entry_size * 2, e);
 	bool present = pt_valid(m, level, e);
 	struct ptw_swpte sw;
-	ptw_decode_entry(m, s->os, level, e, (ptw_dump_phys_end(s->dump) - 1) >> 12, &sw);
+	ptw_decode_entry(m, s->os, s->os_release, level, e,
+			 (ptw_dump_phys_end(s->dump) - 1) >> m->page_shift, &sw);
 	if (present)
 		ptv_printf(t, "pfn: %" PRIx64 "\n", ptw_entry_address(m, level, e) >> 12);
 	else if (sw.kind == PTW_SW_TRANSITION || sw.kind == PTW_SW_PROTNONE)

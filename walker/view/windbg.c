@@ -330,7 +330,8 @@ void ptv_describe_soft(const struct ptw_space *s, unsigned lvl, uint64_t e,
 	const struct ptw_mode *m = s->mode;
 	struct ptw_swpte sw;
 	char prot[48];
-	ptw_decode_entry(m, s->os, lvl, e, (ptw_dump_phys_end(s->dump) - 1) >> 12, &sw);
+	ptw_decode_entry(m, s->os, s->os_release, lvl, e,
+			 (ptw_dump_phys_end(s->dump) - 1) >> m->page_shift, &sw);
 	ptw_win_protection(sw.protection, prot, sizeof prot);
 	/* WinDbg's lines (its !pte of an invalid PTE). */
 	switch (sw.kind) {
