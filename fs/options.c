@@ -140,7 +140,7 @@ int ptv_take_option(struct ptv_options *o, int argc, char **argv, int *i,
 				 "unknown --mode '%s' (x86, pae, x64, la57)", v);
 			return -1;
 		}
-		d->mode = m->id;
+		d->mode = m;
 		return 1;
 	}
 	if ((v = value_of(argc, argv, i, "--os", &missing))) {

@@ -149,7 +149,7 @@ static void la57(void **state)
 	discover(d, &sp);
 	assert_int_equal(sp.mode->id, PTW_MODE_X64);
 	ptw_spaces_free(&sp);
-	struct ptw_discover_opts o = { .mode = PTW_MODE_LA57, .threads = 1 };
+	struct ptw_discover_opts o = { .mode = ptw_mode_get(PTW_MODE_LA57), .threads = 1 };
 	assert_int_equal(ptw_discover(d, &o, &sp, NULL), 0);
 	assert_int_equal(sp.mode->id, PTW_MODE_LA57);
 	assert_string_equal(sp.mode_how, "given with --mode");

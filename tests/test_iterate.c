@@ -373,7 +373,7 @@ static void partly_held_tables_agree(void **state)
 	 * one, whose held bytes are not zero. */
 	struct ptv_config cfg = { .dump_path = path };
 	uint64_t root = 0;
-	cfg.discover.mode = PTW_MODE_X64;
+	cfg.discover.mode = ptw_mode_get(PTW_MODE_X64);
 	cfg.discover.dirbases = &root;
 	cfg.discover.ndirbases = 1;
 	cfg.discover.no_scan = true;

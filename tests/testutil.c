@@ -149,7 +149,7 @@ ptv_fs *open_view_x64(const char *path, uint64_t dirbase)
 {
 	struct ptv_config c = {
 		.dump_path = path,
-		.discover = { .mode = PTW_MODE_X64, .dirbases = &dirbase, .ndirbases = 1,
+		.discover = { .mode = ptw_mode_get(PTW_MODE_X64), .dirbases = &dirbase, .ndirbases = 1,
 			      .no_scan = true, .threads = 1 },
 	};
 	return open_view(&c);

@@ -57,6 +57,7 @@ enum ptw_machine {
 	PTW_MACHINE_UNKNOWN = 0,
 	PTW_MACHINE_I386,
 	PTW_MACHINE_X86_64,
+	PTW_MACHINE_AARCH64,
 };
 
 /* Control registers of one virtual CPU, as the dump records them. */
@@ -646,7 +647,7 @@ struct ptw_process_spec {
 };
 
 struct ptw_discover_opts {
-	enum ptw_mode_id mode;                 /* PTW_MODE_NONE: detect */
+	const struct ptw_mode *mode;           /* NULL: detect */
 	const uint64_t *dirbases;              /* --dirbase */
 	size_t ndirbases;
 	const struct ptw_process_spec *procs;  /* --process */
@@ -689,6 +690,10 @@ struct ptw_spaces {
 	struct ptw_space *v;       /* sorted by dirbase */
 	struct ptw_scan_stats scan;
 	char owners_how[512];      /* how owners were found, or why not */
+	/* Split modes (AArch64): the kernel's table, every space's upper
+	 * root (PTW_NO_ROOT when unknown). */
+	uint64_t upper_root;
+	uint32_t os_release;       /* the kernel's, as struct ptw_space's */
 };
 
 /* Find the paging mode and the address spaces of a dump: the command line,
@@ -697,6 +702,11 @@ struct ptw_spaces {
 int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 		 struct ptw_spaces *out, struct ptw_error *err);
 void ptw_spaces_free(struct ptw_spaces *sp);
+/* A space over dirbase as discovery makes them (sp's mode, OS and the
+ * upper root of split modes; the kernel's own table has no lower one),
+ * for tables it did not list. */
+int ptw_spaces_open(const struct ptw_spaces *sp, const ptw_dump *d,
+		    uint64_t dirbase, struct ptw_space *out, struct ptw_error *err);
 const struct ptw_space *ptw_spaces_find(const struct ptw_spaces *sp,
 					uint64_t dirbase);
 

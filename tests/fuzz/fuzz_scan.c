@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ptw_dump *d = NULL;
 	if (ptw_dump_open_memory(data, size, &d, NULL))
 		return 0;
-	struct ptw_discover_opts o = { .mode = PTW_MODE_NONE, .threads = 1 };
+	struct ptw_discover_opts o = { .mode = NULL, .threads = 1 };
 	struct ptw_spaces sp;
 	struct ptw_error err = { .code = -1 };
 	int rc = ptw_discover(d, &o, &sp, &err);

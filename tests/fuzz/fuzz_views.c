@@ -723,7 +723,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(proc.name, sizeof proc.name, "fuzz");
 	struct ptv_config cfg = {
 		.discover = {
-			.mode = mv >= 4 ? (enum ptw_mode_id)(mv - 3) : PTW_MODE_NONE,
+			.mode = mv >= 4 ? ptw_mode_get((enum ptw_mode_id)(mv - 3)) : NULL,
 			.dirbases = &a,
 			.ndirbases = (ctl[0] & 0x08) ? 1 : 0,
 			.procs = &proc,

@@ -21,14 +21,28 @@
 struct list {
 	struct ptw_space *v;
 	size_t n, cap;
+	uint64_t upper;  /* split modes: the kernel's table, or PTW_NO_ROOT */
 };
+
+/* A space over dirbase; in a split mode its own table translates the
+ * lower half and the kernel's (upper) the upper half, except for the
+ * kernel's own, which has no lower table (Linux's kernel threads run
+ * with an empty TTBR0). */
+static int space_open(const ptw_dump *d, const struct ptw_mode *m, uint64_t upper,
+		      uint64_t dirbase, struct ptw_space *s, struct ptw_error *err)
+{
+	int rc = ptw_space_init(s, d, m, dirbase, err);
+	if (rc || !m->split)
+		return rc;
+	return ptw_space_set_roots(s, dirbase == upper ? PTW_NO_ROOT : dirbase, upper, err);
+}
 
 static int list_add(struct list *l, const ptw_dump *d, const struct ptw_mode *m,
 		    uint64_t dirbase, unsigned found, struct ptw_space **added,
 		    struct ptw_error *err)
 {
 	struct ptw_space s;
-	int rc = ptw_space_init(&s, d, m, dirbase, err);
+	int rc = space_open(d, m, l->upper, dirbase, &s, err);
 	if (rc)
 		return rc;
 	s.found = found;
@@ -109,47 +123,27 @@ static const struct ptw_mode *mode_from_cpu(const ptw_dump *d,
 static const struct ptw_mode *mode_from_vmcoreinfo(const ptw_dump *d,
 						   char *how, size_t howsz)
 {
-	char v[64];
-	if (ptw_vmcoreinfo_get(d, "SYMBOL(init_top_pgt)", v, sizeof v)) {
-		bool l5 = ptw_vmcoreinfo_get(d, "NUMBER(pgtable_l5_enabled)", v,
-					     sizeof v) && strcmp(v, "1") == 0;
-		snprintf(how, howsz, "VMCOREINFO (x86-64 kernel, pgtable_l5_enabled=%d)",
-			 l5);
-		return ptw_mode_get(l5 ? PTW_MODE_LA57 : PTW_MODE_X64);
-	}
-	if (ptw_vmcoreinfo_get(d, "CONFIG_X86_PAE", v, sizeof v)) {
-		snprintf(how, howsz, "VMCOREINFO (CONFIG_X86_PAE=%s)", v);
-		return ptw_mode_get(PTW_MODE_PAE);
-	}
-	return NULL;
+	size_t len;
+	const char *text = ptw_dump_vmcoreinfo(d, &len);
+	struct ptw_linux_kernel k;
+	if (!ptw_linux_kernel_table(text, len, &k) || !k.mode_sure)
+		return NULL;
+	snprintf(how, howsz, "%s", k.how);
+	return k.mode;
 }
 
-/* The kernel's own top table, from VMCOREINFO: false if it names none. */
+/* The kernel's own top table, from VMCOREINFO, for a kernel of m's
+ * architecture and pointer width: false if it names none. */
 static bool vmcoreinfo_pgd(const ptw_dump *d, const struct ptw_mode *m,
 			   uint64_t *pa)
 {
-	char v[64];
-	uint64_t va;
-	bool x64 = ptw_mode_x86_64(m);
-	if (!(x64 && ptw_vmcoreinfo_get(d, "SYMBOL(init_top_pgt)", v, sizeof v)) &&
-	    !ptw_vmcoreinfo_get(d, "SYMBOL(swapper_pg_dir)", v, sizeof v))
+	size_t len;
+	const char *text = ptw_dump_vmcoreinfo(d, &len);
+	struct ptw_linux_kernel k;
+	if (!ptw_linux_kernel_table(text, len, &k) || k.mode->arch != m->arch ||
+	    ptw_mode_x86_64(k.mode) != ptw_mode_x86_64(m))
 		return false;
-	if (ptw_parse_hex(v, &va, NULL))
-		return false;
-	if (x64) {
-		/* __pa_symbol(x) = x - __START_KERNEL_map + phys_base */
-		long long phys_base = 0;
-		if (ptw_vmcoreinfo_get(d, "NUMBER(phys_base)", v, sizeof v) &&
-		    !ptw_parse_ll(v, &phys_base))
-			return false;
-		if (va < LINUX_START_KERNEL_MAP)
-			return false;
-		*pa = va - LINUX_START_KERNEL_MAP + (uint64_t)phys_base;
-	} else {
-		if (va < LINUX_PAGE_OFFSET_32)
-			return false;
-		*pa = va - LINUX_PAGE_OFFSET_32;
-	}
+	*pa = k.pa;
 	return true;
 }
 
@@ -381,11 +375,8 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	char how[128] = "";
 
 	/* 1. The mode: the user's word, the vCPUs', VMCOREINFO's, or the scan's. */
-	if (o->mode != PTW_MODE_NONE) {
-		m = ptw_mode_get(o->mode);
-		if (!m)
-			return ptw_fail(err, PTW_ERR_INVALID, "unknown paging mode %d",
-					(int)o->mode);
+	if (o->mode) {
+		m = o->mode;
 		snprintf(how, sizeof how, "given with --mode");
 	}
 	if (!m && d->hints.mode != PTW_MODE_NONE) {
@@ -414,6 +405,9 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	unsigned ncands = 0;
 	if (m) {
 		cands[ncands++] = m;
+	} else if (d->machine == PTW_MACHINE_AARCH64) {
+		/* No detector for AArch64's tables yet: the pass only looks
+		 * for VMCOREINFO. */
 	} else {
 		cands[ncands++] = ptw_mode_get(PTW_MODE_X64);
 		cands[ncands++] = ptw_mode_get(PTW_MODE_PAE);
@@ -459,16 +453,22 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 		}
 	}
 	if (!m) {
-		m = ptw_mode_get(PTW_MODE_X64);
-		snprintf(how, sizeof how, "%s; x64 assumed (use --mode)",
+		bool arm = d->machine == PTW_MACHINE_AARCH64;
+		m = ptw_mode_get(arm ? PTW_MODE_AARCH64 : PTW_MODE_X64);
+		snprintf(how, sizeof how, "%s; %s assumed (use --mode)",
 			 o->no_scan ? "no scan and no CPU state"
-				    : "no page tables found");
+				    : arm ? "no VMCOREINFO" : "no page tables found",
+			 m->name);
 	}
 	out->mode = m;
 	snprintf(out->mode_how, sizeof out->mode_how, "%s", how);
 
-	/* 3. The spaces. */
-	struct list l = {0};
+	/* 3. The spaces; in a split mode each shares the kernel's upper
+	 * root. */
+	struct list l = { .upper = PTW_NO_ROOT };
+	uint64_t pgd;
+	if (m->split && vmcoreinfo_pgd(d, m, &pgd))
+		l.upper = pgd;
 	int rc = 0;
 	for (size_t i = 0; !rc && i < o->ndirbases; i++)
 		rc = add_cmdline(&l, d, m, o->dirbases[i], err);
@@ -484,7 +484,6 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 		if (list_add(&l, d, m, dirbase, PTW_FOUND_CR3, &s, NULL) == 0)
 			s->cpu = (int)c->index;
 	}
-	uint64_t pgd;
 	if (!rc && vmcoreinfo_pgd(d, m, &pgd))
 		list_add(&l, d, m, pgd, PTW_FOUND_VMCOREINFO, NULL, NULL);
 	if (!rc && d->hints.dirbase && ptw_dirbase_from_cr3(m, d->hints.dirbase, &pgd))
@@ -507,6 +506,7 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 		snprintf(out->mode_how + len, sizeof out->mode_how - len,
 			 " (the scan stopped at its limit of candidates or tables)");
 	}
+	out->upper_root = l.upper;
 	decide_os(d, o, l.v, l.n, out);
 	/* 4. Owners: the user's listing, then the kernel's own data. */
 	rc = assign_owners(&l, d, m, o, out, err);
@@ -565,8 +565,15 @@ static void decide_os(const ptw_dump *d, const struct ptw_discover_opts *o,
 		sp->os = PTW_OS_UNKNOWN;
 		snprintf(sp->os_how, sizeof sp->os_how, "no sign of either (use --os)");
 	}
-	for (size_t i = 0; i < n; i++)
+	size_t len;
+	const char *text = ptw_dump_vmcoreinfo(d, &len);
+	struct ptw_linux_kernel k;
+	if (sp->os == PTW_OS_LINUX && ptw_linux_kernel_table(text, len, &k))
+		sp->os_release = k.release;
+	for (size_t i = 0; i < n; i++) {
 		v[i].os = sp->os;
+		v[i].os_release = sp->os_release;
+	}
 }
 
 void ptw_spaces_free(struct ptw_spaces *sp)
@@ -574,6 +581,15 @@ void ptw_spaces_free(struct ptw_spaces *sp)
 	free(sp->v);
 	sp->v = NULL;
 	sp->n = 0;
+}
+
+int ptw_spaces_open(const struct ptw_spaces *sp, const ptw_dump *d,
+		    uint64_t dirbase, struct ptw_space *out, struct ptw_error *err)
+{
+	int rc = space_open(d, sp->mode, sp->upper_root, dirbase, out, err);
+	out->os = sp->os;
+	out->os_release = sp->os_release;
+	return rc;
 }
 
 const struct ptw_space *ptw_spaces_find(const struct ptw_spaces *sp,

@@ -267,7 +267,7 @@ static uint64_t ksym_address(const struct ptw_mode *mode, uint64_t base, int32_t
 	if (x64 && o < 0) /* KALLSYMS_ABSOLUTE_PERCPU: relative, negated */
 		return base - 1 - (uint64_t)(int64_t)o;
 	uint64_t a = base + (uint32_t)o;
-	return x64 ? a : (a & 0xffffffffULL);
+	return mode->va_bits > 32 ? a : (a & 0xffffffffULL);
 }
 
 /* Find each of want[] in kallsyms; *nsyms receives the symbol count.  A
@@ -993,6 +993,10 @@ int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
 bool ptw_kpti_pair(const ptw_dump *d, const struct ptw_mode *m,
 		   uint64_t kernel)
 {
+	/* x86's: arm64's KPTI keeps one TTBR0 table and swaps TTBR1 for a
+	 * trampoline's, never a second top table beside the first. */
+	if (m->arch != &ptw_arch_x86)
+		return false;
 	if (kernel & 0x1fff)
 		return false; /* the pair is one 8 KiB-aligned allocation */
 	struct ptw_kregion k = ptw_linux_kregion(m);

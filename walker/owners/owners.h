@@ -82,6 +82,25 @@ static inline struct ptw_kregion ptw_linux_kregion(const struct ptw_mode *m)
 bool ptw_kpti_pair(const ptw_dump *d, const struct ptw_mode *m,
 		   uint64_t kernel);
 
+/* ---- VMCOREINFO (vmcoreinfo.c) ------------------------------------------------ */
+
+/* The kernel's own top table a Linux VMCOREINFO text names, with the
+ * paging mode the text says it runs: x86-64's init_top_pgt (4- or 5-level
+ * by pgtable_l5_enabled), arm64's swapper_pg_dir (granule from PAGESIZE,
+ * VA size from TCR_EL1_T1SZ or VA_BITS; its PA through kimage_voffset),
+ * 32-bit x86's swapper_pg_dir (PAE when CONFIG_X86_PAE).  Each
+ * architecture's keys are in this one place. */
+struct ptw_linux_kernel {
+	const struct ptw_mode *mode;
+	bool mode_sure;         /* false: 32-bit x86 without CONFIG_X86_PAE,
+				 * which other kernels' texts resemble */
+	uint64_t va, pa;        /* the table's kernel VA and its PA */
+	uint32_t release;       /* OSRELEASE's, KERNEL_VERSION-style; 0 */
+	char how[96];           /* "VMCOREINFO (arm64 kernel, 4 KiB pages, ...)" */
+};
+bool ptw_linux_kernel_table(const char *text, size_t len,
+			    struct ptw_linux_kernel *out);
+
 /* ---- VMCOREINFO found in memory (vmcoreinfo.c) ------------------------------ */
 
 /* Whether a VMCOREINFO text is this boot's: its kernel page table

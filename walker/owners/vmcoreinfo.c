@@ -9,6 +9,9 @@
  */
 #include "owners/owners.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Value of key in text (len bytes, KEY=VALUE lines) into val; false when
@@ -25,38 +28,97 @@ static bool text_get(const char *text, size_t len, const char *key, char *val,
 	return true;
 }
 
+/* x86-64: __pa_symbol(init_top_pgt) = va - __START_KERNEL_map + phys_base. */
+static bool kernel_x86_64(const char *text, size_t len, const char *sym,
+			  struct ptw_linux_kernel *k)
+{
+	char b[32];
+	long long phys_base = 0;
+	if (ptw_parse_hex(sym, &k->va, NULL) || k->va < LINUX_START_KERNEL_MAP)
+		return false;
+	if (text_get(text, len, "NUMBER(phys_base)", b, sizeof b) &&
+	    !ptw_parse_ll(b, &phys_base))
+		return false;
+	k->pa = k->va - LINUX_START_KERNEL_MAP + (uint64_t)phys_base;
+	bool l5 = text_get(text, len, "NUMBER(pgtable_l5_enabled)", b, sizeof b) &&
+		  strcmp(b, "1") == 0;
+	k->mode = ptw_mode_get(l5 ? PTW_MODE_LA57 : PTW_MODE_X64);
+	k->mode_sure = true;
+	snprintf(k->how, sizeof k->how, "VMCOREINFO (x86-64 kernel, pgtable_l5_enabled=%d)", l5);
+	return true;
+}
+
+/* arm64 (arch/arm64/kernel/vmcore_info.c): the image's symbols are at PA
+ * va - kimage_voffset; the VA size the kernel runs with is 64 - T1SZ
+ * (TCR_EL1_T1SZ, 5.9 on), else its configured VA_BITS. */
+static bool kernel_arm64(const char *text, size_t len, const char *sym,
+			 struct ptw_linux_kernel *k)
+{
+	char b[32];
+	uint64_t voff, pagesize = 0, vabits = 0, t1sz;
+	if (ptw_parse_hex(sym, &k->va, NULL) ||
+	    !text_get(text, len, "NUMBER(kimage_voffset)", b, sizeof b) ||
+	    ptw_parse_hex(b, &voff, NULL) || k->va < voff)
+		return false;
+	if (text_get(text, len, "NUMBER(TCR_EL1_T1SZ)", b, sizeof b) &&
+	    !ptw_parse_hex(b, &t1sz, NULL) && t1sz < 64)
+		vabits = 64 - t1sz;
+	else if (text_get(text, len, "NUMBER(VA_BITS)", b, sizeof b))
+		vabits = strtoull(b, NULL, 10);
+	if (text_get(text, len, "PAGESIZE", b, sizeof b))
+		pagesize = strtoull(b, NULL, 10);
+	unsigned shift = pagesize == 4096 ? 12 : pagesize == 16384 ? 14
+		       : pagesize == 65536 ? 16 : 0;
+	k->mode = vabits <= 64 ? ptw_mode_aarch64(shift, (unsigned)vabits) : NULL;
+	if (!k->mode)
+		return false;
+	k->pa = k->va - voff;
+	k->mode_sure = true;
+	snprintf(k->how, sizeof k->how, "VMCOREINFO (arm64 kernel, %" PRIu64 "-byte pages, %" PRIu64
+		 "-bit VA)", pagesize, vabits);
+	return true;
+}
+
+bool ptw_linux_kernel_table(const char *text, size_t len,
+			    struct ptw_linux_kernel *k)
+{
+	char v[64], b[64];
+	memset(k, 0, sizeof *k);
+	if (!text)
+		return false;
+	if (text_get(text, len, "OSRELEASE", b, sizeof b))
+		k->release = ptw_parse_release(b);
+	if (text_get(text, len, "SYMBOL(init_top_pgt)", v, sizeof v))
+		return kernel_x86_64(text, len, v, k);
+	if (!text_get(text, len, "SYMBOL(swapper_pg_dir)", v, sizeof v))
+		return false;
+	if (text_get(text, len, "NUMBER(kimage_voffset)", b, sizeof b))
+		return kernel_arm64(text, len, v, k);
+	/* 32-bit x86: PAGE_OFFSET 0xc0000000 */
+	if (ptw_parse_hex(v, &k->va, NULL) || k->va < LINUX_PAGE_OFFSET_32 ||
+	    k->va > 0xffffffffULL)
+		return false;
+	k->pa = k->va - LINUX_PAGE_OFFSET_32;
+	bool pae = text_get(text, len, "CONFIG_X86_PAE", b, sizeof b);
+	k->mode = ptw_mode_get(pae ? PTW_MODE_PAE : PTW_MODE_X86);
+	k->mode_sure = pae;
+	snprintf(k->how, sizeof k->how, "VMCOREINFO (CONFIG_X86_PAE=%s)", pae ? b : "n");
+	return true;
+}
+
+/* The kernel's table maps its own VA to itself (split modes: through the
+ * upper root, the lower half having none). */
 bool ptw_vmci_current(const ptw_dump *d, const char *text, size_t len)
 {
-	char v[64];
-	uint64_t va, pa;
-	enum ptw_mode_id mode;
-	if (text_get(text, len, "SYMBOL(init_top_pgt)", v, sizeof v)) {
-		if (ptw_parse_hex(v, &va, NULL) || va < LINUX_START_KERNEL_MAP)
-			return false;
-		long long phys_base = 0;
-		char b[32];
-		if (text_get(text, len, "NUMBER(phys_base)", b, sizeof b) &&
-		    !ptw_parse_ll(b, &phys_base))
-			return false;
-		/* __pa_symbol: va - __START_KERNEL_map + phys_base */
-		pa = va - LINUX_START_KERNEL_MAP + (uint64_t)phys_base;
-		mode = text_get(text, len, "NUMBER(pgtable_l5_enabled)", b, sizeof b) &&
-		       strcmp(b, "1") == 0 ? PTW_MODE_LA57 : PTW_MODE_X64;
-	} else if (text_get(text, len, "SYMBOL(swapper_pg_dir)", v, sizeof v)) {
-		if (ptw_parse_hex(v, &va, NULL) || va < LINUX_PAGE_OFFSET_32 ||
-		    va > 0xffffffffULL)
-			return false;
-		pa = va - LINUX_PAGE_OFFSET_32;
-		mode = text_get(text, len, "CONFIG_X86_PAE", v, sizeof v) ? PTW_MODE_PAE
-									  : PTW_MODE_X86;
-	} else {
-		return false;
-	}
+	struct ptw_linux_kernel k;
 	struct ptw_space s;
 	struct ptw_xlat x;
-	return ptw_space_init(&s, d, ptw_mode_get(mode), pa, NULL) == 0 &&
-	       ptw_translate(&s, va, &x, NULL) == 0 && x.status == PTW_MAPPED &&
-	       x.pa == pa;
+	if (!ptw_linux_kernel_table(text, len, &k) ||
+	    ptw_space_init(&s, d, k.mode, k.pa, NULL) != 0 ||
+	    (k.mode->split && ptw_space_set_roots(&s, PTW_NO_ROOT, k.pa, NULL) != 0))
+		return false;
+	return ptw_translate(&s, k.va, &x, NULL) == 0 && x.status == PTW_MAPPED &&
+	       x.pa == k.pa;
 }
 
 /* Search now, when no scan did: the accessors below. */

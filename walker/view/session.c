@@ -107,11 +107,10 @@ int ptv_space_for(ptv_fs *fs, uint64_t dirbase, struct ptw_space *out,
 		*out = *s;
 		return 0;
 	}
-	int rc = ptw_space_init(out, fs->dump, fs->spaces.mode, dirbase, err);
+	int rc = ptw_spaces_open(&fs->spaces, fs->dump, dirbase, out, err);
 	if (rc)
 		return rc;
 	out->found = PTW_FOUND_ON_DEMAND;
-	out->os = fs->spaces.os;
 	return 0;
 }
 

@@ -50,7 +50,7 @@ static int step_dtb(ptv_fs *fs, struct ptv_node *n, const char *name)
 	}
 	/* Any other top table inside the dump opens on demand, as !vtop takes
 	 * any pagedir. */
-	if (ptw_space_init(&n->space, fs->dump, fs->spaces.mode, dirbase, NULL))
+	if (ptw_spaces_open(&fs->spaces, fs->dump, dirbase, &n->space, NULL))
 		return -ENOENT;
 	n->space.found = PTW_FOUND_ON_DEMAND;
 	n->cache = ptv_ondemand_cache(fs, dirbase);
