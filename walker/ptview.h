@@ -66,6 +66,8 @@ enum ptv_type {
 	PTV_REGION,
 	PTV_NAME,        /* name/: <name>-<cid> links to ../proc/<cid> */
 	PTV_NAME_LINK,
+	PTV_ROOT0,       /* a split space's halves (AArch64's ttbr0/, ttbr1/), */
+	PTV_ROOT1,       /* each holding its root's top table */
 };
 
 struct ptv_cache;

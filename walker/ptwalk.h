@@ -252,6 +252,9 @@ struct ptw_mode {
 	 * table, and each half is a table of level 0 of its own, 2^(va_bits-1)
 	 * bytes of VA. */
 	bool split;
+	const char *root_dir[2]; /* split: the halves' directories in the tree
+				  * ("ttbr0", "ttbr1"), each holding the top
+				  * table's */
 	bool nx;                 /* entries can forbid execution (x86: XD) */
 	unsigned flag_columns;   /* letters of ptw_flags_string: 11 or 9 */
 	uint64_t flag_bits;      /* the entry bits they show (maps' runs
@@ -333,6 +336,11 @@ uint64_t ptw_entry_reserved(const struct ptw_mode *m, unsigned lvl, uint64_t e);
  * NUL-terminated into buf (at least 16 bytes). */
 void ptw_flags_string(const struct ptw_mode *m, unsigned lvl, uint64_t e,
 		      char *buf);
+/* A valid entry's fields by name beyond its letters (AArch64: AttrIndx,
+ * SH, AP, AF, nG, DBM, XN, table limits, software bits), into buf; false
+ * (buf "") when the architecture has nothing to add. */
+bool ptw_entry_attributes(const struct ptw_mode *m, unsigned lvl, uint64_t e,
+			  char *buf, size_t size);
 /* The same for effective rights (struct ptw_xlat's and ptw_run's eff) of
  * a page mapped at level lvl, as maps shows them. */
 void ptw_rights_string(const struct ptw_mode *m, unsigned lvl, uint64_t eff,

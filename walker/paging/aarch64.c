@@ -42,6 +42,9 @@
  * Both keep the frame where a valid entry has it. */
 #include "paging/paging.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 #define LINUX_PROTNONE_6_1   (1ULL << 58)
 #define LINUX_PMD_INVALID_6_1 (1ULL << 59)
 #define LINUX_PRESENT_INVALID (1ULL << 11)
@@ -174,6 +177,80 @@ static uint64_t a64_soft_flags(const struct ptw_mode *m, uint64_t acc, uint64_t 
 	return 0;
 }
 
+/* Append to buf what a bit set in e names (", " between). */
+struct words {
+	char *buf;
+	size_t size, len;
+};
+
+static void word(struct words *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void word(struct words *w, const char *fmt, ...)
+{
+	if (w->len >= w->size)
+		return;
+	if (w->len)
+		w->len += (size_t)snprintf(w->buf + w->len, w->size - w->len, ", ");
+	va_list ap;
+	va_start(ap, fmt);
+	if (w->len < w->size)
+		w->len += (size_t)vsnprintf(w->buf + w->len, w->size - w->len, fmt, ap);
+	va_end(ap);
+}
+
+static void table_attributes(uint64_t e, struct words *w)
+{
+	word(w, "APTable %u%u", (unsigned)(e >> 62) & 1, (unsigned)(e >> 61) & 1);
+	if (e & PTW_A64_UXNTABLE)
+		word(w, "UXNTable");
+	if (e & PTW_A64_PXNTABLE)
+		word(w, "PXNTable");
+	if (e >> 63)
+		word(w, "NSTable");
+}
+
+static void leaf_attributes(const struct ptw_mode *m, unsigned lvl, uint64_t e,
+			    struct words *w)
+{
+	static const char *const sh[] = { "non-shareable", "reserved", "outer", "inner" };
+	static const char *const el1[] = { "RW", "RW", "RO", "RO" };
+	static const char *const el0[] = { "none", "RW", "none", "RO" };
+	unsigned ap = (unsigned)(e >> 6) & 3;
+	word(w, "AttrIndx %u", (unsigned)(e >> 2) & 7);
+	/* LPA2's bits 9:8 are address bits (its oa_leaf says so). */
+	if (m->level[lvl].oa_leaf.from != 8)
+		word(w, "SH %s", sh[(e >> 8) & 3]);
+	word(w, "AP %u%u (EL1 %s, EL0 %s)", ap >> 1, ap & 1, el1[ap], el0[ap]);
+	if (e & PTW_A64_AF)
+		word(w, "AF");
+	if (e & PTW_A64_NG)
+		word(w, "nG");
+	if (e & PTW_A64_DBM)
+		word(w, "DBM (%s)", e & PTW_A64_RDONLY ? "writable, clean" : "writable, dirty");
+	if (e & PTW_A64_CONT)
+		word(w, "Contiguous");
+	if (e & PTW_A64_PXN)
+		word(w, "PXN");
+	if (e & PTW_A64_UXN)
+		word(w, "UXN");
+	if (e & PTW_A64_GP)
+		word(w, "GP");
+	for (unsigned b = 55; b <= 58; b++)
+		if (e >> b & 1)
+			word(w, "software bit %u", b);
+}
+
+static void a64_attributes(const struct ptw_mode *m, unsigned lvl, uint64_t e,
+			   char *buf, size_t size)
+{
+	struct words w = { buf, size, 0 };
+	buf[0] = '\0';
+	if (pt_is_leaf(m, lvl, e))
+		leaf_attributes(m, lvl, e, &w);
+	else
+		table_attributes(e, &w);
+}
+
 const struct ptw_arch ptw_arch_aarch64 = {
 	.name = "aarch64",
 	.rights_init = 0, /* nothing taken away above the top table */
@@ -183,4 +260,5 @@ const struct ptw_arch ptw_arch_aarch64 = {
 	.decode = a64_decode,
 	.soft_resident = a64_soft_resident,
 	.soft_flags = a64_soft_flags,
+	.attributes = a64_attributes,
 };

@@ -183,6 +183,7 @@
 	  .title = "AArch64 " gname " granule, " #va "-bit VA",                 \
 	  .arch = &ptw_arch_aarch64, .nlevels = A64_N(g, va), .entry_size = 8,  \
 	  .va_bits = (va) + 1, .canonical = true, .split = true, .nx = true,    \
+	  .root_dir = { "ttbr0", "ttbr1" },                                     \
 	  .flag_columns = 10, .flag_bits = A64_FLAG_BITS, .page_shift = (g),    \
 	  .dirbase_mask = A64_BITS(A64_PA_HI(g, va), A64_TOP_ALIGN(g, va)),      \
 	  .root_flags = (A64_PA_HI(g, va) == 47 ? A64_BITS(63, 48) : 0) |        \
@@ -386,6 +387,17 @@ void ptw_flags_string(const struct ptw_mode *m, unsigned lvl, uint64_t e,
 		      char *buf)
 {
 	m->arch->flags_string(m, lvl, e, buf);
+}
+
+bool ptw_entry_attributes(const struct ptw_mode *m, unsigned lvl, uint64_t e,
+			  char *buf, size_t size)
+{
+	if (size)
+		buf[0] = '\0';
+	if (!m->arch->attributes || !size)
+		return false;
+	m->arch->attributes(m, lvl, e, buf, size);
+	return buf[0] != '\0';
 }
 
 void ptw_rights_string(const struct ptw_mode *m, unsigned lvl, uint64_t eff,

@@ -70,6 +70,11 @@ struct ptw_arch {
 	bool (*soft_resident)(const struct ptw_space *s, unsigned lvl,
 			      uint64_t e, uint64_t *pfn);
 	uint64_t (*soft_flags)(const struct ptw_mode *m, uint64_t acc, uint64_t e);
+	/* A valid entry's fields by name, beyond what the letters show, for
+	 * entry files (ptw_entry_attributes); NULL: none (x86: its letters
+	 * say all). */
+	void (*attributes)(const struct ptw_mode *m, unsigned lvl, uint64_t e,
+			   char *buf, size_t size);
 };
 
 extern const struct ptw_arch ptw_arch_x86;

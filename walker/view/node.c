@@ -27,7 +27,11 @@
  *   the path   one entry index per level, level 0 lowest, each as wide as
  *              the level's index: P = 10+10 bits on x86, 2+9+9 on PAE, 4 x 9
  *              on x64, 5 x 9 on LA57 (20, 20, 36, 45 bits); levels below the
- *              node's are zero
+ *              node's are zero.  A split mode's (AArch64's) level-0 field
+ *              has one bit more above the index: the half (0 ttbr0/, 1
+ *              ttbr1/), set for every path node of the upper half, the
+ *              table at level 0 included (4 KiB, 48 bits: 1+36; the
+ *              widest, 16 KiB and 52 bits: 1+38)
  *   the space  the remaining S = 59 - P bits (39 on x86 and PAE, 23 on x64,
  *              14 on LA57): a value below ids.direct is the index of a found
  *              space (fs->spaces.v); from ids.direct on, ids.direct + the
@@ -99,7 +103,7 @@ void ptv_ids_init(ptv_fs *fs)
 	unsigned at = KIND_BITS;
 	for (unsigned j = 0; j < m->nlevels; j++) {
 		ids->shift[j] = at;
-		at += m->level[j].bits;
+		at += m->level[j].bits + (j == 0 && m->split);
 	}
 	ids->ref_shift = at; /* at most 50 */
 	uint64_t refs = 1ULL << (64 - at);
@@ -131,7 +135,7 @@ static bool space_type(enum ptv_type t)
 	switch (t) {
 	case PTV_SPACE: case PTV_SPACE_INFO: case PTV_VMEM: case PTV_MAPS: case PTV_PTOV:
 	case PTV_PTE_DIR: case PTV_VTOP_DIR: case PTV_REGIONS:
-	case PTV_PROC_LINK: case PTV_NAME_LINK:
+	case PTV_PROC_LINK: case PTV_NAME_LINK: case PTV_ROOT0: case PTV_ROOT1:
 		return true;
 	default:
 		return false;
@@ -159,6 +163,13 @@ static unsigned top_kind(enum ptv_type t)
 
 /* ---- pure ids ----------------------------------------------------------------- */
 
+/* Where a split mode's path nodes keep their half: above the level-0
+ * index (its value is 0 in other modes, so the bit stays clear). */
+static unsigned half_bit(const struct ptw_mode *m, const struct ptv_ids *ids)
+{
+	return ids->shift[0] + m->level[0].bits;
+}
+
 /* The index of entry `level` on n's path: the VA offset n->base holds
  * the ones above n's own level, n->index its own. */
 static unsigned path_index(const struct ptv_node *n, unsigned level)
@@ -178,6 +189,7 @@ static uint64_t pure_id(const ptv_fs *fs, const struct ptv_node *n, uint64_t ref
 	unsigned depth = n->type == PTV_TABLE ? n->level : n->level + 1;
 	for (unsigned j = 0; j < depth; j++)
 		id |= (uint64_t)path_index(n, j) << fs->ids.shift[j];
+	id |= (uint64_t)ptv_node_half(n) << half_bit(n->space.mode, &fs->ids);
 	unsigned kind = n->type == PTV_TABLE ? K_TABLE : n->type == PTV_ENTRY_DIR ? K_ENTRY_DIR : K_ENTRY;
 	return id | (kind + n->level);
 }
@@ -412,12 +424,15 @@ static int space_dir(ptv_fs *fs, uint64_t dirbase, struct ptv_node *n)
 /* Down a table path from the space's directory in n: the table at level
  * `level` (depth = level indexes), or the entry directory at `level`
  * (depth = level + 1), each index re-read as a lookup reads it. */
-static int walk_path(struct ptv_node *n, bool table, unsigned level, const unsigned *idx)
+static int walk_path(struct ptv_node *n, bool table, unsigned level, unsigned half,
+		     const unsigned *idx)
 {
 	unsigned depth = table ? level : level + 1;
-	if (level >= n->space.mode->nlevels)
+	const struct ptw_mode *m = n->space.mode;
+	if (level >= m->nlevels || (half && !m->split) ||
+	    (m->split && n->space.root[half] == PTW_NO_ROOT))
 		return -ENOENT;
-	ptv_enter_top(n);
+	ptv_enter_root(n, half);
 	for (unsigned j = 0; j < depth; j++) {
 		if (ptv_table_child(n, idx[j]))
 			return -ENOENT;
@@ -449,7 +464,7 @@ static int node_of_key(ptv_fs *fs, const struct ptv_key *k, struct ptv_node *n)
 			return -ENOENT;
 		for (unsigned j = 0; j <= k->level; j++)
 			idx[j] = path_index(&shape, j);
-		rc = walk_path(n, t == PTV_TABLE, k->level, idx);
+		rc = walk_path(n, t == PTV_TABLE, k->level, ptv_node_half(&shape), idx);
 		if (!rc && t == PTV_ENTRY)
 			n->type = PTV_ENTRY;
 		return rc;
@@ -576,7 +591,7 @@ int ptv_node_from_id(ptv_fs *fs, uint64_t id, struct ptv_node *n)
 	uint64_t ref = id >> fs->ids.ref_shift;
 	uint64_t field = (id & ((1ULL << fs->ids.ref_shift) - 1)) >> KIND_BITS;
 	/* K_SPACE: the node's type, one of space_type's */
-	enum ptv_type sub = field <= PTV_NAME_LINK ? (enum ptv_type)field : PTV_ROOT;
+	enum ptv_type sub = field <= PTV_ROOT1 ? (enum ptv_type)field : PTV_ROOT;
 	if (kind == K_SPACE && !space_type(sub))
 		return -ENOENT;
 	int rc;
@@ -604,6 +619,13 @@ int ptv_node_from_id(ptv_fs *fs, uint64_t id, struct ptv_node *n)
 			return rc;
 	}
 	if (kind == K_SPACE) {
+		/* A half's directory exists only where its space shows it. */
+		if (sub == PTV_ROOT0 || sub == PTV_ROOT1) {
+			const struct ptw_mode *sm = n->space.mode;
+			unsigned h = sub == PTV_ROOT1;
+			if (!sm->split || n->space.root[h] == PTW_NO_ROOT)
+				return -ENOENT;
+		}
 		n->type = sub;
 		return 0;
 	}
@@ -614,13 +636,16 @@ int ptv_node_from_id(ptv_fs *fs, uint64_t id, struct ptv_node *n)
 	if (level >= m->nlevels)
 		return -ENOENT;
 	unsigned depth = table ? level : level + 1;
+	unsigned hb = half_bit(m, &fs->ids);
+	unsigned half = m->split ? (unsigned)(id >> hb) & 1 : 0;
+	uint64_t path = (id & ((1ULL << fs->ids.ref_shift) - 1)) & ~((uint64_t)half << hb);
 	unsigned used = depth < m->nlevels ? fs->ids.shift[depth] : fs->ids.ref_shift;
-	if ((id & ((1ULL << fs->ids.ref_shift) - 1)) >> used)
+	if (path >> used || (depth == 0 && path >> fs->ids.shift[0]))
 		return -ENOENT;
 	unsigned idx[PTW_MAX_LEVELS] = {0};
 	for (unsigned j = 0; j < depth; j++)
-		idx[j] = (unsigned)(id >> fs->ids.shift[j]) & ((1u << m->level[j].bits) - 1);
-	rc = walk_path(n, table, level, idx);
+		idx[j] = (unsigned)(path >> fs->ids.shift[j]) & ((1u << m->level[j].bits) - 1);
+	rc = walk_path(n, table, level, half, idx);
 	if (!rc && kind >= K_ENTRY)
 		n->type = PTV_ENTRY;
 	return rc;

@@ -98,6 +98,12 @@ static const char *human(uint64_t bytes, char *buf, size_t n)
 /* ---- /info ------------------------------------------------------------------ */
 
 /* A process id, or "-" when unknown (negative). */
+static const char *hex_text(uint64_t v, char *buf, size_t n)
+{
+	snprintf(buf, n, "%" PRIx64, v);
+	return buf;
+}
+
 static const char *id_text(int64_t id, char *buf, size_t n)
 {
 	if (id >= 0)
@@ -157,6 +163,9 @@ int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 		render_windows_header(ptw_dump_hints(d), t);
 	ptv_printf(t, "paging-mode: %s (%s)\n", sp->mode->name, sp->mode->title);
 	ptv_printf(t, "mode-from: %s\n", sp->mode_how);
+	if (sp->mode->split)
+		ptv_printf(t, "upper-root: %s %s\n", sp->mode->root_dir[1],
+			   sp->upper_root == PTW_NO_ROOT ? "unknown" : hex_text(sp->upper_root, h, sizeof h));
 	if (sp->scan.threads)
 		ptv_printf(t, "scan: %" PRIu64 " pages in %.3f s (%u thread%s)\n",
 			   sp->scan.pages, sp->scan.seconds, sp->scan.threads,
@@ -249,6 +258,12 @@ int ptv_render_space_info(const struct ptw_space *s,
 	ptw_found_string(s, how, sizeof how);
 	ptv_printf(t, "dirbase: %" PRIx64 "\n", s->dirbase);
 	ptv_printf(t, "mode: %s (%s)\n", m->name, m->title);
+	for (unsigned h = 0; m->split && h < 2; h++) {
+		if (s->root[h] == PTW_NO_ROOT)
+			ptv_printf(t, "%s: none\n", m->root_dir[h]);
+		else
+			ptv_printf(t, "%s: %" PRIx64 "\n", m->root_dir[h], s->root[h]);
+	}
 	char id[24];
 	ptv_printf(t, "cid: %s\n", id_text(s->cid, id, sizeof id));
 	ptv_printf(t, "parent: %s\n", id_text(s->ppid, id, sizeof id));
@@ -318,12 +333,15 @@ int ptv_render_entry(const struct ptw_space *s, unsigned level,
 	ptw_decode_entry(m, s->os, s->os_release, level, e,
 			 (ptw_dump_phys_end(s->dump) - 1) >> m->page_shift, &sw);
 	if (present)
-		ptv_printf(t, "pfn: %" PRIx64 "\n", ptw_entry_address(m, level, e) >> 12);
+		ptv_printf(t, "pfn: %" PRIx64 "\n", ptw_entry_address(m, level, e) >> m->page_shift);
 	else if (sw.kind == PTW_SW_TRANSITION || sw.kind == PTW_SW_PROTNONE)
 		ptv_printf(t, "pfn: %" PRIx64 "\n", sw.pfn); /* resident, not present */
 	else
 		ptv_printf(t, "pfn: -\n");
 	ptv_printf(t, "flags: %s\n", flags);
+	char attrs[256];
+	if (present && ptw_entry_attributes(m, level, e, attrs, sizeof attrs))
+		ptv_printf(t, "attributes: %s\n", attrs);
 	ptv_printf(t, "va: %0*" PRIx64 "-%0*" PRIx64 "\n", w,
 		   ptw_sign_extend(m, first), w,
 		   ptw_sign_extend(m, first + span - 1));

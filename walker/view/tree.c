@@ -181,12 +181,27 @@ int ptv_entry_down(struct ptv_node *n)
 	return 0;
 }
 
-void ptv_enter_top(struct ptv_node *n)
+void ptv_enter_root(struct ptv_node *n, unsigned half)
 {
+	const struct ptw_mode *m = n->space.mode;
 	n->type = PTV_TABLE;
 	n->level = 0;
-	n->table = n->space.dirbase;
-	n->base = 0;
+	n->table = n->space.root[half & 1];
+	n->base = m->split && half ? 1ULL << (m->va_bits - 1) : 0;
+}
+
+unsigned ptv_node_half(const struct ptv_node *n)
+{
+	const struct ptw_mode *m = n->space.mode;
+	if (n->type == PTV_ROOT0 || n->type == PTV_ROOT1)
+		return n->type == PTV_ROOT1;
+	return m->split ? (unsigned)(n->base >> (m->va_bits - 1)) & 1 : 0;
+}
+
+/* The halves' directories a split space shows: those with a root. */
+static bool has_half(const struct ptv_node *n, unsigned half)
+{
+	return n->space.mode->split && n->space.root[half] != PTW_NO_ROOT;
 }
 
 static int step_table(struct ptv_node *n, const char *name)
@@ -237,10 +252,20 @@ static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
 			n->type = PTV_VTOP_DIR;
 		else if (!strcmp(name, "regions"))
 			n->type = PTV_REGIONS;
-		else if (!strcmp(name, m->level[0].dir_name))
-			ptv_enter_top(n);
+		else if (m->split && has_half(n, 0) && !strcmp(name, m->root_dir[0]))
+			n->type = PTV_ROOT0;
+		else if (m->split && has_half(n, 1) && !strcmp(name, m->root_dir[1]))
+			n->type = PTV_ROOT1;
+		else if (!m->split && !strcmp(name, m->level[0].dir_name))
+			ptv_enter_root(n, 0);
 		else
 			return -ENOENT;
+		return 0;
+	case PTV_ROOT0:
+	case PTV_ROOT1:
+		if (strcmp(name, m->level[0].dir_name))
+			return -ENOENT;
+		ptv_enter_root(n, n->type == PTV_ROOT1);
 		return 0;
 	case PTV_TABLE:
 		return step_table(n, name);
@@ -377,7 +402,13 @@ int ptv_getattr(ptv_fs *fs, const struct ptv_node *n, struct ptv_attr *a)
 	case PTV_NAME:
 		return 0;
 	case PTV_SPACE:
-		a->nlink = 6; /* ., the top table, pte, vtop, regions */
+		/* ., the top table (or a split space's halves), pte, vtop,
+		 * regions */
+		a->nlink = 5 + (has_half(n, 0) + has_half(n, 1) ?: 1);
+		return 0;
+	case PTV_ROOT0:
+	case PTV_ROOT1:
+		a->nlink = 3;
 		return 0;
 	case PTV_PTE_DIR:
 	case PTV_VTOP_DIR:
@@ -643,9 +674,20 @@ static int list_dir(struct listing *l)
 		}
 		return rc;
 	case PTV_SPACE: {
-		const char *const names[] = { "info", "vmem", "maps", "ptov", "pte", "vtop",
-					      "regions", n->space.mode->level[0].dir_name,
-					      NULL };
+		const struct ptw_mode *m = n->space.mode;
+		const char *const names[] = {
+			"info", "vmem", "maps", "ptov", "pte", "vtop", "regions",
+			!m->split ? m->level[0].dir_name
+				  : has_half(n, 0) ? m->root_dir[0]
+						   : has_half(n, 1) ? m->root_dir[1] : NULL,
+			m->split && has_half(n, 0) && has_half(n, 1) ? m->root_dir[1] : NULL,
+			NULL,
+		};
+		return list_names(l, names);
+	}
+	case PTV_ROOT0:
+	case PTV_ROOT1: {
+		const char *const names[] = { n->space.mode->level[0].dir_name, NULL };
 		return list_names(l, names);
 	}
 	case PTV_PTE_DIR:

@@ -200,7 +200,11 @@ void ptv_ids_free(ptv_fs *fs);
  * a space's top table. */
 int ptv_table_child(struct ptv_node *n, unsigned index);
 int ptv_entry_down(struct ptv_node *n);
-void ptv_enter_top(struct ptv_node *n);
+/* Into the top table of n's space, the one of root `half` (0 unless the
+ * mode is split). */
+void ptv_enter_root(struct ptv_node *n, unsigned half);
+/* The half of a split space n's path lies in (0 otherwise). */
+unsigned ptv_node_half(const struct ptv_node *n);
 /* The proc/ (type PTV_PROC_LINK) or name/ (PTV_NAME_LINK) link to found
  * space i, as a lookup of its name gives it; -ENOENT when it has none.
  * n starts as the root. */

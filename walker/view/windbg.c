@@ -138,7 +138,7 @@ static void column_state(const struct pte_view *v, unsigned lvl, char *buf,
 	}
 	ptw_flags_string(m, lvl, e, flags);
 	char pfn[24];
-	snprintf(pfn, sizeof pfn, "%" PRIx64, pt_address(m, lvl, e) >> 12);
+	snprintf(pfn, sizeof pfn, "%" PRIx64, pt_address(m, lvl, e) >> m->page_shift);
 	snprintf(buf, n, "pfn %-10s%s", pfn, flags);
 }
 
@@ -199,7 +199,7 @@ static void render_modern(struct pte_view *v, struct ptv_text *t)
 			column_state(v, l, cell(&state), 64);
 		} else if (large && (l == v->last || !selfmap)) {
 			/* the 4 KiB frame that holds the VA */
-			snprintf(cell(&state), 64, "LARGE PAGE pfn %" PRIx64, x->pa >> 12);
+			snprintf(cell(&state), 64, "LARGE PAGE pfn %" PRIx64, x->pa >> v->m->page_shift);
 			break;
 		} else if (large) {
 			cell(&state)[0] = '\0';
@@ -234,7 +234,7 @@ static void render_x86(struct pte_view *v, struct ptv_text *t)
 		char flags[16];
 		ptw_flags_string(v->m, 0, x->step[0].entry, flags);
 		snprintf(pfn, sizeof pfn, "pfn %" PRIx64 " %s",
-			 pt_address(v->m, 0, x->step[0].entry) >> 12, flags);
+			 pt_address(v->m, 0, x->step[0].entry) >> v->m->page_shift, flags);
 	} else {
 		snprintf(pfn, sizeof pfn, "not valid");
 	}
@@ -244,12 +244,12 @@ static void render_x86(struct pte_view *v, struct ptv_text *t)
 		if (pt_valid(v->m, 1, e)) {
 			char flags[16];
 			ptw_flags_string(v->m, 1, e, flags);
-			ptv_printf(t, "    pfn %" PRIx64 " %s", pt_address(v->m, 1, e) >> 12, flags);
+			ptv_printf(t, "    pfn %" PRIx64 " %s", pt_address(v->m, 1, e) >> v->m->page_shift, flags);
 		} else {
 			ptv_printf(t, "    not valid");
 		}
 	} else if (v->last >= 1 && large) {
-		ptv_printf(t, "    LARGE PAGE pfn %" PRIx64, x->pa >> 12);
+		ptv_printf(t, "    LARGE PAGE pfn %" PRIx64, x->pa >> v->m->page_shift);
 	}
 	ptv_printf(t, "\n");
 	(void)buf;
