@@ -186,9 +186,11 @@ static void load_space(struct space *s)
 			FAIL("%s: bad maps line: %s\n", s->name, l);
 			continue;
 		}
-		/* W is the 9th of 11 columns, the 8th of 9 */
+		/* W is x86's 9th of 11 columns, the 8th of 9; AArch64's 6th
+		 * (GLDAUWXEV, README "AArch64") */
 		size_t fl = strlen(flags);
-		r.writable = (fl == 11 ? flags[8] : flags[7]) == 'W';
+		bool arm = !strncmp(s->mode, "arm64-", 6);
+		r.writable = (arm ? flags[5] : fl == 11 ? flags[8] : flags[7]) == 'W';
 		if (s->nruns == cap)
 			s->runs = xrealloc(s->runs, (cap = cap ? 2 * cap : 256) * sizeof *s->runs);
 		s->runs[s->nruns++] = r;
@@ -234,8 +236,31 @@ struct level {
 	unsigned shift, bits;
 };
 
-static unsigned mode_levels(const char *mode, struct level *lv)
+/* arm64-<granule>k-<VA bits>: ARM's levels, numbered so the last is 3,
+ * under ttbr0/ (every truth page is a user page); 0 if mode is another. */
+static unsigned arm64_levels(const char *mode, struct level *lv, const char **prefix)
 {
+	static const char *const names[] = { "l-1", "l0", "l1", "l2", "l3" };
+	unsigned gk, va;
+	if (sscanf(mode, "arm64-%uk-%u", &gk, &va) != 2)
+		return 0;
+	unsigned g = gk == 4 ? 12 : gk == 16 ? 14 : 16, stride = g - 3;
+	unsigned n = (va - 4) / stride;
+	for (unsigned i = 0; i < n; i++) {
+		lv[i].dir = names[5 - n + i];
+		lv[i].shift = g + stride * (n - 1 - i);
+		lv[i].bits = i ? stride : va - lv[i].shift;
+	}
+	*prefix = "/ttbr0";
+	return n;
+}
+
+static unsigned mode_levels(const char *mode, struct level *lv, const char **prefix)
+{
+	unsigned n = arm64_levels(mode, lv, prefix);
+	if (n)
+		return n;
+	*prefix = "";
 	static const struct level x86[] = { { "pd", 22, 10 }, { "pt", 12, 10 } };
 	static const struct level pae[] = { { "pdpt", 30, 2 }, { "pd", 21, 9 }, { "pt", 12, 9 } };
 	static const struct level x64[] = { { "pml5", 48, 9 }, { "pml4", 39, 9 },
@@ -262,9 +287,10 @@ static struct walk entry_walk(const struct space *s, uint64_t va)
 {
 	struct walk w = { false, -1, false };
 	struct level lv[5];
-	unsigned n = mode_levels(s->mode, lv);
+	const char *prefix;
+	unsigned n = mode_levels(s->mode, lv, &prefix);
 	char path[1024];
-	int len = snprintf(path, sizeof path, "%s/dtb/%s", mnt, s->name);
+	int len = snprintf(path, sizeof path, "%s/dtb/%s%s", mnt, s->name, prefix);
 	for (unsigned l = 0; l < n; l++) {
 		unsigned idx = (unsigned)((va >> lv[l].shift) & ((1u << lv[l].bits) - 1));
 		len += snprintf(path + len, sizeof path - (size_t)len, "/%s/%u", lv[l].dir, idx);
@@ -319,6 +345,9 @@ static uint64_t vmem_offset(const struct space *s, uint64_t va)
 		return va & ((1ULL << 57) - 1);
 	if (!strcmp(s->mode, "x64"))
 		return va & ((1ULL << 48) - 1);
+	unsigned gk, vabits;
+	if (sscanf(s->mode, "arm64-%uk-%u", &gk, &vabits) == 2)
+		return va & ((1ULL << (vabits + 1)) - 1); /* lower half then upper */
 	return va;
 }
 
