@@ -1,7 +1,10 @@
 /* fuzz_walk.c — libFuzzer target: the page walk, virtual reads and the
  * iterator over hostile page tables.
  *
- * Input: byte 0 selects the mode (bits 1:0: x86, pae, x64, la57), how
+ * Input: byte 0 selects the mode (bits 1:0: x86, pae, x64, la57; with bit
+ * 3 set AArch64 instead, the granule 4/16/64 KiB by bits 1:0 modulo 3 and
+ * the VA size 39/42/48/52 by bits 7:6, the upper root from the input's
+ * last word but 8, reduced like the DirBase), how
  * the DirBase is used (bit 2 set: as given; clear: reduced into the dump
  * and aligned for the mode) and whose tables they are (bits 5:4, modulo 3:
  * unknown, Windows, Linux: Windows' transition PTEs then map, and every
@@ -233,9 +236,12 @@ static void iterate(const struct ptw_space *s, uint64_t from, uint64_t to,
 static void check_decode(const struct ptw_mode *m, unsigned lvl, uint64_t e,
 			 uint64_t phys_end)
 {
-	for (int os = PTW_OS_UNKNOWN; os <= PTW_OS_LINUX; os++) {
+	for (int k = 0; k < 6; k++) {
+		/* each OS, as the newest kernels and as Linux 6.1 write them */
+		int os = k % 3;
 		struct ptw_swpte o;
-		ptw_decode_entry(m, (enum ptw_os)os, 0, lvl, e, (phys_end - 1) >> 12, &o);
+		ptw_decode_entry(m, (enum ptw_os)os, k < 3 ? 0 : 0x060100, lvl, e,
+				 (phys_end - 1) >> 12, &o);
 		if (e == 0)
 			FUZZ_CHECK(o.kind == PTW_SW_ZERO);
 		else if (e & PTW_P)
@@ -260,8 +266,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size <= HEADER)
 		return 0;
-	const struct ptw_mode *m = ptw_mode_get((enum ptw_mode_id)(PTW_MODE_X86 +
-								(data[0] & 3)));
+	static const unsigned arm_va[4] = { 39, 42, 48, 52 };
+	static const unsigned arm_granule[3] = { 12, 14, 16 };
+	const struct ptw_mode *m =
+		data[0] & 8 ? ptw_mode_aarch64(arm_granule[(data[0] & 3) % 3], arm_va[data[0] >> 6])
+			    : ptw_mode_get((enum ptw_mode_id)(PTW_MODE_X86 + (data[0] & 3)));
 	FUZZ_CHECK(m != NULL);
 	uint64_t dirbase = fuzz_le64(data, size, 1);
 	const uint8_t *mem = data + HEADER;
@@ -282,6 +291,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	FUZZ_CHECK(s.dirbase == dirbase && s.mode == m && s.dump == d);
+	if (m->split) {
+		uint64_t upper = (fuzz_tail64(data, size, 8) % memsz) & m->dirbase_mask;
+		rc = ptw_space_set_roots(&s, dirbase, upper == dirbase ? PTW_NO_ROOT : upper, &err);
+		if (rc) {
+			fuzz_check_error(rc, &err);
+			FUZZ_CHECK(rc == PTW_ERR_INVALID || rc == PTW_ERR_NOT_FOUND);
+			ptw_dump_close(d);
+			return 0;
+		}
+	}
 	struct ptw_tlb vtop_tlb = { 0 };
 	input_tlb = &vtop_tlb;
 	s.os = (enum ptw_os)(((unsigned)data[0] >> 4 & 3) % 3);
