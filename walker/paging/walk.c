@@ -228,6 +228,9 @@ struct walk_shape {
 };
 #define SHAPE_ANY ((struct walk_shape){ 0, 0, false, false })
 #define SHAPE_X64_FAST ((struct walk_shape){ 8, 4, true, true })
+/* Four levels of 8-byte entries with reserved encodings or displaced
+ * address bits to test (AArch64 4 KiB, 48 bits): the same bail copy. */
+#define SHAPE_4L_FAST ((struct walk_shape){ 8, 4, true, false })
 
 /* The one walk: from the table at level lvl, with rights acc accumulated
  * above it.  x (when given) records each step for display; t (when given)
@@ -430,16 +433,22 @@ static __attribute__((noinline)) int vtop_plain(const struct ptw_space *s,
 {
 	struct walk_end end;
 	const struct ptw_mode *m = s->mode;
-	if (m->entry_size == 8 && m->nlevels == 4 && m->walk_plain) {
+	if (m->entry_size == 8 && m->nlevels == 4) {
 		/* Its own result, never seen outside: the compiler keeps it in
 		 * registers and drops what ptw_vtop does not read. */
 		struct walk_end fast = { 0 };
-		walk(s, va, 0, root_of(s, va), s->mode->arch->rights_init, NULL, NULL,
-		     SHAPE_X64_FAST, &fast);
-		if (!fast.bail) {
+		if (m->walk_plain)
+			walk(s, va, 0, root_of(s, va), s->mode->arch->rights_init, NULL,
+			     NULL, SHAPE_X64_FAST, &fast);
+		else
+			walk(s, va, 0, root_of(s, va), s->mode->arch->rights_init, NULL,
+			     NULL, SHAPE_4L_FAST, &fast);
+		if (!fast.bail && fast.status == PTW_MAPPED) {
 			*pa = fast.page_pa + (va & (fast.page_size - 1));
 			return 0;
 		}
+		if (!fast.bail && fast.no_root)
+			return 1;
 	}
 	walk_general(s, va, &end);
 	if (end.status != PTW_MAPPED)
