@@ -1,7 +1,9 @@
 /* base/addrset.c — a set of 64-bit addresses, for walks that must notice what
  * they have met before: page tables entered again (paging/iterate.c), kernel list
  * nodes met twice (owners/linux.c, owners/windows.c).  Open addressing kept
- * under half full; memory grows with what was added, nothing else. */
+ * under half full; memory grows with what was added, nothing else.  And
+ * ptw_grow, the one way the walker's arrays grow (discovery's spaces, the
+ * owners' records, the EPROCESS walk's processes). */
 #include "base/base.h"
 
 #include <stdlib.h>
@@ -67,4 +69,17 @@ void ptw_addrset_free(struct ptw_addrset *s)
 {
 	free(s->slot);
 	*s = (struct ptw_addrset){0};
+}
+
+void *ptw_grow(void *v, size_t *cap, size_t n, size_t size, size_t first)
+{
+	if (n < *cap)
+		return v;
+	size_t c = *cap ? 2 * *cap : first;
+	if (c < *cap || c > SIZE_MAX / size)
+		return NULL;
+	void *nv = realloc(v, c * size);
+	if (nv)
+		*cap = c;
+	return nv;
 }

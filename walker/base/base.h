@@ -56,6 +56,12 @@ static inline void pt_store(uint8_t *p, unsigned size, uint64_t e)
 
 /* 1 to 16 lowercase hex digits and nothing else (the names maps and the
  * tree print, zero-padded or not). */
+/* Room for one more element in the array v of *cap elements of `size`
+ * bytes, n of them used: v itself while there is room, else v grown to
+ * twice its capacity (`first` elements at first), *cap updated.  NULL when
+ * out of memory (v and *cap left as they were). */
+void *ptw_grow(void *v, size_t *cap, size_t n, size_t size, size_t first);
+
 bool ptw_parse_hex_digits(const char *s, uint64_t *out);
 /* Canonical lowercase hex: no 0x, no leading zeros ("0" for zero). */
 bool ptw_parse_canon_hex(const char *s, uint64_t *out);

@@ -46,14 +46,10 @@ static int list_add(struct list *l, const ptw_dump *d, const struct ptw_mode *m,
 	if (rc)
 		return rc;
 	s.found = found;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 32;
-		struct ptw_space *v = realloc(l->v, cap * sizeof *v);
-		if (!v)
-			return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
-		l->v = v;
-		l->cap = cap;
-	}
+	struct ptw_space *v = ptw_grow(l->v, &l->cap, l->n, sizeof *v, 32);
+	if (!v)
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
+	l->v = v;
 	l->v[l->n] = s;
 	if (added)
 		*added = &l->v[l->n];

@@ -8,14 +8,10 @@
 int ptw_owners_add(struct ptw_owners *o, const struct ptw_owner *p,
 		   struct ptw_error *err)
 {
-	if (o->n == o->cap) {
-		size_t cap = o->cap ? 2 * o->cap : 64;
-		struct ptw_owner *v = realloc(o->v, cap * sizeof *v);
-		if (!v)
-			return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for processes");
-		o->v = v;
-		o->cap = cap;
-	}
+	struct ptw_owner *v = ptw_grow(o->v, &o->cap, o->n, sizeof *v, 64);
+	if (!v)
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for processes");
+	o->v = v;
 	o->v[o->n++] = *p;
 	return 0;
 }

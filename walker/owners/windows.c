@@ -193,14 +193,10 @@ static int locate_links(struct walk *w, struct ptw_error *err)
 
 static int add_proc(struct walk *w, const struct proc *p, struct ptw_error *err)
 {
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 64;
-		struct proc *v = realloc(w->v, cap * sizeof *v);
-		if (!v)
-			return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for the EPROCESS walk");
-		w->v = v;
-		w->cap = cap;
-	}
+	struct proc *v = ptw_grow(w->v, &w->cap, w->n, sizeof *v, 64);
+	if (!v)
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for the EPROCESS walk");
+	w->v = v;
 	w->v[w->n++] = *p;
 	return 0;
 }
