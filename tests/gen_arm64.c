@@ -332,6 +332,44 @@ uint64_t a64g_loop(struct a64g *g, uint64_t root, uint64_t va, int level)
 	return table;
 }
 
+/* ---- Linux ---------------------------------------------------------------------------- */
+
+uint64_t a64g_linux_protnone(const struct a64g *g, enum a64g_linux era, uint64_t pa,
+			     int level)
+{
+	check_level(g, level);
+	if (pa & (a64g_span(g, level) - 1))
+		die("PROT_NONE %#llx not aligned to level %d", (unsigned long long)pa, level);
+	uint64_t e = a64g_oa(g, pa) | A64G_AF | A64G_AP2 | A64G_NG | A64G_PXN | A64G_UXN;
+	if (!g->lpa2)
+		e |= 3ULL << 8;           /* PTE_SHARED */
+	if (level == 3)
+		e |= A64G_TYPE;           /* PTE_TYPE_PAGE without PTE_VALID */
+	if (era != A64G_LINUX_6_10)
+		e |= 1ULL << 58;          /* PTE_PROT_NONE */
+	return e;                         /* 6.10: PTE_PRESENT_INVALID is nG's bit */
+}
+
+uint64_t a64g_linux_swap(enum a64g_linux era, unsigned type, uint64_t offset)
+{
+	if (offset >> 50)
+		die("swap offset %#llx wider than 50 bits", (unsigned long long)offset);
+	switch (era) {
+	case A64G_LINUX_4_0:
+		if (type >= 64)
+			die("swap type %u", type);
+		return (uint64_t)type << 2 | offset << 8;
+	case A64G_LINUX_5_19:
+		if (type >= 32)
+			die("swap type %u", type);
+		return (uint64_t)type << 3 | offset << 8;
+	default:
+		if (type >= 32)
+			die("swap type %u", type);
+		return (uint64_t)type << 6 | offset << 12;
+	}
+}
+
 /* ---- the dump ---------------------------------------------------------------------- */
 
 static void put32(uint8_t *p, uint32_t v)

@@ -159,6 +159,22 @@ void a64g_raw(struct a64g *g, uint64_t root, uint64_t va, int level, uint64_t va
  * descriptor; the table must be granule-aligned).  Returns the table. */
 uint64_t a64g_loop(struct a64g *g, uint64_t root, uint64_t va, int level);
 
+/* ---- Linux's non-valid entries (aarch64.md §3.3, §3.4) ------------------- */
+
+enum a64g_linux {
+	A64G_LINUX_4_0,    /* 4.0 - 5.18: swap type 7:2, offset 57:8; PROT_NONE bit 58 */
+	A64G_LINUX_5_19,   /* 5.19 - 6.9 (6.1): swap type 7:3, offset 57:8; bit 58 */
+	A64G_LINUX_6_10,   /* 6.10 on: swap type 10:6, offset 61:12; bit 11 */
+};
+/* PAGE_NONE as mprotect(PROT_NONE) leaves it over pa at level: the
+ * page's hardware bits with valid clear (bits 1:0 10 for a page, 00 for a
+ * huge page above level 3), AF, SH (none under LPA2), RDONLY, nG, PXN,
+ * UXN, and the era's marker (bit 58, or 11 from 6.10). */
+uint64_t a64g_linux_protnone(const struct a64g *g, enum a64g_linux era, uint64_t pa,
+			     int level);
+/* A swap entry of the era: type and offset in their fields. */
+uint64_t a64g_linux_swap(enum a64g_linux era, unsigned type, uint64_t offset);
+
 /* ---- the dump --------------------------------------------------------------- */
 
 /* The regions as a LiME capture (malloc'd, *len bytes), in PA order. */

@@ -1645,6 +1645,73 @@ static void decode_not_linux_valid_zero(void **state)
 	fx_close(f);
 }
 
+/* The generator's Linux entries in tables of every granule: the walk
+ * stops at them (not present), and decoding the entry it stopped at, as
+ * the release that wrote it, gives back the frame, or the swap type and
+ * offset. */
+static void linux_entries_in_tables(void **state)
+{
+	(void)state;
+	static const unsigned modes[][2] = { { 12, 48 }, { 14, 47 }, { 16, 52 }, { 12, 52 } };
+	static const struct { enum a64g_linux era; uint32_t release; } eras[] = {
+		{ A64G_LINUX_4_0, 0x050a00 }, { A64G_LINUX_5_19, R6_1 },
+		{ A64G_LINUX_6_10, R6_10 }, { A64G_LINUX_6_10, 0 },
+	};
+	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+		for (size_t k = 0; k < sizeof eras / sizeof eras[0]; k++) {
+			struct fixture *f = fx_new(modes[i][0], modes[i][1]);
+			struct a64g *g = &f->g;
+			uint64_t t0 = a64g_top(g, 64), t1 = a64g_top(g, 64);
+			unsigned r = f->high != UINT_MAX ? f->high : f->ram;
+			uint64_t p = a64g_page(g, r);
+			uint64_t huge = p & ~(a64g_span(g, 2) - 1);
+			uint64_t span2 = a64g_span(g, 2);
+			uint64_t va[4] = { span2, 2 * span2 + (1ULL << g->granule),
+					   3 * span2, 4 * span2 + 3 * (1ULL << g->granule) };
+			uint64_t e[4] = {
+				a64g_linux_protnone(g, eras[k].era, p, 3),
+				a64g_linux_swap(eras[k].era, 5, 0x1234),
+				a64g_linux_protnone(g, eras[k].era, huge, 2),
+				a64g_linux_swap(eras[k].era, 7, (1ULL << 50) - 1),
+			};
+			static const int level[4] = { 3, 3, 2, 3 };
+			for (unsigned n = 0; n < 4; n++)
+				a64g_raw(g, t0, va[n], level[n], e[n]);
+			fx_open(f, t0, t1);
+			f->s.os = PTW_OS_LINUX;
+			f->s.os_release = eras[k].release;
+			for (unsigned n = 0; n < 4; n++) {
+				unsigned li = lx(g, level[n]);
+				struct ptw_xlat x = xlat(&f->s, va[n]);
+				assert_int_equal(x.status, PTW_NOT_PRESENT);
+				assert_int_equal(x.nsteps, li + 1);
+				assert_int_equal(x.step[li].entry, e[n]);
+				struct ptw_swpte o = decode(f->m, eras[k].release, li, x.step[li].entry);
+				switch (n) {
+				case 0: expect_protnone(o, p >> g->granule); break;
+				case 1: expect_swap(o, 5, 0x1234); break;
+				case 2: expect_protnone(o, huge >> g->granule); break;
+				default: expect_swap(o, 7, (1ULL << 50) - 1); break;
+				}
+			}
+			struct collect c;
+			struct ptw_iter_stats st;
+			iterate(&f->s, 0, ~0ULL, &c, &st);
+			assert_int_equal(c.n, 0);
+			assert_int_equal(st.reserved, 0);
+			fx_close(f);
+		}
+	/* the literal entries of the decoding tests are these */
+	struct a64g g;
+	assert_true(a64g_init(&g, 12, 48));
+	assert_int_equal(a64g_linux_protnone(&g, A64G_LINUX_5_19, 0x40123000, 3), PROTNONE_6_1);
+	assert_int_equal(a64g_linux_protnone(&g, A64G_LINUX_6_10, 0x40123000, 3), PROTNONE_6_10);
+	assert_int_equal(a64g_linux_protnone(&g, A64G_LINUX_5_19, 0x40200000, 2),
+			 0x0460000040200f80ULL);
+	assert_int_equal(a64g_linux_swap(A64G_LINUX_6_10, 3, 0x45678), 0x456780c0);
+	assert_int_equal(a64g_linux_swap(A64G_LINUX_4_0, 0x25, 0x777), 0x77794);
+}
+
 static void parse_release(void **state)
 {
 	(void)state;
@@ -1703,6 +1770,7 @@ int main(void)
 		cmocka_unit_test_teardown(decode_linux_huge_and_wide, fx_teardown),
 		cmocka_unit_test_teardown(decode_linux_before_5_19, fx_teardown),
 		cmocka_unit_test_teardown(decode_not_linux_valid_zero, fx_teardown),
+		cmocka_unit_test_teardown(linux_entries_in_tables, fx_teardown),
 		cmocka_unit_test_teardown(parse_release, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
