@@ -850,12 +850,10 @@ static void top_table_alignment(void **state)
 	fx_close(f);
 }
 
-/* WALKER BUG (walker/paging/mode.c, A64_TOP_ALIGN): with a 48-bit output
- * address a top table is aligned to its own size (TTBR BADDR[47:x], x =
- * log2 of the table's bytes; aarch64.md §1.4), which for 16 KiB pages and
- * 48 bits is 16 bytes: the 64-byte minimum is only 52-bit TTBRs' rule, but
- * mode.c applies it to every mode, so ptw_space_init and
- * ptw_space_set_roots refuse valid roots (16K/48, 16K/37-38, 4K/40-41). */
+/* With a 48-bit output address a top table is aligned to its own size
+ * (TTBR BADDR[47:x], x = log2 of the table's bytes; aarch64.md §1.4),
+ * which for 16 KiB pages and 48 bits is 16 bytes: the 64-byte minimum is
+ * only 52-bit TTBRs' rule (mode.c applied it to every mode once). */
 static void top_table_16_bytes_48bit_oa(void **state)
 {
 	(void)state;
@@ -870,10 +868,10 @@ static void top_table_16_bytes_48bit_oa(void **state)
 	struct ptw_space s;
 	struct ptw_error err = {0};
 	if (ptw_space_init(&s, f->d, f->m, t1, &err))
-		fail_msg("WALKER BUG: 16K/48 top table at 0x%llx refused: %s",
+		fail_msg("16K/48 top table at 0x%llx refused: %s",
 			 (unsigned long long)t1, err.msg);
 	if (ptw_space_set_roots(&s, t0, t1, &err))
-		fail_msg("WALKER BUG: 16K/48 roots refused: %s", err.msg);
+		fail_msg("16K/48 roots refused: %s", err.msg);
 	struct ptw_xlat x = xlat(&s, 0xffff800000004000ULL);
 	assert_int_equal(x.status, PTW_MAPPED);
 	assert_int_equal(x.pa, p);
@@ -1143,7 +1141,7 @@ static const struct rights_case rights_cases[] = {
 	{ { { 0, A64G_UXNTABLE | A64G_PXNTABLE } }, 1, { .af = true, .ng = true, .user = true, .ro = true },
 	  "--L-AURXEV", "-L-AUR--V", "-----UW--V", "XN tables over a 1G block" },
 	{ { { 0, 0 } }, 3, { .ng = true, .user = true, .cont = true },
-	  "C----UWXEV", "----UWXEV", "-----UWXEV", "contiguous, AF clear" },
+	  "C----UWXEV", "----UW-EV", "-----UWXEV", "contiguous, AF clear (EL0-writable: implicit PXN)" },
 };
 
 static void rights_from_tables(void **state)
@@ -1193,11 +1191,9 @@ static void rights_from_tables(void **state)
 	fx_close(f);
 }
 
-/* WALKER BUG (walker/paging/aarch64.c, a64_rights_apply): in the EL1&0
- * regime a page EL0 may write (AP[2:1] = 01, after APTable) is never
- * executable at EL1, whatever its PXN (aarch64.md §2.4, "implicit PXN";
- * QEMU get_S1prot: xn = pxn || user writable).  rights_apply folds in
- * only the bits, so such a page's effective rights show X. */
+/* In the EL1&0 regime a page EL0 may write (AP[2:1] = 01, after
+ * APTable) is never executable at EL1, whatever its PXN (aarch64.md §2.4,
+ * "implicit PXN"; QEMU get_S1prot: xn = pxn || user writable). */
 static void rights_el0_writable_never_el1_executable(void **state)
 {
 	(void)state;
@@ -1223,7 +1219,7 @@ static void rights_el0_writable_never_el1_executable(void **state)
 	/* ... but EL1 may not execute it */
 	const char *eff = rights(f->m, 3, x.eff);
 	if (strcmp(eff, "---AUW-EV") != 0)
-		fail_msg("WALKER BUG: EL0-writable page's effective rights %s, want ---AUW-EV "
+		fail_msg("EL0-writable page's effective rights %s, want ---AUW-EV "
 			 "(implicit PXN)", eff);
 	fx_close(f);
 }

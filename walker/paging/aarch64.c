@@ -13,7 +13,8 @@
  * CPU has it) a write to a page with DBM set and AP[2] set clears AP[2]
  * instead of faulting, and Linux marks every writable page DBM (its
  * PTE_WRITE), so DBM means writable: clean while AP[2] is set, dirty once
- * clear.  APTable[1] still forbids the write.
+ * clear.  APTable[1] still forbids the write.  A page EL0 may write
+ * (AP[2:1] = 01) is never executable at EL1, whatever its PXN.
  *
  * Letters.  WinDbg's ARM64 !pte shows a 10-letter string, but its
  * letters follow Windows' software bits (its "W" is bit 55, Linux's
@@ -63,6 +64,10 @@ static uint64_t a64_rights_apply(const struct ptw_mode *m, unsigned lvl,
 	if (acc & PTW_A64_UXNTABLE)
 		e |= PTW_A64_UXN;
 	if (acc & PTW_A64_PXNTABLE)
+		e |= PTW_A64_PXN;
+	/* What EL0 may write EL1 never executes (AP[2:1] = 01: the
+	 * architecture's implicit PXN). */
+	if ((e & (PTW_A64_USER | PTW_A64_RDONLY)) == PTW_A64_USER)
 		e |= PTW_A64_PXN;
 	return e;
 }

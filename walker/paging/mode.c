@@ -168,11 +168,14 @@
 	  .windbg_pte = A64_SLOT("PTE\0\0\0PDE\0\0\0PPE\0\0\0PXE\0\0\0PML5E", 6, A64_K(g, va, i)),\
 	  .windbg_col = 27 * (i),                                               \
 	  .windbg_vtop = A64_SLOT("PTE\0\0\0PDE\0\0\0PDPE\0\0PML4E\0PML5E", 6, A64_K(g, va, i)) }
-/* The top table is aligned to its size, at least 64 bytes (a 52-bit
- * TTBR's rule); the TTBR's other bits are its ASID and CnP. */
-#define A64_TOP_ALIGN(g, va)                                                    \
-	((va) - A64_SHIFT(g, va, 0) + 3 < 6 ? 6 : (va) - A64_SHIFT(g, va, 0) + 3)
+/* The top table is aligned to its size, and with 52-bit output addresses
+ * to at least 64 bytes (such a TTBR holds address bits 51:48 in 5:2); the
+ * TTBR's other bits are its ASID and CnP. */
 #define A64_PA_HI(g, va) ((g) == 16 || A64_LPA2(g, va) ? 51 : 47)
+#define A64_TOP_BYTES_LOG2(g, va) ((va) - A64_SHIFT(g, va, 0) + 3)
+#define A64_TOP_ALIGN(g, va)                                                    \
+	(A64_PA_HI(g, va) == 51 && A64_TOP_BYTES_LOG2(g, va) < 6 ? 6            \
+						       : A64_TOP_BYTES_LOG2(g, va))
 /* The letters' bits (aarch64.c): the contiguous hint is shown in entries
  * but left out here, so that maps coalesces across runs of it. */
 #define A64_FLAG_BITS                                                           \
