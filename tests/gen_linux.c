@@ -118,6 +118,15 @@ static void sym_text(unsigned i, char *buf, size_t n)
 	buf[len] = '\0';
 }
 
+/* Whether symbol text (type letter first) is in kallsyms: not the one
+ * omitted, and code only without CONFIG_KALLSYMS_ALL. */
+static bool kept(const struct gen_linux *L, const char *text)
+{
+	if (L->text_only && text[0] != 'T' && text[0] != 't')
+		return false;
+	return !(L->omit && strcmp(text + 1, L->omit) == 0);
+}
+
 /* Bytes of kallsyms_names. */
 static size_t names_bytes(const struct gen_linux *L, uint8_t *out)
 {
@@ -126,7 +135,7 @@ static size_t names_bytes(const struct gen_linux *L, uint8_t *out)
 		char text[256];
 		uint8_t tok[256];
 		sym_text(i, text, sizeof text);
-		if (L->omit && strcmp(text + 1, L->omit) == 0)
+		if (!kept(L, text))
 			continue;
 		size_t n = encode(text, tok);
 		if (n > 127) {
@@ -183,7 +192,7 @@ static void write_offsets(const struct gen_linux *L, uint8_t *buf)
 	for (unsigned i = 0; i < NSYMS; i++) {
 		char text[256];
 		sym_text(i, text, sizeof text);
-		if (L->omit && strcmp(text + 1, L->omit) == 0)
+		if (!kept(L, text))
 			continue;
 		uint64_t a = sym_addr(L, i);
 		uint32_t o;
@@ -410,7 +419,7 @@ bool gen_linux_build(struct gen_linux *L, uint8_t *buf, size_t cap)
 	for (unsigned i = 0; i < NSYMS; i++) {
 		char text[256];
 		sym_text(i, text, sizeof text);
-		L->nsyms += !(L->omit && strcmp(text + 1, L->omit) == 0);
+		L->nsyms += kept(L, text);
 	}
 	size_t at = 0;
 	L->offsets = L->va;

@@ -56,6 +56,8 @@ struct gen_linux {
 	const struct gen_linux_task *tasks;
 	unsigned ntasks;        /* <= GEN_LINUX_MAX_TASKS */
 	const char *omit;       /* a kallsyms symbol to leave out, or NULL */
+	bool text_only;         /* kallsyms of code only (no CONFIG_KALLSYMS_ALL):
+				 * no init_task, __start_BTF, __stop_BTF */
 
 	/* out: kernel VAs */
 	uint64_t names, num_syms, token_table, token_index, offsets, relative_base;

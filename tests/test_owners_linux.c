@@ -47,7 +47,8 @@ static void set_tasks(struct gen_linux_task tasks[5], uint64_t direct,
 	memcpy(tasks, t, 5 * sizeof *t);
 }
 
-static void build(struct img *im, const char *scen, const char *omit)
+static void build_kernel(struct img *im, const char *scen, const char *omit,
+			 bool text_only)
 {
 	memset(im, 0, sizeof *im);
 	assert_true(scenario_build(scen, &im->s));
@@ -57,12 +58,25 @@ static void build(struct img *im, const char *scen, const char *omit)
 	set_tasks(im->tasks, direct, &im->s);
 	im->L = (struct gen_linux){
 		.va = direct + BLOB_PA, .ptr = pae ? 4 : 8, .tasks = im->tasks,
-		.ntasks = 5, .omit = omit,
+		.ntasks = 5, .omit = omit, .text_only = text_only,
 	};
 	im->blob = im->s.g.mem + BLOB_PA;
 	assert_true(gen_linux_build(&im->L, im->blob, STALE_PA - BLOB_PA));
 	snprintf(im->vmci, sizeof im->vmci, "%s", im->s.elf.vmcoreinfo);
 	gen_linux_vmcoreinfo(&im->L, im->vmci, sizeof im->vmci);
+}
+
+static void build(struct img *im, const char *scen, const char *omit)
+{
+	build_kernel(im, scen, omit, false);
+}
+
+/* A kernel without CONFIG_KALLSYMS_ALL: kallsyms names its code only
+ * (_text, startup_64 and a long one), no init_task, __start_BTF or
+ * __stop_BTF; they are found by scanning the image from _text. */
+static void build_text_only(struct img *im, const char *scen)
+{
+	build_kernel(im, scen, NULL, true);
 }
 
 /* The buffer's bytes at kernel VA va. */
@@ -179,6 +193,24 @@ static void pae_records(void **state)
 	scenario_free(&im.s);
 }
 
+/* After discovery: owners_how holds how, and alpha-daemon's table is its
+ * own from the task list. */
+static const struct ptw_space *discovered_daemon(const struct ptw_spaces *sp,
+						 const struct img *im, const char *how)
+{
+	if (!strstr(sp->owners_how, how))
+		fail_msg("want '%s' in '%s'", how, sp->owners_how);
+	const struct ptw_space *s = ptw_spaces_find(sp, im->s.proc[1]);
+	assert_non_null(s);
+	assert_int_equal(s->cid, 100);
+	assert_int_equal(s->ppid, 1);
+	assert_string_equal(s->name, "alpha-daemon-lo");
+	assert_int_equal(s->owner_from, PTW_OWNER_LINUX_TASKS);
+	assert_int_equal(s->owner_object, im->L.task[2]);
+	assert_true(s->found & PTW_FOUND_PROCLIST);
+	return s;
+}
+
 /* Through discovery, from the ELF form (VMCOREINFO in its note). */
 static void x64_discover_elf(void **state)
 {
@@ -195,15 +227,8 @@ static void x64_discover_elf(void **state)
 	assert_int_equal(d->vmcoreinfo_pa, UINT64_MAX);
 	struct ptw_spaces sp;
 	discover(d, &sp);
-	assert_non_null(strstr(sp.owners_how, "Linux task list: 5 processes, 3 address spaces"));
-	const struct ptw_space *s = ptw_spaces_find(&sp, im.s.proc[1]);
-	assert_non_null(s);
-	assert_int_equal(s->cid, 100);
-	assert_int_equal(s->ppid, 1);
-	assert_string_equal(s->name, "alpha-daemon-lo");
-	assert_int_equal(s->owner_from, PTW_OWNER_LINUX_TASKS);
-	assert_int_equal(s->owner_object, im.L.task[2]);
-	assert_true(s->found & PTW_FOUND_PROCLIST);
+	const struct ptw_space *s =
+		discovered_daemon(&sp, &im, "Linux task list: 5 processes, 3 address spaces");
 	/* the KPTI user copies belong to the same processes */
 	s = ptw_spaces_find(&sp, im.s.user[1]);
 	assert_non_null(s);
@@ -403,22 +428,6 @@ static void missing_vmcoreinfo_symbol(void **state)
 	build(&im, "linux-x64", NULL);
 	memcpy(strstr(im.vmci, "SYMBOL(kallsyms_names)"), "SYMBOL(kallsyms_nameZ)", 22);
 	expect_failure(&im, "Linux task list: VMCOREINFO has no SYMBOL(kallsyms_names)");
-}
-
-static void missing_init_task(void **state)
-{
-	(void)state;
-	struct img im;
-	build(&im, "linux-x64", "init_task");
-	expect_failure(&im, "Linux task list: kallsyms (7 symbols) has no init_task (needs CONFIG_KALLSYMS_ALL)");
-}
-
-static void missing_btf(void **state)
-{
-	(void)state;
-	struct img im;
-	build(&im, "linux-x64", "__start_BTF");
-	expect_failure(&im, "Linux task list: kallsyms (7 symbols) has no __start_BTF (needs CONFIG_DEBUG_INFO_BTF)");
 }
 
 static void absurd_num_syms(void **state)
@@ -636,6 +645,284 @@ static void failure_in_discovery(void **state)
 	scenario_free(&im.s);
 }
 
+/* ---- without CONFIG_KALLSYMS_ALL: the kernel image scanned ------------------------- */
+
+/* Succeeds: what owners() gives, with how; fails the test otherwise. */
+static void run_owners(struct img *im, struct ptw_owners *o, char *how, size_t howsz)
+{
+	struct ptw_error e = {0};
+	if (owners(im, o, how, howsz, &e))
+		fail_msg("%s", e.msg);
+}
+
+/* The same records, field by field, as the kernel with full kallsyms
+ * gives (built alike). */
+static void same_records(const struct ptw_owners *got, const char *scen)
+{
+	struct img full;
+	build(&full, scen, NULL);
+	struct ptw_owners want;
+	char how[512];
+	run_owners(&full, &want, how, sizeof how);
+	assert_int_equal(got->n, want.n);
+	for (size_t i = 0; i < want.n; i++) {
+		const struct ptw_owner *w = &want.v[i], *g = by_cid(got, w->cid);
+		assert_int_equal(g->ppid, w->ppid);
+		assert_string_equal(g->name, w->name);
+		assert_int_equal(g->dirbase, w->dirbase);
+		assert_int_equal(g->user_dirbase, w->user_dirbase);
+		assert_int_equal(g->object, w->object);
+	}
+	ptw_owners_free(&want);
+	scenario_free(&full.s);
+}
+
+/* how, as a scan that found the BTF at btf and init_task (named comm) at
+ * task says it (0: the one kallsyms gave), with nsyms symbols in kallsyms. */
+static void scanned_how(char *buf, size_t n, unsigned nsyms, uint64_t btf,
+			uint64_t task, const char *comm)
+{
+	char b[96] = "", t[128] = "";
+	if (btf)
+		snprintf(b, sizeof b, " found by scanning the kernel image at %llx",
+			 (unsigned long long)btf);
+	if (task)
+		snprintf(t, sizeof t,
+			 ", init_task %llx found by scanning the kernel image for %s (BTF layout)",
+			 (unsigned long long)task, comm);
+	snprintf(buf, n, "Linux task list: 5 processes, 3 address spaces (kallsyms %u symbols,"
+		 " BTF 0.0 MiB%s%s; task_struct tasks 0x40 pid 0x80 comm 0xc0 mm 0x98,"
+		 " mm_struct pgd 0x48)", nsyms, b, t);
+}
+
+/* Owners as with full kallsyms, and how naming what was scanned for. */
+static void expect_scanned(struct img *im, const char *scen, unsigned nsyms,
+			   bool btf, bool task, const char *comm)
+{
+	struct ptw_owners o;
+	char how[512], want[512];
+	run_owners(im, &o, how, sizeof how);
+	same_records(&o, scen);
+	scanned_how(want, sizeof want, nsyms, btf ? im->L.btf_start : 0,
+		    task ? im->L.init_task : 0, comm);
+	assert_string_equal(how, want);
+	ptw_owners_free(&o);
+	scenario_free(&im->s);
+}
+
+static void text_only(void **state)
+{
+	(void)state;
+	static const char *const scen[2] = { "linux-x64", "linux-pae" };
+	for (unsigned i = 0; i < 2; i++) {
+		struct img im;
+		build_text_only(&im, scen[i]);
+		expect_scanned(&im, scen[i], 3, true, true, "swapper/0");
+	}
+}
+
+/* Each missing alone is scanned for alone; the other comes from kallsyms. */
+static void only_init_task_missing(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", "init_task");
+	expect_scanned(&im, "linux-x64", 7, false, true, "swapper/0");
+}
+
+static void only_btf_missing(void **state)
+{
+	(void)state;
+	struct img im;
+	build(&im, "linux-x64", "__stop_BTF");
+	expect_scanned(&im, "linux-x64", 7, true, false, NULL);
+}
+
+/* The idle task has not renamed itself yet: init_task is "swapper". */
+static void swapper_unrenamed(void **state)
+{
+	(void)state;
+	struct img im;
+	build_text_only(&im, "linux-x64");
+	memcpy(at(&im, im.L.init_task + GEN_LINUX_TASK_COMM), "swapper\0\0", 10);
+	expect_scanned(&im, "linux-x64", 3, true, true, "swapper");
+}
+
+/* n bytes of free room, 64-aligned, between kallsyms and the BTF (which
+ * gen_linux puts on the next page). */
+static uint64_t room(const struct img *im, size_t n)
+{
+	uint64_t va = (im->L.token_index + 512 + 63) & ~63ULL;
+	assert_true(va + n <= im->L.btf_start);
+	return va;
+}
+
+/* A BTF of one type record of kind (with no trailer: 2 is a pointer) and
+ * the string section "\0x\0\0". */
+static void put_btf(struct img *im, uint64_t va, uint8_t kind)
+{
+	uint8_t b[24 + 12 + 4] = { 0x9f, 0xeb, 1, 0, 24 };
+	b[12] = 12, b[16] = 12, b[20] = 4;          /* types 0+12, strings 12+4 */
+	b[24 + 7] = kind;                           /* info: kind << 24 */
+	b[24 + 12 + 1] = 'x';
+	memcpy(at(im, va), b, sizeof b);
+}
+
+/* Headers before the kernel's: one not laid out as the kernel's is (strings
+ * not right after the types), one running past memory, one of an unknown
+ * kind, one with no task_struct.  The kernel's own comes after them. */
+static void put_btf_decoys(struct img *im, uint64_t va)
+{
+	put_btf(im, va, 2);
+	gen_linux_put32(&im->L, im->blob, va + 16, 16);
+	put_btf(im, va + 64, 2);
+	gen_linux_put32(&im->L, im->blob, va + 64 + 12, 60u << 20);
+	gen_linux_put32(&im->L, im->blob, va + 64 + 16, 60u << 20);
+	put_btf(im, va + 128, 31);
+	put_btf(im, va + 192, 2);
+}
+
+/* Failures name what kallsyms lacks and what the scan did. */
+static void scan_failure(struct img *im, const char *missing, const char *scan)
+{
+	char want[256];
+	snprintf(want, sizeof want, "Linux task list: kallsyms (3 symbols) has no %s; the"
+		 " kernel image from %llx (", missing, (unsigned long long)im->L.va);
+	struct ptw_owners o;
+	struct ptw_error e = {0};
+	char how[512];
+	assert_int_equal(owners(im, &o, how, sizeof how, &e), PTW_ERR_NOT_FOUND);
+	if (strncmp(e.msg, want, strlen(want)) || !strstr(e.msg, scan))
+		fail_msg("want '%s...%s', got '%s'", want, scan, e.msg);
+	assert_int_equal(o.n, 0);
+	scenario_free(&im->s);
+}
+
+/* The kernel's BTF gone: the headers tried are counted, the last's fault
+ * said. */
+static void btf_not_found(void **state)
+{
+	(void)state;
+	struct img im;
+	build_text_only(&im, "linux-x64");
+	put_btf_decoys(&im, room(&im, 256));
+	at(&im, im.L.btf_start)[0] = 0;
+	scan_failure(&im, "__start_BTF, __stop_BTF (needs CONFIG_DEBUG_INFO_BTF)",
+		     "MiB read) holds no BTF with task_struct (2 tried; the last: BTF has no"
+		     " struct task_struct)");
+}
+
+/* A task_struct at va: comm, pid (and tgid), tasks links. */
+static void put_task(struct img *im, uint64_t va, const char *comm, uint32_t pid,
+		     uint64_t next, uint64_t prev)
+{
+	memcpy(at(im, va + GEN_LINUX_TASK_COMM), comm, strlen(comm) + 1);
+	gen_linux_put32(&im->L, im->blob, va + GEN_LINUX_TASK_PID, pid);
+	gen_linux_put32(&im->L, im->blob, va + GEN_LINUX_TASK_TGID, pid);
+	gen_linux_putptr(&im->L, im->blob, va + GEN_LINUX_TASK_TASKS, next);
+	gen_linux_putptr(&im->L, im->blob, va + GEN_LINUX_TASK_TASKS + im->L.ptr, prev);
+}
+
+/* Swapper task_structs before init_task that are not it: links into the
+ * list that do not lead back, links to itself but pid 5, and one (pid 0,
+ * linked to itself) not 64-byte aligned. */
+static void put_swapper_decoys(struct img *im, uint64_t va)
+{
+	uint64_t tasks = GEN_LINUX_TASK_TASKS;
+	put_task(im, va, "swapper/0", 0, im->L.task[0] + tasks, im->L.task[4] + tasks);
+	put_task(im, va + 0x100, "swapper/0", 5, va + 0x100 + tasks, va + 0x100 + tasks);
+	put_task(im, va + 0x220, "swapper/0", 0, va + 0x220 + tasks, va + 0x220 + tasks);
+}
+
+/* Both kinds of decoys before the real ones: skipped. */
+static void decoys_skipped(void **state)
+{
+	(void)state;
+	struct img im;
+	build_text_only(&im, "linux-x64");
+	uint64_t va = room(&im, 256 + 0x320);
+	put_btf_decoys(&im, va);
+	put_swapper_decoys(&im, va + 256);
+	expect_scanned(&im, "linux-x64", 3, true, true, "swapper/0");
+}
+
+static void init_task_not_found(void **state)
+{
+	(void)state;
+	struct img im;
+	build_text_only(&im, "linux-x64");
+	put_swapper_decoys(&im, room(&im, 0x320));
+	memcpy(at(&im, im.L.init_task + GEN_LINUX_TASK_COMM), "swapper/1", 10);
+	scan_failure(&im, "init_task (needs CONFIG_KALLSYMS_ALL)",
+		     "MiB read) holds no swapper task_struct with pid 0 and tasks linked back"
+		     " to it (2 tried)");
+}
+
+/* VMCOREINFO's _stext is where the scan starts (kallsyms' _text is not
+ * needed); start so that the BTF header's first 8 bytes, then init_task's
+ * comm, lie across the scan's first two 64 KiB chunks. */
+static void stext_from_vmcoreinfo(void **state)
+{
+	(void)state;
+	const struct { const char *omit; bool text_only; uint64_t cut; } c[2] = {
+		{ "_text", true, 4 },
+		{ "init_task", false, 0x1000 + GEN_LINUX_TASK_COMM + 5 },
+	};
+	for (unsigned i = 0; i < 2; i++) {
+		struct img im;
+		build_kernel(&im, "linux-x64", c[i].omit, c[i].text_only);
+		uint64_t base = i == 0 ? im.L.btf_start : im.L.init_task - 0x1000;
+		size_t len = strlen(im.vmci);
+		snprintf(im.vmci + len, sizeof im.vmci - len, "SYMBOL(_stext)=%llx\n",
+			 (unsigned long long)(base + c[i].cut - 65536));
+		expect_scanned(&im, "linux-x64", i == 0 ? 2 : 7, i == 0, true, "swapper/0");
+	}
+}
+
+/* Unmapped VA before the image is stepped over by the entries that leave
+ * it unmapped; 16 MiB of it in a row end the scan. */
+static void scan_over_unmapped(void **state)
+{
+	(void)state;
+	struct img im;
+	build_text_only(&im, "linux-x64");
+	size_t len = strlen(im.vmci);
+	snprintf(im.vmci + len, sizeof im.vmci - len, "SYMBOL(_stext)=%llx\n",
+		 (unsigned long long)(DIRECT_X64 - (1u << 20)));
+	expect_scanned(&im, "linux-x64", 3, true, true, "swapper/0");
+
+	build_text_only(&im, "linux-x64");
+	snprintf(im.vmci + len, sizeof im.vmci - len, "SYMBOL(_stext)=%llx\n",
+		 (unsigned long long)(DIRECT_X64 - (16u << 20)));
+	expect_failure(&im, "; the kernel image from ffff887fff000000 (0.0 MiB read) holds no"
+			    " BTF with task_struct (0 tried)");
+}
+
+static void no_image_start(void **state)
+{
+	(void)state;
+	struct img im;
+	build_kernel(&im, "linux-x64", "_text", true);
+	expect_failure(&im, "Linux task list: kallsyms (2 symbols) has no __start_BTF, __stop_BTF"
+			    " (needs CONFIG_DEBUG_INFO_BTF), and neither VMCOREINFO nor kallsyms"
+			    " has _stext or _text to scan the kernel image from");
+}
+
+/* Through discovery, the raw image: owners_how says what was scanned. */
+static void text_only_in_discovery(void **state)
+{
+	(void)state;
+	struct img im;
+	build_text_only(&im, "linux-x64");
+	ptw_dump *d = open_raw(&im);
+	struct ptw_spaces sp;
+	discover(d, &sp);
+	discovered_daemon(&sp, &im, "found by scanning the kernel image for swapper/0");
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+	scenario_free(&im.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -647,8 +934,6 @@ int main(void)
 		cmocka_unit_test(prev_mismatch),
 		cmocka_unit_test(no_vmcoreinfo),
 		cmocka_unit_test(missing_vmcoreinfo_symbol),
-		cmocka_unit_test(missing_init_task),
-		cmocka_unit_test(missing_btf),
 		cmocka_unit_test(absurd_num_syms),
 		cmocka_unit_test(truncated_names),
 		cmocka_unit_test(bad_btf_magic),
@@ -662,6 +947,17 @@ int main(void)
 		cmocka_unit_test(init_task_alone),
 		cmocka_unit_test(leader_exited),
 		cmocka_unit_test(failure_in_discovery),
+		cmocka_unit_test(text_only),
+		cmocka_unit_test(only_init_task_missing),
+		cmocka_unit_test(only_btf_missing),
+		cmocka_unit_test(swapper_unrenamed),
+		cmocka_unit_test(btf_not_found),
+		cmocka_unit_test(decoys_skipped),
+		cmocka_unit_test(init_task_not_found),
+		cmocka_unit_test(stext_from_vmcoreinfo),
+		cmocka_unit_test(scan_over_unmapped),
+		cmocka_unit_test(no_image_start),
+		cmocka_unit_test(text_only_in_discovery),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,11 +11,11 @@
  *      and kallsyms_token_index (256 u16 offsets into it), and
  *      kallsyms_offsets (s32 per symbol) with kallsyms_relative_base.  The
  *      first character a symbol expands to is its type letter.  Names are
- *      decoded in order, in bounded chunks, until init_task, __start_BTF
- *      and __stop_BTF are found; only their offsets are then read.  An
- *      offset becomes an address as kernel/kallsyms.c does it: with
- *      CONFIG_KALLSYMS_ABSOLUTE_PERCPU (x86-64 SMP) a negative offset is
- *      relative_base - 1 - offset and a non-negative one is absolute (a
+ *      decoded in order, in bounded chunks, until init_task, __start_BTF,
+ *      __stop_BTF, _stext and _text are found; only their offsets are then
+ *      read.  An offset becomes an address as kernel/kallsyms.c does it:
+ *      with CONFIG_KALLSYMS_ABSOLUTE_PERCPU (x86-64 SMP) a negative offset
+ *      is relative_base - 1 - offset and a non-negative one is absolute (a
  *      per-CPU symbol); otherwise relative_base + (u32)offset.  x86-64
  *      takes the first form for negative offsets and the second for the
  *      rest (a per-CPU address is never what we look for).  Counts,
@@ -29,6 +29,23 @@
  *      list_head's next and prev, and mm_struct's pgd, searching anonymous
  *      structs and unions inside them.  Every id, offset and string is
  *      checked against the section before use.
+ *   2b. The kernel image scanned.  Without CONFIG_KALLSYMS_ALL (Debian's
+ *      arm64 kernels) kallsyms names code only: no __start_BTF, __stop_BTF
+ *      or init_task.  Each one missing is then looked for in the image,
+ *      read forward from its start (VMCOREINFO's _stext, else kallsyms'
+ *      _stext or _text) in 64 KiB chunks, at most IMAGE_SPAN of VA;
+ *      unreadable VA is stepped over as far as the missing table entry or
+ *      the dump's hole reaches, and IMAGE_GAP of it in a row ends the
+ *      image.  The BTF: the first header as pahole writes the kernel's
+ *      (magic, version 1, flags 0, hdr_len 24, types at 0, strings right
+ *      after them, 4-byte aligned, a NUL at both ends of the strings) from
+ *      which the layout above comes; at most BTF_TRIES are parsed.
+ *      init_task (needing that layout): the first task_struct, aligned to
+ *      L1_CACHE_BYTES as it is declared, whose comm is "swapper/0" (or
+ *      "swapper", before the idle task renames itself), pid and tgid 0,
+ *      and whose tasks neighbours link back to it (next->prev and
+ *      prev->next); at most INIT_TASK_TRIES are checked.  Only reads
+ *      through the kernel's table: no architecture's layout is assumed.
  *   3. The task list.  init_task.tasks links every thread-group leader (the
  *      kernel adds only leaders to it), so each entry is a process: pid ==
  *      tgid, its comm what ps shows.  Kernel threads (PF_KTHREAD) own no
@@ -731,6 +748,257 @@ static int read_layout(const struct kmem *m, uint64_t start, uint64_t stop,
 	return rc;
 }
 
+/* ---- the kernel image, scanned ----------------------------------------------------- */
+
+/* Without CONFIG_KALLSYMS_ALL kallsyms names code only: no __start_BTF,
+ * __stop_BTF or init_task.  Both are then looked for in the kernel image,
+ * read from its start through the kernel's table. */
+#define IMAGE_SPAN      (256u << 20)    /* VA read from the start: an image
+					 * is some tens of MiB */
+#define IMAGE_GAP       (16u << 20)     /* so much unreadable in a row ends
+					 * it (arm64 unmaps the freed __init
+					 * sections, a few MiB, inside it) */
+#define IMAGE_CHUNK     65536
+#define IMAGE_OVERLAP   64              /* a pattern across two chunks is
+					 * seen whole */
+#define BTF_TRIES       16              /* headers copied and parsed */
+#define INIT_TASK_TRIES 4096            /* swapper task_structs checked */
+#define INIT_TASK_ALIGN 64              /* init_task is __aligned(L1_CACHE_BYTES):
+					 * 64 on x86 and arm64 */
+
+/* A forward read of the image in chunks, each the previous chunk's last
+ * IMAGE_OVERLAP bytes (when it continues it) and what follows. */
+struct image_scan {
+	const struct kmem *m;
+	uint64_t start, end;       /* the VA range read */
+	uint64_t next;             /* the next VA to read */
+	uint64_t gap;              /* unreadable bytes since the last read */
+	uint64_t bytes;            /* read in all */
+	uint64_t seen;             /* pattern starts below this VA were looked at */
+	uint64_t va;               /* of buf[0] */
+	size_t len;                /* bytes in buf */
+	uint8_t buf[IMAGE_OVERLAP + IMAGE_CHUNK];
+};
+
+static struct image_scan *scan_new(const struct kmem *m, uint64_t start)
+{
+	struct image_scan *s = malloc(sizeof *s);
+	if (!s)
+		return NULL;
+	s->m = m;
+	s->start = s->next = s->seen = s->va = start;
+	s->end = start > UINT64_MAX - IMAGE_SPAN ? UINT64_MAX : start + IMAGE_SPAN;
+	s->gap = s->bytes = 0;
+	s->len = 0;
+	return s;
+}
+
+/* Step over the unreadable bytes at s->next: the stretch its missing table
+ * entry covers, or the dump's hole its page lies in, else the page.  False
+ * at a VA the mode does not have (none above it is valid either). */
+static bool scan_skip(struct image_scan *s)
+{
+	const struct ptw_space *k = s->m->k;
+	uint64_t pa, left, run, step = 0;
+	if (!ptw_mode_va_valid(k->mode, s->next))
+		return false;
+	if (!ptw_vtop_run(k, NULL, s->next, &pa, &left))
+		step = left;
+	else if (!ptw_phys_present(k->dump, pa, &run))
+		step = run < left ? run : left;
+	if (step == 0)          /* mapped and held, yet unreadable: a page */
+		step = PTW_PAGE - (s->next & (PTW_PAGE - 1));
+	if (step > s->end - s->next)
+		step = s->end - s->next;
+	s->gap += step;
+	s->next += step;
+	return true;
+}
+
+/* The next chunk into s->buf; false when the span is read or a long
+ * unreadable stretch ended the image. */
+static bool scan_next(struct image_scan *s)
+{
+	size_t keep = 0;
+	if (s->len && s->va + s->len == s->next) {
+		keep = s->len < IMAGE_OVERLAP ? s->len : IMAGE_OVERLAP;
+		memmove(s->buf, s->buf + s->len - keep, keep);
+	}
+	while (s->next < s->end && s->gap < IMAGE_GAP) {
+		uint64_t rest = s->end - s->next;
+		size_t n = read_upto(s->m, s->next, s->buf + keep,
+				     rest < IMAGE_CHUNK ? (size_t)rest : IMAGE_CHUNK);
+		if (n) {
+			s->va = s->next - keep;
+			s->len = keep + n;
+			s->next += n;
+			s->bytes += n;
+			s->gap = 0;
+			return true;
+		}
+		keep = 0;
+		if (!scan_skip(s))
+			break;
+	}
+	s->len = 0;
+	return false;
+}
+
+/* The first pat in [p, p + n): its first byte by memchr, then the rest.
+ * (glibc's memmem hashes byte pairs, and in zero-filled memory calls
+ * memcmp nearly everywhere for a pattern with two zeros in a row.) */
+static const uint8_t *find_bytes(const uint8_t *p, size_t n, const uint8_t *pat,
+				 size_t plen)
+{
+	const uint8_t *last = n >= plen ? p + (n - plen) : NULL;
+	for (; last && p <= last && (p = memchr(p, pat[0], (size_t)(last - p) + 1)); p++)
+		if (memcmp(p, pat, plen) == 0)
+			return p;
+	return NULL;
+}
+
+/* The next start of pat in the chunk not looked at before, with need bytes
+ * (at most IMAGE_OVERLAP) there from it; NULL when the chunk has no more.
+ * A start too near the chunk's end comes again in the next chunk. */
+static const uint8_t *scan_hit(struct image_scan *s, const uint8_t *pat, size_t plen,
+			       size_t need)
+{
+	size_t from = s->seen > s->va ? (size_t)(s->seen - s->va) : 0;
+	const uint8_t *h = from < s->len ? find_bytes(s->buf + from, s->len - from, pat, plen)
+					  : NULL;
+	if (!h || (size_t)(h - s->buf) + need > s->len) {
+		uint64_t looked = s->len >= need ? s->va + s->len - need + 1 : s->va;
+		if (looked > s->seen)
+			s->seen = looked;
+		return NULL;
+	}
+	s->seen = s->va + (uint64_t)(h - s->buf) + 1;
+	return h;
+}
+
+static double scan_mib(const struct image_scan *s)
+{
+	return (double)s->bytes / (1 << 20);
+}
+
+/* A message of read_layout's without its "Linux task list: ", to quote. */
+static const char *inner_msg(const char *msg)
+{
+	static const char prefix[] = "Linux task list: ";
+	return strncmp(msg, prefix, sizeof prefix - 1) ? msg : msg + sizeof prefix - 1;
+}
+
+/* The start of a header as pahole writes the kernel's: magic 0xeb9f,
+ * version 1, flags 0, hdr_len 24. */
+static const uint8_t btf_start_bytes[8] = { 0x9f, 0xeb, 1, 0, BTF_HDR, 0, 0, 0 };
+
+/* Whether the header h (24 bytes, read at va) is laid out as the kernel's
+ * BTF is: the types from the header's end, the strings right after them
+ * (4-byte aligned), within BTF_MAX; and the string section begins and ends
+ * with a NUL, as every one does.  *size: the bytes it covers. */
+static bool btf_header_plausible(const struct kmem *m, uint64_t va, const uint8_t *h,
+				 uint64_t *size)
+{
+	uint32_t toff = ptw_le32(h + 8), tlen = ptw_le32(h + 12);
+	uint32_t soff = ptw_le32(h + 16), slen = ptw_le32(h + 20);
+	uint8_t first, last;
+	*size = BTF_HDR + (uint64_t)tlen + slen;
+	return toff == 0 && soff == tlen && soff % 4 == 0 && slen && *size <= BTF_MAX &&
+	       ptw_kread(m->k, va + BTF_HDR + soff, &first, 1) && first == 0 &&
+	       ptw_kread(m->k, va + *size - 1, &last, 1) && last == 0;
+}
+
+/* The layout from the first BTF in the image that gives one; *at: where
+ * it lies.  Headers that do not are skipped, the last one's reason kept. */
+static int scan_btf(const struct kmem *m, uint64_t start, struct layout *L,
+		    double *mib, uint64_t *at, struct ptw_error *err)
+{
+	struct image_scan *s = scan_new(m, start);
+	if (!s)
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for the kernel image scan");
+	unsigned tries = 0;
+	struct ptw_error last = { .code = 0 };
+	int rc = PTW_ERR_NOT_FOUND;
+	while (rc == PTW_ERR_NOT_FOUND && tries < BTF_TRIES && scan_next(s)) {
+		const uint8_t *h;
+		while (rc == PTW_ERR_NOT_FOUND && tries < BTF_TRIES &&
+		       (h = scan_hit(s, btf_start_bytes, sizeof btf_start_bytes, BTF_HDR))) {
+			uint64_t va = s->va + (uint64_t)(h - s->buf), size;
+			if (!btf_header_plausible(m, va, h, &size))
+				continue;
+			tries++;
+			rc = read_layout(m, va, va + size, L, mib, &last);
+			*at = va;
+		}
+	}
+	if (rc == PTW_ERR_NOMEM)
+		ptw_fail(err, rc, "%s", last.msg);
+	else if (rc)
+		ptw_fail(err, rc,
+			 "the kernel image from %" PRIx64 " (%.1f MiB read) holds no BTF with"
+			 " task_struct (%u tried%s%s)",
+			 s->start, scan_mib(s), tries, tries ? "; the last: " : "",
+			 tries ? inner_msg(last.msg) : "");
+	free(s);
+	return rc;
+}
+
+/* init_task's comm, as the bytes c begin it: "swapper/0" once the boot
+ * CPU's idle task named itself, "swapper" (INIT_TASK_COMM) before. */
+static const char *swapper_comm(const uint8_t *c)
+{
+	if (memcmp(c, "swapper/0", 10) == 0)
+		return "swapper/0";
+	return memcmp(c, "swapper", 8) == 0 ? "swapper" : NULL;
+}
+
+/* Whether the task_struct at t is init_task: pid and tgid 0, and its tasks
+ * node's neighbours linked back to it (next->prev and prev->next). */
+static bool is_init_task(const struct kmem *m, const struct layout *L, uint64_t t)
+{
+	uint32_t pid, tgid;
+	uint64_t head = t + L->tasks, next, prev, back, fore;
+	return read_u32(m, t + L->pid, &pid) && pid == 0 &&
+	       read_u32(m, t + L->tgid, &tgid) && tgid == 0 &&
+	       read_ptr(m, head + L->next, &next) && read_ptr(m, head + L->prev, &prev) &&
+	       read_ptr(m, next + L->prev, &back) && back == head &&
+	       read_ptr(m, prev + L->next, &fore) && fore == head;
+}
+
+/* init_task: the first task_struct in the image, INIT_TASK_ALIGN-aligned,
+ * whose comm (at the BTF's offset) is a swapper's and is_init_task. */
+static int scan_init_task(const struct kmem *m, const struct layout *L, uint64_t start,
+			  uint64_t *task, const char **comm, struct ptw_error *err)
+{
+	struct image_scan *s = scan_new(m, start);
+	if (!s)
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for the kernel image scan");
+	unsigned tries = 0;
+	*comm = NULL;
+	while (!*comm && tries < INIT_TASK_TRIES && scan_next(s)) {
+		const uint8_t *c;
+		while (!*comm && tries < INIT_TASK_TRIES &&
+		       (c = scan_hit(s, (const uint8_t *)"swapper", 7, 10))) {
+			uint64_t t = s->va + (uint64_t)(c - s->buf) - L->comm;
+			if (t % INIT_TASK_ALIGN || !swapper_comm(c))
+				continue;
+			tries++;
+			if (is_init_task(m, L, t)) {
+				*task = t;
+				*comm = swapper_comm(c);
+			}
+		}
+	}
+	int rc = 0;
+	if (!*comm)
+		rc = ptw_fail(err, PTW_ERR_NOT_FOUND,
+			      "the kernel image from %" PRIx64 " (%.1f MiB read) holds no swapper"
+			      " task_struct with pid 0 and tasks linked back to it (%u tried)",
+			      s->start, scan_mib(s), tries);
+	free(s);
+	return rc;
+}
+
 /* ---- the task list ---------------------------------------------------------------- */
 
 struct walk {
@@ -908,24 +1176,111 @@ static void dedup(struct ptw_owners *o)
 
 /* ---- the whole ---------------------------------------------------------------------- */
 
-/* Say which of init_task, __start_BTF, __stop_BTF kallsyms lacks, and the
- * kernel option that puts them there. */
-static int missing_symbols(const struct ksym_want *want, size_t n, uint32_t nsyms,
-			   struct ptw_error *err)
+/* What kallsyms is asked for: the walk's anchors, and the image's start
+ * (code: always there) for when they are missing. */
+enum { WANT_INIT_TASK, WANT_START_BTF, WANT_STOP_BTF, WANT_STEXT, WANT_TEXT, NWANT };
+
+/* What the walk starts from, and how it was found. */
+struct anchors {
+	uint64_t init_task;
+	struct layout L;
+	double mib;                /* of BTF */
+	char btf_how[64];          /* "" from kallsyms, else where the scan found it */
+	char init_how[128];
+};
+
+/* "kallsyms (N symbols) has no A, B (needs OPTION)" into buf, for the n
+ * symbols of want that are missing; false when none is. */
+static bool missing_text(const struct ksym_want *want, size_t n, uint32_t nsyms,
+			 const char *option, char *buf, size_t size)
 {
-	char names[96] = "";
+	char names[64] = "";
 	size_t len = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!want[i].found && len < sizeof names)
 			len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
 						len ? ", " : "", want[i].name);
-	if (!len)
-		return 0;
-	bool task = !want[0].found, btf = !want[1].found || !want[2].found;
+	if (len)
+		snprintf(buf, size, "kallsyms (%" PRIu32 " symbols) has no %s (needs %s)",
+			 nsyms, names, option);
+	return len > 0;
+}
+
+/* Where the kernel image starts, to scan it: VMCOREINFO's _stext (arm64
+ * and x86 kernels export it), else kallsyms' _stext or _text. */
+static bool image_start(const struct kmem *m, const struct ksym_want *want, uint64_t *va)
+{
+	if (vmcoreinfo_symbol(m->k->dump, "_stext", va, NULL) == 0)
+		return true;
+	for (unsigned w = WANT_STEXT; w <= WANT_TEXT; w++)
+		if (want[w].found) {
+			*va = want[w].addr;
+			return true;
+		}
+	return false;
+}
+
+/* A scan that could not start or found nothing: what kallsyms lacks, and
+ * why the scan did not make up for it. */
+static int no_image_start(const char *missing, struct ptw_error *err)
+{
 	return ptw_fail(err, PTW_ERR_NOT_FOUND,
-			"Linux task list: kallsyms (%" PRIu32 " symbols) has no %s (needs %s%s%s)",
-			nsyms, names, task ? "CONFIG_KALLSYMS_ALL" : "",
-			task && btf ? " and " : "", btf ? "CONFIG_DEBUG_INFO_BTF" : "");
+			"Linux task list: %s, and neither VMCOREINFO nor kallsyms has _stext or"
+			" _text to scan the kernel image from", missing);
+}
+
+static int scan_failed(int rc, const char *missing, const struct ptw_error *e,
+		       struct ptw_error *err)
+{
+	if (rc == PTW_ERR_NOMEM)
+		return ptw_fail(err, rc, "%s", e->msg);
+	return ptw_fail(err, rc, "Linux task list: %s; %s", missing, e->msg);
+}
+
+/* The layout, from the BTF between kallsyms' __start_BTF and __stop_BTF,
+ * else from the first BTF in the kernel image that gives one. */
+static int find_layout(const struct kmem *m, const struct ksym_want *want, uint32_t nsyms,
+		       struct anchors *a, struct ptw_error *err)
+{
+	char missing[160];
+	if (!missing_text(want + WANT_START_BTF, 2, nsyms, "CONFIG_DEBUG_INFO_BTF", missing,
+			  sizeof missing))
+		return read_layout(m, want[WANT_START_BTF].addr, want[WANT_STOP_BTF].addr, &a->L,
+				   &a->mib, err);
+	uint64_t start, at = 0;
+	if (!image_start(m, want, &start))
+		return no_image_start(missing, err);
+	struct ptw_error e = { .code = 0 };
+	int rc = scan_btf(m, start, &a->L, &a->mib, &at, &e);
+	if (rc)
+		return scan_failed(rc, missing, &e, err);
+	snprintf(a->btf_how, sizeof a->btf_how, " found by scanning the kernel image at %" PRIx64,
+		 at);
+	return 0;
+}
+
+/* init_task, from kallsyms, else the swapper task_struct in the image. */
+static int find_init_task(const struct kmem *m, const struct ksym_want *want,
+			  uint32_t nsyms, struct anchors *a, struct ptw_error *err)
+{
+	char missing[160];
+	if (!missing_text(want + WANT_INIT_TASK, 1, nsyms, "CONFIG_KALLSYMS_ALL", missing,
+			  sizeof missing)) {
+		a->init_task = want[WANT_INIT_TASK].addr;
+		return 0;
+	}
+	uint64_t start;
+	if (!image_start(m, want, &start))
+		return no_image_start(missing, err);
+	struct ptw_error e = { .code = 0 };
+	const char *comm;
+	int rc = scan_init_task(m, &a->L, start, &a->init_task, &comm, &e);
+	if (rc)
+		return scan_failed(rc, missing, &e, err);
+	snprintf(a->init_how, sizeof a->init_how,
+		 ", init_task %" PRIx64 " found by scanning the kernel image for %s (BTF layout)",
+		 a->init_task, comm);
+	return 0;
 }
 
 int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
@@ -933,33 +1288,35 @@ int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
 {
 	const struct ptw_mode *mode = kernel->mode;
 	struct kmem m = { kernel, mode->va_bits > 32 ? 8 : 4 };
-	struct ksym_want want[] = {
-		{ .name = "init_task" }, { .name = "__start_BTF" }, { .name = "__stop_BTF" },
+	struct ksym_want want[NWANT] = {
+		[WANT_INIT_TASK] = { .name = "init_task" },
+		[WANT_START_BTF] = { .name = "__start_BTF" },
+		[WANT_STOP_BTF] = { .name = "__stop_BTF" },
+		[WANT_STEXT] = { .name = "_stext" },
+		[WANT_TEXT] = { .name = "_text" },
 	};
 	uint32_t nsyms = 0;
-	int rc = ksym_lookup(&m, want, 3, &nsyms, err);
+	struct anchors a = { .init_task = 0 };
+	int rc = ksym_lookup(&m, want, NWANT, &nsyms, err);
+	if (!rc)
+		rc = find_layout(&m, want, nsyms, &a, err);
+	if (!rc)
+		rc = find_init_task(&m, want, nsyms, &a, err);
 	if (rc)
 		return rc;
-	rc = missing_symbols(want, 3, nsyms, err);
-	if (rc)
-		return rc;
-	struct layout L = {0};
-	double mib = 0;
-	rc = read_layout(&m, want[1].addr, want[2].addr, &L, &mib, err);
-	if (rc)
-		return rc;
+	const struct layout *L = &a.L;
 
 	struct ptw_owners own = {0};
 	struct ptw_owner swapper = {
-		.cid = 0, .ppid = -1, .dirbase = kernel->dirbase, .object = want[0].addr,
+		.cid = 0, .ppid = -1, .dirbase = kernel->dirbase, .object = a.init_task,
 		.name = "swapper",
 	};
 	if (ptw_kpti_pair(kernel->dump, mode, kernel->dirbase))
 		swapper.user_dirbase = kernel->dirbase + PTW_PAGE;
-	struct walk w = { .m = &m, .L = &L, .out = &own };
+	struct walk w = { .m = &m, .L = L, .out = &own };
 	rc = ptw_owners_add(&own, &swapper, err);
 	if (!rc)
-		rc = walk_list(&w, want[0].addr, err);
+		rc = walk_list(&w, a.init_task, err);
 	ptw_addrset_free(&w.seen);
 	if (rc) {
 		ptw_owners_free(&own);
@@ -978,9 +1335,10 @@ int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
 			 w.stop, w.back);
 	snprintf(how, howsz,
 		 "Linux task list: %zu processes, %zu address spaces%s (kallsyms %" PRIu32
-		 " symbols, BTF %.1f MiB; task_struct tasks 0x%" PRIx64 " pid 0x%" PRIx64
+		 " symbols, BTF %.1f MiB%s%s; task_struct tasks 0x%" PRIx64 " pid 0x%" PRIx64
 		 " comm 0x%" PRIx64 " mm 0x%" PRIx64 ", mm_struct pgd 0x%" PRIx64 "%s)",
-		 w.tasks, own.n, broke, nsyms, mib, L.tasks, L.pid, L.comm, L.mm, L.pgd, extra);
+		 w.tasks, own.n, broke, nsyms, a.mib, a.btf_how, a.init_how, L->tasks, L->pid,
+		 L->comm, L->mm, L->pgd, extra);
 	/* Hand the records over; out may already hold some. */
 	for (size_t i = 0; !rc && i < own.n; i++)
 		rc = ptw_owners_add(out, &own.v[i], err);
