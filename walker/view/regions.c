@@ -44,25 +44,36 @@
 
 /* ---- the slots a space lists ----------------------------------------------- */
 
-/* The level whose entries are the unit of sharing, and how many there are
- * (at most 2048: PAE's 4 x 512). */
+/* The level whose entries are the unit of sharing. */
 static unsigned share_level(const struct ptw_mode *m)
 {
 	return ptw_level_entries(m, 0) <= 4 ? 1 : 0;
 }
 
-static unsigned slot_count(const struct ptw_mode *m)
+/* Slots of one root's half (the whole space unless the mode is split). */
+static unsigned half_slots(const struct ptw_mode *m)
 {
 	unsigned n = ptw_level_entries(m, 0);
 	return share_level(m) ? n * ptw_level_entries(m, 1) : n;
+}
+
+/* A split mode's slots: the lower root's, then the upper root's, in VA
+ * order as iteration's offsets number them (at most 16384: AArch64's
+ * 64 KiB granule, 42 bits, 2 x 8192). */
+static unsigned slot_count(const struct ptw_mode *m)
+{
+	return half_slots(m) * (m->split ? 2 : 1);
 }
 
 /* The entry of slot j, if present and well formed. */
 static bool slot_entry(const struct ptw_space *s, unsigned j, uint64_t *e)
 {
 	const struct ptw_mode *m = s->mode;
-	uint64_t table = s->dirbase;
+	uint64_t table = s->root[j / half_slots(m)];
 	unsigned lvl = share_level(m);
+	if (table == PTW_NO_ROOT)
+		return false;
+	j %= half_slots(m);
 	if (lvl) {
 		uint64_t top;
 		unsigned i0 = j / ptw_level_entries(m, 1);
@@ -79,8 +90,10 @@ static bool slot_entry(const struct ptw_space *s, unsigned j, uint64_t *e)
 }
 
 /* What slot j of s leads to, as one number: the table (or page) address,
- * whose low 12 bits are free, holding the slot (11 bits) and whether it
- * is a page.  Equal keys: the same memory at the same VA. */
+ * whose low bits (as many as the granule's: 12 to 16) are free, holding
+ * the slot (at most granule - 2 bits: a top table has at most an eighth
+ * of a granule's entries per half) and whether it is a page.  Equal keys:
+ * the same memory at the same VA. */
 static bool slot_key(const struct ptw_space *s, unsigned j, uint64_t *key)
 {
 	const struct ptw_mode *m = s->mode;
