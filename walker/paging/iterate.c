@@ -55,7 +55,7 @@ static int flush(struct iter *it)
 }
 
 /* A page of the level lvl (its span the page's size) at VA offset off. */
-static int emit(struct iter *it, unsigned lvl, uint64_t off, uint64_t pa,
+static inline __attribute__((always_inline)) int emit(struct iter *it, unsigned lvl, uint64_t off, uint64_t pa,
 		uint64_t eff)
 {
 	it->emitted++;
