@@ -12,8 +12,11 @@
 # Without a dump the benchmark says so and is skipped (exit 77).
 #
 # Figures:
-#   1  ptw_translate / ptw_vread per second vs random 8-byte physical reads
+#   1  ptw_translate / ptw_vread per second vs random 8-byte physical reads;
+#      ptw_vtop and ptw_iterate vs naive walks (x86-64 and AArch64 4 KiB)
 #   2  scan pages per second vs summing the dump's words        (bench_walk)
+#   1 (arm64)  figure 1 again on the real AArch64 dump, beside the main
+#      dump's (BENCH_ARM64=0 skips it)
 #   3  sequential reads of vmem and /phys through the mount vs the dump file
 #   4  find over the largest address-space tree, first and again, vs the
 #      same tree on a tmpfs, and the daemon's memory growth (bench_find.sh)
@@ -119,6 +122,11 @@ drop_caches() {
 echo "ptfs benchmark: $(date -u '+%Y-%m-%d %H:%M:%SZ'), $(nproc) CPUs, Linux $(uname -r)"
 echo "ratios compare each figure with a baseline measured in this run; higher is better except 5"
 "$BENCH_WALK" --space-out "$WORK/space" "$DUMP"
+if [[ ${BENCH_ARM64:-1} != 0 ]] && A64=$(bench_find_shared linux-arm64.raw); then
+	A64=$(bench_decompress "$BUILD" "$A64")
+	echo "[1 arm64] figure 1 on $A64"
+	"$BENCH_WALK" "$A64" | grep -v '^2[ab] '
+fi
 
 # ---- the mount ------------------------------------------------------------------------
 
