@@ -1,5 +1,6 @@
-/* test_dump.c — the dump readers: raw and ELF (32 and 64), ranges, holes,
- * zero-filled tails, notes, and every malformed input giving its error. */
+/* test_dump.c — the dump readers: raw and ELF (32 and 64; x86 and AArch64),
+ * ranges, holes, zero-filled tails, notes, and every malformed input giving
+ * its error. */
 #include "testutil.h"
 
 #include <elf.h>
@@ -200,10 +201,11 @@ static void elf_malformed(void **state)
 	memcpy(bad, img, len);
 	bad[16] = ET_EXEC;
 	expect_error(bad, len, PTW_ERR_FORMAT, "not a core dump");
-	/* not x86 */
+	/* neither x86 nor AArch64 */
 	memcpy(bad, img, len);
-	bad[18] = EM_AARCH64;
-	expect_error(bad, len, PTW_ERR_FORMAT, "x86 dumps only");
+	bad[18] = EM_PPC64;
+	expect_error(bad, len, PTW_ERR_FORMAT,
+		     "ELF core for machine 21: ptfs reads x86 and AArch64 dumps only");
 	/* p_filesz > p_memsz */
 	memcpy(bad, img, len);
 	uint64_t memsz = 0x1000;
@@ -393,6 +395,123 @@ static void segments_beyond_52_bits_and_aliases(void **state)
 	free(img);
 }
 
+/* ---- AArch64 ---------------------------------------------------------------- */
+
+#define ARM_RAM 0x40000000ULL
+
+static const char ARM_VMCOREINFO[] =
+	"OSRELEASE=6.1.0-57-arm64\nPAGESIZE=4096\n"
+	"SYMBOL(swapper_pg_dir)=ffffdb608a658000\nNUMBER(VA_BITS)=48\n"
+	"NUMBER(kimage_voffset)=0xffffdb6048e00000\nNUMBER(PHYS_OFFSET)=0x40000000\n";
+
+/* As QEMU's dump-guest-memory and /proc/vmcore write an arm64 core: RAM
+ * at 0x40000000 ([0, 512K) and [768K, 1M) of the image there, the second
+ * zero-filled past 128K), NT_PRSTATUS per vCPU, VMCOREINFO; a QEMU CPU
+ * note too, which QEMU writes for x86 guests only and which says nothing
+ * of an AArch64 CPU. */
+static struct gen_elf arm_elf(void)
+{
+	struct gen_elf o = {
+		.elfclass = ELFCLASS64, .machine = EM_AARCH64,
+		.seg = { { 0, 512 * KiB, 512 * KiB }, { 768 * KiB, 128 * KiB, 256 * KiB } },
+		.nsegs = 2, .paddr_base = ARM_RAM, .nprstatus = 2, .ncpus = 1,
+		.vmcoreinfo = ARM_VMCOREINFO,
+	};
+	o.cpu[0] = gen_cpu_for(PTW_MODE_X64, 0x1000);
+	return o;
+}
+
+static void elf_aarch64(void **state)
+{
+	(void)state;
+	struct gen g;
+	addressed(&g, PTW_MODE_X64);
+	struct gen_elf o = arm_elf();
+	const char *path = test_path("arm64.elf");
+	assert_int_equal(gen_write_elf(&g, &o, path), 0);
+	ptw_dump *d;
+	struct ptw_error err = {0};
+	if (ptw_dump_open(path, &d, &err))
+		fail_msg("open: %s", err.msg);
+	assert_string_equal(ptw_dump_format(d), "elf64");
+	assert_int_equal(ptw_dump_machine(d), PTW_MACHINE_AARCH64);
+	const struct ptw_range *r;
+	assert_int_equal(ptw_dump_ranges(d, &r), 2);
+	assert_int_equal(r[0].start, ARM_RAM);
+	assert_int_equal(r[0].size, 512 * KiB);
+	assert_int_equal(r[1].start, ARM_RAM + 768 * KiB);
+	assert_int_equal(r[1].size, 256 * KiB);
+	assert_int_equal(ptw_dump_phys_end(d), ARM_RAM + 1024 * KiB);
+	/* p_paddr is the physical address: the image's word at 0x1238 is at
+	 * PA 0x40001238 */
+	size_t backed;
+	assert_int_equal(word_at(d, ARM_RAM + 0x1238, &backed), 0x1238);
+	assert_int_equal(backed, 8);
+	assert_int_equal(word_at(d, ARM_RAM + 800 * KiB, &backed), 800 * KiB);
+	assert_int_equal(word_at(d, ARM_RAM + 900 * KiB, &backed), 0); /* zero fill */
+	assert_int_equal(backed, 8);
+	/* below the RAM and between its ranges: holes */
+	assert_int_equal(word_at(d, 0x1238, &backed), 0);
+	assert_int_equal(backed, 0);
+	assert_int_equal(word_at(d, ARM_RAM - 8, &backed), 0);
+	assert_int_equal(backed, 0);
+	assert_false(ptw_phys_present(d, ARM_RAM + 600 * KiB, NULL));
+	/* no translation registers in an AArch64 core */
+	const struct ptw_cpu *c;
+	assert_int_equal(ptw_dump_cpus(d, &c), 0);
+	char v[64];
+	assert_true(ptw_vmcoreinfo_get(d, "OSRELEASE", v, sizeof v));
+	assert_string_equal(v, "6.1.0-57-arm64");
+	assert_true(ptw_vmcoreinfo_get(d, "NUMBER(PHYS_OFFSET)", v, sizeof v));
+	assert_string_equal(v, "0x40000000");
+	ptw_dump_close(d);
+	gen_free(&g);
+}
+
+static void expect_file_error(const char *path, const char *fragment)
+{
+	ptw_dump *d = NULL;
+	struct ptw_error err = {0};
+	int rc = ptw_dump_open(path, &d, &err);
+	if (rc != PTW_ERR_FORMAT || !strstr(err.msg, fragment))
+		fail_msg("want an error containing \"%s\"; got %d \"%s\"", fragment,
+			 rc, err.msg);
+	assert_null(d);
+}
+
+/* Big-endian AArch64 (and x86, which has none), and a 32-bit AArch64
+ * core, which no kernel writes: refused, saying why. */
+static void elf_aarch64_refused(void **state)
+{
+	(void)state;
+	struct gen g;
+	addressed(&g, PTW_MODE_X64);
+	struct gen_elf o = arm_elf();
+	o.big_endian = true;
+	const char *path = test_path("arm64be.elf");
+	assert_int_equal(gen_write_elf(&g, &o, path), 0);
+	size_t len;
+	uint8_t *f = read_file(path, &len);
+	assert_int_equal(f[EI_DATA], ELFDATA2MSB);
+	assert_int_equal(f[18] << 8 | f[19], EM_AARCH64); /* big-endian e_machine */
+	free(f);
+	expect_file_error(path, "big-endian AArch64 ELF core: ptfs reads little-endian dumps only");
+	o.machine = EM_X86_64;
+	assert_int_equal(gen_write_elf(&g, &o, path), 0);
+	expect_file_error(path, "big-endian x86-64 ELF core: ptfs reads little-endian dumps only");
+	o.machine = EM_PPC64;
+	assert_int_equal(gen_write_elf(&g, &o, path), 0);
+	expect_file_error(path, "big-endian ELF core for machine 21: ptfs reads little-endian x86 and AArch64 dumps only");
+	o = arm_elf();
+	o.elfclass = ELFCLASS32;
+	o.nsegs = 1;
+	o.paddr_base = 0;
+	path = test_path("arm32.elf");
+	assert_int_equal(gen_write_elf(&g, &o, path), 0);
+	expect_file_error(path, "ELFCLASS32 core for AArch64: AArch64 cores are ELFCLASS64");
+	gen_free(&g);
+}
+
 /* LiME: two ranges around a hole, end addresses inclusive. */
 static void lime_ranges(void **state)
 {
@@ -467,6 +586,8 @@ int main(void)
 		cmocka_unit_test(tables_across_segments),
 		cmocka_unit_test(segments_beyond_52_bits_and_aliases),
 		cmocka_unit_test(lime_ranges),
+		cmocka_unit_test(elf_aarch64),
+		cmocka_unit_test(elf_aarch64_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

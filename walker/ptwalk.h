@@ -57,6 +57,7 @@ enum ptw_machine {
 	PTW_MACHINE_UNKNOWN = 0,
 	PTW_MACHINE_I386,
 	PTW_MACHINE_X86_64,
+	PTW_MACHINE_AARCH64,  /* little-endian AArch64 (ELF e_machine 183) */
 };
 
 /* Control registers of one virtual CPU, as the dump records them. */
@@ -90,7 +91,8 @@ uint64_t ptw_dump_phys_end(const ptw_dump *d);
 /* Number of physical bytes the dump holds (sum of the ranges). */
 uint64_t ptw_dump_phys_size(const ptw_dump *d);
 
-/* vCPU control registers recorded in the dump (QEMU notes); may be 0. */
+/* vCPU control registers recorded in the dump (QEMU notes); may be 0.  x86
+ * only: AArch64 cores record no translation registers. */
 size_t ptw_dump_cpus(const ptw_dump *d, const struct ptw_cpu **cpus);
 
 /* The VMCOREINFO text, or NULL.  A dump that carries none of its own (a raw

@@ -35,10 +35,11 @@ int ptw_dump_add_segment(struct ptw_dump *d, uint64_t pa, uint64_t size,
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"physical range at 0x%llx of 0x%llx bytes wraps past 2^64",
 				(unsigned long long)pa, (unsigned long long)size);
-	/* x86 physical addresses have at most 52 bits (MAXPHYADDR <= 52). */
+	/* Physical addresses have at most 52 bits (x86's MAXPHYADDR, AArch64's
+	 * FEAT_LPA). */
 	if (pa + size > PTW_PHYS_LIMIT)
 		return ptw_fail(err, PTW_ERR_FORMAT,
-				"physical range at 0x%llx of 0x%llx bytes reaches past 2^52, beyond any x86 physical address",
+				"physical range at 0x%llx of 0x%llx bytes reaches past 2^52, beyond any x86 or AArch64 physical address",
 				(unsigned long long)pa, (unsigned long long)size);
 	if (len > size)
 		len = size;
@@ -74,7 +75,7 @@ int ptw_dump_add_paged(struct ptw_dump *d, uint64_t pa, uint64_t npages,
 				(unsigned long long)pa);
 	if (npages > (PTW_PHYS_LIMIT - pa) / PTW_PAGE || pa >= PTW_PHYS_LIMIT)
 		return ptw_fail(err, PTW_ERR_FORMAT,
-				"0x%llx pages at 0x%llx reach past 2^52, beyond any x86 physical address",
+				"0x%llx pages at 0x%llx reach past 2^52, beyond any x86 or AArch64 physical address",
 				(unsigned long long)npages, (unsigned long long)pa);
 	/* A zero-length mapped segment reserves the slot; then make it paged. */
 	int rc = ptw_dump_add_segment(d, pa, npages * PTW_PAGE, 0, 0, err);
@@ -103,6 +104,10 @@ enum {
 int ptw_dump_add_qemu_cpu(struct ptw_dump *d, const uint8_t *desc, size_t len,
 			  struct ptw_error *err)
 {
+	/* QEMUCPUState is x86's: QEMU writes no such note for other guests,
+	 * and one there would not hold control registers ptfs could read. */
+	if (d->machine == PTW_MACHINE_AARCH64)
+		return 0;
 	unsigned index = (unsigned)d->ncpus;
 	if (index >= QEMU_MAX_CPUS)
 		return ptw_fail(err, PTW_ERR_FORMAT,
