@@ -108,7 +108,7 @@ struct gen_cpu gen_cpu_for(enum ptw_mode_id mode, uint64_t cr3);
 
 /* ---- kdump (makedumpfile's kdump-compressed format; gen_kdump.c) ---------- */
 
-/* How one page frame goes into a kdump. */
+/* How one page frame (a block) goes into a kdump. */
 enum gen_kdump_page {
 	GEN_KDUMP_RAW,             /* stored uncompressed */
 	GEN_KDUMP_ZLIB,
@@ -122,6 +122,9 @@ enum gen_kdump_page {
 struct gen_kdump {
 	const char *machine;       /* utsname machine; NULL: "x86_64" */
 	int layout;                /* header ABI: 64 or 32; 0: the machine's */
+	uint32_t block_size;       /* the page size; 0: 4096.  Frames (pfn)
+				    * are blocks, the image's last one
+				    * zero-padded */
 	const char *vmcoreinfo;    /* NULL: none */
 	struct gen_cpu cpu[4];     /* QEMU CPU notes (and NT_PRSTATUS) */
 	unsigned ncpus;
