@@ -183,6 +183,7 @@ static int elf_open(struct ptw_dump *d, struct ptw_error *err)
 
 const struct ptw_format ptw_format_elf = {
 	.name = "elf",
+	.what = "an ELF core",
 	.probe = elf_probe,
 	.open = elf_open,
 };

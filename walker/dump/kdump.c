@@ -1206,6 +1206,7 @@ static void kdump_close(struct ptw_dump *d)
 
 const struct ptw_format ptw_format_kdump = {
 	.name = "kdump",
+	.what = "a kdump-compressed dump",
 	.probe = kdump_probe,
 	.open = kdump_open,
 	.close = kdump_close,
