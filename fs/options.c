@@ -17,7 +17,10 @@ const char ptv_options_help[] =
 	"  --processes FILE              name processes from the text of WinDbg's\n"
 	"                                !process 0 0 (Cid, ParentCid, DirBase, Image)\n"
 	"  --no-kernel-data              do not read process lists from kernel memory\n"
-	"  --no-scan                     do not scan memory for page tables\n";
+	"  --no-scan                     do not scan memory for page tables\n"
+	"  --phys-base ADDR              raw image whose first byte is physical address\n"
+	"                                ADDR, hex (arm64 RAM often starts at 0x40000000\n"
+	"                                or 0x80000000)\n";
 
 /* The value of option `name` at argv[*i] ("--name v" or "--name=v"), or
  * NULL if argv[*i] is not it.  *missing when the value is absent. */
@@ -112,6 +115,19 @@ static int take_listing(struct ptv_options *o, const char *path,
 	return 1;
 }
 
+/* --phys-base ADDR: hex; whether it fits the dump is the dump's to say
+ * (ptw_dump_open_with), once its format and size are known. */
+static int take_phys_base(struct ptv_options *o, const char *v,
+			  struct ptw_error *err)
+{
+	struct ptw_error e;
+	if (ptw_parse_hex(v, &o->config.dump.phys_base, &e)) {
+		ptw_fail(err, PTW_ERR_INVALID, "--phys-base: %.200s", e.msg);
+		return -1;
+	}
+	return 1;
+}
+
 static void *grow(void *v, size_t n, size_t size)
 {
 	return realloc(v, (n + 1) * size);
@@ -169,6 +185,8 @@ int ptv_take_option(struct ptv_options *o, int argc, char **argv, int *i,
 		d->ndirbases++;
 		return 1;
 	}
+	if ((v = value_of(argc, argv, i, "--phys-base", &missing)))
+		return take_phys_base(o, v, err);
 	if ((v = value_of(argc, argv, i, "--process", &missing))) {
 		struct ptw_process_spec *p = grow(o->procs, d->nprocs, sizeof *p);
 		if (!p) {

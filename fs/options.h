@@ -8,6 +8,7 @@
  *   --mode x86|pae|x64|la57   --os windows|linux   --no-scan
  *   --dirbase HEX (repeatable)   --process CID:DIRBASE[:NAME] (repeatable)
  *   --processes FILE (WinDbg's !process 0 0 text)   --no-kernel-data
+ *   --phys-base ADDR (hex: a raw image's first byte's physical address)
  * each as "--opt value" or "--opt=value". */
 struct ptv_options {
 	struct ptv_config config;     /* dump_path left to the caller */

@@ -1,7 +1,7 @@
 /* ptfs.c — mount a physical-memory dump as a read-only filesystem.
  *
  *   ptfs [--mode M] [--dirbase HEX]... [--process CID:DIRBASE[:NAME]]...
- *        [--no-scan] [FUSE options] DUMP MOUNTPOINT
+ *        [--phys-base ADDR] [--no-scan] [FUSE options] DUMP MOUNTPOINT
  *
  * This file only maps FUSE's low-level requests to the views of ptview.h:
  * a node id to a node (ptv_node_from_id), a name under a node to a child
@@ -553,7 +553,8 @@ static const struct fuse_lowlevel_ops ops = {
 /* ---- the command line -------------------------------------------------------- */
 
 struct options {
-	struct ptv_options shared;   /* --mode, --os, --dirbase, --process, --no-scan */
+	struct ptv_options shared;   /* --mode, --os, --dirbase, --process,
+				      * --phys-base, --no-scan */
 	const char *dump;
 	bool have_mountpoint;
 	bool help;

@@ -288,10 +288,16 @@ int gen_write_elf(const struct gen *g, const struct gen_elf *o,
 	if (!gelf_newehdr(e, o->elfclass))
 		goto out;
 
-	/* The notes: one QEMU CPU state per vCPU, then VMCOREINFO. */
+	/* The notes: NT_PRSTATUS and one QEMU CPU state per vCPU, then
+	 * VMCOREINFO. */
+	enum { PRSTATUS_AARCH64 = 392 };
+	static const uint8_t prstatus[PRSTATUS_AARCH64];
 	size_t vlen = o->vmcoreinfo ? strlen(o->vmcoreinfo) : 0;
-	notes = calloc(1, o->ncpus * 0x200 + vlen + 64);
+	notes = calloc(1, (o->ncpus + o->nprstatus) * 0x200 + vlen + 64);
 	size_t nlen = 0;
+	for (unsigned i = 0; i < o->nprstatus; i++)
+		nlen += note_put(notes + nlen, "CORE", NT_PRSTATUS, prstatus,
+				 sizeof prstatus);
 	for (unsigned i = 0; i < o->ncpus; i++)
 		nlen += qemu_cpu_note(notes + nlen, &o->cpu[i]);
 	if (o->vmcoreinfo)
@@ -340,7 +346,8 @@ int gen_write_elf(const struct gen *g, const struct gen_elf *o,
 			sh.sh_size = s->filesz, sh.sh_addralign = 1;
 			gelf_update_shdr(scn, &sh);
 		}
-		GElf_Phdr p = { .p_type = PT_LOAD, .p_offset = off, .p_paddr = s->pa,
+		GElf_Phdr p = { .p_type = PT_LOAD, .p_offset = off,
+				.p_paddr = o->paddr_base + s->pa,
 				.p_vaddr = 0, .p_filesz = s->filesz,
 				.p_memsz = s->memsz, .p_flags = PF_R | PF_W | PF_X,
 				.p_align = 1 };
@@ -353,7 +360,7 @@ int gen_write_elf(const struct gen *g, const struct gen_elf *o,
 		goto out;
 	memcpy(eh.e_ident, ELFMAG, SELFMAG);
 	eh.e_ident[EI_CLASS] = (unsigned char)o->elfclass;
-	eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	eh.e_ident[EI_DATA] = o->big_endian ? ELFDATA2MSB : ELFDATA2LSB;
 	eh.e_ident[EI_VERSION] = EV_CURRENT;
 	eh.e_type = ET_CORE;
 	eh.e_machine = (GElf_Half)o->machine;

@@ -11,6 +11,7 @@
 
 #include "ptwalk.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -73,12 +74,18 @@ struct gen_segment {
 
 struct gen_elf {
 	int elfclass;                  /* ELFCLASS32 or ELFCLASS64 */
-	int machine;                   /* EM_386 or EM_X86_64 */
-	struct gen_cpu cpu[4];
+	int machine;                   /* EM_386, EM_X86_64 or EM_AARCH64 */
+	bool big_endian;               /* ELFDATA2MSB headers (the notes stay
+					* little-endian: nothing reads them) */
+	struct gen_cpu cpu[4];         /* QEMU CPU notes */
 	unsigned ncpus;
+	unsigned nprstatus;            /* CORE/NT_PRSTATUS notes (zeros, of an
+					* AArch64 kernel's 392 bytes) */
 	const char *vmcoreinfo;        /* NULL: no note */
 	struct gen_segment seg[8];     /* none: one segment of the whole image */
 	unsigned nsegs;
+	uint64_t paddr_base;           /* added to every segment's p_paddr (RAM
+					* at 0x40000000, as on arm64) */
 };
 
 /* Write the image as a flat raw file. 0 or -1 (errno set). */
@@ -101,7 +108,7 @@ struct gen_cpu gen_cpu_for(enum ptw_mode_id mode, uint64_t cr3);
 
 /* ---- kdump (makedumpfile's kdump-compressed format; gen_kdump.c) ---------- */
 
-/* How one page frame goes into a kdump. */
+/* How one page frame (a block) goes into a kdump. */
 enum gen_kdump_page {
 	GEN_KDUMP_RAW,             /* stored uncompressed */
 	GEN_KDUMP_ZLIB,
@@ -115,6 +122,9 @@ enum gen_kdump_page {
 struct gen_kdump {
 	const char *machine;       /* utsname machine; NULL: "x86_64" */
 	int layout;                /* header ABI: 64 or 32; 0: the machine's */
+	uint32_t block_size;       /* the page size; 0: 4096.  Frames (pfn)
+				    * are blocks, the image's last one
+				    * zero-padded */
 	const char *vmcoreinfo;    /* NULL: none */
 	struct gen_cpu cpu[4];     /* QEMU CPU notes (and NT_PRSTATUS) */
 	unsigned ncpus;

@@ -19,6 +19,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+/* The block (page) size unless the options name one. */
 #define BLOCK 4096u
 
 enum {
@@ -129,34 +130,34 @@ static size_t notes(struct buf *b, size_t off, const struct gen_kdump *o,
 	return off;
 }
 
-/* Compress one page as kind; the bytes in out (BLOCK * 2), the size
- * returned, 0 when it does not shrink. */
+/* Compress one block of bs bytes as kind; the bytes in out (bs * 2), the
+ * size returned, 0 when it does not shrink. */
 static size_t squeeze(enum gen_kdump_page kind, const uint8_t *page,
-		      uint8_t *out, void *lzo_mem)
+		      uint32_t bs, uint8_t *out, void *lzo_mem)
 {
-	size_t cap = 2 * BLOCK, n = 0;
+	size_t cap = 2 * (size_t)bs, n = 0;
 	switch (kind) {
 	case GEN_KDUMP_ZLIB: {
 		uLongf len = cap;
-		if (compress2(out, &len, page, BLOCK, Z_BEST_SPEED) == Z_OK)
+		if (compress2(out, &len, page, bs, Z_BEST_SPEED) == Z_OK)
 			n = len;
 		break;
 	}
 	case GEN_KDUMP_LZO: {
 		lzo_uint len = cap;
-		if (lzo1x_1_compress(page, BLOCK, out, &len, lzo_mem) == LZO_E_OK)
+		if (lzo1x_1_compress(page, bs, out, &len, lzo_mem) == LZO_E_OK)
 			n = len;
 		break;
 	}
 	case GEN_KDUMP_SNAPPY: {
 		size_t len = cap;
-		if (snappy_compress((const char *)page, BLOCK, (char *)out, &len) ==
+		if (snappy_compress((const char *)page, bs, (char *)out, &len) ==
 		    SNAPPY_OK)
 			n = len;
 		break;
 	}
 	case GEN_KDUMP_ZSTD: {
-		size_t len = ZSTD_compress(out, cap, page, BLOCK, 1);
+		size_t len = ZSTD_compress(out, cap, page, bs, 1);
 		if (!ZSTD_isError(len))
 			n = len;
 		break;
@@ -164,7 +165,7 @@ static size_t squeeze(enum gen_kdump_page kind, const uint8_t *page,
 	default:
 		break;
 	}
-	return n && n < BLOCK ? n : 0;
+	return n && n < bs ? n : 0;
 }
 
 static uint32_t kind_flag(enum gen_kdump_page kind)
@@ -178,9 +179,9 @@ static uint32_t kind_flag(enum gen_kdump_page kind)
 	}
 }
 
-static bool all_zero(const uint8_t *p)
+static bool all_zero(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < BLOCK; i++)
+	for (size_t i = 0; i < n; i++)
 		if (p[i])
 			return false;
 	return true;
@@ -198,6 +199,7 @@ static void set_bit(struct buf *b, uint64_t off, uint64_t n)
 }
 
 struct pages {
+	uint32_t bs;                       /* the block size */
 	uint64_t desc_off, data_off, ndesc;
 	uint64_t stored[GEN_KDUMP_KINDS];
 	uint32_t status;
@@ -208,34 +210,36 @@ static void write_pages(struct buf *b, const struct gen *g,
 			const struct gen_kdump *o, uint64_t mapnr,
 			uint64_t bm2, struct pages *pg)
 {
+	uint32_t bs = pg->bs;
 	void *lzo_mem = malloc(LZO1X_1_MEM_COMPRESS);
-	uint8_t page[BLOCK], out[2 * BLOCK];
+	uint8_t *page = malloc(bs), *out = malloc(2 * (size_t)bs);
 	uint64_t zero_at = 0;
 	uint32_t zero_size = 0, zero_flags = 0;
 	uint64_t data = pg->data_off, d = pg->desc_off;
-	if (!lzo_mem || lzo_init() != LZO_E_OK)
+	if (!lzo_mem || !page || !out || lzo_init() != LZO_E_OK)
 		abort();
 	for (uint64_t pfn = 0; pfn < mapnr; pfn++) {
 		enum gen_kdump_page kind = kind_of(o, pfn);
 		if (kind == GEN_KDUMP_EXCLUDED)
 			continue;
-		memset(page, 0, BLOCK);
-		if (pfn * BLOCK < g->size)
-			memcpy(page, g->mem + pfn * BLOCK, BLOCK);
+		memset(page, 0, bs);
+		if (pfn * bs < g->size)
+			memcpy(page, g->mem + pfn * bs,
+			       g->size - pfn * bs < bs ? g->size - pfn * bs : bs);
 		set_bit(b, bm2, pfn);
 		uint64_t at = data;
 		uint32_t size, flags;
-		if (o->share_zero && zero_size && all_zero(page)) {
+		if (o->share_zero && zero_size && all_zero(page, bs)) {
 			at = zero_at, size = zero_size, flags = zero_flags;
 		} else {
-			size_t n = squeeze(kind, page, out, lzo_mem);
-			size = n ? (uint32_t)n : BLOCK;
+			size_t n = squeeze(kind, page, bs, out, lzo_mem);
+			size = n ? (uint32_t)n : bs;
 			flags = n ? kind_flag(kind) : 0;
 			buf_put(b, data, n ? out : page, size);
 			data += size;
 			pg->stored[n ? kind : GEN_KDUMP_RAW]++;
 			pg->status |= flags;
-			if (all_zero(page) && !zero_size)
+			if (all_zero(page, bs) && !zero_size)
 				zero_at = at, zero_size = size, zero_flags = flags;
 		}
 		put64(b, d, at);
@@ -245,6 +249,8 @@ static void write_pages(struct buf *b, const struct gen *g,
 		d += 24;
 		pg->ndesc++;
 	}
+	free(out);
+	free(page);
 	free(lzo_mem);
 }
 
@@ -257,7 +263,7 @@ static uint64_t count_dumped(const struct gen_kdump *o, uint64_t mapnr)
 }
 
 static void header(struct buf *b, const struct layout *L,
-		   const struct gen_kdump *o, const char *machine,
+		   const struct gen_kdump *o, const char *machine, uint32_t bs,
 		   uint32_t sub_blocks, uint32_t bitmap_blocks, uint64_t mapnr)
 {
 	buf_put(b, 0, "KDUMP   ", 8);
@@ -265,7 +271,7 @@ static void header(struct buf *b, const struct layout *L,
 	buf_put(b, 12, "Linux", 5);                       /* sysname */
 	buf_put(b, 12 + 2 * 65, "6.1.0-gen", 9);          /* release */
 	buf_put(b, 12 + 4 * 65, machine, strlen(machine)); /* machine */
-	put32(b, L->block_size, BLOCK);
+	put32(b, L->block_size, bs);
 	put32(b, L->sub_hdr_size, sub_blocks);
 	put32(b, L->bitmap_blocks, bitmap_blocks);
 	put32(b, L->max_mapnr, (uint32_t)mapnr);
@@ -279,38 +285,39 @@ uint8_t *gen_kdump(const struct gen *g, const struct gen_kdump *o,
 	bool bits64 = o->layout ? o->layout == 64
 				: !(machine[0] == 'i' && strstr(machine, "86"));
 	const struct layout *L = bits64 ? &L64 : &L32;
-	uint64_t mapnr = o->max_mapnr ? o->max_mapnr : g->size / BLOCK;
+	uint32_t bs = o->block_size ? o->block_size : BLOCK;
+	uint64_t mapnr = o->max_mapnr ? o->max_mapnr : (g->size + bs - 1) / bs;
 	struct buf b = {0};
 
 	/* sub-header, notes and VMCOREINFO from block 1 */
 	size_t vmci_at;
-	size_t sub_end = notes(&b, BLOCK + L->sub_size, o, bits64, &vmci_at);
-	uint32_t sub_blocks = (uint32_t)((sub_end - BLOCK + BLOCK - 1) / BLOCK);
+	size_t sub_end = notes(&b, bs + L->sub_size, o, bits64, &vmci_at);
+	uint32_t sub_blocks = (uint32_t)((sub_end - bs + bs - 1) / bs);
 	uint64_t bm_bytes = (mapnr + 7) / 8;
-	bm_bytes = (bm_bytes + BLOCK - 1) / BLOCK * BLOCK;
+	bm_bytes = (bm_bytes + bs - 1) / bs * bs;
 	if (bm_bytes == 0)
-		bm_bytes = BLOCK;
-	uint32_t bitmap_blocks = (uint32_t)(2 * bm_bytes / BLOCK);
-	header(&b, L, o, machine, sub_blocks, bitmap_blocks, mapnr);
-	size_t s = BLOCK;
+		bm_bytes = bs;
+	uint32_t bitmap_blocks = (uint32_t)(2 * bm_bytes / bs);
+	header(&b, L, o, machine, bs, sub_blocks, bitmap_blocks, mapnr);
+	size_t s = bs;
 	put64(&b, s + L->dump_level, 1);
 	if (o->vmcoreinfo) {
 		put64(&b, s + L->off_vmcoreinfo, vmci_at);
 		put32(&b, s + L->size_vmcoreinfo, (uint32_t)strlen(o->vmcoreinfo));
 	}
-	if (sub_end > BLOCK + L->sub_size) {
-		put64(&b, s + L->off_note, BLOCK + L->sub_size);
-		put32(&b, s + L->size_note, (uint32_t)(sub_end - BLOCK - L->sub_size));
+	if (sub_end > bs + L->sub_size) {
+		put64(&b, s + L->off_note, bs + L->sub_size);
+		put32(&b, s + L->size_note, (uint32_t)(sub_end - bs - L->sub_size));
 	}
 	put64(&b, s + L->max_mapnr_64, mapnr);
 
 	/* bitmaps: the 1st has the frames the image holds */
-	uint64_t bm1 = (1 + (uint64_t)sub_blocks) * BLOCK, bm2 = bm1 + bm_bytes;
+	uint64_t bm1 = (1 + (uint64_t)sub_blocks) * bs, bm2 = bm1 + bm_bytes;
 	buf_reserve(&b, bm2 + bm_bytes);
 	b.len = bm2 + bm_bytes;
-	for (uint64_t pfn = 0; pfn < mapnr && pfn * BLOCK < g->size; pfn++)
+	for (uint64_t pfn = 0; pfn < mapnr && pfn * bs < g->size; pfn++)
 		set_bit(&b, bm1, pfn);
-	struct pages pg = { .desc_off = bm2 + bm_bytes };
+	struct pages pg = { .bs = bs, .desc_off = bm2 + bm_bytes };
 	pg.data_off = pg.desc_off + count_dumped(o, mapnr) * 24;
 	write_pages(&b, g, o, mapnr, bm2, &pg);
 	put32(&b, L->status, pg.status);

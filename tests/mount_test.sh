@@ -314,6 +314,10 @@ bad "unknown mode" "unknown --mode 'arm'" --mode arm "$WORK/linux-x64.raw"
 bad "DirBase outside" "lies outside the dump" --dirbase 0x40000000 "$WORK/linux-x64.raw"
 bad "bad DirBase" "not a hexadecimal address" --dirbase xyz "$WORK/linux-x64.raw"
 bad "bad process" "want CID:DIRBASE" --process 12 "$WORK/linux-x64.raw"
+bad "phys-base on an ELF" "a physical base (--phys-base 0x40000000) applies to raw images only; this is an ELF core" \
+	--phys-base 40000000 "$WORK/linux-x64.elf"
+bad "unaligned phys-base" "(--phys-base 0x40000800) is not 4 KiB-aligned" --phys-base 0x40000800 "$WORK/linux-x64.raw"
+bad "bad phys-base" "--phys-base: 'x1' is not a hexadecimal address" --phys-base x1 "$WORK/linux-x64.raw"
 out=$("$PTFS" "$WORK/linux-x64.raw" 2>&1) && rc=0 || rc=$?
 expect "no mountpoint" "$rc $(head -1 <<< "$out")" "2 usage: ptfs [options] DUMP MOUNTPOINT"
 

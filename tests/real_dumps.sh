@@ -25,11 +25,12 @@ fi
 command -v zstd > /dev/null || { echo "FAIL: zstd is needed (apt-get install zstd)"; exit 1; }
 mkdir -p "$CACHE"
 
-# Decompressed once into the build tree, kept for later runs.
+# Decompressed once into the build tree, kept for later runs (sparse: the
+# arm64 raw image is 1 GiB of zeros before its RAM).
 dump() {
 	local src=$SHARED/$1 out=$CACHE/$(basename "${1%.zst}")
 	if [[ ! -s "$out" || "$src" -nt "$out" ]]; then
-		zstd -d --long=31 -q -f -o "$out.tmp" "$src"
+		zstd -d --long=31 --sparse -q -f -o "$out.tmp" "$src"
 		mv "$out.tmp" "$out"
 	fi
 	echo "$out"
@@ -230,6 +231,61 @@ phys-ranges: 1
 	unmount_ptfs "$L"
 else
 	echo "FAIL: $LIME is missing"
+	FAILED=1
+fi
+
+# AArch64 (the dump layer; paging and discovery are checked elsewhere): the
+# ELF core's machine, its one range of RAM at 0x40000000 and VMCOREINFO;
+# the raw image of the same moment (file offset = physical address, zeros
+# below the RAM) reads the same RAM, and so does the RAM alone as a raw
+# image placed with --phys-base, with a hole below it.
+ARM=linux-arm64
+if [[ -d "$SHARED/$ARM" ]]; then
+	aelf=$(dump "$ARM/$ARM.elf.zst")
+	araw=$(dump "$ARM/$ARM.raw.zst")
+	aram=$CACHE/$ARM.ram
+	if [[ ! -s "$aram" || "$araw" -nt "$aram" ]]; then
+		dd if="$araw" of="$aram.tmp" bs=1M skip=1024 status=none
+		mv "$aram.tmp" "$aram"
+	fi
+	# ptwalk [options] DUMP: the lines of info that the dump layer gives
+	dump_facts() {
+		"$PTWALK" --no-scan "$@" info | grep -E '^(format|machine|phys-ranges|cpus|vmcoreinfo):|^  0'
+	}
+	expect "arm64 elf facts" "$(dump_facts "$aelf")" \
+"format: elf64
+machine: aarch64
+phys-ranges: 1
+  0000000040000000-0000000048000000  128 MiB
+cpus: 0
+vmcoreinfo: 6.1.0-57-arm64"
+	expect "arm64 raw facts" "$(dump_facts --phys-base 0 "$araw" | grep -E '^(format|phys-ranges):|^  0')" \
+"format: raw
+phys-ranges: 1
+  0000000000000000-0000000048000000  1152 MiB"
+	expect "arm64 RAM alone at --phys-base" \
+		"$(dump_facts --phys-base 0x40000000 "$aram" | grep -E '^(format|phys-ranges):|^  0')" \
+"format: raw
+phys-ranges: 1
+  0000000040000000-0000000048000000  128 MiB"
+	# pages: the first, swapper_pg_dir, TTBR0_EL1's table, the last
+	for pa in 40000000 41858000 42ffe000 47fff000; do
+		want=$("$PTWALK" --no-scan "$aelf" phys "$pa" 4096 | sha256sum)
+		expect "arm64 raw page $pa" "$("$PTWALK" --no-scan --phys-base 0 "$araw" phys "$pa" 4096 | sha256sum)" "$want"
+		expect "arm64 RAM page $pa" \
+			"$("$PTWALK" --no-scan --phys-base 40000000 "$aram" phys "$pa" 4096 | sha256sum)" "$want"
+	done
+	ram=$("$PTWALK" --no-scan "$aelf" phys 40000000 8000000 | sha256sum)
+	expect "arm64 raw = elf (all RAM)" "$("$PTWALK" --no-scan "$araw" phys 40000000 8000000 | sha256sum)" "$ram"
+	expect "arm64 RAM = elf (all RAM)" \
+		"$("$PTWALK" --no-scan --phys-base 40000000 "$aram" phys 40000000 8000000 | sha256sum)" "$ram"
+	expect "arm64 RAM: a hole below" \
+		"$("$PTWALK" --no-scan --phys-base 40000000 "$aram" phys 3fff0000 10000 | tr -d '\0' | wc -c)" "0"
+	expect "arm64 --phys-base on the ELF" \
+		"$("$PTWALK" --phys-base 40000000 "$aelf" info 2>&1 > /dev/null | sed 's/.*: a physical/a physical/')" \
+		"a physical base (--phys-base 0x40000000) applies to raw images only; this is an ELF core"
+else
+	echo "FAIL: $SHARED/$ARM is missing"
 	FAILED=1
 fi
 

@@ -1,5 +1,6 @@
-/* test_dump.c — the dump readers: raw and ELF (32 and 64), ranges, holes,
- * zero-filled tails, notes, and every malformed input giving its error. */
+/* test_dump.c — the dump readers: raw (at 0 or at a physical base) and ELF
+ * (32 and 64; x86 and AArch64), LiME, ranges, holes, zero-filled tails,
+ * notes, and every malformed input giving its error. */
 #include "testutil.h"
 
 #include <elf.h>
@@ -200,10 +201,11 @@ static void elf_malformed(void **state)
 	memcpy(bad, img, len);
 	bad[16] = ET_EXEC;
 	expect_error(bad, len, PTW_ERR_FORMAT, "not a core dump");
-	/* not x86 */
+	/* neither x86 nor AArch64 */
 	memcpy(bad, img, len);
-	bad[18] = EM_AARCH64;
-	expect_error(bad, len, PTW_ERR_FORMAT, "x86 dumps only");
+	bad[18] = EM_PPC64;
+	expect_error(bad, len, PTW_ERR_FORMAT,
+		     "ELF core for machine 21: ptfs reads x86 and AArch64 dumps only");
 	/* p_filesz > p_memsz */
 	memcpy(bad, img, len);
 	uint64_t memsz = 0x1000;
@@ -393,6 +395,238 @@ static void segments_beyond_52_bits_and_aliases(void **state)
 	free(img);
 }
 
+/* ---- AArch64 ---------------------------------------------------------------- */
+
+#define ARM_RAM 0x40000000ULL
+
+static const char ARM_VMCOREINFO[] =
+	"OSRELEASE=6.1.0-57-arm64\nPAGESIZE=4096\n"
+	"SYMBOL(swapper_pg_dir)=ffffdb608a658000\nNUMBER(VA_BITS)=48\n"
+	"NUMBER(kimage_voffset)=0xffffdb6048e00000\nNUMBER(PHYS_OFFSET)=0x40000000\n";
+
+/* As QEMU's dump-guest-memory and /proc/vmcore write an arm64 core: RAM
+ * at 0x40000000 ([0, 512K) and [768K, 1M) of the image there, the second
+ * zero-filled past 128K), NT_PRSTATUS per vCPU, VMCOREINFO; a QEMU CPU
+ * note too, which QEMU writes for x86 guests only and which says nothing
+ * of an AArch64 CPU. */
+static struct gen_elf arm_elf(void)
+{
+	struct gen_elf o = {
+		.elfclass = ELFCLASS64, .machine = EM_AARCH64,
+		.seg = { { 0, 512 * KiB, 512 * KiB }, { 768 * KiB, 128 * KiB, 256 * KiB } },
+		.nsegs = 2, .paddr_base = ARM_RAM, .nprstatus = 2, .ncpus = 1,
+		.vmcoreinfo = ARM_VMCOREINFO,
+	};
+	o.cpu[0] = gen_cpu_for(PTW_MODE_X64, 0x1000);
+	return o;
+}
+
+static void elf_aarch64(void **state)
+{
+	(void)state;
+	struct gen g;
+	addressed(&g, PTW_MODE_X64);
+	struct gen_elf o = arm_elf();
+	const char *path = test_path("arm64.elf");
+	assert_int_equal(gen_write_elf(&g, &o, path), 0);
+	ptw_dump *d;
+	struct ptw_error err = {0};
+	if (ptw_dump_open(path, &d, &err))
+		fail_msg("open: %s", err.msg);
+	assert_string_equal(ptw_dump_format(d), "elf64");
+	assert_int_equal(ptw_dump_machine(d), PTW_MACHINE_AARCH64);
+	const struct ptw_range *r;
+	assert_int_equal(ptw_dump_ranges(d, &r), 2);
+	assert_int_equal(r[0].start, ARM_RAM);
+	assert_int_equal(r[0].size, 512 * KiB);
+	assert_int_equal(r[1].start, ARM_RAM + 768 * KiB);
+	assert_int_equal(r[1].size, 256 * KiB);
+	assert_int_equal(ptw_dump_phys_end(d), ARM_RAM + 1024 * KiB);
+	/* p_paddr is the physical address: the image's word at 0x1238 is at
+	 * PA 0x40001238 */
+	size_t backed;
+	assert_int_equal(word_at(d, ARM_RAM + 0x1238, &backed), 0x1238);
+	assert_int_equal(backed, 8);
+	assert_int_equal(word_at(d, ARM_RAM + 800 * KiB, &backed), 800 * KiB);
+	assert_int_equal(word_at(d, ARM_RAM + 900 * KiB, &backed), 0); /* zero fill */
+	assert_int_equal(backed, 8);
+	/* below the RAM and between its ranges: holes */
+	assert_int_equal(word_at(d, 0x1238, &backed), 0);
+	assert_int_equal(backed, 0);
+	assert_int_equal(word_at(d, ARM_RAM - 8, &backed), 0);
+	assert_int_equal(backed, 0);
+	assert_false(ptw_phys_present(d, ARM_RAM + 600 * KiB, NULL));
+	/* no translation registers in an AArch64 core */
+	const struct ptw_cpu *c;
+	assert_int_equal(ptw_dump_cpus(d, &c), 0);
+	char v[64];
+	assert_true(ptw_vmcoreinfo_get(d, "OSRELEASE", v, sizeof v));
+	assert_string_equal(v, "6.1.0-57-arm64");
+	assert_true(ptw_vmcoreinfo_get(d, "NUMBER(PHYS_OFFSET)", v, sizeof v));
+	assert_string_equal(v, "0x40000000");
+	ptw_dump_close(d);
+	gen_free(&g);
+}
+
+static void expect_file_error(const char *path, const char *fragment)
+{
+	ptw_dump *d = NULL;
+	struct ptw_error err = {0};
+	int rc = ptw_dump_open(path, &d, &err);
+	if (rc != PTW_ERR_FORMAT || !strstr(err.msg, fragment))
+		fail_msg("want an error containing \"%s\"; got %d \"%s\"", fragment,
+			 rc, err.msg);
+	assert_null(d);
+}
+
+/* Big-endian AArch64 (and x86, which has none), and a 32-bit AArch64
+ * core, which no kernel writes: refused, saying why. */
+static void elf_aarch64_refused(void **state)
+{
+	(void)state;
+	struct gen g;
+	addressed(&g, PTW_MODE_X64);
+	struct gen_elf o = arm_elf();
+	o.big_endian = true;
+	const char *path = test_path("arm64be.elf");
+	assert_int_equal(gen_write_elf(&g, &o, path), 0);
+	size_t len;
+	uint8_t *f = read_file(path, &len);
+	assert_int_equal(f[EI_DATA], ELFDATA2MSB);
+	assert_int_equal(f[18] << 8 | f[19], EM_AARCH64); /* big-endian e_machine */
+	free(f);
+	expect_file_error(path, "big-endian AArch64 ELF core: ptfs reads little-endian dumps only");
+	o.machine = EM_X86_64;
+	assert_int_equal(gen_write_elf(&g, &o, path), 0);
+	expect_file_error(path, "big-endian x86-64 ELF core: ptfs reads little-endian dumps only");
+	o.machine = EM_PPC64;
+	assert_int_equal(gen_write_elf(&g, &o, path), 0);
+	expect_file_error(path, "big-endian ELF core for machine 21: ptfs reads little-endian x86 and AArch64 dumps only");
+	o = arm_elf();
+	o.elfclass = ELFCLASS32;
+	o.nsegs = 1;
+	o.paddr_base = 0;
+	path = test_path("arm32.elf");
+	assert_int_equal(gen_write_elf(&g, &o, path), 0);
+	expect_file_error(path, "ELFCLASS32 core for AArch64: AArch64 cores are ELFCLASS64");
+	gen_free(&g);
+}
+
+/* ---- a raw image's physical base ------------------------------------------ */
+
+/* A raw image of RAM alone, whose first byte is PA phys_base: from memory
+ * and from its file, the range starts there, every byte is the file's at
+ * its offset, and below it is a hole. */
+static void raw_phys_base(void **state)
+{
+	(void)state;
+	struct gen g;
+	addressed(&g, PTW_MODE_X64);
+	const char *path = test_path("ram.raw");
+	assert_int_equal(gen_write_raw(&g, path), 0);
+	const struct ptw_dump_opts o = { .phys_base = ARM_RAM };
+	for (int file = 0; file < 2; file++) {
+		ptw_dump *d = NULL;
+		struct ptw_error err = {0};
+		int rc = file ? ptw_dump_open_with(path, &o, &d, &err)
+			      : ptw_dump_open_memory_with(g.mem, g.size, &o, &d, &err);
+		if (rc)
+			fail_msg("open: %s", err.msg);
+		assert_string_equal(ptw_dump_format(d), "raw");
+		const struct ptw_range *r;
+		assert_int_equal(ptw_dump_ranges(d, &r), 1);
+		assert_int_equal(r[0].start, ARM_RAM);
+		assert_int_equal(r[0].size, g.size);
+		assert_int_equal(ptw_dump_phys_end(d), ARM_RAM + g.size);
+		size_t backed;
+		for (uint64_t off = 0; off < g.size; off += 0x1f38)
+			assert_int_equal(word_at(d, ARM_RAM + off, &backed), off);
+		uint8_t page[4096];
+		assert_int_equal(ptw_phys_read(d, ARM_RAM + 0x3000, page, sizeof page),
+				 sizeof page);
+		assert_memory_equal(page, g.mem + 0x3000, sizeof page);
+		/* below the base, and straddling it: a hole, then the file */
+		uint64_t run;
+		assert_false(ptw_phys_present(d, 0, &run));
+		assert_int_equal(run, ARM_RAM);
+		assert_int_equal(word_at(d, 0x1238, &backed), 0);
+		assert_int_equal(backed, 0);
+		uint8_t buf[24];
+		memset(buf, 0xff, sizeof buf);
+		assert_int_equal(ptw_phys_read(d, ARM_RAM - 8, buf, sizeof buf), 16);
+		for (int i = 0; i < 8; i++)
+			assert_int_equal(buf[i], 0);
+		uint64_t w;
+		memcpy(&w, buf + 16, 8); /* the file's word at offset 8 */
+		assert_int_equal(w, 8);
+		assert_int_equal(word_at(d, ARM_RAM + g.size, &backed), 0);
+		assert_int_equal(backed, 0);
+		ptw_dump_close(d);
+	}
+	/* zero: the default, the file's first byte at PA 0 */
+	const struct ptw_dump_opts zero = { 0 };
+	ptw_dump *d;
+	assert_int_equal(ptw_dump_open_with(path, &zero, &d, NULL), 0);
+	const struct ptw_range *r;
+	assert_int_equal(ptw_dump_ranges(d, &r), 1);
+	assert_int_equal(r[0].start, 0);
+	ptw_dump_close(d);
+	gen_free(&g);
+}
+
+static void expect_base_error(const char *path, uint64_t base, const char *fragment)
+{
+	const struct ptw_dump_opts o = { .phys_base = base };
+	ptw_dump *d = NULL;
+	struct ptw_error err = {0};
+	int rc = ptw_dump_open_with(path, &o, &d, &err);
+	if (rc != PTW_ERR_INVALID || !strstr(err.msg, fragment))
+		fail_msg("base %#llx: want an error containing \"%s\"; got %d \"%s\"",
+			 (unsigned long long)base, fragment, rc, err.msg);
+	assert_null(d);
+}
+
+/* A base for a format that places its memory itself, an unaligned one,
+ * one that moves the image past 2^64 or 2^52: refused, saying which. */
+static void raw_phys_base_refused(void **state)
+{
+	(void)state;
+	struct gen_elf o = arm_elf();
+	struct gen g;
+	addressed(&g, PTW_MODE_X64);
+	const char *elf = test_path("base.elf");
+	assert_int_equal(gen_write_elf(&g, &o, elf), 0);
+	const char *raw = test_path("base.raw");
+	assert_int_equal(gen_write_raw(&g, raw), 0);
+	const struct gen_segment seg = { 0x1000, 0x9f000, 0 };
+	const char *lime = test_path("base.lime");
+	assert_int_equal(gen_write_lime(&g, &seg, 1, lime), 0);
+	gen_free(&g);
+
+	expect_base_error(elf, ARM_RAM, "base.elf: a physical base (--phys-base 0x40000000) applies to raw images only; this is an ELF core");
+	expect_base_error(lime, 0x80000000, "applies to raw images only; this is a LiME capture");
+	expect_base_error(raw, ARM_RAM + 0x800, "the physical base (--phys-base 0x40000800) is not 4 KiB-aligned");
+	expect_base_error(raw, 1, "is not 4 KiB-aligned");
+	/* past 2^64 (wrapping), at 2^63, and just past 2^52 */
+	expect_base_error(raw, 0xfffffffffff00000ULL,
+			  "the physical base (--phys-base 0xfffffffffff00000) puts the image's end past 2^52, beyond any x86 or AArch64 physical address (an image of 0x100000 bytes)");
+	expect_base_error(raw, 1ULL << 63, "puts the image's end past 2^52");
+	expect_base_error(raw, (1ULL << 52) - 0x80000,
+			  "the physical base (--phys-base 0xffffffff80000) puts the image's end past 2^52");
+	/* the last base that fits */
+	const struct ptw_dump_opts top = { .phys_base = (1ULL << 52) - 0x100000 };
+	ptw_dump *d;
+	assert_int_equal(ptw_dump_open_with(raw, &top, &d, NULL), 0);
+	assert_int_equal(ptw_dump_phys_end(d), 1ULL << 52);
+	ptw_dump_close(d);
+	/* zero for the others: the default */
+	const struct ptw_dump_opts zero = { 0 };
+	assert_int_equal(ptw_dump_open_with(elf, &zero, &d, NULL), 0);
+	ptw_dump_close(d);
+	assert_int_equal(ptw_dump_open_with(elf, NULL, &d, NULL), 0);
+	ptw_dump_close(d);
+}
+
 /* LiME: two ranges around a hole, end addresses inclusive. */
 static void lime_ranges(void **state)
 {
@@ -467,6 +701,10 @@ int main(void)
 		cmocka_unit_test(tables_across_segments),
 		cmocka_unit_test(segments_beyond_52_bits_and_aliases),
 		cmocka_unit_test(lime_ranges),
+		cmocka_unit_test(elf_aarch64),
+		cmocka_unit_test(elf_aarch64_refused),
+		cmocka_unit_test(raw_phys_base),
+		cmocka_unit_test(raw_phys_base_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

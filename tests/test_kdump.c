@@ -1,10 +1,13 @@
 /* test_kdump.c — the kdump-compressed reader: ranges and holes from the
  * bitmap, page bytes for every compression (mixed in one file), the
  * flattened stream read the same as the file it describes, VMCOREINFO and
- * QEMU's CPU notes, the i386 layout, shared zero pages, incomplete dumps,
- * every malformed input giving its message, corrupt pages reading as
- * holes, and many threads reading at once. */
+ * QEMU's CPU notes, the i386 layout, AArch64's 16 and 64 KiB blocks,
+ * shared zero pages, incomplete dumps, every malformed input giving its
+ * message, corrupt pages reading as holes, and many threads reading at
+ * once. */
 #include "testutil.h"
+
+#include "dump/dump.h"   /* ptw_dump_pass: the scan's pass over memory */
 
 #include <pthread.h>
 #include <stdio.h>
@@ -61,17 +64,21 @@ static bool excluded(uint64_t pfn)
 	return (pfn >= 0x10 && pfn < 0x18) || pfn % 7 == 3 || pfn == NPAGES - 1;
 }
 
-/* Every compression, mixed: by frame number. */
-static enum gen_kdump_page mixed(uint64_t pfn, void *arg)
+/* Every way of storing a frame in turn: raw, zlib, LZO, snappy, zstd. */
+static enum gen_kdump_page kind_by(uint64_t frame)
 {
-	(void)arg;
-	if (excluded(pfn))
-		return GEN_KDUMP_EXCLUDED;
 	static const enum gen_kdump_page kinds[] = {
 		GEN_KDUMP_RAW, GEN_KDUMP_ZLIB, GEN_KDUMP_LZO, GEN_KDUMP_SNAPPY,
 		GEN_KDUMP_ZSTD,
 	};
-	return kinds[pfn % 5];
+	return kinds[frame % 5];
+}
+
+/* Every compression, mixed: by frame number. */
+static enum gen_kdump_page mixed(uint64_t pfn, void *arg)
+{
+	(void)arg;
+	return excluded(pfn) ? GEN_KDUMP_EXCLUDED : kind_by(pfn);
 }
 
 static struct gen_kdump options(void)
@@ -95,18 +102,18 @@ static ptw_dump *open_bytes(const uint8_t *f, size_t len)
 	return d;
 }
 
-/* The dumped runs are the ranges, exactly. */
-static void check_ranges(const ptw_dump *d)
+/* The dumped runs are the ranges, exactly (hole: by 4 KiB frame). */
+static void check_ranges(const ptw_dump *d, bool (*hole)(uint64_t pfn))
 {
 	const struct ptw_range *r;
 	size_t n = ptw_dump_ranges(d, &r), k = 0;
 	for (uint64_t pfn = 0; pfn < NPAGES;) {
-		if (excluded(pfn)) {
+		if (hole(pfn)) {
 			pfn++;
 			continue;
 		}
 		uint64_t end = pfn;
-		while (end < NPAGES && !excluded(end))
+		while (end < NPAGES && !hole(end))
 			end++;
 		assert_true(k < n);
 		assert_int_equal(r[k].start, pfn * PAGE);
@@ -118,14 +125,15 @@ static void check_ranges(const ptw_dump *d)
 }
 
 /* Every page reads back as the image, holes as zeros not held. */
-static void check_pages(const ptw_dump *d, const struct gen *g)
+static void check_pages(const ptw_dump *d, const struct gen *g,
+			bool (*hole)(uint64_t pfn))
 {
 	static uint8_t zero[PAGE];
 	uint8_t buf[PAGE];
 	for (uint64_t pfn = 0; pfn < NPAGES; pfn++) {
 		memset(buf, 0xa5, sizeof buf);
 		size_t held = ptw_phys_read(d, pfn * PAGE, buf, PAGE);
-		if (excluded(pfn)) {
+		if (hole(pfn)) {
 			assert_int_equal(held, 0);
 			assert_memory_equal(buf, zero, PAGE);
 		} else {
@@ -150,8 +158,8 @@ static void every_compression(void **state)
 		assert_true(info.stored[k] > 0);
 	ptw_dump *d = open_bytes(f, len);
 	assert_int_equal(ptw_dump_machine(d), PTW_MACHINE_X86_64);
-	check_ranges(d);
-	check_pages(d, &g);
+	check_ranges(d, excluded);
+	check_pages(d, &g, excluded);
 	/* across pages and holes in one read: of 0xe-0x19 the file holds 0xe,
 	 * 0xf and 0x19 */
 	uint8_t *big = malloc(12 * PAGE);
@@ -214,8 +222,8 @@ static void flattened_equals_plain(void **state)
 		uint8_t *f = gen_kdump(&g, &o, &len, NULL);
 		assert_memory_equal(f, "makedumpfile", 12);
 		ptw_dump *d = open_bytes(f, len);
-		check_ranges(d);
-		check_pages(d, &g);
+		check_ranges(d, excluded);
+		check_pages(d, &g, excluded);
 		const struct ptw_range *a, *b;
 		size_t na = ptw_dump_ranges(p, &a), nb = ptw_dump_ranges(d, &b);
 		assert_int_equal(na, nb);
@@ -295,8 +303,8 @@ static void i386_layout(void **state)
 	assert_false(info.bits64);
 	ptw_dump *d = open_bytes(f, len);
 	assert_int_equal(ptw_dump_machine(d), PTW_MACHINE_I386);
-	check_ranges(d);
-	check_pages(d, &g);
+	check_ranges(d, excluded);
+	check_pages(d, &g, excluded);
 	assert_non_null(ptw_dump_vmcoreinfo(d, NULL));
 	const struct ptw_cpu *c;
 	assert_int_equal(ptw_dump_cpus(d, &c), 2);
@@ -308,7 +316,7 @@ static void i386_layout(void **state)
 	f = gen_kdump(&g, &o, &len, &info);
 	d = open_bytes(f, len);
 	assert_int_equal(ptw_dump_machine(d), PTW_MACHINE_I386);
-	check_pages(d, &g);
+	check_pages(d, &g, excluded);
 	ptw_dump_close(d);
 	free(f);
 	gen_free(&g);
@@ -515,7 +523,15 @@ MUT(bitmap_0, put32(f, H_BITMAP_BLOCKS, 0))
 MUT(bitmap_huge, put32(f, H_BITMAP_BLOCKS, 0xfffffffe))
 MUT(mapnr_bits, put64(f, S_MAX_MAPNR_64, i->bitmap_bytes * 8 + 1))
 MUT(mapnr_2_52, put64(f, S_MAX_MAPNR_64, 1ULL << 41))
-MUT(machine_arm, memcpy(f + H_MACHINE, "aarch64", 8))
+MUT(machine_ppc, memcpy(f + H_MACHINE, "ppc64le", 8))
+MUT(machine_arm_8192, {
+	memcpy(f + H_MACHINE, "aarch64", 8);
+	put32(f, H_BLOCK_SIZE, 8192);
+})
+MUT(machine_arm_1024, {
+	memcpy(f + H_MACHINE, "aarch64", 8);
+	put32(f, H_BLOCK_SIZE, 1024);
+})
 MUT(machine_none, memset(f + H_MACHINE, 0, 65))
 MUT(version_neg, put32(f, H_VERSION, 0xffffffffu))
 MUT(vmci_past, put64(f, S_OFF_VMCOREINFO, 1ULL << 40))
@@ -563,8 +579,11 @@ static void malformed(void **state)
 		{ "huge bitmap", "bitmaps", bitmap_huge },
 		{ "max_mapnr > bitmap", "needs more bits than its bitmaps hold", mapnr_bits },
 		{ "max_mapnr > 2^52", "2^52", mapnr_2_52 },
-		{ "machine aarch64", "\"aarch64\": ptfs reads x86 dumps only", machine_arm },
-		{ "no machine", "x86 dumps only", machine_none },
+		{ "machine ppc64le", "\"ppc64le\": ptfs reads x86 and AArch64 dumps only", machine_ppc },
+		{ "no machine", "x86 and AArch64 dumps only", machine_none },
+		{ "aarch64 block 8192", "block size 8192: AArch64 pages are 4096, 16384 or 65536 bytes",
+		  machine_arm_8192 },
+		{ "aarch64 block 1024", "block size 1024: AArch64 pages", machine_arm_1024 },
 		{ "version -1", "header version -1", version_neg },
 		{ "VMCOREINFO past the end", "VMCOREINFO", vmci_past },
 		{ "VMCOREINFO huge", "VMCOREINFO", vmci_huge },
@@ -727,6 +746,7 @@ static void corrupt_page_is_hole(void **state)
 struct reader {
 	const ptw_dump *d;
 	const struct gen *g;
+	bool (*hole)(uint64_t pfn);   /* by 4 KiB frame */
 	unsigned seed;
 	unsigned bad;
 };
@@ -741,12 +761,35 @@ static void *read_pages(void *arg)
 		/* half the reads on a few hot pages, half anywhere */
 		uint64_t pfn = n % 2 ? (x >> 8) % NPAGES : 0x20 + (x >> 8) % 4;
 		uint64_t at = (x >> 4) % 64 * 8;
-		size_t want = excluded(pfn) ? 0 : PAGE - at;
+		size_t want = r->hole(pfn) ? 0 : PAGE - at;
 		if (ptw_phys_read(r->d, pfn * PAGE + at, buf, PAGE - at) != want ||
 		    (want && memcmp(buf, r->g->mem + pfn * PAGE + at, want)))
 			r->bad++;
 	}
 	return NULL;
+}
+
+/* Eight threads reading the dump o makes of g at once, each page as g
+ * has it or a hole. */
+static void read_in_threads(const struct gen *g, const struct gen_kdump *o,
+			    bool (*hole)(uint64_t pfn))
+{
+	size_t len;
+	uint8_t *f = gen_kdump(g, o, &len, NULL);
+	ptw_dump *d = open_bytes(f, len);
+	enum { N = 8 };
+	pthread_t t[N];
+	struct reader r[N];
+	for (unsigned i = 0; i < N; i++) {
+		r[i] = (struct reader){ d, g, hole, 7 + i * 31, 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, read_pages, &r[i]), 0);
+	}
+	for (unsigned i = 0; i < N; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(r[i].bad, 0);
+	}
+	ptw_dump_close(d);
+	free(f);
 }
 
 static void threads(void **state)
@@ -757,23 +800,180 @@ static void threads(void **state)
 	struct gen_kdump o = options();
 	for (int flat = 0; flat < 2; flat++) {
 		o.flattened = flat;
-		size_t len;
-		uint8_t *f = gen_kdump(&g, &o, &len, NULL);
-		ptw_dump *d = open_bytes(f, len);
-		enum { N = 8 };
-		pthread_t t[N];
-		struct reader r[N];
-		for (unsigned i = 0; i < N; i++) {
-			r[i] = (struct reader){ d, &g, 7 + i * 31, 0 };
-			assert_int_equal(pthread_create(&t[i], NULL, read_pages, &r[i]), 0);
-		}
-		for (unsigned i = 0; i < N; i++) {
-			pthread_join(t[i], NULL);
-			assert_int_equal(r[i].bad, 0);
-		}
-		ptw_dump_close(d);
-		free(f);
+		read_in_threads(&g, &o, excluded);
 	}
+	gen_free(&g);
+}
+
+/* ---- AArch64: 4, 16 and 64 KiB blocks ------------------------------------------ *
+ * arm64 kernels with 16 K or 64 K pages write blocks of that size (and
+ * QEMU writes 64 KiB blocks for any arm guest): a frame, a bitmap bit and
+ * a descriptor are a block; the reader's pages stay 4 KiB. */
+
+static const char ARM_VMCOREINFO[] =
+	"OSRELEASE=6.1.0-gen-arm64\nPAGESIZE=65536\n"
+	"SYMBOL(swapper_pg_dir)=ffff800009f5a000\nNUMBER(VA_BITS)=48\n";
+
+/* Holes: 64 KiB frames 4 and 10, whole frames at every block size (4 KiB
+ * pages 0x40-0x4f and 0xa0-0xaf). */
+static bool arm_hole(uint64_t pfn)
+{
+	return pfn / 16 == 4 || pfn / 16 == 10;
+}
+
+/* By block: holes where arm_hole says, every compression mixed. */
+static enum gen_kdump_page arm_mixed(uint64_t frame, void *arg)
+{
+	uint32_t bs = *(const uint32_t *)arg;
+	return arm_hole(frame * bs / PAGE) ? GEN_KDUMP_EXCLUDED : kind_by(frame);
+}
+
+static struct gen_kdump arm_options(uint32_t *bs)
+{
+	struct gen_kdump o = {
+		.machine = "aarch64", .block_size = *bs, .vmcoreinfo = ARM_VMCOREINFO,
+		.page = arm_mixed, .arg = bs, .ncpus = 1,
+	};
+	/* A QEMU CPU note (x86's layout), which says nothing of an arm CPU. */
+	o.cpu[0] = gen_cpu_for(PTW_MODE_X64, 0x6398000);
+	return o;
+}
+
+/* The ranges (runs of dumped blocks) start and end on blocks. */
+static void check_block_aligned(const ptw_dump *d, uint32_t bs)
+{
+	const struct ptw_range *r;
+	size_t n = ptw_dump_ranges(d, &r);
+	for (size_t k = 0; k < n; k++) {
+		assert_int_equal(r[k].start % bs, 0);
+		assert_int_equal(r[k].size % bs, 0);
+	}
+}
+
+static void aarch64_blocks(void **state)
+{
+	(void)state;
+	struct gen g;
+	image(&g);
+	static const uint32_t sizes[] = { 65536, 16384, 4096 };
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		uint32_t bs = sizes[i];
+		struct gen_kdump o = arm_options(&bs);
+		for (int flat = 0; flat < 2; flat++) {
+			o.flattened = flat;
+			o.flat_chunk = 5000;
+			struct gen_kdump_info info;
+			size_t len;
+			uint8_t *f = gen_kdump(&g, &o, &len, &info);
+			if (!flat) /* every kind stored, one block each at least */
+				for (int k = GEN_KDUMP_RAW; k <= GEN_KDUMP_ZSTD; k++)
+					assert_true(info.stored[k] > 0);
+			ptw_dump *d = open_bytes(f, len);
+			assert_int_equal(ptw_dump_machine(d), PTW_MACHINE_AARCH64);
+			assert_int_equal(ptw_dump_hints(d)->os, PTW_OS_LINUX);
+			check_ranges(d, arm_hole);
+			check_pages(d, &g, arm_hole);
+			check_block_aligned(d, bs);
+			/* one read across blocks: the end of block 0, all of
+			 * block 1 (64 KiB) or blocks 1-3 (16 KiB), into the next */
+			uint8_t *big = malloc(64 * 1024 + 200);
+			assert_int_equal(ptw_phys_read(d, 0x10000 - 100, big, 64 * 1024 + 200),
+					 64 * 1024 + 200);
+			assert_memory_equal(big, g.mem + 0x10000 - 100, 64 * 1024 + 200);
+			free(big);
+			/* no translation registers: the QEMU note is x86's */
+			const struct ptw_cpu *c;
+			assert_int_equal(ptw_dump_cpus(d, &c), 0);
+			char v[64];
+			assert_true(ptw_vmcoreinfo_get(d, "OSRELEASE", v, sizeof v));
+			assert_string_equal(v, "6.1.0-gen-arm64");
+			ptw_dump_close(d);
+			free(f);
+			/* and many threads at once, sharing 64 KiB blocks */
+			if (bs == 65536)
+				read_in_threads(&g, &o, arm_hole);
+		}
+	}
+	gen_free(&g);
+}
+
+/* What one pass over a dump's paged memory delivered. */
+struct pass_check {
+	const struct gen *g;
+	uint64_t pages, bad;
+};
+
+static void pass_pages(void *ctx, unsigned thread, const struct ptw_seg *s,
+		       uint64_t in, const uint8_t *p, uint64_t npages)
+{
+	(void)thread;
+	struct pass_check *c = ctx;
+	c->pages += npages;
+	c->bad += memcmp(p, c->g->mem + s->pa + in, npages * PAGE) != 0;
+}
+
+/* A corrupt compressed 64 KiB block: its 16 pages read as holes, its
+ * neighbours' as before, and the scan's pass over memory counts them bad
+ * and reads the rest as the image; descriptors are checked against the
+ * block size. */
+static void aarch64_corrupt_and_malformed(void **state)
+{
+	(void)state;
+	struct gen g;
+	image(&g);
+	uint32_t bs = 65536;
+	struct gen_kdump o = arm_options(&bs);
+	struct gen_kdump_info info;
+	size_t len;
+	uint8_t *f = gen_kdump(&g, &o, &len, &info);
+	uint8_t *m = malloc(len);
+	memcpy(m, f, len);
+	/* descriptor 1 is frame 1's, zlib */
+	uint64_t at = info.desc_off + 1 * 24, off;
+	uint32_t size, flags;
+	memcpy(&off, m + at, 8);
+	memcpy(&size, m + at + 8, 4);
+	memcpy(&flags, m + at + 12, 4);
+	assert_int_equal(flags, 0x1);
+	memset(m + off, 0xff, size);
+	ptw_dump *d = open_bytes(m, len);
+	uint8_t buf[PAGE];
+	for (uint64_t pfn = 0; pfn < 0x30; pfn++) {
+		bool bad = pfn >= 0x10 && pfn < 0x20;
+		assert_true(ptw_phys_present(d, pfn * PAGE, NULL));
+		assert_int_equal(ptw_phys_read(d, pfn * PAGE, buf, PAGE), bad ? 0 : PAGE);
+		if (!bad)
+			assert_memory_equal(buf, g.mem + pfn * PAGE, PAGE);
+	}
+	struct pass_check pc = { .g = &g };
+	struct ptw_pass_opts po = { .segs = PTW_PASS_PAGED, .threads = 1,
+				    .pages = pass_pages, .ctx = &pc };
+	struct ptw_pass_stats st;
+	assert_int_equal(ptw_dump_pass(d, &po, &st, NULL), 0);
+	assert_int_equal(st.pages, ptw_dump_phys_size(d) / PAGE);
+	assert_int_equal(st.pages_bad, 16);
+	assert_int_equal(pc.pages + st.pages_zero + st.pages_bad, st.pages);
+	assert_int_equal(pc.bad, 0);
+	ptw_dump_close(d);
+	/* a descriptor's data larger than a block; a raw one of one 4 KiB
+	 * page, not a whole block */
+	memcpy(m, f, len);
+	put32(m, at + 8, 0x10001);
+	expect_error(m, len, "kdump page at 0x10000: 0x10001 bytes of data, more than the block size 0x10000",
+		     "64K: size > block");
+	memcpy(m, f, len);
+	uint64_t raw = info.desc_off;  /* frame 0: raw */
+	memcpy(&flags, m + raw + 12, 4);
+	assert_int_equal(flags, 0);
+	put32(m, raw + 8, 4096);
+	expect_error(m, len, "kdump page at 0x0: stored uncompressed in 0x1000 bytes, not a whole page",
+		     "64K: raw page short");
+	/* max_mapnr beyond 2^52 in 64 KiB frames */
+	memcpy(m, f, len);
+	put64(m, 65536 + 96, 1ULL << 37);
+	expect_error(m, len, "kdump max_mapnr 0x2000000000 reaches past 2^52", "64K: max_mapnr");
+	free(m);
+	free(f);
 	gen_free(&g);
 }
 
@@ -792,6 +992,8 @@ int main(void)
 		cmocka_unit_test(malformed_flattened),
 		cmocka_unit_test(corrupt_page_is_hole),
 		cmocka_unit_test(threads),
+		cmocka_unit_test(aarch64_blocks),
+		cmocka_unit_test(aarch64_corrupt_and_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -130,6 +130,20 @@ bad "usage" "usage: ptwalk" 2 "$X"
 bad "bad mode" "unknown --mode 'arm'" 1 --mode arm "$X" ps
 bad "bad os" "unknown --os 'bsd'" 1 --os bsd "$X" ps
 "$MKDUMP" linux-x64 raw "$WORK/linux-x64.raw"
+
+# --phys-base: the raw image's first byte at that physical address, a hole
+# below it; refused for a format that places its memory itself
+R=$WORK/linux-x64.raw
+expect "phys-base: ranges" "$("$PTWALK" --no-scan --phys-base 0x40000000 "$R" info | grep -A1 '^phys-ranges:')" \
+"phys-ranges: 1
+  0000000040000000-$(printf '%016x' $((0x40000000 + $(stat -c %s "$R"))))  $("$PTWALK" --no-scan "$R" info | sed -n 's/^  0000000000000000-[0-9a-f]*  //p')"
+expect "phys-base: bytes at base + offset" \
+	"$("$PTWALK" --no-scan --phys-base=40000000 "$R" phys 4010a000 4096 | sha256sum)" \
+	"$(dd if="$R" bs=4096 skip=$((0x10a)) count=1 status=none | sha256sum)"
+expect "phys-base: a hole below" \
+	"$("$PTWALK" --no-scan --phys-base 40000000 "$R" phys 3ffff000 4096 | tr -d '\0' | wc -c)" "0"
+bad "phys-base on an ELF" "applies to raw images only; this is an ELF core" 1 --phys-base 40000000 "$X" info
+bad "phys-base past 2^52" "puts the image's end past 2^52" 1 --phys-base fffffffffff00000 "$R" info
 bad "no default space" "5 address spaces and no CR3 in the dump: choose one with --dirbase" 1 \
 	"$WORK/linux-x64.raw" pte 1000
 expect "--all lifts the limit" "$("$PTWALK" --all --dirbase 10a000 "$X" pte 0 10000000 | grep -c '^ *VA ')" "65537"

@@ -26,6 +26,7 @@ typedef struct ptv_fs ptv_fs;
 
 struct ptv_config {
 	const char *dump_path;
+	struct ptw_dump_opts dump;   /* how to read it (--phys-base) */
 	struct ptw_discover_opts discover;
 };
 

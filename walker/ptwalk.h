@@ -57,7 +57,7 @@ enum ptw_machine {
 	PTW_MACHINE_UNKNOWN = 0,
 	PTW_MACHINE_I386,
 	PTW_MACHINE_X86_64,
-	PTW_MACHINE_AARCH64,
+	PTW_MACHINE_AARCH64,  /* little-endian AArch64 (ELF e_machine 183) */
 };
 
 /* Control registers of one virtual CPU, as the dump records them. */
@@ -75,6 +75,25 @@ int ptw_dump_open(const char *path, ptw_dump **out, struct ptw_error *err);
 int ptw_dump_open_memory(const void *data, size_t size, ptw_dump **out,
 			 struct ptw_error *err);
 
+/* What the content cannot say.  Zero (or a NULL pointer) is the default. */
+struct ptw_dump_opts {
+	/* Raw images: the physical address of the file's first byte (arm64
+	 * RAM often starts at 0x40000000 or 0x80000000, and a capture of it
+	 * alone starts there), so that file offset o is PA phys_base + o.
+	 * It must be 4 KiB-aligned and the image must end below 2^52.  Any
+	 * other format places its memory itself: non-zero there is an error
+	 * (PTW_ERR_INVALID) naming the format. */
+	uint64_t phys_base;
+};
+
+/* ptw_dump_open and ptw_dump_open_memory with options (o may be NULL:
+ * the defaults); a bad option fails with PTW_ERR_INVALID. */
+int ptw_dump_open_with(const char *path, const struct ptw_dump_opts *o,
+		       ptw_dump **out, struct ptw_error *err);
+int ptw_dump_open_memory_with(const void *data, size_t size,
+			      const struct ptw_dump_opts *o, ptw_dump **out,
+			      struct ptw_error *err);
+
 void ptw_dump_close(ptw_dump *d);
 
 /* "raw", "elf32", "elf64", ... */
@@ -91,7 +110,8 @@ uint64_t ptw_dump_phys_end(const ptw_dump *d);
 /* Number of physical bytes the dump holds (sum of the ranges). */
 uint64_t ptw_dump_phys_size(const ptw_dump *d);
 
-/* vCPU control registers recorded in the dump (QEMU notes); may be 0. */
+/* vCPU control registers recorded in the dump (QEMU notes); may be 0.  x86
+ * only: AArch64 cores record no translation registers. */
 size_t ptw_dump_cpus(const ptw_dump *d, const struct ptw_cpu **cpus);
 
 /* The VMCOREINFO text, or NULL.  A dump that carries none of its own (a raw

@@ -1,9 +1,11 @@
 /* fuzz_dump.c — libFuzzer target: the whole path from a dump's bytes to
  * physical memory.
  *
- * The input is a dump file.  ptw_dump_open_memory detects its format and
- * runs the reader (ELF through libelf, with QEMU CPU notes and VMCOREINFO;
- * Windows crash dumps; raw for anything else).  A dump that opens is then
+ * The input is a dump file.  ptw_dump_open_memory_with detects its format
+ * and runs the reader (ELF through libelf, with QEMU CPU notes and
+ * VMCOREINFO; kdump, LiME, Windows crash dumps; raw for anything else).
+ * One input in 256 also names a raw image's physical base (PHYS_BASE_WORD
+ * below), which only a raw image may take.  A dump that opens is then
  * checked against what ptwalk.h promises: sorted, disjoint, merged ranges;
  * reads and presence that agree with those ranges (holes read as zeros,
  * never counted); VMCOREINFO lookups that find the keys the text holds.
@@ -11,6 +13,17 @@
 #include "fuzz_common.h"
 
 #define READ_MAX 8192
+
+/* The input's tail word that may name a phys_base: when its low byte is
+ * PHYS_BASE_TAG, the rest (52 bits, not necessarily aligned) is the base.
+ * Words 0-7 are the reads' addresses and lengths. */
+enum { PHYS_BASE_WORD = 8, PHYS_BASE_TAG = 0xa6 };
+
+static uint64_t phys_base_of(const uint8_t *data, size_t size)
+{
+	uint64_t w = fuzz_tail64(data, size, PHYS_BASE_WORD);
+	return (w & 0xff) == PHYS_BASE_TAG ? (w >> 8) & ((1ULL << 52) - 1) : 0;
+}
 
 
 /* Bytes of [pa, pa + len) (clipped at 2^64) that lie inside the ranges. */
@@ -78,9 +91,15 @@ static void check_present(const ptw_dump *d, const struct ptw_range *r,
 	FUZZ_CHECK(run == (next ? next->start - pa : 0 - pa));
 }
 
+/* raw: the dump is the raw image data, its first byte at PA base. */
+struct raw_view {
+	bool raw;
+	uint64_t base;
+};
+
 static void check_read(const ptw_dump *d, const struct ptw_range *r,
 		       size_t nr, const uint8_t *data, size_t size,
-		       bool raw, uint64_t pa, size_t len)
+		       struct raw_view raw, uint64_t pa, size_t len)
 {
 	static const uint8_t poison = 0xa5;
 	uint8_t buf[READ_MAX];
@@ -105,8 +124,8 @@ static void check_read(const ptw_dump *d, const struct ptw_range *r,
 		}
 		if (!range_of(r, nr, a))
 			FUZZ_CHECK(buf[i] == 0); /* holes read as zeros */
-		else if (raw)
-			FUZZ_CHECK(a < size && buf[i] == data[a]);
+		else if (raw.raw)
+			FUZZ_CHECK(a - raw.base < size && buf[i] == data[a - raw.base]);
 	}
 	check_present(d, r, nr, pa);
 }
@@ -160,22 +179,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	ptw_dump *d = NULL;
 	struct ptw_error err = { .code = -1 };
-	int rc = ptw_dump_open_memory(data, size, &d, &err);
+	const struct ptw_dump_opts opts = { .phys_base = phys_base_of(data, size) };
+	int rc = ptw_dump_open_memory_with(data, size, &opts, &d, &err);
 	if (rc) {
 		fuzz_check_error(rc, &err);
+		/* a bad option is the one invalid argument opening can meet */
+		FUZZ_CHECK(rc != PTW_ERR_INVALID || opts.phys_base != 0);
 		return 0;
 	}
 	FUZZ_CHECK(d != NULL);
 
 	const char *fmt = ptw_dump_format(d);
-	bool raw = strcmp(fmt, "raw") == 0;
+	struct raw_view raw = { strcmp(fmt, "raw") == 0, opts.phys_base };
+	/* a base moves raw images alone, by whole pages, below 2^52 */
+	if (opts.phys_base)
+		FUZZ_CHECK(raw.raw && opts.phys_base % FUZZ_PAGE == 0 &&
+			   opts.phys_base + size <= (1ULL << 52));
 	bool windows = !strcmp(fmt, "windows32") || !strcmp(fmt, "windows64");
-	FUZZ_CHECK(raw || windows || !strcmp(fmt, "elf32") || !strcmp(fmt, "elf64") ||
+	FUZZ_CHECK(raw.raw || windows || !strcmp(fmt, "elf32") || !strcmp(fmt, "elf64") ||
 		   !strcmp(fmt, "lime") || !strcmp(fmt, "kdump"));
 	FUZZ_CHECK(ptw_dump_file_size(d) == size);
 	enum ptw_machine mach = ptw_dump_machine(d);
 	FUZZ_CHECK(mach == PTW_MACHINE_UNKNOWN || mach == PTW_MACHINE_I386 ||
-		   mach == PTW_MACHINE_X86_64);
+		   mach == PTW_MACHINE_X86_64 || mach == PTW_MACHINE_AARCH64);
 	if (windows) /* the header names the machine and the OS */
 		FUZZ_CHECK(mach != PTW_MACHINE_UNKNOWN &&
 			   ptw_dump_hints(d)->os == PTW_OS_WINDOWS);
@@ -183,13 +209,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct ptw_range *r = NULL;
 	size_t nr = ptw_dump_ranges(d, &r);
 	check_ranges(d, r, nr);
-	if (raw) {
-		FUZZ_CHECK(nr == 1 && r[0].start == 0 && r[0].size == size);
+	if (raw.raw) {
+		FUZZ_CHECK(nr == 1 && r[0].start == raw.base && r[0].size == size);
 		FUZZ_CHECK(mach == PTW_MACHINE_UNKNOWN);
 	}
-
+	/* AArch64 records no translation registers */
 	const struct ptw_cpu *cpus = NULL;
 	size_t ncpus = ptw_dump_cpus(d, &cpus);
+	FUZZ_CHECK(mach != PTW_MACHINE_AARCH64 || ncpus == 0);
+
 	for (size_t i = 0; i < ncpus; i++)
 		FUZZ_CHECK(cpus[i].index == i);
 	check_vmcoreinfo(d);

@@ -700,10 +700,12 @@ static enum gen_kdump_page kdump_seed_page(uint64_t pfn, void *arg)
 }
 
 static void kdump_seed(const struct img *im, const char *name, const char *machine,
-		       enum gen_kdump_page kind, bool flat, bool incomplete)
+		       uint32_t block, enum gen_kdump_page kind, bool flat,
+		       bool incomplete)
 {
 	struct gen_kdump o = {
-		.machine = machine, .page = kdump_seed_page, .arg = &kind,
+		.machine = machine, .block_size = block, .page = kdump_seed_page,
+		.arg = &kind,
 		.vmcoreinfo = im->elf.vmcoreinfo, .cpu = { im->elf.cpu[0] }, .ncpus = 1,
 		.share_zero = true, .flattened = flat, .flat_chunk = 1024,
 	};
@@ -722,16 +724,51 @@ static void kdump_seeds(void)
 {
 	struct img im;
 	linux_x64(&im, false);
-	kdump_seed(&im, "x64-zlib.kdump", NULL, GEN_KDUMP_ZLIB, false, false);
-	kdump_seed(&im, "x64-lzo.kdump", NULL, GEN_KDUMP_LZO, false, false);
-	kdump_seed(&im, "x64-snappy.kdump", NULL, GEN_KDUMP_SNAPPY, false, false);
-	kdump_seed(&im, "x64-zstd.kdump", NULL, GEN_KDUMP_ZSTD, false, false);
-	kdump_seed(&im, "x64-raw.kdump", NULL, GEN_KDUMP_RAW, false, false);
-	kdump_seed(&im, "x64-mixed-flat.kdump", NULL, GEN_KDUMP_KINDS, true, false);
-	kdump_seed(&im, "x64-incomplete.kdump", NULL, GEN_KDUMP_ZLIB, false, true);
+	kdump_seed(&im, "x64-zlib.kdump", NULL, 0, GEN_KDUMP_ZLIB, false, false);
+	kdump_seed(&im, "x64-lzo.kdump", NULL, 0, GEN_KDUMP_LZO, false, false);
+	kdump_seed(&im, "x64-snappy.kdump", NULL, 0, GEN_KDUMP_SNAPPY, false, false);
+	kdump_seed(&im, "x64-zstd.kdump", NULL, 0, GEN_KDUMP_ZSTD, false, false);
+	kdump_seed(&im, "x64-raw.kdump", NULL, 0, GEN_KDUMP_RAW, false, false);
+	kdump_seed(&im, "x64-mixed-flat.kdump", NULL, 0, GEN_KDUMP_KINDS, true, false);
+	kdump_seed(&im, "x64-incomplete.kdump", NULL, 0, GEN_KDUMP_ZLIB, false, true);
+	/* arm64's: 4 KiB pages, and 64 KiB ones (QEMU's block for any arm
+	 * guest) */
+	kdump_seed(&im, "arm64-4k-mixed.kdump", "aarch64", 4096, GEN_KDUMP_KINDS, false, false);
+	kdump_seed(&im, "arm64-64k-zstd.kdump", "aarch64", 65536, GEN_KDUMP_ZSTD, false, false);
+	kdump_seed(&im, "arm64-64k-mixed.kdump", "aarch64", 65536, GEN_KDUMP_KINDS,
+		   false, false);
 	gen_free(&im.g);
 	linux_x86(&im);
-	kdump_seed(&im, "x86-mixed.kdump", "i686", GEN_KDUMP_KINDS, false, false);
+	kdump_seed(&im, "x86-mixed.kdump", "i686", 0, GEN_KDUMP_KINDS, false, false);
+	gen_free(&im.g);
+}
+
+/* ---- AArch64 ---------------------------------------------------------------------- *
+ * For the dump target, an image's bytes as arm64 dumps hold RAM (the
+ * readers do not look at the tables): ELF cores with RAM at 0x40000000,
+ * NT_PRSTATUS and VMCOREINFO, little- and big-endian; and the image raw
+ * with a physical base named in its tail (fuzz_dump's PHYS_BASE_WORD: the
+ * 9th word from the end, tag 0xa6 in its low byte). */
+static void aarch64_seeds(void)
+{
+	struct img im;
+	linux_x64(&im, false);
+	struct gen_elf o = {
+		.elfclass = ELFCLASS64, .machine = EM_AARCH64, .paddr_base = 0x40000000,
+		.nprstatus = 1,
+		.vmcoreinfo = "OSRELEASE=6.1.0-fuzz-arm64\nPAGESIZE=4096\n"
+			      "SYMBOL(swapper_pg_dir)=ffff800009f5a000\nNUMBER(VA_BITS)=48\n"
+			      "NUMBER(kimage_voffset)=0xffff7fffc8000000\n"
+			      "NUMBER(PHYS_OFFSET)=0x40000000\n",
+	};
+	write_elf(&im, &o, "dump", "arm64.elf", NULL, 0);
+	o.big_endian = true;
+	write_elf(&im, &o, "dump", "arm64-be.elf", NULL, 0);
+	uint8_t tail[9 * 8] = {0};
+	uint64_t tag = 0x40000000ULL << 8 | 0xa6;
+	memcpy(tail, &tag, 8);
+	write_file("dump", "arm64-ram-at-40000000.raw", im.g.mem, im.g.size, tail,
+		   sizeof tail);
 	gen_free(&im.g);
 }
 
@@ -788,5 +825,6 @@ int main(int argc, char **argv)
 	owners_seeds();
 	windows_seeds();
 	kdump_seeds();
+	aarch64_seeds();
 	return 0;
 }

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #define PTW_PAGE 4096ULL
-/* x86 physical addresses have at most 52 bits. */
+/* Physical addresses have at most 52 bits (x86 MAXPHYADDR, AArch64 FEAT_LPA). */
 #define PTW_PHYS_LIMIT (1ULL << 52)
 
 /* Fill err (if any) with code and a formatted message; returns code. */

@@ -35,10 +35,11 @@ int ptw_dump_add_segment(struct ptw_dump *d, uint64_t pa, uint64_t size,
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"physical range at 0x%llx of 0x%llx bytes wraps past 2^64",
 				(unsigned long long)pa, (unsigned long long)size);
-	/* x86 physical addresses have at most 52 bits (MAXPHYADDR <= 52). */
+	/* Physical addresses have at most 52 bits (x86's MAXPHYADDR, AArch64's
+	 * FEAT_LPA). */
 	if (pa + size > PTW_PHYS_LIMIT)
 		return ptw_fail(err, PTW_ERR_FORMAT,
-				"physical range at 0x%llx of 0x%llx bytes reaches past 2^52, beyond any x86 physical address",
+				"physical range at 0x%llx of 0x%llx bytes reaches past 2^52, beyond any x86 or AArch64 physical address",
 				(unsigned long long)pa, (unsigned long long)size);
 	if (len > size)
 		len = size;
@@ -74,7 +75,7 @@ int ptw_dump_add_paged(struct ptw_dump *d, uint64_t pa, uint64_t npages,
 				(unsigned long long)pa);
 	if (npages > (PTW_PHYS_LIMIT - pa) / PTW_PAGE || pa >= PTW_PHYS_LIMIT)
 		return ptw_fail(err, PTW_ERR_FORMAT,
-				"0x%llx pages at 0x%llx reach past 2^52, beyond any x86 physical address",
+				"0x%llx pages at 0x%llx reach past 2^52, beyond any x86 or AArch64 physical address",
 				(unsigned long long)npages, (unsigned long long)pa);
 	/* A zero-length mapped segment reserves the slot; then make it paged. */
 	int rc = ptw_dump_add_segment(d, pa, npages * PTW_PAGE, 0, 0, err);
@@ -103,6 +104,10 @@ enum {
 int ptw_dump_add_qemu_cpu(struct ptw_dump *d, const uint8_t *desc, size_t len,
 			  struct ptw_error *err)
 {
+	/* QEMUCPUState is x86's: QEMU writes no such note for other guests,
+	 * and one there would not hold control registers ptfs could read. */
+	if (d->machine == PTW_MACHINE_AARCH64)
+		return 0;
 	unsigned index = (unsigned)d->ncpus;
 	if (index >= QEMU_MAX_CPUS)
 		return ptw_fail(err, PTW_ERR_FORMAT,
@@ -266,18 +271,49 @@ static int finish_segments(struct ptw_dump *d, struct ptw_error *err)
 	return 0;
 }
 
-static int open_common(struct ptw_dump *d, struct ptw_error *err)
+/* A phys_base places a raw image, whose content cannot say where it
+ * starts; every other format says so itself.  The messages name the
+ * command-line option too, since that is where a person gave it. */
+static int check_phys_base(const struct ptw_dump *d, const struct ptw_format *f,
+			   uint64_t base, struct ptw_error *err)
+{
+	if (base == 0)
+		return 0;
+	if (f != &ptw_format_raw)
+		return ptw_fail(err, PTW_ERR_INVALID,
+				"a physical base (--phys-base 0x%llx) applies to raw images only; this is %s",
+				(unsigned long long)base, f->what);
+	/* Overflow-safe: a base + size that wraps past 2^64 is past 2^52. */
+	const char *wrong =
+		base & (PTW_PAGE - 1) ? "is not 4 KiB-aligned"
+		: base > PTW_PHYS_LIMIT || d->size > PTW_PHYS_LIMIT - base
+		? "puts the image's end past 2^52, beyond any x86 or AArch64 physical address"
+		: NULL;
+	if (!wrong)
+		return 0;
+	return ptw_fail(err, PTW_ERR_INVALID,
+			"the physical base (--phys-base 0x%llx) %s (an image of 0x%zx bytes)",
+			(unsigned long long)base, wrong, d->size);
+}
+
+static int open_common(struct ptw_dump *d, const struct ptw_dump_opts *o,
+		       struct ptw_error *err)
 {
 	if (d->size == 0)
 		return ptw_fail(err, PTW_ERR_FORMAT, "the dump is empty (0 bytes)");
+	uint64_t base = o ? o->phys_base : 0;
 	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
 		const struct ptw_format *f = formats[i];
 		if (!f->probe(d->data, d->size))
 			continue;
+		int rc = check_phys_base(d, f, base, err);
+		if (rc)
+			return rc;
 		d->format = f->name;
 		d->fmt = f;
 		d->vmcoreinfo_pa = UINT64_MAX;
-		int rc = f->open(d, err);
+		d->phys_base = base;
+		rc = f->open(d, err);
 		if (!rc)
 			rc = finish_segments(d, err);
 		/* Raw images and LiME carry no VMCOREINFO, but the kernel keeps
@@ -314,12 +350,19 @@ static struct ptw_dump *dump_new(void)
 int ptw_dump_open_memory(const void *data, size_t size, ptw_dump **out,
 			 struct ptw_error *err)
 {
+	return ptw_dump_open_memory_with(data, size, NULL, out, err);
+}
+
+int ptw_dump_open_memory_with(const void *data, size_t size,
+			      const struct ptw_dump_opts *o, ptw_dump **out,
+			      struct ptw_error *err)
+{
 	struct ptw_dump *d = dump_new();
 	if (!d)
 		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
 	d->data = data;
 	d->size = size;
-	int rc = open_common(d, err);
+	int rc = open_common(d, o, err);
 	if (rc) {
 		ptw_dump_close(d);
 		return rc;
@@ -329,6 +372,12 @@ int ptw_dump_open_memory(const void *data, size_t size, ptw_dump **out,
 }
 
 int ptw_dump_open(const char *path, ptw_dump **out, struct ptw_error *err)
+{
+	return ptw_dump_open_with(path, NULL, out, err);
+}
+
+int ptw_dump_open_with(const char *path, const struct ptw_dump_opts *o,
+		       ptw_dump **out, struct ptw_error *err)
 {
 	char ebuf[128];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -369,7 +418,7 @@ int ptw_dump_open(const char *path, ptw_dump **out, struct ptw_error *err)
 	d->owns_mapping = true;
 	/* Kept: the scan reads with pread and skips the holes of sparse files. */
 	d->fd = fd;
-	int rc = open_common(d, err);
+	int rc = open_common(d, o, err);
 	if (rc) {
 		/* Name the file in the message: "<path>: <problem>". */
 		if (err) {

@@ -39,6 +39,7 @@ struct ptw_seg {
  * close (optional) frees what open kept in d->priv. */
 struct ptw_format {
 	const char *name;
+	const char *what;           /* in messages: "an ELF core" */
 	bool (*probe)(const uint8_t *data, size_t size);
 	int (*open)(struct ptw_dump *d, struct ptw_error *err);
 	void (*close)(struct ptw_dump *d);
@@ -61,6 +62,8 @@ struct ptw_dump {
 				     * -1 for a dump opened from memory */
 	const char *format;         /* set by the format's open */
 	enum ptw_machine machine;
+	uint64_t phys_base;         /* raw images: PA of the file's first byte
+				     * (ptw_dump_opts; checked before open) */
 
 	struct ptw_seg *segs;       /* sorted by pa, disjoint */
 	size_t nsegs, segs_cap;

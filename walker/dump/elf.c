@@ -1,10 +1,13 @@
 /* dump/elf.c — ELF cores (QEMU dump-guest-memory, /proc/vmcore, VirtualBox
- * dumpvmcore), ELFCLASS32 and ELFCLASS64, read through libelf.
+ * dumpvmcore), read through libelf: x86 in ELFCLASS32 and ELFCLASS64, and
+ * little-endian AArch64 (ELFCLASS64), as QEMU and /proc/vmcore write them.
  *
  * PT_LOAD p_paddr..p_paddr+p_memsz is physical memory, file bytes from
  * p_offset, zero-filled past p_filesz.  PT_NOTE may carry QEMU's per-vCPU
- * register state (name "QEMU", type 0: QEMUCPUState) and the guest's
- * VMCOREINFO text.
+ * register state (name "QEMU", type 0: QEMUCPUState, x86 only) and the
+ * guest's VMCOREINFO text.  An AArch64 core's NT_PRSTATUS holds X0-X30, SP,
+ * PC and PSTATE, none of the translation registers (TTBR0/1_EL1, TCR_EL1):
+ * it gives no struct ptw_cpu.
  */
 #include "dump/dump.h"
 
@@ -64,6 +67,58 @@ static int read_notes(struct ptw_dump *d, Elf *e, const GElf_Phdr *ph,
 	return 0;
 }
 
+/* The machine's name in messages, or NULL for one ptfs does not read. */
+static const char *machine_name(unsigned m)
+{
+	switch (m) {
+	case EM_386: return "i386";
+	case EM_X86_64: return "x86-64";
+	case EM_AARCH64: return "AArch64";
+	default: return NULL;
+	}
+}
+
+/* The machine from the header (libelf gives e_machine in host order
+ * whatever the file's): x86 of either class, AArch64 in ELFCLASS64, all
+ * little-endian. */
+static int elf_machine(struct ptw_dump *d, const GElf_Ehdr *eh, int cls,
+		       struct ptw_error *err)
+{
+	const char *name = machine_name(eh->e_machine);
+	if (eh->e_ident[EI_DATA] != ELFDATA2LSB) {
+		if (name)
+			return ptw_fail(err, PTW_ERR_FORMAT,
+					"big-endian %s ELF core: ptfs reads little-endian dumps only",
+					name);
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"big-endian ELF core for machine %u: ptfs reads little-endian x86 and AArch64 dumps only",
+				(unsigned)eh->e_machine);
+	}
+	if (eh->e_type != ET_CORE)
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"ELF file is not a core dump (e_type %u, want ET_CORE)",
+				(unsigned)eh->e_type);
+	switch (eh->e_machine) {
+	case EM_386:
+		d->machine = PTW_MACHINE_I386;
+		return 0;
+	case EM_X86_64:
+		d->machine = PTW_MACHINE_X86_64;
+		return 0;
+	case EM_AARCH64:
+		/* AArch64 has no 32-bit kernel whose core this would be. */
+		if (cls != ELFCLASS64)
+			return ptw_fail(err, PTW_ERR_FORMAT,
+					"ELFCLASS32 core for AArch64: AArch64 cores are ELFCLASS64");
+		d->machine = PTW_MACHINE_AARCH64;
+		return 0;
+	default:
+		return ptw_fail(err, PTW_ERR_FORMAT,
+				"ELF core for machine %u: ptfs reads x86 and AArch64 dumps only",
+				(unsigned)eh->e_machine);
+	}
+}
+
 static int elf_open_image(struct ptw_dump *d, Elf *e, struct ptw_error *err)
 {
 	if (elf_kind(e) != ELF_K_ELF)
@@ -76,21 +131,9 @@ static int elf_open_image(struct ptw_dump *d, Elf *e, struct ptw_error *err)
 	if (cls != ELFCLASS32 && cls != ELFCLASS64)
 		return ptw_fail(err, PTW_ERR_FORMAT, "bad ELF class %d", cls);
 	d->format = cls == ELFCLASS32 ? "elf32" : "elf64";
-	if (eh.e_ident[EI_DATA] != ELFDATA2LSB)
-		return ptw_fail(err, PTW_ERR_FORMAT,
-				"big-endian ELF core: ptfs reads x86 dumps only");
-	if (eh.e_type != ET_CORE)
-		return ptw_fail(err, PTW_ERR_FORMAT,
-				"ELF file is not a core dump (e_type %u, want ET_CORE)",
-				(unsigned)eh.e_type);
-	if (eh.e_machine == EM_386)
-		d->machine = PTW_MACHINE_I386;
-	else if (eh.e_machine == EM_X86_64)
-		d->machine = PTW_MACHINE_X86_64;
-	else
-		return ptw_fail(err, PTW_ERR_FORMAT,
-				"ELF core for machine %u: ptfs reads x86 dumps only",
-				(unsigned)eh.e_machine);
+	int rc = elf_machine(d, &eh, cls, err);
+	if (rc)
+		return rc;
 	size_t phnum;
 	if (elf_getphdrnum(e, &phnum) != 0)
 		return ptw_fail(err, PTW_ERR_FORMAT, "bad ELF program header count: %s",
@@ -104,7 +147,7 @@ static int elf_open_image(struct ptw_dump *d, Elf *e, struct ptw_error *err)
 			return ptw_fail(err, PTW_ERR_FORMAT,
 					"program header %zu is unreadable (truncated file?): %s",
 					i, elf_errmsg(-1));
-		int rc = 0;
+		rc = 0;
 		if (ph.p_type == PT_LOAD) {
 			if (ph.p_filesz > ph.p_memsz)
 				return ptw_fail(err, PTW_ERR_FORMAT,
@@ -140,6 +183,7 @@ static int elf_open(struct ptw_dump *d, struct ptw_error *err)
 
 const struct ptw_format ptw_format_elf = {
 	.name = "elf",
+	.what = "an ELF core",
 	.probe = elf_probe,
 	.open = elf_open,
 };

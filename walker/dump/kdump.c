@@ -27,7 +27,11 @@
  *   page data          anywhere after; descriptors may share data (QEMU
  *                      stores one zero page for all of them).
  *
- * All little-endian (x86 writes its own byte order).  The header's status
+ * All little-endian (x86 and arm64 write their own byte order; arm64's
+ * header and sub-header have x86-64's LP64 layout).  The kernel's page
+ * size is the block size: 4096 on x86; 4096, 16384 or 65536 on arm64
+ * (QEMU writes 65536 for any arm guest, the largest it may use).  A frame
+ * of the bitmaps, and a descriptor, is one block.  The header's status
  * has DUMP_DH_COMPRESSED_INCOMPLETE (0x8) when makedumpfile ran out of room:
  * then pages whose descriptors were never written are holes, not errors.
  *
@@ -40,9 +44,13 @@
  * image is read in place from the mapped file.
  *
  * Every dumped frame becomes part of a paged segment (runs of consecutive
- * frames); a segment's aux is the rank of its first frame among the dumped
- * ones, which is the index of its descriptor.  Pages are decompressed on
- * demand into a small cache shared by the threads reading the dump.
+ * frames).  The dump layer's pages are 4 KiB whatever the block size, so a
+ * block is 1, 4 or 16 of them: a segment's aux is the index of its first
+ * 4 KiB page among the dumped frames' pages, rank << sub_shift, and page i
+ * is part i & (2^sub_shift - 1) of the frame of descriptor i >> sub_shift.
+ * Blocks are decompressed on demand into a small cache shared by the
+ * threads reading the dump, so that the 16 pages of a 64 KiB block cost
+ * one decompression.
  */
 #include "dump/dump.h"
 
@@ -87,18 +95,21 @@ enum {
 	MAX_HEADER_VERSION = 1000,
 };
 
-/* NT_PRSTATUS sizes: struct elf_prstatus of an x86-64 and an i386 kernel. */
+/* NT_PRSTATUS sizes: struct elf_prstatus of an x86-64 and an i386 kernel
+ * (an arm64 kernel's is 392 bytes). */
 enum { NT_PRSTATUS_TYPE = 1, PRSTATUS_X86_64 = 336, PRSTATUS_I386 = 144 };
 
-/* The decompressed-page cache: a direct-mapped table of at most
- * CACHE_SLOTS pages (8 MiB of page data, plus a mutex per slot), fewer for
- * small dumps.  Page tables are read an entry at a time, so without it each
- * entry would cost a decompression. */
-enum { CACHE_SLOTS = 2048, CACHE_MIN_SLOTS = 16 };
+/* The decompressed-block cache: a direct-mapped table of at most
+ * CACHE_BYTES of block data (2048 blocks of 4 KiB, 128 of 64 KiB; plus a
+ * mutex per slot), fewer for small dumps, at least 2^CACHE_MIN_BITS slots.
+ * Page tables are read an entry at a time, so without it each entry would
+ * cost a decompression. */
+enum { CACHE_BYTES = 8 << 20, CACHE_MIN_BITS = 4 };
 
-/* Decompressor state kept between pages (zlib streams, zstd contexts are
- * costly to set up per 4 KiB page); a thread takes whichever is free.  Made
- * on first use: at most ~8 KiB (zlib) + ~160 KiB (zstd) each. */
+/* Decompressor state kept between blocks (zlib streams, zstd contexts are
+ * costly to set up per 4 KiB page), with room for a block and its
+ * compressed data; a thread takes whichever is free.  Made on first use:
+ * at most ~8 KiB (zlib) + ~160 KiB (zstd) + 2 blocks each. */
 enum { NDECODERS = 8 };
 
 /* What the open pass reads the image through in the flattened form. */
@@ -147,8 +158,8 @@ struct desc {
 };
 
 struct cache_slot {
-	pthread_mutex_t lock;    /* guards key and the slot's page */
-	struct desc key;         /* whose page it holds; size 0: none */
+	pthread_mutex_t lock;    /* guards key and the slot's block */
+	struct desc key;         /* whose block it holds; size 0: none */
 };
 
 struct decoder {
@@ -156,6 +167,9 @@ struct decoder {
 	z_stream z;
 	bool z_ready;
 	ZSTD_DCtx *zstd;
+	uint8_t *block;          /* 2 blocks: one decompressed, then room for
+				  * compressed data copied out of a
+				  * flattened file's records */
 };
 
 struct kdump {
@@ -167,9 +181,11 @@ struct kdump {
 	uint64_t covered;        /* of which the file really holds */
 	uint64_t desc_off;       /* image offset of descriptor 0 */
 	uint64_t ndesc;          /* dumped frames (descriptors) */
+	uint32_t block;          /* the block (page) size: 4, 16 or 64 KiB */
+	unsigned sub_shift;      /* log2(block / PTW_PAGE) */
 
 	struct cache_slot *cache;
-	uint8_t *pages;          /* slot i's page at i * PTW_PAGE */
+	uint8_t *blocks;         /* slot i's block at i * block */
 	unsigned cache_bits, cache_ready;
 	struct decoder dec[NDECODERS];
 	unsigned dec_ready;
@@ -468,8 +484,8 @@ static struct decoder *decoder_get(struct kdump *k, uint64_t hint)
 	return c;
 }
 
-static bool inflate_page(struct decoder *c, const uint8_t *src, uint32_t len,
-			 uint8_t *out)
+static bool inflate_block(struct decoder *c, const uint8_t *src, uint32_t len,
+			  uint8_t *out, uint32_t block)
 {
 	if (!c->z_ready) {
 		memset(&c->z, 0, sizeof c->z);
@@ -482,45 +498,42 @@ static bool inflate_page(struct decoder *c, const uint8_t *src, uint32_t len,
 	c->z.next_in = src;
 	c->z.avail_in = len;
 	c->z.next_out = out;
-	c->z.avail_out = (uInt)PTW_PAGE;
-	/* Exactly one page: the stream ends as the buffer fills. */
+	c->z.avail_out = (uInt)block;
+	/* Exactly one block: the stream ends as the buffer fills. */
 	return inflate(&c->z, Z_FINISH) == Z_STREAM_END && c->z.avail_out == 0;
 }
 
-static bool zstd_page(struct decoder *c, const uint8_t *src, uint32_t len,
-		      uint8_t *out)
+static bool zstd_block(struct decoder *c, const uint8_t *src, uint32_t len,
+		       uint8_t *out, uint32_t block)
 {
 	if (!c->zstd && !(c->zstd = ZSTD_createDCtx()))
 		return false;
-	size_t n = ZSTD_decompressDCtx(c->zstd, out, PTW_PAGE, src, len);
-	return !ZSTD_isError(n) && n == PTW_PAGE;
+	size_t n = ZSTD_decompressDCtx(c->zstd, out, block, src, len);
+	return !ZSTD_isError(n) && n == block;
 }
 
-static bool decompress(struct kdump *k, const struct desc *pd,
-		       const uint8_t *src, uint8_t *out, uint64_t hint)
+/* Decompress pd's data at src into out: exactly one block. */
+static bool decompress(struct decoder *c, const struct desc *pd,
+		       const uint8_t *src, uint8_t *out, uint32_t block)
 {
 	switch (pd->flags & COMP_ANY) {
 	case COMP_ZLIB:
-	case COMP_ZSTD: {
-		struct decoder *c = decoder_get(k, hint);
-		bool ok = pd->flags & COMP_ZLIB ? inflate_page(c, src, pd->size, out)
-						: zstd_page(c, src, pd->size, out);
-		pthread_mutex_unlock(&c->lock);
-		return ok;
-	}
+		return inflate_block(c, src, pd->size, out, block);
+	case COMP_ZSTD:
+		return zstd_block(c, src, pd->size, out, block);
 	case COMP_LZO: {
-		lzo_uint n = PTW_PAGE;
+		lzo_uint n = block;
 		/* the _safe variant checks both buffers' bounds */
 		int rc = lzo1x_decompress_safe((lzo_bytep)src, pd->size, out, &n, NULL);
-		return rc == LZO_E_OK && n == PTW_PAGE;
+		return rc == LZO_E_OK && n == block;
 	}
 	case COMP_SNAPPY: {
 		size_t n;
 		if (snappy_uncompressed_length((const char *)src, pd->size, &n) !=
-			    SNAPPY_OK || n != PTW_PAGE)
+			    SNAPPY_OK || n != block)
 			return false;
 		return snappy_uncompress((const char *)src, pd->size, (char *)out,
-					 &n) == SNAPPY_OK && n == PTW_PAGE;
+					 &n) == SNAPPY_OK && n == block;
 	}
 	default:
 		return false;
@@ -538,27 +551,28 @@ static bool same_desc(const struct desc *a, const struct desc *b)
 	return a->off == b->off && a->size == b->size && a->flags == b->flags;
 }
 
+/* The 4 KiB page at byte `part` of pd's block, from the cache. */
 static bool cache_get(const struct kdump *k, const struct desc *pd,
-		      uint8_t *out)
+		      uint64_t part, uint8_t *out)
 {
 	size_t i = cache_index(k, pd);
 	struct cache_slot *s = &k->cache[i];
 	pthread_mutex_lock(&s->lock);
 	bool hit = s->key.size && same_desc(&s->key, pd);
 	if (hit)
-		memcpy(out, k->pages + i * PTW_PAGE, PTW_PAGE);
+		memcpy(out, k->blocks + i * k->block + part, PTW_PAGE);
 	pthread_mutex_unlock(&s->lock);
 	return hit;
 }
 
 static void cache_put(const struct kdump *k, const struct desc *pd,
-		      const uint8_t *page)
+		      const uint8_t *block)
 {
 	size_t i = cache_index(k, pd);
 	struct cache_slot *s = &k->cache[i];
 	pthread_mutex_lock(&s->lock);
 	s->key = *pd;
-	memcpy(k->pages + i * PTW_PAGE, page, PTW_PAGE);
+	memcpy(k->blocks + i * k->block, block, k->block);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -589,11 +603,11 @@ static int desc_check(const struct kdump *k, const struct desc *pd,
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"kdump page at 0x%llx: its descriptor has no data (size 0)",
 				(unsigned long long)pa);
-	if (pd->size > PTW_PAGE)
+	if (pd->size > k->block)
 		return ptw_fail(err, PTW_ERR_FORMAT,
-				"kdump page at 0x%llx: 0x%x bytes of data, more than the block size 0x%llx",
-				(unsigned long long)pa, pd->size, PTW_PAGE);
-	if (!comp && pd->size != PTW_PAGE)
+				"kdump page at 0x%llx: 0x%x bytes of data, more than the block size 0x%x",
+				(unsigned long long)pa, pd->size, k->block);
+	if (!comp && pd->size != k->block)
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"kdump page at 0x%llx: stored uncompressed in 0x%x bytes, not a whole page",
 				(unsigned long long)pa, pd->size);
@@ -606,34 +620,50 @@ static int desc_check(const struct kdump *k, const struct desc *pd,
 	return 0;
 }
 
-/* The pager: page i is the page of descriptor i (segments' aux are ranks). */
+/* Decompress pd's block (desc_check has passed) with a free decoder, keep
+ * it in the cache, and copy its page at byte `part` to out. */
+static bool decode_block(struct kdump *k, const struct desc *pd, uint64_t part,
+			 uint8_t *out, uint64_t hint)
+{
+	struct decoder *c = decoder_get(k, hint);
+	const uint8_t *src = NULL;
+	if (c->block || (c->block = malloc(2 * (size_t)k->block))) {
+		/* In place, or (across a flattened file's records) copied
+		 * behind the block: pd->size <= block. */
+		src = img_ptr(k, pd->off, pd->size);
+		if (!src && img_read(k, pd->off, c->block + k->block, pd->size))
+			src = c->block + k->block;
+	}
+	bool ok = src && decompress(c, pd, src, c->block, k->block);
+	if (ok) {
+		memcpy(out, c->block + part, PTW_PAGE);
+		cache_put(k, pd, c->block);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return ok;
+}
+
+/* The pager: page i is 4 KiB part i & (2^sub_shift - 1) of the frame of
+ * descriptor i >> sub_shift (segments' aux count 4 KiB pages). */
 static bool kdump_page(const struct ptw_dump *d, const struct ptw_seg *s,
 		       uint64_t i, uint8_t out[4096])
 {
 	(void)s;
 	struct kdump *k = d->priv;
 	struct desc pd;
-	if (!desc_load(k, i, &pd))
+	uint64_t rank = i >> k->sub_shift;
+	uint64_t part = (i & ((1ULL << k->sub_shift) - 1)) * PTW_PAGE;
+	if (!desc_load(k, rank, &pd))
 		return false;
 	/* Checked at open, checked again: cheap, and the pager stays safe on
 	 * its own. */
 	if (desc_check(k, &pd, 0, NULL))       /* no message: pa unused */
 		return false;
 	if (!(pd.flags & COMP_ANY))
-		return pd.size == PTW_PAGE && img_read(k, pd.off, out, PTW_PAGE);
-	if (cache_get(k, &pd, out))
+		return img_read(k, pd.off + part, out, PTW_PAGE);
+	if (cache_get(k, &pd, part, out))
 		return true;
-	uint8_t tmp[PTW_PAGE];
-	const uint8_t *src = img_ptr(k, pd.off, pd.size);
-	if (!src) {
-		if (!img_read(k, pd.off, tmp, pd.size))
-			return false;
-		src = tmp;
-	}
-	if (!decompress(k, &pd, src, out, i))
-		return false;
-	cache_put(k, &pd, out);
-	return true;
+	return decode_block(k, &pd, part, out, rank);
 }
 
 static const struct ptw_pager kdump_pager = { .page = kdump_page };
@@ -666,45 +696,72 @@ static void printable(char *s)
 			*s = '?';
 }
 
-static bool layout_plausible(const uint8_t *h, const struct header_layout *L)
+/* The machines whose kdumps ptfs reads, by the utsname's machine field. */
+static enum ptw_machine machine_of(const char *m)
+{
+	if (is_i386_name(m))
+		return PTW_MACHINE_I386;
+	if (strcmp(m, "x86_64") == 0)
+		return PTW_MACHINE_X86_64;
+	if (strcmp(m, "aarch64") == 0)
+		return PTW_MACHINE_AARCH64;
+	return PTW_MACHINE_UNKNOWN;
+}
+
+static bool x86_layout_plausible(const uint8_t *h, const struct header_layout *L)
 {
 	return ptw_le32(h + L->block_size) == PTW_PAGE &&
 	       (int32_t)ptw_le32(h + L->sub_hdr_size) >= 1;
 }
 
-/* The ABI layout: the machine's, unless its fields are nonsense where the
- * other layout's make sense (QEMU names its own build in the utsname, not
- * the guest's mode: qemu-system-x86_64 writes a 32-bit guest's header in
- * the i386 layout under "x86_64"). */
+/* The ABI layout: the machine's, unless on x86 its fields are nonsense
+ * where the other layout's make sense (QEMU names its own build in the
+ * utsname, not the guest's mode: qemu-system-x86_64 writes a 32-bit
+ * guest's header in the i386 layout under "x86_64").  arm64 kernels are
+ * LP64, and QEMU's 32-bit arm guests are no AArch64. */
 static int pick_layout(struct ptw_dump *d, const uint8_t *h, struct header *hd,
 		       struct ptw_error *err)
 {
 	memcpy(hd->machine, h + UTS_MACHINE, UTS_LEN);
 	hd->machine[UTS_LEN] = '\0';
-	bool i386 = is_i386_name(hd->machine);
-	if (!i386 && strcmp(hd->machine, "x86_64") != 0) {
+	enum ptw_machine m = machine_of(hd->machine);
+	if (m == PTW_MACHINE_UNKNOWN) {
 		printable(hd->machine);
 		return ptw_fail(err, PTW_ERR_FORMAT,
-				"kdump of machine \"%s\": ptfs reads x86 dumps only (x86_64, i386)",
+				"kdump of machine \"%s\": ptfs reads x86 and AArch64 dumps only (x86_64, i386, aarch64)",
 				hd->machine);
 	}
+	bool i386 = m == PTW_MACHINE_I386;
 	const struct header_layout *L = i386 ? &LAYOUT32 : &LAYOUT64;
 	const struct header_layout *other = i386 ? &LAYOUT64 : &LAYOUT32;
-	if (!layout_plausible(h, L) && layout_plausible(h, other))
+	if (m != PTW_MACHINE_AARCH64 && !x86_layout_plausible(h, L) &&
+	    x86_layout_plausible(h, other))
 		L = other;
 	hd->L = L;
 	hd->S = L->bits64 ? &SUB64 : &SUB32;
-	d->machine = L->bits64 && !i386 ? PTW_MACHINE_X86_64 : PTW_MACHINE_I386;
+	if (m == PTW_MACHINE_X86_64 && !L->bits64)
+		m = PTW_MACHINE_I386;
+	d->machine = m;
 	return 0;
 }
 
-static int check_block_size(const struct header *hd, struct ptw_error *err)
+/* The block size is the kernel's page size: x86's 4 KiB, or one of
+ * AArch64's granules. */
+static int check_block_size(const struct ptw_dump *d, const struct header *hd,
+			    struct ptw_error *err)
 {
 	uint32_t bs = hd->block_size;
 	if (bs == 0 || (bs & (bs - 1)) || bs > (1u << 24))
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"kdump block size %u is not a power of two of at most 16 MiB",
 				bs);
+	if (d->machine == PTW_MACHINE_AARCH64) {
+		if (bs != 4096 && bs != 16384 && bs != 65536)
+			return ptw_fail(err, PTW_ERR_FORMAT,
+					"kdump block size %u: AArch64 pages are 4096, 16384 or 65536 bytes",
+					bs);
+		return 0;
+	}
 	if (bs != PTW_PAGE)
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"kdump block size %u: x86 dumps have 4096-byte pages",
@@ -741,7 +798,7 @@ static int read_header(struct ptw_dump *d, struct kdump *k, struct header *hd,
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"kdump header version %d is not one makedumpfile writes",
 				hd->version);
-	rc = check_block_size(hd, err);
+	rc = check_block_size(d, hd, err);
 	if (rc)
 		return rc;
 	uint64_t bs = hd->block_size;
@@ -787,9 +844,9 @@ static int read_pfn_range(struct header *hd, const uint8_t *s,
 	if (hd->version >= 6 && ptw_le64(s + S->max_mapnr_64))
 		hd->max_mapnr = ptw_le64(s + S->max_mapnr_64);
 	uint64_t bits = hd->bitmap_bytes * 8;
-	if (hd->max_mapnr > PTW_PHYS_LIMIT / PTW_PAGE)
+	if (hd->max_mapnr > PTW_PHYS_LIMIT / hd->block_size)
 		return ptw_fail(err, PTW_ERR_FORMAT,
-				"kdump max_mapnr 0x%llx reaches past 2^52, beyond any x86 physical address",
+				"kdump max_mapnr 0x%llx reaches past 2^52, beyond any x86 or AArch64 physical address",
 				(unsigned long long)hd->max_mapnr);
 	if (hd->max_mapnr > bits)
 		return ptw_fail(err, PTW_ERR_FORMAT,
@@ -854,10 +911,10 @@ static int img_blob(const struct kdump *k, const char *what, uint64_t off,
 }
 
 /* The ELF notes the dumped kernel (or QEMU) left: 4-byte aligned names and
- * descriptors.  QEMU's CPU notes give the vCPUs' control registers; the
- * size of NT_PRSTATUS tells a 32-bit kernel (QEMU's utsname names QEMU's
- * build, x86_64 for 32-bit guests too); VMCOREINFO stands in when the
- * sub-header names none. */
+ * descriptors.  QEMU's CPU notes give x86 vCPUs' control registers; the
+ * size of NT_PRSTATUS tells a 32-bit x86 kernel (QEMU's utsname names
+ * QEMU's build, x86_64 for 32-bit guests too); VMCOREINFO stands in when
+ * the sub-header names none. */
 static int parse_notes(struct ptw_dump *d, const uint8_t *p, uint64_t len,
 		       bool want_vmcoreinfo, struct ptw_error *err)
 {
@@ -878,7 +935,8 @@ static int parse_notes(struct ptw_dump *d, const uint8_t *p, uint64_t len,
 		int rc = 0;
 		if (namesz == 5 && memcmp(nm, "QEMU", 5) == 0 && type == 0)
 			rc = ptw_dump_add_qemu_cpu(d, p + desc, descsz, err);
-		else if (namesz == 5 && memcmp(nm, "CORE", 5) == 0 &&
+		else if (d->machine == PTW_MACHINE_X86_64 && namesz == 5 &&
+			 memcmp(nm, "CORE", 5) == 0 &&
 			 type == NT_PRSTATUS_TYPE && descsz == PRSTATUS_I386)
 			d->machine = PTW_MACHINE_I386;
 		else if (want_vmcoreinfo && namesz == 11 &&
@@ -951,12 +1009,14 @@ struct run {
 	uint64_t pfn, n, rank;
 };
 
-static int run_flush(struct ptw_dump *d, struct run *r, struct ptw_error *err)
+/* Frames are blocks; the pager's pages are 4 KiB (sub_shift of them). */
+static int run_flush(struct ptw_dump *d, const struct kdump *k, struct run *r,
+		     struct ptw_error *err)
 {
 	if (!r->n)
 		return 0;
-	int rc = ptw_dump_add_paged(d, r->pfn * PTW_PAGE, r->n, &kdump_pager,
-				    r->rank, err);
+	int rc = ptw_dump_add_paged(d, r->pfn * k->block, r->n << k->sub_shift,
+				    &kdump_pager, r->rank << k->sub_shift, err);
 	r->n = 0;
 	return rc;
 }
@@ -983,7 +1043,7 @@ static int dumped_page(struct ptw_dump *d, const struct kdump *k,
 		rc = ptw_fail(why, PTW_ERR_FORMAT,
 			      "kdump page descriptor %llu (page at 0x%llx) at 0x%llx lies past %s (0x%llx): the bitmap names more pages than the file holds (truncated?)",
 			      (unsigned long long)rank,
-			      (unsigned long long)(pfn * PTW_PAGE),
+			      (unsigned long long)(pfn * k->block),
 			      (unsigned long long)at, img_end(k),
 			      (unsigned long long)k->img_size);
 		/* Descriptors follow each other: none after this one is
@@ -993,16 +1053,16 @@ static int dumped_page(struct ptw_dump *d, const struct kdump *k,
 	} else {
 		struct desc pd;
 		desc_parse(p, &pd);
-		rc = desc_check(k, &pd, pfn * PTW_PAGE, why);
+		rc = desc_check(k, &pd, pfn * k->block, why);
 	}
 	if (rc)
-		return ps->incomplete ? run_flush(d, &ps->run, err) : rc;
+		return ps->incomplete ? run_flush(d, k, &ps->run, err) : rc;
 	struct run *r = &ps->run;
 	if (r->n && r->pfn + r->n == pfn) {
 		r->n++;
 		return 0;
 	}
-	rc = run_flush(d, r, err);
+	rc = run_flush(d, k, r, err);
 	*r = (struct run){ pfn, 1, rank };
 	return rc;
 }
@@ -1017,10 +1077,10 @@ static int bitmap_byte(struct ptw_dump *d, const struct kdump *k,
 	if (hd->pfn_hi - base < 8)
 		v &= (uint8_t)((1u << (hd->pfn_hi - base)) - 1);
 	if (v == 0)
-		return run_flush(d, &ps->run, err);
+		return run_flush(d, k, &ps->run, err);
 	for (unsigned b = 0; b < 8; b++) {
 		int rc = v >> b & 1 ? dumped_page(d, k, ps, base + b, err)
-				    : run_flush(d, &ps->run, err);
+				    : run_flush(d, k, &ps->run, err);
 		if (rc)
 			return rc;
 	}
@@ -1049,7 +1109,7 @@ static int build_segments(struct ptw_dump *d, struct kdump *k,
 		byte += n;
 	}
 	if (!rc)
-		rc = run_flush(d, &ps->run, err);
+		rc = run_flush(d, k, &ps->run, err);
 	if (!rc && ps->incomplete && d->nsegs == 0)
 		rc = ptw_fail(err, PTW_ERR_FORMAT,
 			      "kdump dump is incomplete (status 0x8: makedumpfile stopped early) and holds no page");
@@ -1062,12 +1122,12 @@ static int build_segments(struct ptw_dump *d, struct kdump *k,
 
 static int init_caches(struct kdump *k, struct ptw_error *err)
 {
-	unsigned bits = 4;
-	while ((1ULL << bits) < CACHE_SLOTS && (1ULL << bits) < k->ndesc)
+	unsigned bits = CACHE_MIN_BITS;
+	while ((1ULL << bits) < CACHE_BYTES / k->block && (1ULL << bits) < k->ndesc)
 		bits++;
 	k->cache = calloc(1ULL << bits, sizeof *k->cache);
-	k->pages = malloc((1ULL << bits) * PTW_PAGE);
-	if (!k->cache || !k->pages)
+	k->blocks = malloc((1ULL << bits) * k->block);
+	if (!k->cache || !k->blocks)
 		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for the kdump page cache");
 	k->cache_bits = bits;
 	for (; k->cache_ready < (1u << bits); k->cache_ready++)
@@ -1104,8 +1164,12 @@ static int kdump_open(struct ptw_dump *d, struct ptw_error *err)
 	struct header hd;
 	if (!rc)
 		rc = read_header(d, k, &hd, err);
-	if (!rc)
+	if (!rc) {
+		k->block = hd.block_size;
+		while ((PTW_PAGE << k->sub_shift) < k->block)
+			k->sub_shift++;
 		rc = read_sub_header(d, k, &hd, err);
+	}
 	if (!rc)
 		rc = build_segments(d, k, &hd, err);
 	if (!rc)
@@ -1131,9 +1195,10 @@ static void kdump_close(struct ptw_dump *d)
 		if (c->z_ready)
 			inflateEnd(&c->z);
 		ZSTD_freeDCtx(c->zstd);
+		free(c->block);
 	}
 	free(k->cache);
-	free(k->pages);
+	free(k->blocks);
 	free(k->recs);
 	free(k);
 	d->priv = NULL;
@@ -1141,6 +1206,7 @@ static void kdump_close(struct ptw_dump *d)
 
 const struct ptw_format ptw_format_kdump = {
 	.name = "kdump",
+	.what = "a kdump-compressed dump",
 	.probe = kdump_probe,
 	.open = kdump_open,
 	.close = kdump_close,

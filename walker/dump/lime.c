@@ -68,6 +68,7 @@ static int lime_open(struct ptw_dump *d, struct ptw_error *err)
 
 const struct ptw_format ptw_format_lime = {
 	.name = "lime",
+	.what = "a LiME capture",
 	.probe = lime_probe,
 	.open = lime_open,
 };

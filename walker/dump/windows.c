@@ -480,6 +480,7 @@ static int win_open(struct ptw_dump *d, struct ptw_error *err)
 
 const struct ptw_format ptw_format_windows = {
 	.name = "windows",
+	.what = "a Windows crash dump",
 	.probe = win_probe,
 	.open = win_open,
 };

@@ -17,7 +17,7 @@ int ptv_open(const struct ptv_config *c, ptv_fs **out, struct ptw_error *err)
 	fs->path = strdup(c->dump_path);
 	int rc = fs->path ? 0 : ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
 	if (!rc)
-		rc = ptw_dump_open(c->dump_path, &fs->dump, err);
+		rc = ptw_dump_open_with(c->dump_path, &c->dump, &fs->dump, err);
 	if (!rc)
 		rc = ptw_discover(fs->dump, &c->discover, &fs->spaces, err);
 	if (!rc) {

@@ -132,7 +132,7 @@ int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 	const ptw_dump *d = fs->dump;
 	const struct ptw_spaces *sp = &fs->spaces;
 	char h[32];
-	static const char *machines[] = { "unknown", "i386", "x86-64" };
+	static const char *machines[] = { "unknown", "i386", "x86-64", "aarch64" };
 	ptv_printf(t, "dump: %s\n", fs->path);
 	ptv_printf(t, "format: %s\n", ptw_dump_format(d));
 	ptv_printf(t, "file-size: %" PRIu64 "\n", ptw_dump_file_size(d));
