@@ -281,6 +281,32 @@ phys-ranges: 1
 		"$("$PTWALK" --no-scan --phys-base 40000000 "$aram" phys 40000000 8000000 | sha256sum)" "$ram"
 	expect "arm64 RAM: a hole below" \
 		"$("$PTWALK" --no-scan --phys-base 40000000 "$aram" phys 3fff0000 10000 | tr -d '\0' | wc -c)" "0"
+	# The ELF and the RAM alone (at --phys-base) through the mount: the
+	# truth and the owners as from the raw image, and every space's maps
+	# the same in all three.
+	check_dump "$aelf" "$SHARED/$ARM/truth.txt" 175 --owners
+	R=$WORK/ar
+	E=$WORK/ae
+	B=$WORK/ab
+	mount_ptfs "$R" "$araw"
+	mount_ptfs "$E" "$aelf"
+	mount_ptfs "$B" --phys-base 40000000 "$aram"
+	expect "arm64 raw/elf/RAM spaces" "$(ls "$R/dtb") $(ls "$B/dtb")" "$(ls "$E/dtb") $(ls "$E/dtb")"
+	n=0
+	for d in $(ls "$E/dtb"); do
+		if ! cmp -s "$R/dtb/$d/maps" "$E/dtb/$d/maps" || ! cmp -s "$B/dtb/$d/maps" "$E/dtb/$d/maps"; then
+			echo "FAIL arm64 raw/elf/RAM maps of $d differ"
+			FAILED=1
+		fi
+		n=$((n + 1))
+	done
+	echo "ok   arm64 raw/elf/RAM maps of $n spaces compared"
+	expect "arm64 ELF: a kernel VA through vmem's upper half" \
+		"$(dd if="$E/dtb/41858000/vmem" bs=4096 skip=$((0x1db6089010000 / 4096)) count=1 status=none | sha256sum)" \
+		"$("$PTWALK" --no-scan "$aelf" phys 40210000 4096 | sha256sum)"
+	unmount_ptfs "$R"
+	unmount_ptfs "$E"
+	unmount_ptfs "$B"
 	expect "arm64 --phys-base on the ELF" \
 		"$("$PTWALK" --phys-base 40000000 "$aelf" info 2>&1 > /dev/null | sed 's/.*: a physical/a physical/')" \
 		"a physical base (--phys-base 0x40000000) applies to raw images only; this is an ELF core"
