@@ -9,7 +9,9 @@
 #include <string.h>
 
 const char ptv_options_help[] =
-	"  --mode x86|pae|x64|la57       paging mode (default: from the dump)\n"
+	"  --mode MODE                   paging mode: x86, pae, x64, la57,\n"
+	"                                arm64-<4k|16k|64k>-<VA bits 36..52>\n"
+	"                                (default: from the dump)\n"
 	"  --os windows|linux            whose tables, for non-present entries\n"
 	"                                (default: from the dump)\n"
 	"  --dirbase HEX                 add an address space (repeatable)\n"
@@ -153,7 +155,7 @@ int ptv_take_option(struct ptv_options *o, int argc, char **argv, int *i,
 		const struct ptw_mode *m = ptw_mode_find(v);
 		if (!m) {
 			ptw_fail(err, PTW_ERR_INVALID,
-				 "unknown --mode '%s' (x86, pae, x64, la57)", v);
+				 "unknown --mode '%s' (x86, pae, x64, la57, arm64-<4k|16k|64k>-<36..52>)", v);
 			return -1;
 		}
 		d->mode = m;

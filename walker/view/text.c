@@ -191,15 +191,17 @@ int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 
 int ptv_render_ps(const struct ptw_spaces *sp, struct ptv_text *t)
 {
-	ptv_printf(t, "%-8s %-8s %-16s %-5s %-16s %-13s %s\n", "CID", "PARENT",
-		   "DIRBASE", "MODE", "NAME", "OWNER-FROM", "FOUND");
+	/* MODE as wide as the mode's name (arm64-16k-47), at least 5 */
+	int mw = (int)strlen(sp->mode->name) > 5 ? (int)strlen(sp->mode->name) : 5;
+	ptv_printf(t, "%-8s %-8s %-16s %-*s %-16s %-13s %s\n", "CID", "PARENT",
+		   "DIRBASE", mw, "MODE", "NAME", "OWNER-FROM", "FOUND");
 	for (size_t i = 0; i < sp->n; i++) {
 		const struct ptw_space *s = &sp->v[i];
 		char cid[24], ppid[24], how[256];
 		ptw_found_string(s, how, sizeof how);
-		ptv_printf(t, "%-8s %-8s %-16" PRIx64 " %-5s %-16s %-13s %s\n",
+		ptv_printf(t, "%-8s %-8s %-16" PRIx64 " %-*s %-16s %-13s %s\n",
 			   id_text(s->cid, cid, sizeof cid), id_text(s->ppid, ppid, sizeof ppid),
-			   s->dirbase, s->mode->name, s->name[0] ? s->name : "-",
+			   s->dirbase, mw, s->mode->name, s->name[0] ? s->name : "-",
 			   ptw_owner_from_name(s->owner_from), how);
 	}
 	return text_status(t);
