@@ -923,6 +923,79 @@ static void text_only_in_discovery(void **state)
 	scenario_free(&im.s);
 }
 
+/* The kernel's table and mode from VMCOREINFO texts of each architecture:
+ * the keys each kernel writes, the PA its symbols are at, the mode. */
+static void kernel_table_of_each_arch(void **state)
+{
+	(void)state;
+	struct ptw_linux_kernel k;
+	static const char arm[] =
+		"OSRELEASE=6.1.0-57-arm64\nPAGESIZE=4096\n"
+		"SYMBOL(swapper_pg_dir)=ffffdb608a658000\nNUMBER(VA_BITS)=48\n"
+		"NUMBER(kimage_voffset)=0xffffdb6048e00000\nNUMBER(PHYS_OFFSET)=0x40000000\n"
+		"NUMBER(TCR_EL1_T1SZ)=0x10\nKERNELOFFSET=5b6081000000\n";
+	assert_true(ptw_linux_kernel_table(arm, sizeof arm - 1, &k));
+	assert_ptr_equal(k.mode, ptw_mode_aarch64(12, 48));
+	assert_true(k.mode_sure);
+	assert_int_equal(k.va, 0xffffdb608a658000ULL);
+	assert_int_equal(k.pa, 0x41858000);
+	assert_int_equal(k.release, 0x060100);
+	assert_string_equal(k.how, "VMCOREINFO (arm64 kernel, 4096-byte pages, 48-bit VA)");
+	/* 16 KiB, folded at run time to 47 bits (T1SZ 17): the run-time size */
+	static const char arm16[] =
+		"OSRELEASE=6.10.3\nPAGESIZE=16384\nSYMBOL(swapper_pg_dir)=ffff800081a30000\n"
+		"NUMBER(VA_BITS)=52\nNUMBER(kimage_voffset)=0xffff7fffc0000000\n"
+		"NUMBER(TCR_EL1_T1SZ)=0x11\n";
+	assert_true(ptw_linux_kernel_table(arm16, sizeof arm16 - 1, &k));
+	assert_ptr_equal(k.mode, ptw_mode_aarch64(14, 47));
+	assert_int_equal(k.pa, 0xc1a30000ULL);
+	assert_int_equal(k.release, 0x060a03);
+	/* 64 KiB built for 52 bits on a 48-bit CPU: the configured size */
+	static const char arm64k[] =
+		"PAGESIZE=65536\nSYMBOL(swapper_pg_dir)=fffffc0081a30000\n"
+		"NUMBER(VA_BITS)=52\nNUMBER(kimage_voffset)=0xfffffbffc0000000\n"
+		"NUMBER(TCR_EL1_T1SZ)=0x10\n";
+	assert_true(ptw_linux_kernel_table(arm64k, sizeof arm64k - 1, &k));
+	assert_ptr_equal(k.mode, ptw_mode_aarch64(16, 52));
+	/* before TCR_EL1_T1SZ (5.9): VA_BITS */
+	static const char old[] =
+		"PAGESIZE=4096\nSYMBOL(swapper_pg_dir)=ffff800011a30000\n"
+		"NUMBER(VA_BITS)=39\nNUMBER(kimage_voffset)=0xffff7fffd0000000\n";
+	assert_true(ptw_linux_kernel_table(old, sizeof old - 1, &k));
+	assert_ptr_equal(k.mode, ptw_mode_aarch64(12, 39));
+	/* nonsense: no such granule, VA size, or a symbol below the offset */
+	static const char bad1[] =
+		"PAGESIZE=8192\nSYMBOL(swapper_pg_dir)=ffff800011a30000\n"
+		"NUMBER(VA_BITS)=48\nNUMBER(kimage_voffset)=0xffff7fffd0000000\n";
+	static const char bad2[] =
+		"PAGESIZE=4096\nSYMBOL(swapper_pg_dir)=ffff800011a30000\n"
+		"NUMBER(VA_BITS)=60\nNUMBER(kimage_voffset)=0xffff7fffd0000000\n";
+	static const char bad3[] =
+		"PAGESIZE=4096\nSYMBOL(swapper_pg_dir)=1000\n"
+		"NUMBER(VA_BITS)=48\nNUMBER(kimage_voffset)=0xffff7fffd0000000\n";
+	assert_false(ptw_linux_kernel_table(bad1, sizeof bad1 - 1, &k));
+	assert_false(ptw_linux_kernel_table(bad2, sizeof bad2 - 1, &k));
+	assert_false(ptw_linux_kernel_table(bad3, sizeof bad3 - 1, &k));
+	/* x86-64, 5-level, and 32-bit PAE and not */
+	static const char x64[] =
+		"SYMBOL(init_top_pgt)=ffffffff9a40a000\nNUMBER(phys_base)=-16777216\n"
+		"NUMBER(pgtable_l5_enabled)=1\n";
+	assert_true(ptw_linux_kernel_table(x64, sizeof x64 - 1, &k));
+	assert_ptr_equal(k.mode, ptw_mode_get(PTW_MODE_LA57));
+	assert_int_equal(k.pa, 0x1940a000ULL);
+	static const char pae[] = "SYMBOL(swapper_pg_dir)=c1a30000\nCONFIG_X86_PAE=y\n";
+	assert_true(ptw_linux_kernel_table(pae, sizeof pae - 1, &k));
+	assert_ptr_equal(k.mode, ptw_mode_get(PTW_MODE_PAE));
+	assert_true(k.mode_sure);
+	assert_int_equal(k.pa, 0x1a30000);
+	static const char x86[] = "SYMBOL(swapper_pg_dir)=c1a30000\n";
+	assert_true(ptw_linux_kernel_table(x86, sizeof x86 - 1, &k));
+	assert_ptr_equal(k.mode, ptw_mode_get(PTW_MODE_X86));
+	assert_false(k.mode_sure);
+	assert_false(ptw_linux_kernel_table("OSRELEASE=6.1\n", 14, &k));
+	assert_false(ptw_linux_kernel_table(NULL, 0, &k));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -958,6 +1031,7 @@ int main(void)
 		cmocka_unit_test(scan_over_unmapped),
 		cmocka_unit_test(no_image_start),
 		cmocka_unit_test(text_only_in_discovery),
+		cmocka_unit_test(kernel_table_of_each_arch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

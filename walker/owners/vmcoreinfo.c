@@ -50,7 +50,13 @@ static bool kernel_x86_64(const char *text, size_t len, const char *sym,
 
 /* arm64 (arch/arm64/kernel/vmcore_info.c): the image's symbols are at PA
  * va - kimage_voffset; the VA size the kernel runs with is 64 - T1SZ
- * (TCR_EL1_T1SZ, 5.9 on), else its configured VA_BITS. */
+ * (TCR_EL1_T1SZ, 5.9 on), else its configured VA_BITS.  A 64 KiB kernel
+ * built for 52 bits on a CPU without FEAT_LVA runs with 48 and points
+ * TTBR1 into swapper_pg_dir (at TTBR1_BADDR_4852_OFFSET): indexing the
+ * whole table with 52 bits reaches the same entries (drgn does so), and
+ * its processes' tables are as large, so such a kernel is read with its
+ * configured size.  4 and 16 KiB kernels fold a level at run time
+ * instead (6.9 on): their run-time size is the one. */
 static bool kernel_arm64(const char *text, size_t len, const char *sym,
 			 struct ptw_linux_kernel *k)
 {
@@ -60,13 +66,16 @@ static bool kernel_arm64(const char *text, size_t len, const char *sym,
 	    !text_get(text, len, "NUMBER(kimage_voffset)", b, sizeof b) ||
 	    ptw_parse_hex(b, &voff, NULL) || k->va < voff)
 		return false;
+	uint64_t config = 0;
+	if (text_get(text, len, "NUMBER(VA_BITS)", b, sizeof b))
+		config = strtoull(b, NULL, 10);
+	if (text_get(text, len, "PAGESIZE", b, sizeof b))
+		pagesize = strtoull(b, NULL, 10);
 	if (text_get(text, len, "NUMBER(TCR_EL1_T1SZ)", b, sizeof b) &&
 	    !ptw_parse_hex(b, &t1sz, NULL) && t1sz < 64)
 		vabits = 64 - t1sz;
-	else if (text_get(text, len, "NUMBER(VA_BITS)", b, sizeof b))
-		vabits = strtoull(b, NULL, 10);
-	if (text_get(text, len, "PAGESIZE", b, sizeof b))
-		pagesize = strtoull(b, NULL, 10);
+	if (!vabits || (pagesize == 65536 && config > vabits))
+		vabits = config;
 	unsigned shift = pagesize == 4096 ? 12 : pagesize == 16384 ? 14
 		       : pagesize == 65536 ? 16 : 0;
 	k->mode = vabits <= 64 ? ptw_mode_aarch64(shift, (unsigned)vabits) : NULL;
