@@ -167,9 +167,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	check_hex(text);
 	check_spec(text);
+	/* A mode found by name is the one its id names (AArch64's: its
+	 * granule and VA size), and its own name finds it again. */
 	const struct ptw_mode *m = ptw_mode_find(text);
-	if (m)
-		FUZZ_CHECK(ptw_mode_get(m->id) == m);
+	if (m) {
+		FUZZ_CHECK(m->id == PTW_MODE_AARCH64
+				   ? ptw_mode_aarch64(m->page_shift, m->va_bits - 1) == m
+				   : ptw_mode_get(m->id) == m);
+		FUZZ_CHECK(ptw_mode_find(m->name) == m);
+	}
 	free(text);
 	return 0;
 }
