@@ -305,12 +305,14 @@ int ptv_render_pte_range(const struct ptw_space *sp, uint64_t start,
 	if (!ptw_mode_va_valid(m, start) || !ptw_mode_va_valid(m, end) ||
 	    ptw_mode_offset_from_va(m, end) < ptw_mode_offset_from_va(m, start))
 		return -EINVAL;
-	uint64_t first = ptw_mode_offset_from_va(m, start) & ~(PTW_PAGE - 1);
-	uint64_t last = ptw_mode_offset_from_va(m, end) & ~(PTW_PAGE - 1);
-	uint64_t pages = (last - first) / PTW_PAGE + 1;
+	/* a block per page of the mode's size */
+	const uint64_t page = 1ULL << m->page_shift;
+	uint64_t first = ptw_mode_offset_from_va(m, start) & ~(page - 1);
+	uint64_t last = ptw_mode_offset_from_va(m, end) & ~(page - 1);
+	uint64_t pages = (last - first) / page + 1;
 	if (max_pages && pages > max_pages)
 		return -E2BIG;
-	for (uint64_t off = first;; off += PTW_PAGE) {
+	for (uint64_t off = first;; off += page) {
 		if (off != first)
 			ptv_printf(t, "\n");
 		render_pte_block(sp, ptw_mode_va_from_offset(m, off), m->nlevels - 1, t);
@@ -438,7 +440,7 @@ int ptv_render_vtop(const struct ptw_space *sp, uint64_t va, struct ptv_text *t)
 		}
 	}
 	if (x.status == PTW_MAPPED) {
-		bool large = x.page_size > PTW_PAGE;
+		bool large = x.page_size > 1ULL << m->page_shift;
 		if (x.soft)
 			ptv_printf(t, "%s: %stransition PTE, page in memory\n", who, tag);
 		ptv_printf(t, "%s: %s%sapped phys %016" PRIx64 "\n", who, tag,
@@ -471,7 +473,7 @@ static int ptov_run(void *ctx, const struct ptw_run *r)
 	struct ptov_ctx *c = ctx;
 	bool wide = c->m->va_bits > 32;
 	int w = wide ? 16 : 0;
-	const char *tag = r->page_size == PTW_PAGE    ? ""
+	const char *tag = r->page_size == 1ULL << c->m->page_shift ? ""
 			  : r->page_size >= (1ULL << 30) ? " (1GB large page)"
 							 : " (large page)";
 	char line[96];
