@@ -44,6 +44,10 @@
 
 /* ---- the slots a space lists ----------------------------------------------- */
 
+/* The most slots a space has: AArch64's 64 KiB granule at 42 bits, two
+ * roots of 8192 entries (PAE: 4 x 512; x86-64: 512). */
+#define SLOTS_MAX (2u * 8192)
+
 /* The level whose entries are the unit of sharing. */
 static unsigned share_level(const struct ptw_mode *m)
 {
@@ -320,8 +324,10 @@ static int regions_build(ptv_fs *fs, const struct ptv_node *n,
 			 struct ptv_regions *out)
 {
 	const struct ptw_mode *m = n->space.mode;
-	uint64_t own[2048 / 64];
+	uint64_t own[SLOTS_MAX / 64];
 	memset(out, 0, sizeof *out);
+	if (slot_count(m) > SLOTS_MAX)
+		return -EIO; /* no mode has more: a new one must raise it */
 	int rc = slots_of(fs, n, own);
 	if (rc)
 		return rc;
