@@ -450,6 +450,8 @@ static void build_arm64(struct scenario *s, const struct a64_linux *L)
 		 L->release, (unsigned long long)page, (unsigned long long)(kimage + k),
 		 L->va_bits, (unsigned long long)kimage, 64 - L->va_bits);
 	a64g_write(g, vmci, text, strlen(text) + 1);
+	s->a_vmci = vmci;
+	s->a_kimage = kimage;
 
 	/* The processes. */
 	static const char *const who[2] = { "alpha", "beta" };
@@ -510,6 +512,20 @@ static void build_arm64_64k_52(struct scenario *s)
 static void build_arm64_4k_52(struct scenario *s)
 {
 	build_arm64(s, &(struct a64_linux){ 12, 52, "6.10.0", A64G_LINUX_6_10 });
+}
+
+bool scenario_build_arm64(struct scenario *s, unsigned granule, unsigned va_bits)
+{
+	struct a64g probe;
+	memset(s, 0, sizeof *s);
+	if (va_bits < 39 || !a64g_init(&probe, granule, va_bits))
+		return false;
+	s->name = "arm64";
+	if (probe.lpa2)
+		build_arm64(s, &(struct a64_linux){ granule, va_bits, "6.10.0", A64G_LINUX_6_10 });
+	else
+		build_arm64(s, &(struct a64_linux){ granule, va_bits, "6.1.0", A64G_LINUX_5_19 });
+	return true;
 }
 
 static const struct {
