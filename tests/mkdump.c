@@ -37,6 +37,8 @@ int main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "--list") == 0) {
 		for (const char *const *n = scenario_names; *n; n++)
 			puts(*n);
+		for (const char *const *n = scenario_arm64_names; *n; n++)
+			puts(*n);
 		return 0;
 	}
 	if (argc == 4 && strcmp(argv[2], "dmp") == 0) /* Windows crash dumps */

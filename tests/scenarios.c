@@ -546,8 +546,11 @@ static const struct {
 
 const char *const scenario_names[] = {
 	"linux-x64", "windows-x64", "linux-pae", "windows-pae", "windows-x86",
-	"linux-la57", "arm64-4k-48", "arm64-16k-47", "arm64-64k-52", "arm64-4k-52",
-	NULL,
+	"linux-la57", NULL,
+};
+
+const char *const scenario_arm64_names[] = {
+	"arm64-4k-48", "arm64-16k-47", "arm64-64k-52", "arm64-4k-52", NULL,
 };
 
 bool scenario_build(const char *name, struct scenario *s)

@@ -38,7 +38,9 @@ bool scenario_build_arm64(struct scenario *s, unsigned granule, unsigned va_bits
 int scenario_write_lime(const struct scenario *s, const char *path);
 int scenario_write_raw(const struct scenario *s, const char *path);
 
-/* NULL-terminated list of the names. */
+/* NULL-terminated lists of the names: the x86 scenarios (memory in g),
+ * and the AArch64 ones (memory in a).  mkdump --list prints both. */
 extern const char *const scenario_names[];
+extern const char *const scenario_arm64_names[];
 
 #endif
