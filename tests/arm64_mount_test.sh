@@ -258,6 +258,18 @@ expect "$S: raw/lime phys" "$(sha256sum < "$R/phys")" "$(sha256sum < "$M/phys")"
 unmount_ptfs "$R"
 unmount_ptfs "$M"
 
+# With no --dirbase only the kernel's space is listed; a process's table
+# opens on demand with the kernel's as its upper root.
+mount_ptfs "$M" "$WORK/arm64-4k-48.lime"
+expect "$S: alone: ls dtb" "$(ls "$M/dtb")" "1000"
+expect "$S: on demand" "$(grep -E '^(ttbr0|ttbr1|found):' "$M/dtb/9000/info")" \
+"ttbr0: 9000
+ttbr1: 1000
+found: opened on demand"
+expect "$S: on demand: kernel text" "$(text_at "$M/dtb/9000/vmem" $((0xffff800020200000 + (2 << 48))) 29)" \
+	"PTFS-SAMPLE arm64 kernel text"
+unmount_ptfs "$M"
+
 # ---- arm64-16k-47: 16 KiB granule, 47-bit VA (three levels, L1 first) ----------
 "$MKDUMP" arm64-16k-47 lime "$WORK/arm64-16k-47.lime"
 mount_ptfs "$M" --dirbase 18000 --dirbase 1c000 "$WORK/arm64-16k-47.lime"
