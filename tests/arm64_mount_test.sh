@@ -53,6 +53,7 @@ hash_at() {
 #   NCONT        pages of the contiguous run
 #   HEAP_A HEAP_B  the PA of each process's first heap page
 #   VMCI KIMAGE  VMCOREINFO's PA, the kernel image's VA
+#   COUNTS       the pages and tables lines of alpha's info
 common() {
 	local half=$((1 << VA)) a=$M/dtb/$A/vmem b=$M/dtb/$B/vmem k=$M/dtb/$K/vmem
 	local p1=$((0x600000 + PAGE))
@@ -68,6 +69,7 @@ ttbr0: $A
 ttbr1: $K
 ttbr0: $B
 ttbr1: $K"
+	expect "$S: counts" "$(grep -E '^(pages|tables)' "$M/dtb/$A/info" | tr '\n' ' ')" "$COUNTS"
 	expect "$S: kernel's ttbr0 ENOENT" "$(ls "$M/dtb/$K/ttbr0" 2>&1 | sed 's/.*: //')" \
 		"No such file or directory"
 	expect "$S: kernel's ttbr0 entry ENOENT" "$(stat "$M/dtb/$K/ttbr0/l1" 2>&1 | sed 's/.*: //')" \
@@ -147,6 +149,7 @@ regions() {
 mount_ptfs "$M" --dirbase 8000 --dirbase 9000 "$WORK/arm64-4k-48.lime"
 S=arm64-4k-48 K=1000 A=8000 B=9000 VA=48 PAGE=4096 BLK=$((2 << 20)) NCONT=16
 HEAP_A=0x43000 HEAP_B=0x46000 VMCI=0x2000 KIMAGE=0xffff800020000000
+COUNTS="pages-4k: 21 pages-2m: 5 pages-1g: 0 tables: 13 tables-outside-dump: 0 "
 expect "$S: info" "$(grep -E '^(vmcoreinfo|paging-mode|mode-from|upper-root):' "$M/info")" \
 "vmcoreinfo: 6.1.0 (found in memory at PA 2000)
 paging-mode: arm64-4k-48 (AArch64 4 KiB granule, 48-bit VA)
@@ -275,6 +278,7 @@ unmount_ptfs "$M"
 mount_ptfs "$M" --dirbase 18000 --dirbase 1c000 "$WORK/arm64-16k-47.lime"
 S=arm64-16k-47 K=4000 A=18000 B=1c000 VA=47 PAGE=16384 BLK=$((32 << 20)) NCONT=128
 HEAP_A=0x10c000 HEAP_B=0x118000 VMCI=0x8000 KIMAGE=0xffffc00020000000
+COUNTS="pages-16k: 133 pages-32m: 5 tables: 7 tables-outside-dump: 0 "
 expect "$S: info" "$(grep -E '^(vmcoreinfo|paging-mode|mode-from|upper-root):' "$M/info")" \
 "vmcoreinfo: 6.1.0 (found in memory at PA 8000)
 paging-mode: arm64-16k-47 (AArch64 16 KiB granule, 47-bit VA)
@@ -362,6 +366,7 @@ unmount_ptfs "$M"
 mount_ptfs "$M" --dirbase 60000 --dirbase 62000 "$WORK/arm64-64k-52.lime"
 S=arm64-64k-52 K=10000 A=60000 B=62000 VA=52 PAGE=65536 BLK=$((512 << 20)) NCONT=32
 HEAP_A=0x130000 HEAP_B=0x160000 VMCI=0x20000 KIMAGE=0xffff800020000000
+COUNTS="pages-64k: 37 pages-512m: 5 pages-4t: 0 tables: 7 tables-outside-dump: 0 "
 expect "$S: info" "$(grep -E '^(vmcoreinfo|paging-mode|mode-from|upper-root):' "$M/info")" \
 "vmcoreinfo: 6.1.0 (found in memory at PA 20000)
 paging-mode: arm64-64k-52 (AArch64 64 KiB granule, 52-bit VA)
@@ -450,6 +455,7 @@ unmount_ptfs "$M"
 mount_ptfs "$M" --dirbase a000 --dirbase a080 "$WORK/arm64-4k-52.lime"
 S=arm64-4k-52 K=1000 A=a000 B=a080 VA=52 PAGE=4096 BLK=$((2 << 20)) NCONT=16
 HEAP_A=0x43000 HEAP_B=0x46000 VMCI=0x2000 KIMAGE=0xffff800020000000
+COUNTS="pages-4k: 21 pages-2m: 5 pages-1g: 0 pages-512g: 0 tables: 16 tables-outside-dump: 0 "
 expect "$S: info" "$(grep -E '^(vmcoreinfo|paging-mode|mode-from|upper-root):' "$M/info")" \
 "vmcoreinfo: 6.10.0 (found in memory at PA 2000)
 paging-mode: arm64-4k-52 (AArch64 4 KiB granule, 52-bit VA)
