@@ -7,8 +7,11 @@
 #include "scenarios.h"
 
 #include <elf.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
@@ -296,6 +299,235 @@ static void build_linux_la57(struct scenario *s)
 	};
 }
 
+
+/* ---- AArch64 Linux: a kernel table (TTBR1) and two processes' TTBR0 tables --
+ *
+ * One layout for each granule g (4, 16, 64 KiB) and VA size, Linux's
+ * (arch/arm64/include/asm/memory.h, pgtable-prot.h, mmu.c), written with
+ * gen_arm64.c.  B is the block a level-2 entry maps (2 MiB, 32 MiB,
+ * 512 MiB).  RAM starts at PA 0 (as on a Raspberry Pi), so that a copy of
+ * it from address 0 is small (the fuzzers' seeds):
+ *   RAM 0, 1 MiB (4 KiB pages) or 4 MiB: the image's first page at PA 0,
+ *     swapper_pg_dir, vmcoreinfo_data, then every other table in the order
+ *     the calls below make them (up to a_end); from a quarter of it the
+ *     data pages, in order; at its top the contiguous-hint run;
+ *   RAM 1 and 2, 64 KiB each at PA B and 2B: the first bytes of each
+ *     process's user block (the rest of the block is a hole).
+ * The kernel's table, swapper_pg_dir (page-aligned, in the image; table
+ * descriptors UXNTable, and PXNTable too on the linear map's path, as
+ * __create_pgd_mapping sets them):
+ *   PAGE_OFFSET = -2^VA    the linear map of [0, 3B): three blocks, RW
+ *   KIMAGE                 the image's first B (PA 0, swapper_pg_dir in
+ *                          it) as one block, read-only and executable;
+ *                          KIMAGE is MODULES_END (MODULES_VADDR, the end of
+ *                          the linear map for VA_BITS_MIN, + 128 MiB) moved
+ *                          by a KASLR offset of 0x18000000 (B-aligned)
+ *   KIMAGE + B             a text page (read-only, executable)
+ *   KIMAGE + B + g         a read-only page
+ * VMCOREINFO at the start of a zeroed page of its own (vmcoreinfo_data),
+ * which only the linear map reaches: OSRELEASE (6.1.0; 6.10.0 for 4k-52,
+ * as LPA2 with 4 KiB pages came in 6.9), PAGESIZE, SYMBOL(swapper_pg_dir),
+ * and the NUMBER()s arm64's arch_crash_save_vmcoreinfo adds (VA_BITS,
+ * kimage_voffset, PHYS_OFFSET, TCR_EL1_T1SZ), KERNELOFFSET.
+ * Processes (pgds from a64g_top, one after the other as from the kernel's
+ * pgd cache, aligned to their size only; table descriptors PXNTable, as
+ * pud_populate and pmd_populate set them for a user mm):
+ *   0x400000       text, r-x user (one page both map)
+ *   0x600000, +g   heap pages, rw user, dirty (PTE_DIRTY, bit 55), a marker
+ *   0x600000 + 2g  PROT_NONE over a resident page with a marker
+ *   0x600000 + 3g  a swap entry, type 1, offset 1f3 + process
+ *   0x800000       a contiguous-hint run of 16 x 4K, 128 x 16K or 32 x 64K
+ *                  pages, rw user, the same frames in both (a shared
+ *                  hugetlb file), a marker per page
+ *   0x40000000     a user block (a THP), rw user, dirty, a marker
+ */
+
+#define A64_SW_DIRTY (1ULL << 55)   /* Linux's PTE_DIRTY */
+
+struct a64_linux {
+	unsigned granule, va_bits;
+	const char *release;        /* OSRELEASE */
+	enum a64g_linux era;
+};
+
+/* A page of text repeated, as gen_fill_page. */
+static void a64_fill(struct a64g *g, uint64_t pa, uint64_t size, const char *text)
+{
+	size_t n = strlen(text);
+	for (uint64_t off = 0; off + n <= size; off += n + 1)
+		a64g_write(g, pa + off, text, n);
+}
+
+static void a64_marker(struct a64g *g, uint64_t pa, const char *who, uint64_t va)
+{
+	char text[96];
+	snprintf(text, sizeof text, "PTFS-SAMPLE arm64 %s va=0x%llx", who,
+		 (unsigned long long)va);
+	a64_fill(g, pa, 1ULL << g->granule, text);
+}
+
+/* Map a leaf and OR extra bits (software bits) into it. */
+static void a64_map(struct a64g *g, uint64_t root, uint64_t va, uint64_t pa, int level,
+		    const struct a64g_attr *a, uint64_t extra)
+{
+	a64g_map(g, root, va, pa, level, a);
+	if (extra) {
+		uint64_t ea = a64g_lookup(g, root, va, level);
+		a64g_set(g, ea, a64g_get(g, ea) | extra);
+	}
+}
+
+/* Data pages come from their own stretch of RAM 0, above the tables. */
+struct a64_data {
+	struct a64g *g;
+	uint64_t next, end;
+};
+
+static uint64_t a64_data_page(struct a64_data *d)
+{
+	uint64_t pa = d->next;
+	d->next += 1ULL << d->g->granule;
+	if (d->next > d->end)
+		abort();
+	return pa;
+}
+
+static void build_arm64(struct scenario *s, const struct a64_linux *L)
+{
+	struct a64g *g = &s->a;
+	s->arm64 = true;
+	if (!a64g_init(g, L->granule, L->va_bits))
+		abort();
+	const uint64_t page = 1ULL << L->granule, B = a64g_span(g, 2);
+	const unsigned sh = g->lpa2 ? 0 : 3;   /* no SH field under LPA2 */
+	const uint64_t ram0 = L->granule == 12 ? 1 * MiB : 4 * MiB;
+	const unsigned ncont = L->granule == 12 ? 16 : L->granule == 14 ? 128 : 32;
+	const uint64_t cont_pa = ram0 - ncont * page;  /* aligned: 64K or 2M */
+	unsigned r0 = a64g_add_region(g, 0, ram0);
+	unsigned rblock[2] = { a64g_add_region(g, B, 64 * 1024),
+			       a64g_add_region(g, 2 * B, 64 * 1024) };
+	g->alloc_reg = r0;
+	struct a64_data data = { g, ram0 / 4, cont_pa };
+
+	const struct a64g_attr k_rw = { .af = true, .sh = sh, .pxn = true, .uxn = true,
+					.dbm = true };
+	const struct a64g_attr k_rox = { .af = true, .sh = sh, .ro = true, .uxn = true };
+	const struct a64g_attr k_ro = { .af = true, .sh = sh, .ro = true, .pxn = true,
+					.uxn = true };
+	const struct a64g_attr u_rx = { .af = true, .ng = true, .sh = sh, .user = true,
+					.ro = true, .pxn = true };
+	const struct a64g_attr u_rw = { .af = true, .ng = true, .sh = sh, .user = true,
+					.dbm = true, .pxn = true, .uxn = true };
+	struct a64g_attr u_cont = u_rw;
+	u_cont.cont = true;
+
+	/* The kernel: the image's first page at PA 0, swapper_pg_dir,
+	 * vmcoreinfo_data, then the tables as the mappings make them. */
+	uint64_t image = a64g_page(g, r0);
+	a64_fill(g, image, page, "PTFS-SAMPLE arm64 kernel image");
+	uint64_t k = s->kernel = a64g_top(g, page);
+	uint64_t vmci = a64g_page(g, r0);
+	const unsigned va_min = L->va_bits > 48 ? 48 : L->va_bits;
+	const uint64_t page_offset = ~0ULL << L->va_bits;
+	const uint64_t modules = ~0ULL << (va_min - 1);
+	const uint64_t kimage = modules + 128 * MiB + 0x18000000;
+	g->table_attrs = A64G_UXNTABLE | A64G_PXNTABLE;
+	for (unsigned i = 0; i < 3; i++)
+		a64g_map(g, k, page_offset + i * B, i * B, 2, &k_rw);
+	g->table_attrs = A64G_UXNTABLE;
+	a64g_map(g, k, kimage, 0, 2, &k_rox);
+	uint64_t ktext = a64_data_page(&data), krodata = a64_data_page(&data);
+	a64g_map(g, k, kimage + B, ktext, 3, &k_rox);
+	a64g_map(g, k, kimage + B + page, krodata, 3, &k_ro);
+	a64_fill(g, ktext, page, "PTFS-SAMPLE arm64 kernel text");
+	a64_fill(g, krodata, page, "PTFS-SAMPLE arm64 kernel rodata");
+	char text[512];
+	snprintf(text, sizeof text,
+		 "OSRELEASE=%s\nPAGESIZE=%llu\nSYMBOL(swapper_pg_dir)=%llx\n"
+		 "NUMBER(VA_BITS)=%u\nNUMBER(kimage_voffset)=0x%llx\n"
+		 "NUMBER(PHYS_OFFSET)=0x0\nNUMBER(TCR_EL1_T1SZ)=0x%x\n"
+		 "KERNELOFFSET=18000000\n",
+		 L->release, (unsigned long long)page, (unsigned long long)(kimage + k),
+		 L->va_bits, (unsigned long long)kimage, 64 - L->va_bits);
+	a64g_write(g, vmci, text, strlen(text) + 1);
+	s->a_vmci = vmci;
+	s->a_kimage = kimage;
+
+	/* The processes. */
+	static const char *const who[2] = { "alpha", "beta" };
+	s->proc[0] = a64g_top(g, 0);
+	s->proc[1] = a64g_top(g, 0);
+	s->nprocs = 2;
+	uint64_t utext = a64_data_page(&data);
+	a64_fill(g, utext, page, "PTFS-SAMPLE arm64 user text");
+	g->table_attrs = A64G_PXNTABLE;
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t p = s->proc[i];
+		char name[32];
+		a64g_map(g, p, 0x400000, utext, 3, &u_rx);
+		for (unsigned j = 0; j < 2; j++) {
+			uint64_t pa = a64_data_page(&data), va = 0x600000 + j * page;
+			a64_map(g, p, va, pa, 3, &u_rw, A64_SW_DIRTY);
+			a64_marker(g, pa, who[i], va);
+		}
+		uint64_t pn = a64_data_page(&data);
+		snprintf(name, sizeof name, "%s-protnone", who[i]);
+		a64_marker(g, pn, name, 0x600000 + 2 * page);
+		a64g_raw(g, p, 0x600000 + 2 * page, 3, a64g_linux_protnone(g, L->era, pn, 3));
+		a64g_raw(g, p, 0x600000 + 3 * page, 3, a64g_linux_swap(L->era, 1, 0x1f3 + i));
+		for (unsigned j = 0; j < ncont; j++)
+			a64_map(g, p, 0x800000 + j * page, cont_pa + j * page, 3, &u_cont,
+				A64_SW_DIRTY);
+		uint64_t blk = g->reg[rblock[i]].pa;
+		a64_map(g, p, 0x40000000, blk, 2, &u_rw, A64_SW_DIRTY);
+		snprintf(name, sizeof name, "%s-block", who[i]);
+		a64_marker(g, blk, name, 0x40000000);
+	}
+	for (unsigned j = 0; j < ncont; j++) {
+		char name[32];
+		snprintf(name, sizeof name, "contiguous-%u", j);
+		a64_marker(g, cont_pa + j * page, name, 0x800000 + j * page);
+	}
+	s->a_end = g->reg[r0].next;
+	if (s->a_end > ram0 / 4)
+		abort();   /* the tables ran into the data pages */
+}
+
+static void build_arm64_4k_48(struct scenario *s)
+{
+	build_arm64(s, &(struct a64_linux){ 12, 48, "6.1.0", A64G_LINUX_5_19 });
+}
+
+static void build_arm64_16k_47(struct scenario *s)
+{
+	build_arm64(s, &(struct a64_linux){ 14, 47, "6.1.0", A64G_LINUX_5_19 });
+}
+
+static void build_arm64_64k_52(struct scenario *s)
+{
+	build_arm64(s, &(struct a64_linux){ 16, 52, "6.1.0", A64G_LINUX_5_19 });
+}
+
+/* FEAT_LPA2 with 4 KiB pages came with Linux 6.9: its era's encodings. */
+static void build_arm64_4k_52(struct scenario *s)
+{
+	build_arm64(s, &(struct a64_linux){ 12, 52, "6.10.0", A64G_LINUX_6_10 });
+}
+
+bool scenario_build_arm64(struct scenario *s, unsigned granule, unsigned va_bits)
+{
+	struct a64g probe;
+	memset(s, 0, sizeof *s);
+	if (va_bits < 39 || !a64g_init(&probe, granule, va_bits))
+		return false;
+	s->name = "arm64";
+	if (probe.lpa2)
+		build_arm64(s, &(struct a64_linux){ granule, va_bits, "6.10.0", A64G_LINUX_6_10 });
+	else
+		build_arm64(s, &(struct a64_linux){ granule, va_bits, "6.1.0", A64G_LINUX_5_19 });
+	return true;
+}
+
 static const struct {
 	const char *name;
 	void (*build)(struct scenario *);
@@ -306,11 +538,19 @@ static const struct {
 	{ "windows-pae", build_windows_pae },
 	{ "windows-x86", build_windows_x86 },
 	{ "linux-la57", build_linux_la57 },
+	{ "arm64-4k-48", build_arm64_4k_48 },
+	{ "arm64-16k-47", build_arm64_16k_47 },
+	{ "arm64-64k-52", build_arm64_64k_52 },
+	{ "arm64-4k-52", build_arm64_4k_52 },
 };
 
 const char *const scenario_names[] = {
 	"linux-x64", "windows-x64", "linux-pae", "windows-pae", "windows-x86",
 	"linux-la57", NULL,
+};
+
+const char *const scenario_arm64_names[] = {
+	"arm64-4k-48", "arm64-16k-47", "arm64-64k-52", "arm64-4k-52", NULL,
 };
 
 bool scenario_build(const char *name, struct scenario *s)
@@ -329,4 +569,47 @@ bool scenario_build(const char *name, struct scenario *s)
 void scenario_free(struct scenario *s)
 {
 	gen_free(&s->g);
+	if (s->arm64)
+		a64g_free(&s->a);
+}
+
+int scenario_write_lime(const struct scenario *s, const char *path)
+{
+	size_t n;
+	uint8_t *img = a64g_lime(&s->a, &n);
+	FILE *f = fopen(path, "wb");
+	if (!f) {
+		free(img);
+		return -1;
+	}
+	size_t w = fwrite(img, 1, n, f);
+	free(img);
+	int rc = fclose(f);
+	return w == n && rc == 0 ? 0 : -1;
+}
+
+int scenario_write_raw(const struct scenario *s, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return -1;
+	uint64_t end = 0;
+	for (unsigned i = 0; i < s->a.nregs; i++) {
+		const struct a64g_region *r = &s->a.reg[i];
+		for (uint64_t off = 0; off < r->size;) {
+			ssize_t w = pwrite(fd, r->mem + off, r->size - off, (off_t)(r->pa + off));
+			if (w <= 0) {
+				close(fd);
+				return -1;
+			}
+			off += (uint64_t)w;
+		}
+		if (r->pa + r->size > end)
+			end = r->pa + r->size;
+	}
+	if (ftruncate(fd, (off_t)end) != 0) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
 }

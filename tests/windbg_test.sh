@@ -16,8 +16,17 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 EXPECTED=$HERE/expected
 . "$HERE/lib.sh"
 
+# Each scenario's dump: its ELF core; the AArch64 ones' LiME capture (they
+# have no ELF form yet).
+dump_of() {
+	case $1 in
+	arm64-*) echo "$WORK/$1.lime" ;;
+	*) echo "$WORK/$1.elf" ;;
+	esac
+}
 for s in $("$MKDUMP" --list); do
-	"$MKDUMP" "$s" elf "$WORK/$s.elf"
+	f=$(dump_of "$s")
+	"$MKDUMP" "$s" "${f##*.}" "$f"
 done
 
 # The file of the mount that holds the same text as the case, or nothing.
@@ -36,7 +45,7 @@ mount_path() { # DIRBASE COMMAND ARGS...
 declare -A MOUNTED=()
 if [[ $UPDATE != --update ]]; then
 	for s in $("$MKDUMP" --list); do
-		mount_ptfs "$WORK/m-$s" "$WORK/$s.elf"
+		mount_ptfs "$WORK/m-$s" "$(dump_of "$s")"
 		MOUNTED[$s]=$WORK/m-$s
 	done
 fi
@@ -49,9 +58,9 @@ while IFS='|' read -r name scenario dirbase command; do
 	dirbase=$(echo $dirbase)
 	read -r -a words <<< "$command"
 	if [[ ${words[0]} == pte ]]; then
-		got=$("$PTWALK" --dirbase "$dirbase" "$WORK/$scenario.elf" "${words[@]}" 2> /dev/null) || true
+		got=$("$PTWALK" --dirbase "$dirbase" "$(dump_of "$scenario")" "${words[@]}" 2> /dev/null) || true
 	else
-		got=$("$PTWALK" "$WORK/$scenario.elf" "${words[@]}" 2> /dev/null) || true
+		got=$("$PTWALK" "$(dump_of "$scenario")" "${words[@]}" 2> /dev/null) || true
 	fi
 	file=$EXPECTED/$name.txt
 	if [[ $UPDATE == --update ]]; then

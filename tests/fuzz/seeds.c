@@ -14,9 +14,11 @@
  * plus hostile tables (cheap loops that reach the iterator's revisit bound,
  * reserved bits, tables outside memory).  Tables and data pages come from
  * one allocator starting at 0x1000, and the image is cut where it ends.
+ * AArch64's come from the arm64-* scenarios' memory (see "AArch64" below).
  */
 #include "gen.h"
 #include "gen_linux.h"
+#include "scenarios.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -772,6 +774,274 @@ static void aarch64_seeds(void)
 	gen_free(&im.g);
 }
 
+
+/* ---- AArch64 ------------------------------------------------------------------ *
+ * From the AArch64 scenarios (scenarios.c: RAM from PA 0, every table below
+ * a_end, the kernel's VMCOREINFO text in memory) and the same layout in the
+ * other modes fuzz_walk can name (4k-39, 16k-48, 64k-42):
+ *   walk:  the memory from address 0 with alpha's table as the lower root
+ *          (fuzz_walk's AArch64 mode byte, Linux's decoding) and a trailer
+ *          of nine words: the upper root (the kernel's table; the input's
+ *          last word but 8), then eight VA offsets to walk (the heap, the
+ *          block, the contiguous run, PROT_NONE, swap, the linear map, the
+ *          kernel text, an unmapped page);
+ *   scan:  the memory raw and as a LiME capture: discovery finds the mode
+ *          and the kernel's table through VMCOREINFO (ptw_vmci_current,
+ *          ptw_linux_kernel_table's arm64 branch);
+ *   views: the same memory with a trailer (mode detected; alpha given with
+ *          --dirbase);
+ *   dump:  the LiME capture.
+ * Where the tables do not fit run.sh's 256 KiB for walk and views (64 KiB
+ * granules), they are copied closer together: the top tables first, then
+ * the tables under them depth first, each granule-aligned, the last held
+ * only as far as its last entry (a table partly in the dump is read entry
+ * by entry); what does not fit keeps its descriptor, leading outside. */
+
+#define SEED_MAX 262144        /* run.sh's -max_len for walk and views */
+#define WALK_HEAD 9
+#define WALK_TAIL 72           /* the upper root, then eight VA offsets */
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+	for (unsigned i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t a64_table_bytes(const struct a64g *g, int level)
+{
+	return level == g->top_level ? 8ULL << g->top_bits : 1ULL << g->granule;
+}
+
+/* Bytes of the table at pa up to its last non-zero entry. */
+static uint64_t a64_extent(const struct a64g *g, uint64_t pa, uint64_t bytes)
+{
+	uint64_t n = 0;
+	for (uint64_t off = 0; off < bytes; off += 8)
+		if (a64g_get(g, pa + off))
+			n = off + 8;
+	return n;
+}
+
+struct rebase {
+	const struct a64g *g;
+	uint8_t *mem;            /* cap bytes, zeroed */
+	uint64_t cap, next, len;
+};
+
+/* Copy the table at pa (ARM level `level`) to `at`, and the tables under
+ * it that fit, depth first.  False when it does not fit. */
+static bool a64_rebase(struct rebase *r, uint64_t pa, int level, uint64_t at)
+{
+	const struct a64g *g = r->g;
+	const uint64_t gran = 1ULL << g->granule;
+	uint64_t ext = a64_extent(g, pa, a64_table_bytes(g, level));
+	if (level == g->top_level)
+		ext = a64_table_bytes(g, level);   /* a root must be held whole */
+	if (at + ext > r->cap)
+		return false;
+	if (at + ext > r->len)
+		r->len = at + ext;
+	for (uint64_t off = 0; off < ext; off += 8) {
+		uint64_t e = a64g_get(g, pa + off);
+		if (level < 3 && (e & 3) == 3) {
+			uint64_t child = a64g_addr(g, e);
+			uint64_t slot = (r->next + gran - 1) & ~(gran - 1);
+			r->next = slot + gran;
+			if (a64_rebase(r, child, level + 1, slot))
+				e = (e ^ a64g_oa(g, child)) | a64g_oa(g, slot);
+			else
+				r->next = slot;
+		}
+		put_le64(r->mem + at + off, e);
+	}
+	return true;
+}
+
+/* An image of at most cap bytes: the top tables at roots[i] copied to
+ * at[i] (0: an empty table there), and the tables below them. */
+static uint8_t *a64_rebased(const struct scenario *sc, const uint64_t *roots,
+			    const uint64_t *at, unsigned n, uint64_t cap, size_t *len)
+{
+	const struct a64g *g = &sc->a;
+	struct rebase r = { g, calloc(1, cap), cap, 0, 0 };
+	if (!r.mem)
+		die("memory");
+	const uint64_t top = a64_table_bytes(g, g->top_level), gran = 1ULL << g->granule;
+	for (unsigned i = 0; i < n; i++)
+		if (at[i] + top > r.next)
+			r.next = at[i] + top;
+	r.next = (r.next + gran - 1) & ~(gran - 1);
+	for (unsigned i = 0; i < n; i++) {
+		if (at[i] + top > r.len)
+			r.len = at[i] + top;
+		if (roots[i] && !a64_rebase(&r, roots[i], g->top_level, at[i]))
+			die("a top table past the seed's size");
+	}
+	*len = r.len;
+	return r.mem;
+}
+
+static uint8_t a64_mode_byte(const struct a64g *g)
+{
+	static const unsigned vas[4] = { 39, 42, 48, 52 };
+	unsigned v = 0;
+	while (v < 4 && vas[v] != g->va_bits)
+		v++;
+	if (v == 4)
+		abort();
+	/* VA size, Linux's entries, AArch64, the DirBase as given, granule */
+	return (uint8_t)(v << 6 | 2 << 4 | 8 | 4 | (g->granule - 12) / 2);
+}
+
+static void a64_walk_seed(const struct scenario *sc, const char *name,
+			  const uint8_t *mem, size_t len, uint64_t lower, uint64_t upper)
+{
+	const struct a64g *g = &sc->a;
+	const uint64_t page = 1ULL << g->granule, half = 1ULL << g->va_bits;
+	uint8_t head[WALK_HEAD], tail[WALK_TAIL];
+	head[0] = a64_mode_byte(g);
+	put_le64(head + 1, lower);
+	/* The words from the end: k = 0..7 VA offsets (upper half: 2^VA + VA
+	 * - (2^64 - 2^VA)), k = 8 the upper root. */
+	const uint64_t va[8] = {
+		0x600abc, 0x40001234, 0x800000 + page, 0x600000 + 2 * page,
+		0x600000 + 3 * page, half + 0x6010, sc->a_kimage + 2 * half + 0x123,
+		0x700000,
+	};
+	put_le64(tail, upper);
+	for (unsigned k = 0; k < 8; k++)
+		put_le64(tail + 8 + 8 * (7 - k), va[k]);
+	size_t n = WALK_HEAD + len + WALK_TAIL;
+	uint8_t *f = malloc(n);
+	if (!f)
+		die("memory");
+	memcpy(f, head, WALK_HEAD);
+	memcpy(f + WALK_HEAD, mem, len);
+	memcpy(f + WALK_HEAD + len, tail, WALK_TAIL);
+	write_file("walk", name, f, n, NULL, 0);
+	free(f);
+}
+
+/* The LiME capture of mem (one range from address 0). */
+static void a64_lime_seed(const char *target, const char *name, const uint8_t *mem,
+			  size_t len)
+{
+	uint8_t h[32] = { 0x45, 0x4d, 0x69, 0x4c, 1 };   /* "EMiL", version 1 */
+	put_le64(h + 16, len - 1);                        /* start 0, end */
+	write_file(target, name, h, sizeof h, mem, len);
+}
+
+/* A copy of the VMCOREINFO text whose swapper_pg_dir is at PA pgd. */
+static size_t a64_vmci_moved(const struct scenario *sc, uint64_t pgd, char *out,
+			     size_t size)
+{
+	const struct a64g_region *r = &sc->a.reg[0];
+	const char *text = (const char *)r->mem + sc->a_vmci;
+	const char *key = strstr(text, "SYMBOL(swapper_pg_dir)=");
+	const char *eol = key ? strchr(key, '\n') : NULL;
+	if (!eol)
+		abort();
+	int n = snprintf(out, size, "%.*sSYMBOL(swapper_pg_dir)=%llx%s", (int)(key - text),
+			 text, (unsigned long long)(sc->a_kimage + pgd), eol);
+	if (n < 0 || (size_t)n >= size)
+		abort();
+	return (size_t)n + 1;
+}
+
+static void a64_seeds(const char *tag, unsigned granule, unsigned va_bits, bool walk,
+		      bool views)
+{
+	struct scenario sc;
+	if (!scenario_build_arm64(&sc, granule, va_bits))
+		abort();
+	const struct a64g *g = &sc.a;
+	const uint8_t *ram = g->reg[0].mem;
+	const uint64_t top = a64_table_bytes(g, g->top_level);
+	char name[96];
+	size_t len = (size_t)sc.a_end;
+
+	/* walk */
+	if (!walk) {
+		/* fuzz_walk's mode byte names no such VA size */
+	} else if (WALK_HEAD + len + WALK_TAIL <= SEED_MAX) {
+		snprintf(name, sizeof name, "arm64-%s-alpha", tag);
+		a64_walk_seed(&sc, name, ram, len, sc.proc[0], sc.kernel);
+		snprintf(name, sizeof name, "arm64-%s-beta", tag);
+		a64_walk_seed(&sc, name, ram, len, sc.proc[1], sc.kernel);
+	} else {
+		/* alpha at 0 and the kernel after it; then the kernel alone
+		 * under an empty lower table */
+		const uint64_t cap = SEED_MAX - WALK_HEAD - WALK_TAIL;
+		size_t n;
+		uint8_t *m = a64_rebased(&sc, (uint64_t[]){ sc.proc[0], sc.kernel },
+					 (uint64_t[]){ 0, top }, 2, cap, &n);
+		snprintf(name, sizeof name, "arm64-%s-alpha-rebased", tag);
+		a64_walk_seed(&sc, name, m, n, 0, top);
+		free(m);
+		m = a64_rebased(&sc, (uint64_t[]){ 0, sc.kernel }, (uint64_t[]){ 0, top }, 2,
+				cap, &n);
+		snprintf(name, sizeof name, "arm64-%s-kernel-rebased", tag);
+		a64_walk_seed(&sc, name, m, n, 0, top);
+		free(m);
+	}
+	if (!views) {
+		scenario_free(&sc);
+		return;
+	}
+
+	/* scan and dump: the memory up to its last table (VMCOREINFO is
+	 * below it) */
+	snprintf(name, sizeof name, "arm64-%s.raw", tag);
+	write_file("scan", name, ram, len, NULL, 0);
+	snprintf(name, sizeof name, "arm64-%s.lime", tag);
+	a64_lime_seed("scan", name, ram, len);
+	a64_lime_seed("dump", name, ram, len);
+
+	/* views: detected, alpha given; with 64 KiB tables the kernel's
+	 * alone, its VMCOREINFO moved along (the text at 0, its table at a
+	 * page) */
+	uint8_t ctl[32];
+	static const uint8_t entry_path[] = { 0x00, 0x70, 0x21, 0x30, 0x06 };
+	if (len + sizeof ctl <= SEED_MAX) {
+		views_ctl(ctl, 0x08, sc.proc[0], entry_path, sizeof entry_path);
+		snprintf(name, sizeof name, "arm64-%s-alpha", tag);
+		write_file("views", name, ram, len, ctl, sizeof ctl);
+		views_ctl(ctl, 0, sc.kernel, NULL, 0);
+		snprintf(name, sizeof name, "arm64-%s", tag);
+		write_file("views", name, ram, len, ctl, sizeof ctl);
+	} else {
+		const uint64_t pgd = top > 4096 ? top : 4096;
+		size_t n;
+		uint8_t *m = a64_rebased(&sc, (uint64_t[]){ sc.kernel }, (uint64_t[]){ pgd }, 1,
+					 SEED_MAX - sizeof ctl, &n);
+		char text[1024];
+		size_t tn = a64_vmci_moved(&sc, pgd, text, sizeof text);
+		if (tn > pgd)
+			abort();
+		memcpy(m, text, tn);
+		views_ctl(ctl, 0, pgd, entry_path, sizeof entry_path);
+		snprintf(name, sizeof name, "arm64-%s-kernel-rebased", tag);
+		write_file("views", name, m, n, ctl, sizeof ctl);
+		snprintf(name, sizeof name, "arm64-%s-kernel-rebased.raw", tag);
+		write_file("scan", name, m, n, NULL, 0);
+		free(m);
+	}
+	scenario_free(&sc);
+}
+
+static void arm64_seeds(void)
+{
+	/* the scenarios (fuzz_walk has no 47-bit VA: 16k-47's walk is
+	 * 16k-48's), then the layout in fuzz_walk's other modes */
+	a64_seeds("4k-48", 12, 48, true, true);
+	a64_seeds("16k-47", 14, 47, false, true);
+	a64_seeds("64k-52", 16, 52, true, true);
+	a64_seeds("4k-52", 12, 52, true, true);
+	a64_seeds("4k-39", 12, 39, true, false);
+	a64_seeds("16k-48", 14, 48, true, false);
+	a64_seeds("64k-42", 16, 42, true, false);
+}
+
 int main(int argc, char **argv)
 {
 	bool bugs = argc == 3 && strcmp(argv[1], "--repro") == 0;
@@ -820,6 +1090,7 @@ int main(int argc, char **argv)
 		write_file("views", name, im.g.mem, im.g.size, ctl, sizeof ctl);
 		gen_free(&im.g);
 	}
+	arm64_seeds();
 	regression_seeds();
 	args_seeds();
 	owners_seeds();
