@@ -497,7 +497,21 @@ static void visit_space(struct ctx *c, const char *dir)
 		FUZZ_CHECK(visit(c, path, &q, NULL) == 0);
 		FUZZ_CHECK(q.type == (i ? PTV_VTOP : PTV_PTE) && q.va == va);
 	}
-	snprintf(path, sizeof path, "%s/%s", dir, m->level[0].dir_name);
+	/* the top table: a split space's under one of its halves that has
+	 * a root (ctl[11] chooses) */
+	if (m->split) {
+		unsigned h = c->ctl[11] & 1;
+		if (n.space.root[h] == PTW_NO_ROOT)
+			h ^= 1;
+		if (n.space.root[h] == PTW_NO_ROOT) {
+			free(l);
+			return;
+		}
+		snprintf(path, sizeof path, "%s/%s/%s", dir, m->root_dir[h],
+			 m->level[0].dir_name);
+	} else {
+		snprintf(path, sizeof path, "%s/%s", dir, m->level[0].dir_name);
+	}
 	for (unsigned lvl = 0; lvl < m->nlevels; lvl++) {
 		struct ptv_node t;
 		if (visit(c, path, &t, l))
