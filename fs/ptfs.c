@@ -30,6 +30,7 @@
 #include "options.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <fuse_lowlevel.h>
 #include <stddef.h>
@@ -558,6 +559,7 @@ struct options {
 	const char *dump;
 	bool have_mountpoint;
 	bool help;
+	bool version;             /* --version */
 	bool bad;
 };
 
@@ -575,6 +577,10 @@ static int take_options(int argc, char **argv, struct options *o)
 		}
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			o->help = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "--version")) {
+			o->version = true;
 			continue;
 		}
 		int rc = ptv_take_option(&o->shared, argc, argv, &i, &err);
@@ -615,12 +621,14 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: ptfs [options] DUMP MOUNTPOINT\n"
 		"\n"
-		"Mount a physical-memory dump (raw or ELF core) read-only: every\n"
-		"address space is a directory of its page tables, with a vmem file.\n"
+		"Mount a physical-memory dump (raw, ELF core, LiME, kdump-compressed,\n"
+		"Windows crash dump) read-only: every address space is a directory of\n"
+		"its page tables, with a vmem file.\n"
 		"\n"
 		"%s"
 		"  -f                            stay in the foreground\n"
 		"  -o OPT[,OPT...]               FUSE mount options\n"
+		"  --version                     the version, then exit\n"
 		"  -h, --help                    this text\n",
 		ptv_options_help);
 }
@@ -628,7 +636,7 @@ static void usage(FILE *f)
 /* Mount and serve until unmounted.  The exit statuses are fuse_main's,
  * which ptfs used before: 1 bad FUSE options, 3 no session, 4 the mount
  * failed, 5 daemonising failed, 6 no signal handlers, 7 the loop ended
- * with an error (or a signal). */
+ * with an error; 0 after an unmount or SIGTERM, SIGINT, SIGHUP. */
 static int serve(struct fuse_args *args, struct daemon *dm)
 {
 	struct fuse_cmdline_opts co;
@@ -667,7 +675,10 @@ static int serve(struct fuse_args *args, struct daemon *dm)
 			fuse_loop_cfg_destroy(lc);
 		}
 	}
-	rc = rc ? 7 : 0;
+	/* libfuse's handlers end the loop on SIGTERM, SIGINT and SIGHUP and
+	 * return the signal: a daemon told to stop stops cleanly, exit 0. */
+	rc = rc == 0 || rc == SIGTERM || rc == SIGINT || rc == SIGHUP ||
+	     rc == -SIGTERM || rc == -SIGINT || rc == -SIGHUP ? 0 : 7;
 	fuse_remove_signal_handlers(se);
 out_unmount:
 	fuse_session_unmount(se);
@@ -687,6 +698,11 @@ static int run(int argc, char **argv, struct options *o)
 		goto out;
 	if (o->help) {
 		usage(stdout);
+		rc = 0;
+		goto out;
+	}
+	if (o->version) {
+		printf("ptfs %s (FUSE library %s)\n", PTFS_VERSION, fuse_pkgversion());
 		rc = 0;
 		goto out;
 	}

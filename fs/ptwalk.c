@@ -38,6 +38,7 @@ static const char usage_text[] =
 	"Options:\n"
 	"%s"
 	"  --all                         no page limit for pte START END\n"
+	"  --version                     the version, then exit\n"
 	"  -h, --help                    this text\n";
 
 #define PTE_RANGE_LIMIT 65536
@@ -297,6 +298,10 @@ static int parse(struct cli *c, int argc, char **argv)
 		struct ptw_error err;
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf(usage_text, ptv_options_help);
+			exit(0);
+		}
+		if (!strcmp(argv[i], "--version")) {
+			printf("ptwalk %s\n", PTFS_VERSION);
 			exit(0);
 		}
 		if (!strcmp(argv[i], "--all")) {

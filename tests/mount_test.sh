@@ -343,4 +343,19 @@ windows: DumpType 5 (complete bitmap), DirectoryTableBase 100002, PsActiveProces
 owners: EPROCESS list: 10 processes (ActiveProcessLinks +0x448, UniqueProcessId +0x440, ImageFileName +0x5a8, InheritedFromUniqueProcessId +0x540, UserDirectoryTableBase +0x388)"
 unmount_ptfs "$M"
 
+# A daemon told to stop (SIGTERM, as systemd and kill stop it) unmounts and
+# exits 0.
+mkdir -p "$WORK/t"
+"$PTFS" -f "$WORK/linux-x64.elf" "$WORK/t" &
+tpid=$!
+for _ in $(seq 100); do mountpoint -q "$WORK/t" && break; sleep 0.05; done
+kill -TERM "$tpid"
+wait "$tpid"
+expect "SIGTERM: exit status" "$?" "0"
+expect "SIGTERM: unmounted" "$(mountpoint -q "$WORK/t" && echo mounted || echo unmounted)" "unmounted"
+
+# --version: meson.build's version, the one source.
+want=$(sed -n "s/^  version : '\(.*\)',$/\1/p" "$(dirname "$0")/../meson.build")
+expect "ptfs --version" "$("$PTFS" --version | sed 's/ (FUSE library [0-9.]*)$//')" "ptfs $want"
+
 finish

@@ -160,4 +160,7 @@ expect "--all lifts the limit" "$("$PTWALK" --all --dirbase 10a000 "$X" pte 0 10
 for s in "${!MOUNTED[@]}"; do
 	unmount_ptfs "${MOUNTED[$s]}"
 done
+want=$(sed -n "s/^  version : '\(.*\)',$/\1/p" "$HERE/../meson.build")
+expect "ptwalk --version" "$("$PTWALK" --version)" "ptwalk $want"
+
 finish
