@@ -107,10 +107,14 @@ expect "read unmapped" "$("$PTWALK" "$X" read 10a000 700000 4096 | tr -d '\0' | 
 expect "phys" "$("$PTWALK" "$X" phys 0x320000 29)" "PTFS-SAMPLE alpha va=0x600000"
 expect "phys hole" "$("$PTWALK" "$X" phys 7ffff0 32 | od -An -v -tx1 | tr -d ' \n')" \
 	"$(printf '%064d' 0)"
+# The vCPU's CR3 is a KPTI user copy: the default is its kernel copy, which
+# maps the kernel too (as WinDbg and crash translate kernel addresses).
 expect "default space on stderr" "$("$PTWALK" "$X" pte 603abc 2>&1 > /dev/null)" \
-	"ptwalk: using DirBase 10b000 (the CR3 of vCPU 0 in the dump)"
+	"ptwalk: using DirBase 10a000 (the kernel copy of the KPTI pair whose user copy 10b000 is the CR3 of vCPU 0 in the dump)"
 expect "vtop 0 = default" "$("$PTWALK" "$X" vtop 0 603abc 2> /dev/null)" \
-	"$("$PTWALK" "$X" vtop 10b000 603abc)"
+	"$("$PTWALK" "$X" vtop 10a000 603abc)"
+expect "vtop 0 of a kernel VA" "$("$PTWALK" "$X" vtop 0 ffff888000123000 2> /dev/null | tail -1)" \
+	"Virtual address ffff888000123000 translates to physical address 123000."
 
 # errors: a message naming the problem, exit 1 (2 for usage), nothing on stdout
 bad() { # NAME WANT-IN-STDERR WANT-EXIT ARGS...

@@ -3,6 +3,7 @@
 #include "view/view.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,7 +127,15 @@ int ptv_default_space(ptv_fs *fs, struct ptw_space *out, char *why,
 	for (size_t i = 0; i < sp->n; i++)
 		if ((sp->v[i].found & PTW_FOUND_CR3) && (!best || sp->v[i].cpu < best->cpu))
 			best = &sp->v[i];
-	if (best) {
+	const struct ptw_space *peer;
+	if (best && best->kpti_user && (peer = ptw_spaces_find(sp, best->kpti_peer))) {
+		/* The vCPU stopped in user mode on a KPTI (KVA-shadow) user
+		 * table, which maps almost nothing of the kernel: WinDbg and
+		 * crash translate through the kernel copy, and so do we. */
+		snprintf(why, whysz, "the kernel copy of the KPTI pair whose user copy %" PRIx64
+			 " is the CR3 of vCPU %d in the dump", best->dirbase, best->cpu);
+		best = peer;
+	} else if (best) {
 		snprintf(why, whysz, "the CR3 of vCPU %d in the dump", best->cpu);
 	} else if (sp->n == 1) {
 		best = &sp->v[0];
