@@ -172,7 +172,7 @@ paging-mode: arm64-4k-48 (AArch64 4 KiB granule, 48-bit VA)
 mode-from: VMCOREINFO (arm64 kernel, 4096-byte pages, 48-bit VA)
 upper-root: ttbr1 41858000"
 expect "arm64 raw: spaces" "$("$PTWALK" "$a64raw" ps | awk 'NR > 1 { print $1, $2, $3, $5 }')" \
-"0 - 41858000 swapper
+"0 0 41858000 swapper/0
 1 0 42407000 init
 164 162 42f92000 india-kid
 149 1 42f95000 hotel

@@ -65,9 +65,9 @@
  *      Links whose prev does not point back are counted and reported, not
  *      fatal: a dump taken while a fork or an exit changed the list shows
  *      one.
- * The kernel's own table gets a record too: cid 0, "swapper" (init_task's
- * comm before the idle task renames itself swapper/0), parent -1 (unknown:
- * it has none, and /proc shows no pid 0).  A table whose page beside it is
+ * The kernel's own table gets a record too: cid 0, init_task's comm
+ * ("swapper/0"; "swapper" before the idle task renames itself) and parent
+ * (itself, 0), as the task list holds them.  A table whose page beside it is
  * a KPTI user copy gets that copy as user_dirbase.
  */
 #include "owners/owners.h"
@@ -1048,13 +1048,24 @@ static uint64_t group_mm(struct walk *w, uint64_t leader)
 	return 0;
 }
 
+/* The tgid of task's real_parent, or -1 when it cannot be read. */
+static int64_t parent_of(const struct kmem *m, const struct layout *L, uint64_t task)
+{
+	uint64_t parent;
+	uint32_t ptgid;
+	if (read_ptr(m, task + L->real_parent, &parent) &&
+	    read_u32(m, parent + L->tgid, &ptgid) && ptgid <= PID_MAX_LIMIT)
+		return ptgid;
+	return -1;
+}
+
 /* One process on the list: a record unless it owns no address space. */
 static int walk_task(struct walk *w, uint64_t task, struct ptw_error *err)
 {
 	const struct kmem *m = w->m;
 	const struct layout *L = w->L;
-	uint32_t flags = 0, tgid, ptgid;
-	uint64_t mm, pgd, parent;
+	uint32_t flags = 0, tgid;
+	uint64_t mm, pgd;
 	uint8_t comm[COMM_MAX];
 	if (L->has_flags && !read_u32(m, task + L->flags, &flags))
 		flags = 0;
@@ -1076,11 +1087,8 @@ static int walk_task(struct walk *w, uint64_t task, struct ptw_error *err)
 		return 0;
 	}
 	struct ptw_owner o = {
-		.cid = tgid, .ppid = -1, .dirbase = pgd_pa, .object = task,
+		.cid = tgid, .ppid = parent_of(m, L, task), .dirbase = pgd_pa, .object = task,
 	};
-	if (read_ptr(m, task + L->real_parent, &parent) &&
-	    read_u32(m, parent + L->tgid, &ptgid) && ptgid <= PID_MAX_LIMIT)
-		o.ppid = ptgid;
 	comm_copy(o.name, comm, L->comm_len);
 	if (ptw_kpti_pair(m->k->dump, m->k->mode, o.dirbase))
 		o.user_dirbase = o.dirbase + PTW_PAGE;
@@ -1307,10 +1315,15 @@ int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
 	const struct layout *L = &a.L;
 
 	struct ptw_owners own = {0};
+	/* The kernel's own table is init_task's, named as ps names it: its
+	 * comm (swapper/0) and its parent (itself: 0). */
 	struct ptw_owner swapper = {
-		.cid = 0, .ppid = -1, .dirbase = kernel->dirbase, .object = a.init_task,
-		.name = "swapper",
+		.cid = 0, .ppid = parent_of(&m, L, a.init_task), .dirbase = kernel->dirbase,
+		.object = a.init_task, .name = "swapper",
 	};
+	uint8_t comm[COMM_MAX];
+	if (ptw_kread(kernel, a.init_task + L->comm, comm, L->comm_len) && comm[0])
+		comm_copy(swapper.name, comm, L->comm_len);
 	if (ptw_kpti_pair(kernel->dump, mode, kernel->dirbase))
 		swapper.user_dirbase = kernel->dirbase + PTW_PAGE;
 	struct walk w = { .m = &m, .L = L, .out = &own };
