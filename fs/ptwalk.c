@@ -152,8 +152,10 @@ static int cmd_pte(struct cli *c)
 		size_t n = t.len;
 		while (n && t.p[n - 1] == '\n')
 			n--;
-		int r = fail("%.*s: %s", (int)n, t.p ? t.p : "bad address",
-			     c->nargs == 1 ? c->args[0] : "the range");
+		int r = c->nargs == 1
+			? fail("%.*s: %s", (int)n, t.p ? t.p : "bad address", c->args[0])
+			: fail("pte %s %s: %.*s", c->args[0], c->args[1], (int)n,
+			       t.p ? t.p : "bad range");
 		ptv_text_free(&t);
 		return r;
 	}

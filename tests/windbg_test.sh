@@ -132,6 +132,8 @@ bad() { # NAME WANT-IN-STDERR WANT-EXIT ARGS...
 }
 bad "range limit" "more than 65536 pages: narrow it, or add --all" 1 --dirbase 10a000 "$X" pte 0 100000000
 bad "non-canonical" "not a canonical address" 1 --dirbase 10a000 "$X" pte 800000000000
+bad "range backwards" "pte 603000 1: the range's end 1 lies below its start 603000" 1 --dirbase 10a000 "$X" pte 603000 1
+bad "range end non-canonical" "pte 603000 800000000000: 800000000000 is not a canonical address" 1 --dirbase 10a000 "$X" pte 603000 800000000000
 bad "bad address" "'xyz' is not a hexadecimal address" 1 "$X" vtop 10a000 xyz
 bad "bad dirbase" "DirBase 0x10a800 is not where a x86-64 4-level top table can start" 1 "$X" vtop 10a800 1000
 bad "dirbase outside" "lies outside the dump" 1 "$X" ptov 7000000

@@ -302,9 +302,20 @@ int ptv_render_pte_range(const struct ptw_space *sp, uint64_t start,
 			 uint64_t end, uint64_t max_pages, struct ptv_text *t)
 {
 	const struct ptw_mode *m = sp->mode;
-	if (!ptw_mode_va_valid(m, start) || !ptw_mode_va_valid(m, end) ||
-	    ptw_mode_offset_from_va(m, end) < ptw_mode_offset_from_va(m, start))
+	if (!ptw_mode_va_valid(m, start) || !ptw_mode_va_valid(m, end)) {
+		ptv_printf(t, "%" PRIx64 " is not a %s address\n",
+			   ptw_mode_va_valid(m, start) ? end : start,
+			   m->canonical ? "canonical" : "32-bit");
 		return -EINVAL;
+	}
+	if (ptw_mode_offset_from_va(m, end) < ptw_mode_offset_from_va(m, start)) {
+		/* WinDbg reads `!pte ADDR 1` (a small second number) as an
+		 * entry's literal address; ptfs does not yet (issue 11). */
+		ptv_printf(t, "the range's end %" PRIx64 " lies below its start %" PRIx64
+			   " (WinDbg's !pte ADDR 1, an entry at a literal address, is not read yet)\n",
+			   end, start);
+		return -EINVAL;
+	}
 	/* a block per page of the mode's size */
 	const uint64_t page = 1ULL << m->page_shift;
 	uint64_t first = ptw_mode_offset_from_va(m, start) & ~(page - 1);
