@@ -463,7 +463,8 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	 * root. */
 	struct list l = { .upper = PTW_NO_ROOT };
 	uint64_t pgd;
-	if (m->split && vmcoreinfo_pgd(d, m, &pgd))
+	bool have_pgd = vmcoreinfo_pgd(d, m, &pgd);
+	if (m->split && have_pgd)
 		l.upper = pgd;
 	int rc = 0;
 	for (size_t i = 0; !rc && i < o->ndirbases; i++)
@@ -480,7 +481,7 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 		if (list_add(&l, d, m, dirbase, PTW_FOUND_CR3, &s, NULL) == 0)
 			s->cpu = (int)c->index;
 	}
-	if (!rc && vmcoreinfo_pgd(d, m, &pgd))
+	if (!rc && have_pgd)
 		list_add(&l, d, m, pgd, PTW_FOUND_VMCOREINFO, NULL, NULL);
 	if (!rc && d->hints.dirbase && ptw_dirbase_from_cr3(m, d->hints.dirbase, &pgd))
 		list_add(&l, d, m, pgd, PTW_FOUND_HEADER, NULL, NULL);
@@ -561,11 +562,9 @@ static void decide_os(const ptw_dump *d, const struct ptw_discover_opts *o,
 		sp->os = PTW_OS_UNKNOWN;
 		snprintf(sp->os_how, sizeof sp->os_how, "no sign of either (use --os)");
 	}
-	size_t len;
-	const char *text = ptw_dump_vmcoreinfo(d, &len);
-	struct ptw_linux_kernel k;
-	if (sp->os == PTW_OS_LINUX && ptw_linux_kernel_table(text, len, &k))
-		sp->os_release = k.release;
+	char rel[64];
+	if (sp->os == PTW_OS_LINUX && ptw_vmcoreinfo_get(d, "OSRELEASE", rel, sizeof rel))
+		sp->os_release = ptw_parse_release(rel);
 	for (size_t i = 0; i < n; i++) {
 		v[i].os = sp->os;
 		v[i].os_release = sp->os_release;

@@ -40,8 +40,8 @@ struct iter {
 	struct ptw_error *err;
 	int rc;
 	uint64_t shared_pages;   /* pages met under shared tables */
-	/* A copy of one table per level, for tables the file does not hold
-	 * as one stretch (up to 64 KiB: AArch64's 64 KiB granule). */
+	/* A copy of one table per level, for tables over 4 KiB the file does
+	 * not hold as one stretch (up to 64 KiB: AArch64's 64 KiB granule). */
 	uint8_t *copy[PTW_MAX_LEVELS];
 };
 
@@ -121,7 +121,11 @@ static int descend(struct iter *it, unsigned lvl, uint64_t table,
 	unsigned n = ptw_level_entries(m, lvl);
 	uint64_t span = pt_span(m, lvl);
 	uint64_t bytes = ptw_table_bytes(m, lvl);
-	uint8_t *copy = it->copy[lvl];
+	/* A copy only where the file does not hold the table as one stretch:
+	 * on the stack up to 4 KiB, tables above that (AArch64's 16 and
+	 * 64 KiB granules) in a buffer per level, made once per iteration. */
+	uint8_t small[4096];
+	uint8_t *copy = bytes <= sizeof small ? small : it->copy[lvl];
 	if (!copy && !(copy = it->copy[lvl] = malloc(bytes))) {
 		it->rc = ptw_fail(it->err, PTW_ERR_NOMEM, "no memory for a page table");
 		return it->rc;

@@ -252,9 +252,9 @@ static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
 			n->type = PTV_VTOP_DIR;
 		else if (!strcmp(name, "regions"))
 			n->type = PTV_REGIONS;
-		else if (m->split && has_half(n, 0) && !strcmp(name, m->root_dir[0]))
+		else if (has_half(n, 0) && !strcmp(name, m->root_dir[0]))
 			n->type = PTV_ROOT0;
-		else if (m->split && has_half(n, 1) && !strcmp(name, m->root_dir[1]))
+		else if (has_half(n, 1) && !strcmp(name, m->root_dir[1]))
 			n->type = PTV_ROOT1;
 		else if (!m->split && !strcmp(name, m->level[0].dir_name))
 			ptv_enter_root(n, 0);
@@ -680,7 +680,7 @@ static int list_dir(struct listing *l)
 			!m->split ? m->level[0].dir_name
 				  : has_half(n, 0) ? m->root_dir[0]
 						   : has_half(n, 1) ? m->root_dir[1] : NULL,
-			m->split && has_half(n, 0) && has_half(n, 1) ? m->root_dir[1] : NULL,
+			has_half(n, 0) && has_half(n, 1) ? m->root_dir[1] : NULL,
 			NULL,
 		};
 		return list_names(l, names);
