@@ -307,6 +307,11 @@ phys-ranges: 1
 	unmount_ptfs "$R"
 	unmount_ptfs "$E"
 	unmount_ptfs "$B"
+	# No vCPU state in an arm64 core: ptwalk's default space is the
+	# kernel's own table, as crash and drgn start from it.
+	expect "arm64: vtop 0 of kernel text" "$("$PTWALK" "$aelf" vtop 0 ffffdb6089010000 2>&1 | sed -n '1p;$p')" \
+"ptwalk: using DirBase 41858000 (the kernel's own table, named by VMCOREINFO)
+Virtual address ffffdb6089010000 translates to physical address 40210000."
 	expect "arm64 --phys-base on the ELF" \
 		"$("$PTWALK" --phys-base 40000000 "$aelf" info 2>&1 > /dev/null | sed 's/.*: a physical/a physical/')" \
 		"a physical base (--phys-base 0x40000000) applies to raw images only; this is an ELF core"

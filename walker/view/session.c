@@ -115,6 +115,15 @@ int ptv_space_for(ptv_fs *fs, uint64_t dirbase, struct ptw_space *out,
 	return 0;
 }
 
+/* The kernel's own table among the found spaces, or NULL. */
+static const struct ptw_space *kernel_space(const struct ptw_spaces *sp)
+{
+	for (size_t i = 0; i < sp->n; i++)
+		if (sp->v[i].found & (PTW_FOUND_VMCOREINFO | PTW_FOUND_HEADER))
+			return &sp->v[i];
+	return NULL;
+}
+
 int ptv_default_space(ptv_fs *fs, struct ptw_space *out, char *why,
 		      size_t whysz, struct ptw_error *err)
 {
@@ -137,6 +146,11 @@ int ptv_default_space(ptv_fs *fs, struct ptw_space *out, char *why,
 		best = peer;
 	} else if (best) {
 		snprintf(why, whysz, "the CR3 of vCPU %d in the dump", best->cpu);
+	} else if ((best = kernel_space(sp))) {
+		/* No vCPU state (AArch64 cores, raw images): the kernel's own
+		 * table, which crash and drgn start from too. */
+		snprintf(why, whysz, "the kernel's own table, named by %s",
+			 best->found & PTW_FOUND_VMCOREINFO ? "VMCOREINFO" : "the dump header");
 	} else if (sp->n == 1) {
 		best = &sp->v[0];
 		snprintf(why, whysz, "the only address space");
