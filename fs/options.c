@@ -1,4 +1,8 @@
-/* fs/options.c — the command-line options ptfs and ptwalk share. */
+/* fs/options.c — the command-line options ptfs and ptwalk share, and the
+ * parsing of every option: names are looked up in usage.c's table, the one
+ * --help and the man pages print, so no option is taken that they do not
+ * name.  The switch in ptv_take_option has a case per enum ptv_opt and no
+ * default, so an option added to the table without one does not compile. */
 #include "options.h"
 
 #include "base/base.h"   /* ptw_fail */
