@@ -1,4 +1,8 @@
-/* fs/options.c — the command-line options ptfs and ptwalk share. */
+/* fs/options.c — the command-line options ptfs and ptwalk share, and the
+ * parsing of every option: names are looked up in usage.c's table, the one
+ * --help and the man pages print, so no option is taken that they do not
+ * name.  The switch in ptv_take_option has a case per enum ptv_opt and no
+ * default, so an option added to the table without one does not compile. */
 #include "options.h"
 
 #include "base/base.h"   /* ptw_fail */
@@ -7,42 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const char ptv_options_help[] =
-	"  --mode MODE                   paging mode: x86, pae, x64, la57,\n"
-	"                                arm64-<4k|16k|64k>-<VA bits 36..52>\n"
-	"                                (default: from the dump)\n"
-	"  --os windows|linux            whose tables, for non-present entries\n"
-	"                                (default: from the dump)\n"
-	"  --dirbase HEX                 add an address space (repeatable)\n"
-	"  --process CID:DIRBASE[:NAME]  add a named process (repeatable)\n"
-	"  --processes FILE              name processes from the text of WinDbg's\n"
-	"                                !process 0 0 (Cid, ParentCid, DirBase, Image)\n"
-	"  --no-kernel-data              do not read process lists from kernel memory\n"
-	"  --no-scan                     do not scan memory for page tables\n"
-	"  --phys-base ADDR              raw image whose first byte is physical address\n"
-	"                                ADDR, hex (arm64 RAM often starts at 0x40000000\n"
-	"                                or 0x80000000)\n";
-
-/* The value of option `name` at argv[*i] ("--name v" or "--name=v"), or
- * NULL if argv[*i] is not it.  *missing when the value is absent. */
-static const char *value_of(int argc, char **argv, int *i, const char *name,
-			    bool *missing)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
-}
 
 /* A listing is a few hundred bytes per process: 64 MiB is far beyond any. */
 #define LISTING_FILE_MAX (64u << 20)
@@ -135,78 +103,149 @@ static void *grow(void *v, size_t n, size_t size)
 	return realloc(v, (n + 1) * size);
 }
 
-int ptv_take_option(struct ptv_options *o, int argc, char **argv, int *i,
-		    struct ptw_error *err)
+static int take_mode(struct ptv_options *o, const char *v, struct ptw_error *err)
 {
-	struct ptw_discover_opts *d = &o->config.discover;
-	bool missing = false;
-	const char *v;
-	if (!strcmp(argv[*i], "--no-scan")) {
-		d->no_scan = true;
-		return 1;
-	}
-	if (!strcmp(argv[*i], "--no-kernel-data")) {
-		d->no_kernel_data = true;
-		return 1;
-	}
-	if ((v = value_of(argc, argv, i, "--processes", &missing)))
-		return take_listing(o, v, err);
-	if ((v = value_of(argc, argv, i, "--mode", &missing))) {
-		const struct ptw_mode *m = ptw_mode_find(v);
-		if (!m) {
-			ptw_fail(err, PTW_ERR_INVALID,
-				 "unknown --mode '%s' (x86, pae, x64, la57, arm64-<4k|16k|64k>-<36..52>)", v);
-			return -1;
-		}
-		d->mode = m;
-		return 1;
-	}
-	if ((v = value_of(argc, argv, i, "--os", &missing))) {
-		d->os = ptw_os_find(v);
-		if (d->os == PTW_OS_UNKNOWN) {
-			ptw_fail(err, PTW_ERR_INVALID,
-				 "unknown --os '%s' (windows, linux)", v);
-			return -1;
-		}
-		return 1;
-	}
-	if ((v = value_of(argc, argv, i, "--dirbase", &missing))) {
-		uint64_t *p = grow(o->dirbases, d->ndirbases, sizeof *p);
-		if (!p) {
-			ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
-			return -1;
-		}
-		o->dirbases = p;
-		d->dirbases = p;
-		if (ptw_parse_hex(v, &p[d->ndirbases], err)) {
-			char msg[sizeof err->msg];
-			memcpy(msg, err->msg, sizeof msg);
-			ptw_fail(err, PTW_ERR_INVALID, "--dirbase: %.200s", msg);
-			return -1;
-		}
-		d->ndirbases++;
-		return 1;
-	}
-	if ((v = value_of(argc, argv, i, "--phys-base", &missing)))
-		return take_phys_base(o, v, err);
-	if ((v = value_of(argc, argv, i, "--process", &missing))) {
-		struct ptw_process_spec *p = grow(o->procs, d->nprocs, sizeof *p);
-		if (!p) {
-			ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
-			return -1;
-		}
-		o->procs = p;
-		d->procs = p;
-		if (ptw_parse_process_spec(v, &p[d->nprocs], err))
-			return -1;
-		d->nprocs++;
-		return 1;
-	}
-	if (missing) {
-		ptw_fail(err, PTW_ERR_INVALID, "%s needs a value", argv[*i]);
+	const struct ptw_mode *m = ptw_mode_find(v);
+	if (!m) {
+		ptw_fail(err, PTW_ERR_INVALID,
+			 "unknown --mode '%s' (x86, pae, x64, la57, arm64-<4k|16k|64k>-<36..52>)", v);
 		return -1;
 	}
-	return 0;
+	o->config.discover.mode = m;
+	return 1;
+}
+
+static int take_os(struct ptv_options *o, const char *v, struct ptw_error *err)
+{
+	struct ptw_discover_opts *d = &o->config.discover;
+	d->os = ptw_os_find(v);
+	if (d->os == PTW_OS_UNKNOWN) {
+		ptw_fail(err, PTW_ERR_INVALID, "unknown --os '%s' (windows, linux)", v);
+		return -1;
+	}
+	return 1;
+}
+
+static int take_dirbase(struct ptv_options *o, const char *v, struct ptw_error *err)
+{
+	struct ptw_discover_opts *d = &o->config.discover;
+	uint64_t *p = grow(o->dirbases, d->ndirbases, sizeof *p);
+	if (!p) {
+		ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	o->dirbases = p;
+	d->dirbases = p;
+	if (ptw_parse_hex(v, &p[d->ndirbases], err)) {
+		char msg[sizeof err->msg];
+		memcpy(msg, err->msg, sizeof msg);
+		ptw_fail(err, PTW_ERR_INVALID, "--dirbase: %.200s", msg);
+		return -1;
+	}
+	d->ndirbases++;
+	return 1;
+}
+
+static int take_process(struct ptv_options *o, const char *v, struct ptw_error *err)
+{
+	struct ptw_discover_opts *d = &o->config.discover;
+	struct ptw_process_spec *p = grow(o->procs, d->nprocs, sizeof *p);
+	if (!p) {
+		ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	o->procs = p;
+	d->procs = p;
+	if (ptw_parse_process_spec(v, &p[d->nprocs], err))
+		return -1;
+	d->nprocs++;
+	return 1;
+}
+
+/* The row of the option argv[*i] names, its value in *value (moving *i
+ * past a value given as the next argument); NULL with err filled if it
+ * is none of tool's options or lacks its value.  A long option's value
+ * is "--name VALUE" or "--name=VALUE", a short one's "-o VALUE" or
+ * "-oVALUE", as getopt and libfuse take them. */
+static const struct ptv_option_doc *lookup(unsigned tool, int argc, char **argv,
+					   int *i, const char **value,
+					   struct ptw_error *err)
+{
+	const char *a = argv[*i];
+	const struct ptv_option_doc *row;
+	*value = NULL;
+	if (a[1] == '-') {
+		size_t n = strcspn(a, "=");
+		row = ptv_option_find(tool, a, n);
+		if (row && a[n] == '=') {
+			if (!row->arg) {
+				ptw_fail(err, PTW_ERR_INVALID, "%.100s takes no value", row->name);
+				return NULL;
+			}
+			*value = a + n + 1;
+		}
+	} else {
+		row = ptv_option_find(tool, a, strlen(a));
+		if (!row && a[2]) {
+			row = ptv_option_find(tool, a, 2);
+			if (row && !row->arg)
+				row = NULL;
+			*value = a + 2;
+		}
+	}
+	if (!row) {
+		ptw_fail(err, PTW_ERR_INVALID, "unknown option '%.100s' (see %s --help)", a,
+			 tool == PTV_PTFS ? "ptfs" : "ptwalk");
+		return NULL;
+	}
+	if (row->arg && !*value) {
+		if (*i + 1 >= argc) {
+			ptw_fail(err, PTW_ERR_INVALID, "%.100s needs a value", a);
+			return NULL;
+		}
+		*value = argv[++*i];
+	}
+	return row;
+}
+
+int ptv_take_option(struct ptv_options *o, unsigned tool, int argc, char **argv,
+		    int *i, const struct ptv_option_doc **row, const char **value,
+		    struct ptw_error *err)
+{
+	const char *a = argv[*i];
+	if (a[0] != '-' || a[1] == '\0')
+		return 0;
+	const struct ptv_option_doc *r = lookup(tool, argc, argv, i, value, err);
+	if (!r)
+		return -1;
+	*row = r;
+	struct ptw_discover_opts *d = &o->config.discover;
+	switch (r->opt) {
+	case PTV_OPT_MODE:
+		return take_mode(o, *value, err);
+	case PTV_OPT_OS:
+		return take_os(o, *value, err);
+	case PTV_OPT_DIRBASE:
+		return take_dirbase(o, *value, err);
+	case PTV_OPT_PROCESS:
+		return take_process(o, *value, err);
+	case PTV_OPT_PROCESSES:
+		return take_listing(o, *value, err);
+	case PTV_OPT_NO_KERNEL_DATA:
+		d->no_kernel_data = true;
+		return 1;
+	case PTV_OPT_NO_SCAN:
+		d->no_scan = true;
+		return 1;
+	case PTV_OPT_PHYS_BASE:
+		return take_phys_base(o, *value, err);
+	case PTV_OPT_ALL:
+	case PTV_OPT_FUSE:
+	case PTV_OPT_VERSION:
+	case PTV_OPT_HELP:
+		return 1; /* the front end's to act on */
+	}
+	return 1;
 }
 
 void ptv_options_free(struct ptv_options *o)

@@ -3,13 +3,10 @@
 #define PTFS_OPTIONS_H
 
 #include "ptview.h"
+#include "usage.h"
 
-/* The options ptfs and ptwalk share, parsed the same way by both:
- *   --mode x86|pae|x64|la57   --os windows|linux   --no-scan
- *   --dirbase HEX (repeatable)   --process CID:DIRBASE[:NAME] (repeatable)
- *   --processes FILE (WinDbg's !process 0 0 text)   --no-kernel-data
- *   --phys-base ADDR (hex: a raw image's first byte's physical address)
- * each as "--opt value" or "--opt=value". */
+/* What the shared options (usage.h: --mode, --os, --dirbase, --process,
+ * --processes, --no-kernel-data, --no-scan, --phys-base) set. */
 struct ptv_options {
 	struct ptv_config config;     /* dump_path left to the caller */
 	uint64_t *dirbases;           /* owned; config.discover points here */
@@ -17,14 +14,15 @@ struct ptv_options {
 	struct ptw_process_spec *listing;
 };
 
-/* If argv[*i] is one of the options above, take it (and its value, moving
- * *i past it) and return 1; return 0 if it is not ours; return -1 with err
- * filled if its value is bad. */
-int ptv_take_option(struct ptv_options *o, int argc, char **argv, int *i,
+/* argv[*i], if it is an option (starts with '-' and is not "-"), looked up
+ * in usage.h's table among those `tool` (enum ptv_tool) takes: its row in
+ * *row and its value in *value (NULL for a flag), *i moved past a value
+ * given as the next argument, and the shared options applied to o; 1.
+ * 0 if argv[*i] is no option.  -1 with err filled if it is none of
+ * tool's, lacks its value or has a bad one. */
+int ptv_take_option(struct ptv_options *o, unsigned tool, int argc, char **argv,
+		    int *i, const struct ptv_option_doc **row, const char **value,
 		    struct ptw_error *err);
 void ptv_options_free(struct ptv_options *o);
-
-/* The usage lines of those options, for --help texts. */
-extern const char ptv_options_help[];
 
 #endif

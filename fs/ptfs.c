@@ -1,7 +1,6 @@
 /* ptfs.c — mount a physical-memory dump as a read-only filesystem.
  *
- *   ptfs [--mode M] [--dirbase HEX]... [--process CID:DIRBASE[:NAME]]...
- *        [--phys-base ADDR] [--no-scan] [FUSE options] DUMP MOUNTPOINT
+ *   ptfs [options] DUMP MOUNTPOINT       (options: usage.c, man ptfs)
  *
  * This file only maps FUSE's low-level requests to the views of ptview.h:
  * a node id to a node (ptv_node_from_id), a name under a node to a child
@@ -564,31 +563,36 @@ struct options {
 };
 
 /* Take ptfs's own options out of argv; what is left (FUSE's options, the
- * dump and the mountpoint) goes to fuse_opt_parse.  Returns the new argc. */
+ * dump and the mountpoint) goes to fuse_opt_parse.  Every option is one
+ * of usage.c's table, so --help and the man page name each one; FUSE's
+ * go on to libfuse as given.  Returns the new argc. */
 static int take_options(int argc, char **argv, struct options *o)
 {
 	int out = 1;
 	for (int i = 1; i < argc; i++) {
 		struct ptw_error err;
+		const struct ptv_option_doc *row;
+		const char *value;
 		if (!strcmp(argv[i], "--")) {
 			while (i < argc)
 				argv[out++] = argv[i++];
 			break;
 		}
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			o->help = true;
-			continue;
-		}
-		if (!strcmp(argv[i], "--version")) {
-			o->version = true;
-			continue;
-		}
-		int rc = ptv_take_option(&o->shared, argc, argv, &i, &err);
+		int from = i;
+		int rc = ptv_take_option(&o->shared, PTV_PTFS, argc, argv, &i, &row,
+					 &value, &err);
 		if (rc < 0) {
 			fprintf(stderr, "ptfs: %s\n", err.msg);
 			o->bad = true;
 		} else if (rc == 0) {
 			argv[out++] = argv[i];
+		} else if (row->opt == PTV_OPT_HELP) {
+			o->help = true;
+		} else if (row->opt == PTV_OPT_VERSION) {
+			o->version = true;
+		} else if (row->opt == PTV_OPT_FUSE) {
+			while (from <= i)
+				argv[out++] = argv[from++];
 		}
 	}
 	argv[out] = NULL;
@@ -616,21 +620,17 @@ static int opt_proc(void *data, const char *arg, int key,
 	return 0;
 }
 
+/* The options come from usage.c's table, as the man page's. */
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: ptfs [options] DUMP MOUNTPOINT\n"
-		"\n"
-		"Mount a physical-memory dump (raw, ELF core, LiME, kdump-compressed,\n"
-		"Windows crash dump) read-only: every address space is a directory of\n"
-		"its page tables, with a vmem file.\n"
-		"\n"
-		"%s"
-		"  -f                            stay in the foreground\n"
-		"  -o OPT[,OPT...]               FUSE mount options\n"
-		"  --version                     the version, then exit\n"
-		"  -h, --help                    this text\n",
-		ptv_options_help);
+	fputs("usage: ptfs [options] DUMP MOUNTPOINT\n"
+	      "\n"
+	      "Mount a physical-memory dump (raw, ELF core, LiME, kdump-compressed,\n"
+	      "Windows crash dump) read-only: every address space is a directory of\n"
+	      "its page tables, with a vmem file.  Unmount with fusermount3 -u.\n"
+	      "\n"
+	      "Options:\n", f);
+	ptv_print_options(f, PTV_PTFS);
 }
 
 /* Mount and serve until unmounted.  The exit statuses are fuse_main's,

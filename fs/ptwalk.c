@@ -17,30 +17,21 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage_text[] =
-	"usage: ptwalk [options] DUMP COMMAND [ARGS]\n"
-	"\n"
-	"Commands:\n"
-	"  info                    what /info shows\n"
-	"  ps                      the address spaces: cid, DirBase, mode, name, how found\n"
-	"  pte VA                  WinDbg's !pte VA (a self-map address: the !pte PTE form)\n"
-	"  pte START END           !pte for every page of the range (at most 65536 pages\n"
-	"                          unless --all)\n"
-	"  vtop DIRBASE VA         WinDbg's !vtop (DIRBASE 0: the default address space)\n"
-	"  ptov DIRBASE            WinDbg's !ptov\n"
-	"  maps DIRBASE            the mount's maps file\n"
-	"  read DIRBASE VA LEN     LEN bytes of virtual memory to stdout (unmapped: zeros)\n"
-	"  phys PA LEN             LEN bytes of physical memory to stdout (holes: zeros)\n"
-	"Addresses are hex, with or without 0x, and may carry WinDbg's backtick\n"
-	"(fffff801`07401940).  pte uses --dirbase, else the CR3 the dump records\n"
-	"(the kernel copy of a KPTI pair), else the kernel's own table, else the\n"
-	"only address space.\n"
-	"\n"
-	"Options:\n"
-	"%s"
-	"  --all                         no page limit for pte START END\n"
-	"  --version                     the version, then exit\n"
-	"  -h, --help                    this text\n";
+/* The commands and options come from usage.c's tables, as the man page's. */
+static void usage(FILE *f)
+{
+	fputs("usage: ptwalk [options] DUMP COMMAND [ARGS]\n"
+	      "\n"
+	      "Commands:\n", f);
+	ptv_print_commands(f);
+	fputs("Addresses are hex, with or without 0x, and may carry WinDbg's backtick\n"
+	      "(fffff801`07401940).  pte uses --dirbase, else the CR3 the dump records\n"
+	      "(the kernel copy of a KPTI pair), else the kernel's own table, else the\n"
+	      "only address space.\n"
+	      "\n"
+	      "Options:\n", f);
+	ptv_print_options(f, PTV_PTWALK);
+}
 
 #define PTE_RANGE_LIMIT 65536
 
@@ -285,6 +276,7 @@ static int cmd_info(struct cli *c)
 	return put_text(&t);
 }
 
+/* What runs each command of usage.c's ptv_command_table. */
 static const struct {
 	const char *name;
 	int (*run)(struct cli *);
@@ -294,35 +286,38 @@ static const struct {
 	{ "read", cmd_read }, { "phys", cmd_phys },
 };
 
+/* Options before DUMP, each one of usage.c's table. */
 static int parse(struct cli *c, int argc, char **argv)
 {
 	int i = 1;
 	for (; i < argc; i++) {
 		struct ptw_error err;
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf(usage_text, ptv_options_help);
-			exit(0);
-		}
-		if (!strcmp(argv[i], "--version")) {
-			printf("ptwalk %s\n", PTFS_VERSION);
-			exit(0);
-		}
-		if (!strcmp(argv[i], "--all")) {
-			c->all = true;
-			continue;
-		}
-		int rc = ptv_take_option(&c->options, argc, argv, &i, &err);
+		const struct ptv_option_doc *row;
+		const char *value;
+		int rc = ptv_take_option(&c->options, PTV_PTWALK, argc, argv, &i, &row,
+					 &value, &err);
 		if (rc < 0)
 			return fail("%s", err.msg);
 		if (rc == 0)
 			break;
+		switch (row->opt) {
+		case PTV_OPT_HELP:
+			usage(stdout);
+			exit(0);
+		case PTV_OPT_VERSION:
+			printf("ptwalk %s\n", PTFS_VERSION);
+			exit(0);
+		case PTV_OPT_ALL:
+			c->all = true;
+			break;
+		default: /* shared: taken into c->options */
+			break;
+		}
 	}
 	if (argc - i < 2) {
-		fprintf(stderr, usage_text, ptv_options_help);
+		usage(stderr);
 		return 2;
 	}
-	if (argv[i][0] == '-' && argv[i][1])
-		return fail("unknown option '%s'", argv[i]);
 	c->dump = argv[i];
 	c->cmd = argv[i + 1];
 	c->args = argv + i + 2;
@@ -338,12 +333,16 @@ int main(int argc, char **argv)
 		ptv_options_free(&c.options);
 		return rc;
 	}
+	/* Only the commands of usage.c's table run, so --help and the man
+	 * page name every one (man_test.sh checks each of them runs). */
 	int (*run)(struct cli *) = NULL;
 	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
 		if (!strcmp(c.cmd, commands[k].name))
 			run = commands[k].run;
-	if (!run) {
+	if (!ptv_command_known(c.cmd)) {
 		rc = fail("unknown command '%s' (see ptwalk --help)", c.cmd);
+	} else if (!run) {
+		rc = fail("command '%s' is documented but not built", c.cmd);
 	} else {
 		struct ptv_config cfg = c.options.config;
 		cfg.dump_path = c.dump;
