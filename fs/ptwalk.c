@@ -29,6 +29,7 @@ static const char usage_text[] =
 	"  vtop DIRBASE VA         WinDbg's !vtop (DIRBASE 0: the default address space)\n"
 	"  ptov DIRBASE            WinDbg's !ptov\n"
 	"  maps DIRBASE            the mount's maps file\n"
+	"  layout DIRBASE          the mount's layout.svg: a picture of the space\n"
 	"  read DIRBASE VA LEN     LEN bytes of virtual memory to stdout (unmapped: zeros)\n"
 	"  phys PA LEN             LEN bytes of physical memory to stdout (holes: zeros)\n"
 	"Addresses are hex, with or without 0x, and may carry WinDbg's backtick\n"
@@ -207,6 +208,19 @@ static int cmd_maps(struct cli *c)
 	return put_text(&t);
 }
 
+static int cmd_layout(struct cli *c)
+{
+	struct ptw_space s;
+	if (c->nargs != 1)
+		return fail("layout takes DIRBASE");
+	if (!space_arg(c, c->args[0], &s))
+		return 1;
+	struct ptv_text t = {0};
+	if (ptv_render_layout(&s, &t, NULL))
+		return fail("out of memory");
+	return put_text(&t);
+}
+
 /* Stream len bytes to stdout from a reader of (addr, buf, n). */
 static int stream(uint64_t addr, uint64_t len,
 		  void (*get)(void *ctx, uint64_t a, void *buf, size_t n), void *ctx)
@@ -291,7 +305,7 @@ static const struct {
 } commands[] = {
 	{ "info", cmd_info }, { "ps", cmd_ps },     { "pte", cmd_pte },
 	{ "vtop", cmd_vtop }, { "ptov", cmd_ptov }, { "maps", cmd_maps },
-	{ "read", cmd_read }, { "phys", cmd_phys },
+	{ "read", cmd_read }, { "phys", cmd_phys }, { "layout", cmd_layout },
 };
 
 static int parse(struct cli *c, int argc, char **argv)
