@@ -4,13 +4,14 @@
 #                         libelf-dev libcmocka-dev bsdextrautils (hexdump)
 #                         zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev (kdump)
 #   --test adds:          clang libclang-rt-14-dev (fuzzers), zstd (real dumps),
-#                         libkdumpfile-dev (bench_kdump's baseline)
+#                         libkdumpfile-dev (bench_kdump's baseline),
+#                         librsvg2-bin (rsvg-convert: layout.svg rendered)
 # Only missing packages are installed; through sudo when not root.
 set -euo pipefail
 packages=(meson ninja-build gcc pkg-config fuse3 libfuse3-dev libelf-dev libcmocka-dev
 	  bsdextrautils zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev)
 if [[ ${1:-} == --test ]]; then
-	packages+=(clang libclang-rt-14-dev zstd libkdumpfile-dev)
+	packages+=(clang libclang-rt-14-dev zstd libkdumpfile-dev librsvg2-bin)
 fi
 missing=()
 for p in "${packages[@]}"; do

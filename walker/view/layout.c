@@ -556,7 +556,7 @@ static unsigned log2u(uint64_t v)
 }
 
 /* log2 near enough for a bar's length (linear between powers of two),
- * floor and ceil of non-negative values: no libm for three roundings. */
+ * and floor of a non-negative value: no libm for these. */
 static double log2f_approx(uint64_t v)
 {
 	unsigned l = log2u(v);
@@ -568,11 +568,6 @@ static double floor_pos(double x)
 	return (double)(uint64_t)x;
 }
 
-static double ceil_pos(double x)
-{
-	double f = floor_pos(x);
-	return f < x ? f + 1 : f;
-}
 
 static void row_widths(struct section *secs, size_t nsec, unsigned page_shift)
 {
@@ -634,7 +629,8 @@ static size_t row_rects(const struct collect *c, const struct row *row, double q
 		const struct span *s = &c->v[i];
 		double x0 = (double)(s->start - row->start) * scale;
 		double x1 = (double)(s->end - row->start) * scale;
-		double q0 = floor_pos(x0 / q) * q, q1 = ceil_pos(x1 / q) * q;
+		/* to the nearest step: neighbours meet without overlapping */
+		double q0 = floor_pos(x0 / q + 0.5) * q, q1 = floor_pos(x1 / q + 0.5) * q;
 		if (q1 < q0 + q)
 			q1 = q0 + q;
 		if (q1 > row->width && q0 < row->width)
@@ -688,10 +684,14 @@ static const char *bytes_text(uint64_t n, char buf[32])
 		v /= 1024;
 		u++;
 	}
+	if (v >= 1023.5 && u + 1 < 7) { /* would print as 1024 */
+		v /= 1024;
+		u++;
+	}
 	if (u == 0)
 		snprintf(buf, 32, "%" PRIu64 " bytes", n);
-	else if (v >= 100 || v == floor_pos(v))
-		snprintf(buf, 32, "%.0f %s", v, unit[u]);
+	else if (v >= 100 || floor_pos(v * 10 + 0.5) == floor_pos(v + 0.5) * 10)
+		snprintf(buf, 32, "%.0f %s", v, unit[u]); /* 1 TiB, not 1.0 */
 	else
 		snprintf(buf, 32, "%.1f %s", v, unit[u]);
 	return buf;
