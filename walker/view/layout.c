@@ -525,9 +525,8 @@ static void section_rows(const struct collect *c, struct section *sec, uint64_t 
 		}
 		top[k] = g;
 	}
-	uint64_t t = top[MAX_ROWS - 2] + 1 > minimum ? top[MAX_ROWS - 2] + 1 : minimum;
-	/* gaps equal to the threshold's value could exceed the count: ties
-	 * join (>= t below breaks only on larger ones when t came from top) */
+	uint64_t t = top[MAX_ROWS - 2] > minimum ? top[MAX_ROWS - 2] : minimum;
+	/* (gaps tied at t past the count join the last row) */
 	struct row *r = &sec->rows[0];
 	r->first = sec->first;
 	for (size_t i = sec->first + 1; i < sec->first + sec->n; i++) {
@@ -702,7 +701,6 @@ struct draw {
 	struct ptv_text *t;
 	double q;
 	double y;                  /* the current row's bar top */
-	const struct row *row;
 };
 
 static const double rank_h[NRANK] = { 8, 16, BAR_H };
@@ -803,7 +801,6 @@ static void draw_row(struct draw *d, const struct row *row)
 		   d->y + BAR_H - 7, a);
 	ptv_printf(d->t, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" class=\"bg\"/>\n",
 		   BAR_X, d->y, row->width, BAR_H);
-	d->row = row;
 	row_rects(&d->L->c, row, d->q, draw_rect, d);
 	uint64_t mapped = 0;
 	for (size_t i = row->first; i <= row->last; i++)
