@@ -9,10 +9,10 @@
  *
  *   - one section per half (x86-64's lower and upper canonical halves,
  *     AArch64's ttbr0 and ttbr1), one for 32-bit spaces;
- *   - in a section, rows: spans closer than a gap threshold share a row;
- *     longer empty stretches separate rows and are written as "gap" lines
- *     with their size (the threshold grows until a section has at most
- *     MAX_ROWS rows);
+ *   - in a section, rows: spans closer than a gap threshold (16 MiB; 4
+ *     MiB in 32-bit spaces) share a row; longer empty stretches separate
+ *     rows and are written as "gap" lines with their size (the threshold
+ *     grows until a section has at most MAX_ROWS rows);
  *   - in a row, VAs are linear; the bar's length grows with the log of the
  *     row's span (a 4 KiB row is short, a 64 TiB one long);
  *   - spans are merged at the drawing's resolution: those whose pixels
