@@ -198,6 +198,19 @@ static int cmd_maps(struct cli *c)
 	return put_text(&t);
 }
 
+static int cmd_layout(struct cli *c)
+{
+	struct ptw_space s;
+	if (c->nargs != 1)
+		return fail("layout takes DIRBASE");
+	if (!space_arg(c, c->args[0], &s))
+		return 1;
+	struct ptv_text t = {0};
+	if (ptv_render_layout(&s, &t, NULL))
+		return fail("out of memory");
+	return put_text(&t);
+}
+
 /* Stream len bytes to stdout from a reader of (addr, buf, n). */
 static int stream(uint64_t addr, uint64_t len,
 		  void (*get)(void *ctx, uint64_t a, void *buf, size_t n), void *ctx)
@@ -283,7 +296,7 @@ static const struct {
 } commands[] = {
 	{ "info", cmd_info }, { "ps", cmd_ps },     { "pte", cmd_pte },
 	{ "vtop", cmd_vtop }, { "ptov", cmd_ptov }, { "maps", cmd_maps },
-	{ "read", cmd_read }, { "phys", cmd_phys },
+	{ "read", cmd_read }, { "phys", cmd_phys }, { "layout", cmd_layout },
 };
 
 /* Options before DUMP, each one of usage.c's table. */

@@ -55,6 +55,7 @@ const struct ptv_command_doc ptv_command_table[] = {
 	{ "vtop", "DIRBASE VA", "WinDbg's !vtop (DIRBASE 0: the default address space)" },
 	{ "ptov", "DIRBASE", "WinDbg's !ptov" },
 	{ "maps", "DIRBASE", "the mount's maps file" },
+	{ "layout", "DIRBASE", "the mount's layout.svg: a picture of the space" },
 	{ "read", "DIRBASE VA LEN", "LEN bytes of virtual memory to stdout "
 	  "(unmapped: zeros)" },
 	{ "phys", "PA LEN", "LEN bytes of physical memory to stdout (holes: zeros)" },

@@ -5,13 +5,14 @@
 #                         zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev (kdump)
 #   --test adds:          clang libclang-rt-14-dev (fuzzers), zstd (real dumps),
 #                         libkdumpfile-dev (bench_kdump's baseline),
-#                         groff-base man-db (man_test.sh renders the man pages)
+#                         groff-base man-db (man_test.sh renders the man pages),
+#                         librsvg2-bin (rsvg-convert: layout.svg rendered)
 # Only missing packages are installed; through sudo when not root.
 set -euo pipefail
 packages=(meson ninja-build gcc pkg-config fuse3 libfuse3-dev libelf-dev libcmocka-dev
 	  bsdextrautils zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev)
 if [[ ${1:-} == --test ]]; then
-	packages+=(clang libclang-rt-14-dev zstd libkdumpfile-dev groff-base man-db)
+	packages+=(clang libclang-rt-14-dev zstd libkdumpfile-dev groff-base man-db librsvg2-bin)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -78,6 +78,34 @@ check_regions_layout() {
 	fi
 }
 
+# layout.svg of the kernel's own space: well-formed, small whatever its
+# runs (x86-64's ESPFIX area alone is 65 536 of them), titled with its
+# DirBase, the kernel's regions labelled; a named process's names its owner.
+check_layout() {
+	local out=$1 owners=$2 kdtb svg=$WORK/layout.svg want p d comm
+	kdtb=$(sed -n 's/^  \([0-9a-f]*\) .*found: VMCOREINFO.*/\1/p' "$M/info")
+	cp "$M/dtb/$kdtb/layout.svg" "$svg"
+	expect "layout: well-formed" \
+		"$(python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1]); print("ok")' "$svg")" "ok"
+	expect "layout: small, rectangles bounded" \
+		"$(( $(stat -c %s "$svg") < 65536 && $(grep -c '<rect' "$svg") <= 3100 ))" "1"
+	expect "layout: title" "$(grep -o '<title>[^<]*' "$svg")" "<title>Address space $kdtb"
+	case $(sed -n 's/^paging-mode: \([^ ]*\) .*/\1/p' "$M/info") in
+	x64) want="cpu_entry_area|direct map (page_offset_base)|ESPFIX stacks|kernel image (__START_KERNEL_map)|vmalloc (vmalloc_base)|vmemmap (vmemmap_base)" ;;
+	pae) want="kernel (PAGE_OFFSET)" ;;
+	*) want="kernel image (_stext)|linear map (PAGE_OFFSET)|vmalloc|vmemmap" ;;
+	esac
+	expect "layout: kernel regions" \
+		"$(grep -o 'class="rl">[^<]*' "$svg" | sed 's/class="rl">//' | grep -xF -f <(tr '|' '\n' <<< "$want") | LC_ALL=C sort -u)" \
+		"$(tr '|' '\n' <<< "$want" | LC_ALL=C sort -u)"
+	if [[ -n "$owners" ]]; then
+		read -r p comm < <(sed -n 's/^PROC pid=\([0-9]*\) ppid=[0-9]* comm=\([^ ]*\) .*/\1 \2/p' "$truth" | head -1)
+		d=$(sed -n "s/^pid $p ([^)]*): dtb \([0-9a-f]*\):.*/\1/p" <<< "$out")
+		expect "layout: owner of $p" "$(grep -o "owner: [^ ]* (cid [0-9]*)" "$M/dtb/$d/layout.svg")" \
+			"owner: $comm (cid $p)"
+	fi
+}
+
 # One real dump: the truth check, then the tools people point at it.
 # OWNERS (--owners or empty): check the processes' names too.
 check_dump() {
@@ -126,6 +154,7 @@ check_dump() {
 			   sed 's/.* va=\(0x[0-9a-f]*\) .*/PTFS-MARK pid='"$p"' va=\1 /' | sort -u)"
 	done
 	check_regions_layout "$out" "$truth"
+	check_layout "$out" "$owners"
 	NODES=$(find "$M/dtb/$dtb" | wc -l)
 	echo "     find: $NODES nodes under dtb/$dtb"
 	unmount_ptfs "$M"

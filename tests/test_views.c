@@ -79,7 +79,7 @@ static void listings(void **state)
 	assert_string_equal(list(fs, "/"), "info phys dtb/ proc/ name/");
 	assert_string_equal(list(fs, "/dtb"), "100000/ 10a000/ 10b000/ 118000/ 119000/");
 	assert_string_equal(list(fs, "/dtb/10a000"),
-			    "info vmem maps ptov pte/ vtop/ regions/ pml4/");
+			    "info vmem maps ptov layout.svg pte/ vtop/ regions/ pml4/");
 	assert_string_equal(list(fs, "/dtb/10a000/pml4"), "0/ 254/ 255/ 273/ 508/ 511/");
 	assert_string_equal(list(fs, "/dtb/10a000/pml4/0"), "entry pdpt/");
 	assert_string_equal(list(fs, "/dtb/10a000/pml4/0/pdpt"), "0/");

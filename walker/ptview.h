@@ -5,7 +5,7 @@
  * FUSE daemon maps its callbacks onto these and nothing else, and the
  * command-line tool prints the same texts.
  *
- *   /info  /phys  /dtb/<dirbase>/{info,vmem,maps,<top>/<i>/entry,...}
+ *   /info  /phys  /dtb/<dirbase>/{info,vmem,maps,layout.svg,<top>/<i>/entry,...}
  *   /proc/<cid> -> ../dtb/<dirbase>
  *
  * All calls are thread-safe.  Errors are negative errno values (ENOENT for
@@ -69,6 +69,7 @@ enum ptv_type {
 	PTV_NAME_LINK,
 	PTV_ROOT0,       /* a split space's halves (AArch64's ttbr0/, ttbr1/), */
 	PTV_ROOT1,       /* each holding its root's top table */
+	PTV_LAYOUT,      /* layout.svg: a picture of the space */
 };
 
 struct ptv_cache;
@@ -240,6 +241,15 @@ int ptv_render_vtop(const struct ptw_space *s, uint64_t va, struct ptv_text *t);
 /* !ptov DIRBASE; t may be NULL to only measure; *len gets the length. */
 int ptv_render_ptov(const struct ptw_space *s, struct ptv_text *t,
 		    uint64_t *len);
+
+/* layout.svg: a picture of the space (view/layout.c), from the same
+ * iteration as maps: its runs along the VA axis by half, long empty
+ * stretches as gaps, coloured by rights, page size as bar height, the OS's
+ * well-known regions labelled, a title and a legend.  Appended to t (t
+ * NULL: only measured); *len (may be NULL) gets its length.  At most a few
+ * thousand elements whatever the number of runs. */
+int ptv_render_layout(const struct ptw_space *s, struct ptv_text *t,
+		      uint64_t *len);
 
 #ifdef __cplusplus
 }

@@ -17,7 +17,7 @@
  *                7 interned: bits 22:5 the slot, 54:23 the slot's
  *                  generation, 63:55 zero
  *                8 a node of one space that has no path: the space's
- *                  directory, info, vmem, maps, ptov, pte/, vtop/, regions/,
+ *                  directory, info, vmem, maps, ptov, layout.svg, pte/, vtop/, regions/,
  *                  and the proc/ and name/ links to it; its enum ptv_type
  *                  in the path field
  *                9+L   the table at level L            (L indexes on its path)
@@ -136,6 +136,7 @@ static bool space_type(enum ptv_type t)
 	case PTV_SPACE: case PTV_SPACE_INFO: case PTV_VMEM: case PTV_MAPS: case PTV_PTOV:
 	case PTV_PTE_DIR: case PTV_VTOP_DIR: case PTV_REGIONS:
 	case PTV_PROC_LINK: case PTV_NAME_LINK: case PTV_ROOT0: case PTV_ROOT1:
+	case PTV_LAYOUT:
 		return true;
 	default:
 		return false;
@@ -591,7 +592,7 @@ int ptv_node_from_id(ptv_fs *fs, uint64_t id, struct ptv_node *n)
 	uint64_t ref = id >> fs->ids.ref_shift;
 	uint64_t field = (id & ((1ULL << fs->ids.ref_shift) - 1)) >> KIND_BITS;
 	/* K_SPACE: the node's type, one of space_type's */
-	enum ptv_type sub = field <= PTV_ROOT1 ? (enum ptv_type)field : PTV_ROOT;
+	enum ptv_type sub = field <= PTV_LAYOUT ? (enum ptv_type)field : PTV_ROOT;
 	if (kind == K_SPACE && !space_type(sub))
 		return -ENOENT;
 	int rc;

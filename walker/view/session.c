@@ -206,8 +206,16 @@ int ptv_space_facts(const struct ptv_node *n, struct ptv_cache *own,
 int ptv_render_big(const struct ptw_space *s, unsigned which,
 		   struct ptv_text *t, uint64_t *len)
 {
+	if (which == PTV_BIG_LAYOUT)
+		return ptv_render_layout(s, t, len);
 	return which == PTV_BIG_MAPS ? ptv_render_maps(s, t, len, NULL)
 				     : ptv_render_ptov(s, t, len);
+}
+
+int ptv_big_of(enum ptv_type type)
+{
+	return type == PTV_MAPS ? PTV_BIG_MAPS : type == PTV_PTOV ? PTV_BIG_PTOV
+	     : type == PTV_LAYOUT ? PTV_BIG_LAYOUT : -1;
 }
 
 int ptv_big_len(const struct ptv_node *n, unsigned which, uint64_t *len)
@@ -325,7 +333,8 @@ int ptv_file_open(ptv_fs *fs, const struct ptv_node *n, struct ptv_file **out)
 		break;
 	case PTV_MAPS:
 	case PTV_PTOV:
-		f->big = n->type == PTV_MAPS ? PTV_BIG_MAPS : PTV_BIG_PTOV;
+	case PTV_LAYOUT:
+		f->big = ptv_big_of(n->type);
 		rc = ptv_big_len(n, (unsigned)f->big, &len);
 		f->len = (size_t)len;
 		break;

@@ -246,6 +246,8 @@ static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
 			n->type = PTV_MAPS;
 		else if (!strcmp(name, "ptov"))
 			n->type = PTV_PTOV;
+		else if (!strcmp(name, "layout.svg"))
+			n->type = PTV_LAYOUT;
 		else if (!strcmp(name, "pte"))
 			n->type = PTV_PTE_DIR;
 		else if (!strcmp(name, "vtop"))
@@ -343,8 +345,8 @@ static unsigned table_nonzero(const struct ptv_node *n)
  * facts; an entry file is rendered (it reads one entry). */
 static int text_size(ptv_fs *fs, const struct ptv_node *n, uint64_t *size)
 {
-	if (n->type == PTV_MAPS || n->type == PTV_PTOV)
-		return ptv_big_len(n, n->type == PTV_MAPS ? PTV_BIG_MAPS : PTV_BIG_PTOV, size);
+	if (ptv_big_of(n->type) >= 0)
+		return ptv_big_len(n, (unsigned)ptv_big_of(n->type), size);
 	if (n->type == PTV_SPACE_INFO) {
 		struct ptv_cache own;
 		const struct ptv_cache *c;
@@ -676,7 +678,7 @@ static int list_dir(struct listing *l)
 	case PTV_SPACE: {
 		const struct ptw_mode *m = n->space.mode;
 		const char *const names[] = {
-			"info", "vmem", "maps", "ptov", "pte", "vtop", "regions",
+			"info", "vmem", "maps", "ptov", "layout.svg", "pte", "vtop", "regions",
 			!m->split ? m->level[0].dir_name
 				  : has_half(n, 0) ? m->root_dir[0]
 						   : has_half(n, 1) ? m->root_dir[1] : NULL,

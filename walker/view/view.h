@@ -13,9 +13,10 @@
  * maps text itself is built on the first read of an open maps file, shared
  * by every open one, and freed with the last (the kernel's page cache then
  * keeps the bytes). */
-enum { PTV_BIG_MAPS, PTV_BIG_PTOV, PTV_BIG_N };
+enum { PTV_BIG_MAPS, PTV_BIG_PTOV, PTV_BIG_LAYOUT, PTV_BIG_N };
 
-/* A text as long as the space (maps, ptov): measured once, built on the
+/* A text as long as the space (maps, ptov; layout.svg, which takes as
+ * long to make): measured once, built on the
  * first read of an open file and shared while any is open. */
 struct ptv_big {
 	bool measured;
@@ -175,6 +176,9 @@ int ptv_space_facts(const struct ptv_node *n, struct ptv_cache *own,
 
 /* The length of a big text (maps, ptov) of a space: cached when it can be. */
 int ptv_big_len(const struct ptv_node *n, unsigned which, uint64_t *len);
+
+/* The big text (PTV_BIG_*) a node type shows, or -1. */
+int ptv_big_of(enum ptv_type type);
 
 /* Render big text `which` of s into t (t NULL: measure only). */
 int ptv_render_big(const struct ptw_space *s, unsigned which,
