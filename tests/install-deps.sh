@@ -5,7 +5,7 @@
 #                         zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev (kdump)
 #   --test adds:          clang libclang-rt-14-dev (fuzzers), zstd (real dumps),
 #                         libkdumpfile-dev (bench_kdump's baseline),
-#                         groff-base man-db (man_test.sh renders the man pages),
+#                         groff-base man-db (man_test.sh and install_test.sh render the man pages),
 #                         librsvg2-bin (rsvg-convert: layout.svg rendered)
 # Only missing packages are installed; through sudo when not root.
 set -euo pipefail
