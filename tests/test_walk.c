@@ -28,7 +28,7 @@ static const char *eff_flags(enum ptw_mode_id mode, const struct ptw_xlat *x)
 	return buf;
 }
 
-/* ---- flag letters (REFERENCE §2 examples) -------------------------------- */
+/* ---- flag letters (WinDbg's documented letters) -------------------------------- */
 
 static void flags_reference_examples(void **state)
 {

@@ -7,7 +7,7 @@
  * guest kernel reported; then, through the mount only:
  *   - maps: each present page at its PFN, R/W as writable_expected says;
  *     pages the hardware does not map (present=0, kind=protnone_touched:
- *     PROT_NONE, REFERENCE §6) absent;
+ *     PROT_NONE: arch/x86/include/asm/pgtable-invert.h) absent;
  *   - entry files: walking <top>/<i>/.../entry reaches the same PFN (with
  *     the large page's offset), or a non-present entry for unmapped pages;
  *   - vmem: the 4096 bytes at the VA hash (FNV-1a 64) to the listed value;

@@ -226,7 +226,7 @@ int ptv_render_entry(const struct ptw_space *s, unsigned level,
  * how it was found, under a header line. */
 int ptv_render_ps(const struct ptw_spaces *sp, struct ptv_text *t);
 
-/* ---- WinDbg's texts (REFERENCE §3) ------------------------------------------- */
+/* ---- WinDbg's texts (Microsoft's !pte, !vtop, !ptov documentation) ----------- */
 
 /* !pte VA.  A VA inside the self-map window is taken as an entry's own
  * address (WinDbg's "!pte PTE" form): that entry and the ones above it.

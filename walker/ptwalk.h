@@ -318,7 +318,7 @@ const struct ptw_mode *ptw_mode_at(size_t i);
 /* Bytes of virtual address space (vmem's size): 2^32, 2^48, 2^57;
  * AArch64 2^(VA_BITS+1), the lower half then the upper. */
 uint64_t ptw_mode_va_size(const struct ptw_mode *m);
-/* The canonical VA for a vmem offset (the upper half folded, REFERENCE §1). */
+/* The canonical VA for a vmem offset (the upper half folded). */
 uint64_t ptw_mode_va_from_offset(const struct ptw_mode *m, uint64_t off);
 uint64_t ptw_mode_offset_from_va(const struct ptw_mode *m, uint64_t va);
 bool ptw_mode_va_valid(const struct ptw_mode *m, uint64_t va);
@@ -352,7 +352,7 @@ uint64_t ptw_entry_address(const struct ptw_mode *m, unsigned lvl, uint64_t e);
  * gives the bits of its encoding). */
 uint64_t ptw_entry_reserved(const struct ptw_mode *m, unsigned lvl, uint64_t e);
 
-/* The letters of an entry's flags (WinDbg's on x86, REFERENCE §2),
+/* The letters of an entry's flags (WinDbg's on x86: Microsoft's !pte page),
  * NUL-terminated into buf (at least 16 bytes). */
 void ptw_flags_string(const struct ptw_mode *m, unsigned lvl, uint64_t e,
 		      char *buf);

@@ -1,4 +1,6 @@
-/* discover/scan.c — find top-level page tables in physical memory (REFERENCE §5).
+/* discover/scan.c — find top-level page tables in physical memory: the
+ * self-map of Windows' x86 kernels, the kernel half Linux copies into every
+ * top table (walker/README.md, "How address spaces are found").
  *
  * One pass over every page the dump holds, split among threads, runs a
  * detector per paging mode:

@@ -183,7 +183,8 @@ static uint64_t x86_rights_apply(const struct ptw_mode *m, unsigned lvl,
 	return (leaf & ~(PTW_RW | PTW_US | PTW_XD)) | acc;
 }
 
-/* WinDbg's letters (REFERENCE §2): CGLDANTUWEV, or GLDANTUWV without XD. */
+/* WinDbg's letters (Microsoft's "!pte" documentation, debugger reference):
+ * CGLDANTUWEV, or GLDANTUWV without XD. */
 static void x86_flags_string(const struct ptw_mode *m, unsigned lvl, uint64_t e,
 			     char *buf)
 {

@@ -1,5 +1,6 @@
-/* view/windbg.c — what WinDbg's !pte, !vtop and !ptov print (REFERENCE §3),
- * for every paging mode.
+/* view/windbg.c — what WinDbg's !pte, !vtop and !ptov print, for every
+ * paging mode (Microsoft's debugger reference for the three extensions,
+ * and WinDbg's output as public captures show it).
  *
  * Entry addresses in !pte are virtual, through the self-map: with the top
  * table's entry s pointing at the table itself, the entry of VA at level L
@@ -16,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define COLUMN 27          /* one !pte column (REFERENCE §3) */
+#define COLUMN 27          /* one !pte column, as WinDbg prints it */
 #define FAIL_STATUS "0xD0000147"
 
 /* ---- self-map arithmetic ----------------------------------------------------- */
@@ -212,7 +213,7 @@ static void render_modern(struct pte_view *v, struct ptv_text *t)
 	put_cells(t, &state);
 }
 
-/* 32-bit x86: WinDbg's older two-column form (REFERENCE §3). */
+/* 32-bit x86: WinDbg's older two-column form (Microsoft's !pte page). */
 static void render_x86(struct pte_view *v, struct ptv_text *t)
 {
 	const struct ptw_xlat *x = &v->x;
