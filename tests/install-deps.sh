@@ -4,13 +4,16 @@
 #                         libelf-dev libcmocka-dev bsdextrautils (hexdump)
 #                         zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev (kdump)
 #   --test adds:          clang libclang-rt-14-dev (fuzzers), zstd (real dumps),
-#                         libkdumpfile-dev (bench_kdump's baseline)
+#                         libkdumpfile-dev (bench_kdump's baseline),
+#                         qemu-system-x86 busybox-static (qemu_dump_test.sh boots
+#                         a guest; it fetches Debian's kernel itself, into the
+#                         build tree, with apt-get download)
 # Only missing packages are installed; through sudo when not root.
 set -euo pipefail
 packages=(meson ninja-build gcc pkg-config fuse3 libfuse3-dev libelf-dev libcmocka-dev
 	  bsdextrautils zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev)
 if [[ ${1:-} == --test ]]; then
-	packages+=(clang libclang-rt-14-dev zstd libkdumpfile-dev)
+	packages+=(clang libclang-rt-14-dev zstd libkdumpfile-dev qemu-system-x86 busybox-static)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -178,6 +178,12 @@ got=$("$QEMU_DUMP" --no-mount -o /proc/ptfs-test.elf "$sock" 2>&1) && echo "FAIL
 # QEMU's own words follow the prefix; they name the file.
 grep -q '^qemu-dump.sh: QEMU refused dump-guest-memory: .*/proc/ptfs-test.elf' <<< "$got" &&
 	echo "ok   dump refused" || { echo "FAIL dump refused: $got"; FAILED=1; }
+got=$("$QEMU_DUMP" --virsh guest "$sock" 2>&1) && echo "FAIL: both a socket and --virsh accepted"
+expect "socket and --virsh" "$got" "qemu-dump.sh: give a QMP socket or --virsh DOMAIN, not both"
+if ! command -v virsh > /dev/null; then
+	got=$("$QEMU_DUMP" -o "$WORK/x.elf" --virsh guest 2>&1) && echo "FAIL: --virsh without virsh accepted"
+	expect "no virsh" "$got" "qemu-dump.sh: virsh not found (apt-get install libvirt-clients)"
+fi
 [[ ! -e $WORK/x.elf ]] || { echo "FAIL: a dump was written despite an error"; FAILED=1; }
 
 # ---- dump and mount with the example, as a user would
