@@ -81,6 +81,10 @@ dump=${dump:-guest-$(date +%Y%m%d-%H%M%S).elf}
 dump=$(realpath -m -- "$dump")
 [[ ! -e $dump ]] || die "$dump exists; remove it or give another -o"
 [[ -d $(dirname "$dump") ]] || die "$(dirname "$dump"): no such directory"
+if ((mount)) && [[ -n $mnt ]]; then
+	mkdir -p -- "$mnt"
+	! mountpoint -q -- "$mnt" || die "$mnt is a mount point already"
+fi
 
 # One QMP conversation: greeting, qmp_capabilities, dump-guest-memory in the
 # background (detach), then query-dump until it completes. The reason for a
@@ -220,12 +224,7 @@ if ((!mount)); then
 	echo "mount it with: ${ptfs:-ptfs} $dump MOUNTPOINT"
 	exit 0
 fi
-if [[ -z $mnt ]]; then
-	mnt=$(mktemp -d /tmp/ptfs-qemu.XXXXXX)
-else
-	mkdir -p -- "$mnt"
-	! mountpoint -q -- "$mnt" || die "$mnt is a mount point already"
-fi
+[[ -n $mnt ]] || mnt=$(mktemp -d /tmp/ptfs-qemu.XXXXXX)
 "$ptfs" "$dump" "$mnt" || die "ptfs could not mount $dump (above)"
 # The commands a user types next, with the real paths.
 cat << EOF

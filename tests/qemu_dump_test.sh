@@ -164,24 +164,26 @@ field() { # NAME KEY: KEY= of the guest's proc line for ptfs-NAME
 
 # ---- the example's errors, before it touches the guest
 phase "errors"
-got=$("$QEMU_DUMP" -o "$WORK/x.elf" "$WORK/none.sock" 2>&1) && echo "FAIL: a missing socket accepted"
+got=$("$QEMU_DUMP" -o "$WORK/x.elf" "$WORK/none.sock" 2>&1) && { echo "FAIL: a missing socket accepted"; FAILED=1; }
 expect "missing socket" "$got" \
 	"qemu-dump.sh: $WORK/none.sock: no such QMP socket (start QEMU with -qmp unix:$WORK/none.sock,server=on,wait=off)"
-got=$("$QEMU_DUMP" -o "$WORK/x.elf" "$serial" 2>&1) && echo "FAIL: a file taken for a socket"
+got=$("$QEMU_DUMP" -o "$WORK/x.elf" "$serial" 2>&1) && { echo "FAIL: a file taken for a socket"; FAILED=1; }
 expect "not a socket" "$got" "qemu-dump.sh: $serial is not a socket"
-got=$("$QEMU_DUMP" -o "$serial" "$sock" 2>&1) && echo "FAIL: an existing dump overwritten"
+got=$("$QEMU_DUMP" -o "$serial" "$sock" 2>&1) && { echo "FAIL: an existing dump overwritten"; FAILED=1; }
 expect "existing dump" "$got" "qemu-dump.sh: $serial exists; remove it or give another -o"
-got=$(PTFS=$WORK/no-ptfs "$QEMU_DUMP" -o "$WORK/x.elf" "$sock" 2>&1) && echo "FAIL: no ptfs accepted"
+got=$(PTFS=$WORK/no-ptfs "$QEMU_DUMP" -o "$WORK/x.elf" "$sock" 2>&1) && { echo "FAIL: no ptfs accepted"; FAILED=1; }
 expect "ptfs missing" "$got" \
 	"qemu-dump.sh: ptfs not found (not in \$PTFS, PATH or $(dirname "$QEMU_DUMP")/../build/fs/): build it with 'meson setup build && ninja -C build', or give --no-mount"
-got=$("$QEMU_DUMP" --no-mount -o /proc/ptfs-test.elf "$sock" 2>&1) && echo "FAIL: a failed dump accepted"
+got=$("$QEMU_DUMP" --no-mount -o /proc/ptfs-test.elf "$sock" 2>&1) && { echo "FAIL: a failed dump accepted"; FAILED=1; }
 # QEMU's own words follow the prefix; they name the file.
 grep -q '^qemu-dump.sh: QEMU refused dump-guest-memory: .*/proc/ptfs-test.elf' <<< "$got" &&
 	echo "ok   dump refused" || { echo "FAIL dump refused: $got"; FAILED=1; }
-got=$("$QEMU_DUMP" --virsh guest "$sock" 2>&1) && echo "FAIL: both a socket and --virsh accepted"
+got=$("$QEMU_DUMP" -o "$WORK/x.elf" -m /proc "$sock" 2>&1) && { echo "FAIL: a mount point taken"; FAILED=1; }
+expect "mount point in use" "$got" "qemu-dump.sh: /proc is a mount point already"
+got=$("$QEMU_DUMP" --virsh guest "$sock" 2>&1) && { echo "FAIL: both a socket and --virsh accepted"; FAILED=1; }
 expect "socket and --virsh" "$got" "qemu-dump.sh: give a QMP socket or --virsh DOMAIN, not both"
 if ! command -v virsh > /dev/null; then
-	got=$("$QEMU_DUMP" -o "$WORK/x.elf" --virsh guest 2>&1) && echo "FAIL: --virsh without virsh accepted"
+	got=$("$QEMU_DUMP" -o "$WORK/x.elf" --virsh guest 2>&1) && { echo "FAIL: --virsh without virsh accepted"; FAILED=1; }
 	expect "no virsh" "$got" "qemu-dump.sh: virsh not found (apt-get install libvirt-clients)"
 fi
 [[ ! -e $WORK/x.elf ]] || { echo "FAIL: a dump was written despite an error"; FAILED=1; }
