@@ -366,6 +366,20 @@ bool ptw_entry_attributes(const struct ptw_mode *m, unsigned lvl, uint64_t e,
 void ptw_rights_string(const struct ptw_mode *m, unsigned lvl, uint64_t eff,
 		       char *buf);
 
+struct ptw_space;
+/* The letters as the space's OS means them: WinDbg's, without the bits
+ * the OS uses for something else (on Linux x86, bit 9 is _PAGE_SPECIAL,
+ * not Windows' copy-on-write: its C column stays '-'). */
+void ptw_space_flags_string(const struct ptw_space *s, unsigned lvl, uint64_t e,
+			    char *buf);
+void ptw_space_rights_string(const struct ptw_space *s, unsigned lvl, uint64_t eff,
+			     char *buf);
+/* A valid entry's software bits as the space's OS names them (Linux x86:
+ * "special soft-dirty", paging/x86.c), into buf; false (buf "") when
+ * none is set or the OS's are not known. */
+bool ptw_entry_software(const struct ptw_space *s, unsigned lvl, uint64_t e,
+			char *buf, size_t size);
+
 /* ---- address spaces ----------------------------------------------------- */
 
 /* The operating system whose tables these are: it decides what a
