@@ -433,9 +433,12 @@ enum ptw_owner_from {
 	PTW_OWNER_LISTING,          /* --processes: WinDbg's !process 0 0 text */
 	PTW_OWNER_LINUX_TASKS,      /* init_task's list (kallsyms and BTF) */
 	PTW_OWNER_WINDOWS_EPROCESS, /* PsActiveProcessHead's EPROCESS list */
+	PTW_OWNER_LINUX_KSYMS,      /* a kernel table no task owns, named by
+				     * kallsyms (Linux x86-64's "[trampoline]",
+				     * "[poking_mm]"; cid -1) */
 };
 
-/* "cmdline", "listing", "task-list", "eprocess-list", "-" */
+/* "cmdline", "listing", "task-list", "eprocess-list", "kallsyms", "-" */
 const char *ptw_owner_from_name(enum ptw_owner_from f);
 
 #define PTW_NAME_MAX 64
