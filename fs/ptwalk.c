@@ -133,7 +133,10 @@ static int cmd_pte(struct cli *c)
 	if (!c->options.config.discover.ndirbases && ptv_spaces(c->fs)->n > 1)
 		fprintf(stderr, "ptwalk: using DirBase %" PRIx64 " (%s)\n", s.dirbase, why);
 	struct ptv_text t = {0};
+	/* WinDbg's `!pte ADDR 1`: the entry at a literal address.  Only 1
+	 * (WinDbg takes any small number), so that no range is read as it. */
 	int rc = c->nargs == 1 ? ptv_render_pte(&s, va, &t)
+		 : end == 1    ? ptv_render_pte_literal(&s, va, &t)
 			       : ptv_render_pte_range(&s, va, end, c->all ? 0 : PTE_RANGE_LIMIT, &t);
 	if (rc == -E2BIG) {
 		ptv_text_free(&t);

@@ -52,6 +52,8 @@ const struct ptv_command_doc ptv_command_table[] = {
 	{ "pte", "VA", "WinDbg's !pte VA (a self-map address: the !pte PTE form)" },
 	{ "pte", "START END", "!pte for every page of the range (at most 65536 "
 	  "pages unless --all)" },
+	{ "pte", "ADDR 1", "WinDbg's !pte LiteralAddress 1: the entry at ADDR (a "
+	  "self-map VA, else physical) read as a PDE and as a PTE" },
 	{ "vtop", "DIRBASE VA", "WinDbg's !vtop (DIRBASE 0: the default address space)" },
 	{ "ptov", "DIRBASE", "WinDbg's !ptov" },
 	{ "maps", "DIRBASE", "the mount's maps file" },

@@ -97,7 +97,7 @@ static size_t encode(const char *text, uint8_t *out)
 
 /* In kallsyms_names order (the reader stops at the last one it wants). */
 enum { SYM_TEXT, SYM_STARTUP, SYM_LONG, SYM_PERCPU, SYM_INIT_TASK_GROUP,
-       SYM_INIT_TASK, SYM_START_BTF, SYM_STOP_BTF, NSYMS };
+       SYM_INIT_TASK, SYM_START_BTF, SYM_STOP_BTF, SYM_RMH, SYM_POKING, NSYMS };
 
 static void sym_text(unsigned i, char *buf, size_t n)
 {
@@ -106,6 +106,7 @@ static void sym_text(unsigned i, char *buf, size_t n)
 		[SYM_PERCPU] = "Dfixed_percpu_data", [SYM_INIT_TASK] = "Dinit_task",
 		[SYM_INIT_TASK_GROUP] = "Dinit_task_group",
 		[SYM_START_BTF] = "R__start_BTF", [SYM_STOP_BTF] = "R__stop_BTF",
+		[SYM_RMH] = "Dreal_mode_header", [SYM_POKING] = "Bpoking_mm",
 	};
 	if (i != SYM_LONG) {
 		snprintf(buf, n, "%s", names[i]);
@@ -123,6 +124,9 @@ static void sym_text(unsigned i, char *buf, size_t n)
 static bool kept(const struct gen_linux *L, const char *text)
 {
 	if (L->text_only && text[0] != 'T' && text[0] != 't')
+		return false;
+	if (!L->kernel_tables &&
+	    (strcmp(text, "Dreal_mode_header") == 0 || strcmp(text, "Bpoking_mm") == 0))
 		return false;
 	return !(L->omit && strcmp(text + 1, L->omit) == 0);
 }
@@ -182,6 +186,8 @@ static uint64_t sym_addr(const struct gen_linux *L, unsigned i)
 	case SYM_INIT_TASK_GROUP: return L->mm[0] + 0x40;
 	case SYM_START_BTF: return L->btf_start;
 	case SYM_STOP_BTF: return L->btf_stop;
+	case SYM_RMH: return L->rmh_var;
+	case SYM_POKING: return L->poking_var;
 	default: return L->va + 0x30; /* SYM_LONG */
 	}
 }
@@ -321,6 +327,14 @@ static size_t btf_bytes(unsigned ptr, uint8_t *out)
 	member(&b, "nr_threads", 1, 0);
 	member(&b, "thread_head", 5, GEN_LINUX_SIG_THREADS * 8);
 	type(&b, "", K_PTR, 0, false, 29);
+	/* 31: x86's real-mode header, all u32 */
+	type(&b, "real_mode_header", K_STRUCT, 6, false, GEN_LINUX_RMH_SIZE);
+	member(&b, "text_start", 2, 0);
+	member(&b, "ro_end", 2, 0x04 * 8);
+	member(&b, "trampoline_start", 2, 0x08 * 8);
+	member(&b, "trampoline_header", 2, 0x0c * 8);
+	member(&b, "sev_es_trampoline_start", 2, 0x10 * 8);
+	member(&b, "trampoline_pgd", 2, GEN_LINUX_RMH_PGD * 8);
 
 	size_t total = 24 + b.tlen + b.slen;
 	if (out) {
@@ -453,6 +467,11 @@ bool gen_linux_build(struct gen_linux *L, uint8_t *buf, size_t cap)
 	for (unsigned i = 0; i < L->ntasks; i++)
 		L->thread[i] = L->va + at + GEN_LINUX_TASK_SIZE * (uint64_t)i;
 	at += GEN_LINUX_TASK_SIZE * (uint64_t)L->ntasks;
+	L->rmh_var = L->va + at;
+	L->poking_var = L->rmh_var + 8;
+	L->rmh = L->rmh_var + 0x40;
+	L->poking_mm = L->rmh + 0x40;
+	at += 0x80 + GEN_LINUX_MM_SIZE;
 	L->size = at;
 	if (at > cap)
 		return false;
@@ -464,6 +483,14 @@ bool gen_linux_build(struct gen_linux *L, uint8_t *buf, size_t cap)
 	tokens_bytes(buf + (L->token_table - L->va), buf + (L->token_index - L->va));
 	btf_bytes(L->ptr, buf + (L->btf_start - L->va));
 	write_tasks(L, buf);
+	if (L->kernel_tables) {
+		gen_linux_putptr(L, buf, L->rmh_var, L->rmh);
+		gen_linux_put32(L, buf, L->rmh + GEN_LINUX_RMH_PGD, L->trampoline_pgd);
+		if (L->poking_pgd) {
+			gen_linux_putptr(L, buf, L->poking_var, L->poking_mm);
+			gen_linux_putptr(L, buf, L->poking_mm + GEN_LINUX_MM_PGD, L->poking_pgd);
+		}
+	}
 	return true;
 }
 

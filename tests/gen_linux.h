@@ -33,6 +33,11 @@
 #define GEN_LINUX_MM_SIZE      0x80
 #define GEN_LINUX_MM_PGD       0x48
 
+/* real_mode_header (0x28 bytes): u32 physical addresses, trampoline_pgd
+ * after five others (AMD_MEM_ENCRYPT's sev_es_trampoline_start among them) */
+#define GEN_LINUX_RMH_SIZE     0x28
+#define GEN_LINUX_RMH_PGD      0x14
+
 #define GEN_LINUX_PF_KTHREAD   0x00200000u
 #define GEN_LINUX_MAX_TASKS    8
 
@@ -58,6 +63,11 @@ struct gen_linux {
 	const char *omit;       /* a kallsyms symbol to leave out, or NULL */
 	bool text_only;         /* kallsyms of code only (no CONFIG_KALLSYMS_ALL):
 				 * no init_task, __start_BTF, __stop_BTF */
+	bool kernel_tables;     /* kallsyms has real_mode_header and poking_mm
+				 * (x86-64's tables no task owns), pointing at: */
+	uint32_t trampoline_pgd;   /* real_mode_header->trampoline_pgd (PA) */
+	uint64_t poking_pgd;       /* poking_mm->pgd (kernel VA); 0: poking_mm
+				    * is NULL */
 
 	/* out: kernel VAs */
 	uint64_t names, num_syms, token_table, token_index, offsets, relative_base;
@@ -66,6 +76,8 @@ struct gen_linux {
 	uint64_t task[GEN_LINUX_MAX_TASKS], mm[GEN_LINUX_MAX_TASKS];
 	uint64_t signal[GEN_LINUX_MAX_TASKS];   /* each task's signal_struct */
 	uint64_t thread[GEN_LINUX_MAX_TASKS];   /* its second thread, if any */
+	uint64_t rmh_var, rmh;     /* the variable real_mode_header, its struct */
+	uint64_t poking_var, poking_mm; /* the variable poking_mm, its mm_struct */
 	uint32_t nsyms;
 	size_t size;            /* bytes of the buffer used */
 };

@@ -133,7 +133,7 @@ expect "translate DUMP 10a000 603abc: the walk" \
 	"PML4E  at 10a000 contains 800000000010c027  ----A--UW-V
 PDPTE  at 10c000 contains 000000000010d027  ----A--UWEV
 PDE    at 10d018 contains 000000000010f027  ----A--UWEV
-PTE    at 10f018 contains 8000000000322067  ---DA--UW-V
+PTE    at 10f018 contains 8000000000322867  ---DA--UW-V
 603abc -> 322abc (4 KiB page)"
 out=$(run "$WORK/translate" "$WORK/sample.elf" 10a000 zz) && rc=0 || rc=$?
 expect "translate: a bad address named" "$rc $out" "1 translate: 'zz' is not a hexadecimal address"

@@ -88,8 +88,9 @@ expect "ptfs: --help lists -h, --help and -o" \
 	"$(grep -x -e '-h, --help' -e '-o OPT\[,OPT...\]' <<< "$ptfs_opts")" \
 	"-h, --help
 -o OPT[,OPT...]"
-expect "ptwalk: --help lists pte's two forms" "$(grep '^pte' <<< "$ptwalk_cmds")" \
-	"pte START END
+expect "ptwalk: --help lists pte's three forms" "$(grep '^pte' <<< "$ptwalk_cmds")" \
+	"pte ADDR 1
+pte START END
 pte VA"
 
 # ---- every option listed is taken --------------------------------------------------
@@ -186,6 +187,8 @@ while read -r cmd rest; do
 		case $a in
 		VA) args+=(603abc) ;;
 		START) args+=(603000) ;;
+		ADDR) args+=(10f018) ;;
+		1) args+=(1) ;;
 		END) args+=(604fff) ;;
 		DIRBASE) args+=(10a000) ;;
 		PA) args+=(10a000) ;;

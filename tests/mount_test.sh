@@ -44,9 +44,10 @@ expect "cat PTE entry" "$(cat "$M/dtb/10a000/pml4/0/pdpt/0/pd/3/pt/3/entry")" "l
 index: 3
 table: 10f000
 address: 10f018
-contains: 8000000000322067
+contains: 8000000000322867
 pfn: 322
 flags: ---DA--UW-V
+software: soft-dirty
 va: 0000000000603000-0000000000603fff
 page: 4K"
 expect "cat maps" "$(cat "$M/dtb/10a000/maps")" "0000000000400000-0000000000402000 0000000000310000 4K ----A--UR-V

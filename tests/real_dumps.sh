@@ -180,6 +180,34 @@ expect "raw vmcoreinfo" "$("$PTWALK" "$raw" info | grep -E '^(vmcoreinfo|mode-fr
 mode-from: VMCOREINFO (x86-64 kernel, pgtable_l5_enabled=0)"
 expect "owners raw = elf" "$("$PTWALK" "$raw" info | grep '^owners:')" \
 	"$("$PTWALK" "$elf" info | grep '^owners:')"
+# Two tables of the kernel's that no task owns, named from kallsyms and BTF
+# (real_mode_header->trampoline_pgd: low memory mapped 1:1, the real-mode
+# code at 99000 executable; poking_mm->pgd, a KPTI pair): no cid, no parent.
+for f in "$elf" "$raw"; do
+	expect "kernel tables ($(basename "$f"))" \
+		"$("$PTWALK" "$f" ps | awk '$6 == "kallsyms" { print $1, $2, $3, $5 }')" \
+"- - 9c000 [trampoline]
+- - 485e000 [poking_mm]
+- - 485f000 [poking_mm]"
+done
+expect "kernel tables in /info" "$("$PTWALK" "$elf" info | grep -o '9 address spaces; [^(]*')" \
+	"9 address spaces; [trampoline] 9c000; [poking_mm] 485e000 "
+# The zero page as alpha (pid 144, 6272000) maps it (truth: kind=zeropage):
+# bit 9 is Linux's _PAGE_SPECIAL, not WinDbg's C (copy-on-write), and is
+# named after the block; the same entry by its physical address (pte ADDR 1).
+expect "zero page: special, no C" "$("$PTWALK" --dirbase 6272000 "$elf" pte 7f4057950000 | sed -n '3,5p')" \
+"contains 8000000006241067  contains 000000000621D067  contains 00000000061DE067  contains 8000000003310225
+pfn 6241      ---DA--UW-V  pfn 621d      ---DA--UWEV  pfn 61de      ---DA--UWEV  pfn 3310      ----A--UR-V
+(Linux software bits: PTE special)"
+expect "zero page: pte ADDR 1" "$("$PTWALK" --dirbase 6272000 "$elf" pte 61dea80 1)" \
+"                                           PA 00000000061dea80
+PDE at 00000000061DEA80    PTE at 00000000061DEA80
+contains 8000000003310225  contains 8000000003310225
+pfn 3310      ----A--UR-V  pfn 3310      ----A--UR-V
+(Linux software bits: PTE special)
+(no self-map: the entry address above is physical)"
+expect "trampoline maps low memory 1:1" "$("$PTWALK" "$elf" vtop 9c000 99000 | tail -1)" \
+	"Virtual address 99000 translates to physical address 99000."
 check_dump "$pae" "$SHARED/$PAE/truth.txt" 165
 # Debian's 686-pae kernel keeps text symbols only (no CONFIG_KALLSYMS_ALL)
 # and no BTF: its processes stay unnamed, and /info says why.

@@ -63,6 +63,10 @@ static void linux_x64_process(struct scenario *s, unsigned i, const char *who,
 		gen_set(g, gen_entry(g, p, 0x605000, 3),
 			((~0x1f3ULL << 14) >> 5) | (1ULL << 59));
 		marker(g, 0x324000, "alpha-protnone", 0x604000);
+		/* the last data page written since soft-dirty was last cleared:
+		 * Linux's _PAGE_SOFT_DIRTY, bit 11 (no letter of WinDbg's) */
+		uint64_t pte = gen_entry(g, p, 0x603000, 3);
+		gen_set(g, pte, gen_get(g, pte) | 1ULL << 11);
 	}
 	/* the user copy: the same user half (same tables below), without the
 	 * kernel's NX */

@@ -246,6 +246,104 @@ static void x64_discover_elf(void **state)
 	scenario_free(&im.s);
 }
 
+/* ---- x86-64's tables no task owns ------------------------------------------------ */
+
+/* The kernel with real_mode_header and poking_mm in kallsyms, pointing at
+ * trampoline (PA) and poking (PA of poking_mm's pgd); without_daemon
+ * leaves alpha-daemon's table (s.proc[1]) to no task. */
+static void build_tables(struct img *im, uint32_t trampoline, uint64_t poking,
+			 bool without_daemon)
+{
+	memset(im, 0, sizeof *im);
+	assert_true(scenario_build("linux-x64", &im->s));
+	im->mode = ptw_mode_get(PTW_MODE_X64);
+	set_tasks(im->tasks, DIRECT_X64, &im->s);
+	if (without_daemon) { /* it, its vfork child and the borrower: no mm */
+		im->tasks[2].pgd = 0;
+		im->tasks[3].share_mm = im->tasks[4].share_mm = 0;
+	}
+	im->L = (struct gen_linux){
+		.va = DIRECT_X64 + BLOB_PA, .ptr = 8, .tasks = im->tasks, .ntasks = 5,
+		.kernel_tables = true, .trampoline_pgd = trampoline,
+		.poking_pgd = poking ? DIRECT_X64 + poking : 0,
+	};
+	im->blob = im->s.g.mem + BLOB_PA;
+	assert_true(gen_linux_build(&im->L, im->blob, STALE_PA - BLOB_PA));
+	snprintf(im->vmci, sizeof im->vmci, "%s", im->s.elf.vmcoreinfo);
+	gen_linux_vmcoreinfo(&im->L, im->vmci, sizeof im->vmci);
+}
+
+/* Records: the trampoline's table by real_mode_header's trampoline_pgd
+ * (the offset from BTF); poking_mm's table is a task's here, and a task's
+ * table keeps its task's name. */
+static void x64_kernel_table_records(void **state)
+{
+	(void)state;
+	struct scenario probe; /* where the scenario puts alpha-daemon's table */
+	assert_true(scenario_build("linux-x64", &probe));
+	uint64_t daemon = probe.proc[1];
+	scenario_free(&probe);
+	struct img im;
+	build_tables(&im, 0x9c000, daemon, false);
+	struct ptw_owners o;
+	struct ptw_error e = {0};
+	char how[512];
+	if (owners(&im, &o, how, sizeof how, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(o.n, 4);
+	check_owner(&o, 100, 1, "alpha-daemon-lo", daemon, im.s.user[1], im.L.task[2]);
+	const struct ptw_owner *t = by_cid(&o, -1);
+	assert_string_equal(t->name, "[trampoline]");
+	assert_int_equal(t->dirbase, 0x9c000);
+	assert_int_equal(t->ppid, -1);
+	assert_true(t->kernel_table);
+	assert_string_equal(how,
+		"Linux task list: 5 processes, 3 address spaces; [trampoline] 9c000 (kallsyms 10 "
+		"symbols, BTF 0.0 MiB; task_struct tasks 0x40 pid 0x80 comm 0xc0 mm 0x98, mm_struct"
+		" pgd 0x48)");
+	ptw_owners_free(&o);
+	scenario_free(&im.s);
+}
+
+/* Through discovery: poking_mm's pair (a found KPTI pair no task owns)
+ * is named "[poking_mm]" with no cid; the trampoline's 9c000, no table
+ * discovery found, names nothing and adds no space. */
+static void x64_kernel_tables_discovered(void **state)
+{
+	(void)state;
+	struct scenario probe;
+	assert_true(scenario_build("linux-x64", &probe));
+	uint64_t pair = probe.proc[1];
+	scenario_free(&probe);
+	struct img im;
+	build_tables(&im, 0x9c000, pair, true);
+	struct gen_elf elf = im.s.elf;
+	elf.vmcoreinfo = im.vmci;
+	const char *path = test_path("owners-x64-tables.elf");
+	assert_int_equal(gen_write_elf(&im.s.g, &elf, path), 0);
+	ptw_dump *d;
+	struct ptw_error e;
+	assert_int_equal(ptw_dump_open(path, &d, &e), 0);
+	struct ptw_spaces sp;
+	discover(d, &sp);
+	if (!strstr(sp.owners_how, "2 address spaces; [trampoline] 9c000; [poking_mm] 118000 ("))
+		fail_msg("owners_how: %s", sp.owners_how);
+	for (unsigned k = 0; k < 2; k++) {
+		const struct ptw_space *s = ptw_spaces_find(&sp, pair + k * 0x1000);
+		assert_non_null(s);
+		assert_string_equal(s->name, "[poking_mm]");
+		assert_int_equal(s->cid, -1);
+		assert_int_equal(s->ppid, -1);
+		assert_int_equal(s->owner_from, PTW_OWNER_LINUX_KSYMS);
+		assert_false(s->found & PTW_FOUND_PROCLIST);
+	}
+	assert_null(ptw_spaces_find(&sp, 0x9c000));
+	assert_string_equal(ptw_owner_from_name(PTW_OWNER_LINUX_KSYMS), "kallsyms");
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+	scenario_free(&im.s);
+}
+
 /* VMCOREINFO found in the image `mem` both ways, at pa with release
  * (pa ~0: none): by the scan's pass in discovery (memory read once; on 1
  * and 2 threads, from memory and from a file read with pread), and by the
@@ -1008,6 +1106,8 @@ int main(void)
 		cmocka_unit_test(x64_records),
 		cmocka_unit_test(pae_records),
 		cmocka_unit_test(x64_discover_elf),
+		cmocka_unit_test(x64_kernel_table_records),
+		cmocka_unit_test(x64_kernel_tables_discovered),
 		cmocka_unit_test(raw_vmcoreinfo_in_memory),
 		cmocka_unit_test(vmcoreinfo_where_the_pass_cuts),
 		cmocka_unit_test(prev_mismatch),

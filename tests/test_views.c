@@ -153,9 +153,10 @@ static void entry_texts(void **state)
 		    "index: 3\n"
 		    "table: 10f000\n"
 		    "address: 10f018\n"
-		    "contains: 8000000000322067\n"
+		    "contains: 8000000000322867\n"
 		    "pfn: 322\n"
 		    "flags: ---DA--UW-V\n"
+		    "software: soft-dirty\n"
 		    "va: 0000000000603000-0000000000603fff\n"
 		    "page: 4K\n");
 	free(t);

@@ -50,6 +50,52 @@ static void flags_reference_examples(void **state)
 	assert_string_equal(b, "C----NTKRE-");
 }
 
+/* Linux's software bits on x86 (paging/x86.c): bit 9 is _PAGE_SPECIAL,
+ * not WinDbg's C; named by release where the kernel moved them. */
+static const char *soft(enum ptw_mode_id mode, enum ptw_os os, uint32_t release,
+			unsigned lvl, uint64_t e)
+{
+	static char buf[96];
+	struct ptw_space s = { .mode = ptw_mode_get(mode), .os = os, .os_release = release };
+	ptw_entry_software(&s, lvl, e, buf, sizeof buf);
+	return buf;
+}
+
+static void linux_software_bits(void **state)
+{
+	(void)state;
+	char b[16];
+	struct ptw_space lx = { .mode = ptw_mode_get(PTW_MODE_X64), .os = PTW_OS_LINUX };
+	struct ptw_space win = lx;
+	win.os = PTW_OS_WINDOWS;
+	/* the zero page as Linux maps it to a process: special, read-only */
+	uint64_t zero = 0x8000000002a01225ULL;
+	ptw_space_flags_string(&win, 3, zero, b);
+	assert_string_equal(b, "C---A--UR-V");
+	ptw_space_flags_string(&lx, 3, zero, b);
+	assert_string_equal(b, "----A--UR-V");
+	ptw_space_rights_string(&lx, 3, zero, b);
+	assert_string_equal(b, "----A--UR-V");
+	assert_string_equal(soft(PTW_MODE_X64, PTW_OS_LINUX, 0, 3, zero), "special");
+	assert_string_equal(soft(PTW_MODE_X64, PTW_OS_WINDOWS, 0, 3, zero), "");
+	assert_string_equal(soft(PTW_MODE_X64, PTW_OS_LINUX, 0, 3, zero & ~1ULL), ""); /* not valid */
+	assert_string_equal(soft(PTW_MODE_X64, PTW_OS_LINUX, 0x060100, 3, 0xe67), "special uffd-wp soft-dirty");
+	/* a table entry carries none of them; a 2 MiB leaf does */
+	assert_string_equal(soft(PTW_MODE_X64, PTW_OS_LINUX, 0x060100, 2, 0xe67), "");
+	assert_string_equal(soft(PTW_MODE_X64, PTW_OS_LINUX, 0x060100, 2, 0xee7), "special uffd-wp soft-dirty");
+	/* SOFTW4 (devmap) was bit 58 before 6.6, 57 since; 58 is then
+	 * SAVED_DIRTY in a leaf and (6.13+) NOPTISHADOW in the top table */
+	assert_string_equal(soft(PTW_MODE_X64, PTW_OS_LINUX, 0x060100, 3, 1ULL << 58 | 0x27), "devmap");
+	assert_string_equal(soft(PTW_MODE_X64, PTW_OS_LINUX, 0x060100, 3, 1ULL << 57 | 0x27), "");
+	assert_string_equal(soft(PTW_MODE_X64, PTW_OS_LINUX, 0x060600, 3, 1ULL << 57 | 0x27), "devmap");
+	assert_string_equal(soft(PTW_MODE_X64, PTW_OS_LINUX, 0x060600, 3, 1ULL << 58 | 0x25), "saved-dirty");
+	assert_string_equal(soft(PTW_MODE_X64, PTW_OS_LINUX, 0x060d00, 0, 1ULL << 58 | 0x27), "noptishadow");
+	assert_string_equal(soft(PTW_MODE_X64, PTW_OS_LINUX, 0x060600, 0, 1ULL << 58 | 0x27), "");
+	/* 32-bit kernels have only _PAGE_SPECIAL */
+	assert_string_equal(soft(PTW_MODE_PAE, PTW_OS_LINUX, 0, 2, 0xe67), "special");
+	assert_string_equal(soft(PTW_MODE_X86, PTW_OS_LINUX, 0, 1, 0xe67), "special");
+}
+
 /* ---- x86-64 4-level -------------------------------------------------------- */
 
 static void x64_4k_path(void **state)
@@ -542,6 +588,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(modes_consistent),
 		cmocka_unit_test(flags_reference_examples),
+		cmocka_unit_test(linux_software_bits),
 		cmocka_unit_test(x64_4k_path),
 		cmocka_unit_test(x64_large_pages),
 		cmocka_unit_test(x64_missing_levels),

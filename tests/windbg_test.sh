@@ -34,7 +34,7 @@ mount_path() { # DIRBASE COMMAND ARGS...
 	local d=$1 cmd=$2
 	shift 2
 	case $cmd in
-	pte) if [[ $# == 1 ]]; then echo "dtb/$d/pte/$1"; fi ;;
+	pte) if [[ $# == 1 ]]; then echo "dtb/$d/pte/$1"; elif [[ $2 == 1 ]]; then echo "dtb/$d/pte/$1,1"; fi ;;
 	vtop) echo "dtb/$1/vtop/$2" ;;
 	ptov) echo "dtb/$1/ptov" ;;
 	maps) echo "dtb/$1/maps" ;;
@@ -132,7 +132,18 @@ bad() { # NAME WANT-IN-STDERR WANT-EXIT ARGS...
 }
 bad "range limit" "more than 65536 pages: narrow it, or add --all" 1 --dirbase 10a000 "$X" pte 0 100000000
 bad "non-canonical" "not a canonical address" 1 --dirbase 10a000 "$X" pte 800000000000
-bad "range backwards" "pte 603000 1: the range's end 1 lies below its start 603000" 1 --dirbase 10a000 "$X" pte 603000 1
+bad "range backwards" "pte 603000 2: the range's end 2 lies below its start 603000 (an entry at a literal address is pte ADDR 1)" 1 --dirbase 10a000 "$X" pte 603000 2
+# pte ADDR 1 (the literal form): what is wrong with ADDR
+W=$WORK/windows-x64.elf
+bad "literal unaligned" "pte 10f01c 1: 10f01c is not 8-byte aligned, as an entry's address is" 1 --dirbase 10a000 "$X" pte 10f01c 1
+bad "literal outside the dump" "pte 7fffff8 1: 7fffff8 is unreadable: physical address outside the dump (no self-map: the address is physical)" 1 --dirbase 10a000 "$X" pte 7fffff8 1
+bad "literal outside the window" "pte 10000 1: 10000 is not in the page tables' self-map window FFFFF68000000000-FFFFF6FFFFFFFFFF" 1 --dirbase 105000 "$W" pte 10000 1
+bad "literal unmapped" "pte fffff6fb7c000000 1: fffff6fb7c000000 is not mapped: no table of the space is there" 1 --dirbase 105000 "$W" pte fffff6fb7c000000 1
+bad "literal x86 unaligned" "pte c0001006 1: c0001006 is not 4-byte aligned, as an entry's address is" 1 --dirbase 100000 "$WORK/windows-x86.elf" pte c0001006 1
+# through the mount, the file's text says the same; only ",1" is the form
+m=${MOUNTED[linux-x64]}
+expect "literal error in the mount" "$(cat "$m/dtb/10a000/pte/10f01c,1")" "10f01c is not 8-byte aligned, as an entry's address is"
+expect "literal ,2 is no name" "$(cat "$m/dtb/10a000/pte/10f018,2" 2>&1 | sed 's/.*: //')" "No such file or directory"
 bad "range end non-canonical" "pte 603000 800000000000: 800000000000 is not a canonical address" 1 --dirbase 10a000 "$X" pte 603000 800000000000
 bad "bad address" "'xyz' is not a hexadecimal address" 1 "$X" vtop 10a000 xyz
 bad "bad dirbase" "DirBase 0x10a800 is not where a x86-64 4-level top table can start" 1 "$X" vtop 10a800 1000

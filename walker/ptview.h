@@ -59,7 +59,8 @@ enum ptv_type {
 	PTV_ENTRY,       /* <i>/entry */
 	PTV_PROC_LINK,
 	PTV_PTOV,        /* ptov: WinDbg's !ptov of the space */
-	PTV_PTE_DIR,     /* pte/: not listed; pte/<VA> is !pte VA */
+	PTV_PTE_DIR,     /* pte/: not listed; pte/<VA> is !pte VA,
+			  * pte/<ADDR>,1 is !pte ADDR 1 */
 	PTV_PTE,
 	PTV_VTOP_DIR,    /* vtop/: not listed; vtop/<VA> is !vtop VA */
 	PTV_VTOP,
@@ -84,8 +85,10 @@ struct ptv_node {
 	uint64_t base;              /* VA offset the table / entry starts at */
 	unsigned index;             /* entry index */
 	uint64_t entry;             /* the entry's raw value */
-	uint64_t va, va_end;        /* PTV_PTE, PTV_VTOP: the VA; PTV_REGION:
-				     * its VAs [va, va_end) */
+	uint64_t va, va_end;        /* PTV_PTE, PTV_VTOP: the VA (PTV_PTE's
+				     * va_end 1: pte/<ADDR>,1, the entry at
+				     * literal address va); PTV_REGION: its
+				     * VAs [va, va_end) */
 };
 
 struct ptv_attr {
@@ -236,6 +239,13 @@ int ptv_render_pte(const struct ptw_space *s, uint64_t va, struct ptv_text *t);
  * (0: no limit), -EINVAL when END is below START. */
 int ptv_render_pte_range(const struct ptw_space *s, uint64_t start,
 			 uint64_t end, uint64_t max_pages, struct ptv_text *t);
+/* !pte ADDR 1 (WinDbg's LiteralAddress form): the entry-sized value at
+ * ADDR, decoded as a PDE and as a PTE.  ADDR is a VA in the self-map
+ * window where the space has one (Windows), else physical (Linux).
+ * -EINVAL (with a line of text saying why) when ADDR is not aligned to an
+ * entry, outside the window, unmapped or outside the dump. */
+int ptv_render_pte_literal(const struct ptw_space *s, uint64_t addr,
+			   struct ptv_text *t);
 /* !vtop DIRBASE VA, including the large-page and failure forms. */
 int ptv_render_vtop(const struct ptw_space *s, uint64_t va, struct ptv_text *t);
 /* !ptov DIRBASE; t may be NULL to only measure; *len gets the length. */

@@ -366,6 +366,20 @@ bool ptw_entry_attributes(const struct ptw_mode *m, unsigned lvl, uint64_t e,
 void ptw_rights_string(const struct ptw_mode *m, unsigned lvl, uint64_t eff,
 		       char *buf);
 
+struct ptw_space;
+/* The letters as the space's OS means them: WinDbg's, without the bits
+ * the OS uses for something else (on Linux x86, bit 9 is _PAGE_SPECIAL,
+ * not Windows' copy-on-write: its C column stays '-'). */
+void ptw_space_flags_string(const struct ptw_space *s, unsigned lvl, uint64_t e,
+			    char *buf);
+void ptw_space_rights_string(const struct ptw_space *s, unsigned lvl, uint64_t eff,
+			     char *buf);
+/* A valid entry's software bits as the space's OS names them (Linux x86:
+ * "special soft-dirty", paging/x86.c), into buf; false (buf "") when
+ * none is set or the OS's are not known. */
+bool ptw_entry_software(const struct ptw_space *s, unsigned lvl, uint64_t e,
+			char *buf, size_t size);
+
 /* ---- address spaces ----------------------------------------------------- */
 
 /* The operating system whose tables these are: it decides what a
@@ -419,9 +433,12 @@ enum ptw_owner_from {
 	PTW_OWNER_LISTING,          /* --processes: WinDbg's !process 0 0 text */
 	PTW_OWNER_LINUX_TASKS,      /* init_task's list (kallsyms and BTF) */
 	PTW_OWNER_WINDOWS_EPROCESS, /* PsActiveProcessHead's EPROCESS list */
+	PTW_OWNER_LINUX_KSYMS,      /* a kernel table no task owns, named by
+				     * kallsyms (Linux x86-64's "[trampoline]",
+				     * "[poking_mm]"; cid -1) */
 };
 
-/* "cmdline", "listing", "task-list", "eprocess-list", "-" */
+/* "cmdline", "listing", "task-list", "eprocess-list", "kallsyms", "-" */
 const char *ptw_owner_from_name(enum ptw_owner_from f);
 
 #define PTW_NAME_MAX 64

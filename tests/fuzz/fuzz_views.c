@@ -497,6 +497,13 @@ static void visit_space(struct ctx *c, const char *dir)
 		FUZZ_CHECK(visit(c, path, &q, NULL) == 0);
 		FUZZ_CHECK(q.type == (i ? PTV_VTOP : PTV_PTE) && q.va == va);
 	}
+	/* !pte ADDR 1 of an address the control block gives (any value:
+	 * its text says what is wrong with it) */
+	uint64_t lit = fuzz_le64(c->ctl, CTL, 16);
+	snprintf(path, sizeof path, "%s/pte/%" PRIx64 ",1", dir, lit);
+	struct ptv_node q;
+	FUZZ_CHECK(visit(c, path, &q, NULL) == 0);
+	FUZZ_CHECK(q.type == PTV_PTE && q.va == lit && q.va_end == 1);
 	/* the top table: a split space's under one of its halves that has
 	 * a root (ctl[11] chooses) */
 	if (m->split) {

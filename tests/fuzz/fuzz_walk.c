@@ -382,6 +382,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(buf, 'x', sizeof buf);
 		ptw_flags_string(m, lvl, e, buf);
 		FUZZ_CHECK(strlen(buf) == m->flag_columns);
+		/* as a Linux space reads them: the same columns, and names */
+		struct ptw_space lx = s;
+		char names[96];
+		lx.os = PTW_OS_LINUX;
+		ptw_space_flags_string(&lx, lvl, e, buf);
+		FUZZ_CHECK(strlen(buf) == m->flag_columns);
+		(void)ptw_entry_software(&lx, lvl, e, names, sizeof names);
+		FUZZ_CHECK(strlen(names) < sizeof names);
 		(void)ptw_entry_address(m, lvl, e);
 		(void)ptw_entry_reserved(m, lvl, e);
 		(void)ptw_entry_is_leaf(m, lvl, e);

@@ -273,6 +273,22 @@ static const struct ptw_space *kernel_space(const struct list *l)
 	return NULL;
 }
 
+/* A table of the kernel's own that no task owns (owners/linux.c): it
+ * names the space only when discovery found that table (and its KPTI
+ * user copy) by itself, and adds none. */
+static void kernel_table_owner(struct list *l, const struct ptw_mode *m,
+			       const struct ptw_owner *p)
+{
+	uint64_t db[2] = { p->dirbase, p->user_dirbase };
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t dirbase;
+		struct ptw_space *s = db[i] && ptw_dirbase_from_cr3(m, db[i], &dirbase)
+				      ? list_find(l, dirbase) : NULL;
+		if (s)
+			set_owner(s, PTW_OWNER_LINUX_KSYMS, p->cid, p->ppid, p->name, p->object);
+	}
+}
+
 static int kernel_owners(struct list *l, const ptw_dump *d,
 			 const struct ptw_mode *m, struct ptw_spaces *out,
 			 struct ptw_error *err)
@@ -305,6 +321,10 @@ static int kernel_owners(struct list *l, const ptw_dump *d,
 		snprintf(out->owners_how, sizeof out->owners_how, "%s", e.msg);
 	for (size_t i = 0; !rc && i < own.n; i++) {
 		const struct ptw_owner *p = &own.v[i];
+		if (p->kernel_table) {
+			kernel_table_owner(l, m, p);
+			continue;
+		}
 		struct ptw_space *s = owned_space(l, d, m, out->os, p->dirbase, PTW_FOUND_PROCLIST);
 		if (s)
 			set_owner(s, from, p->cid, p->ppid, p->name, p->object);

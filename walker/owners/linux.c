@@ -595,6 +595,8 @@ struct layout {
 	bool has_threads;
 	uint32_t comm_len;
 	uint64_t pgd;                   /* mm_struct.pgd */
+	uint64_t rm_pgd;                /* real_mode_header.trampoline_pgd */
+	bool has_rm_pgd;                /* (x86 kernels only) */
 };
 
 /* Member name of struct sid, whose type must resolve to kind (0: any) and,
@@ -703,6 +705,13 @@ static int btf_layout(const struct btf *b, struct layout *L, struct ptw_error *e
 	L->has_flags = need_member(b, task, ts, "flags", BTF_INT, 4, &m, &t, NULL) == 0;
 	L->flags = m.offset;
 	L->has_threads = thread_layout(b, task, L);
+	/* x86's real-mode header (arch/x86/include/asm/realmode.h): its
+	 * fields are u32 physical addresses, and which come before
+	 * trampoline_pgd depends on the configuration.  Optional. */
+	uint32_t rmh = btf_find_struct(b, "real_mode_header");
+	L->has_rm_pgd = rmh && need_member(b, rmh, "real_mode_header", "trampoline_pgd",
+					   BTF_INT, 4, &m, &t, NULL) == 0;
+	L->rm_pgd = L->has_rm_pgd ? m.offset : 0;
 	return 0;
 }
 
@@ -1182,11 +1191,84 @@ static void dedup(struct ptw_owners *o)
 	o->n = out;
 }
 
-/* ---- the whole ---------------------------------------------------------------------- */
+/* ---- the kernel's tables no task owns (x86-64) ------------------------------------------ */
 
 /* What kallsyms is asked for: the walk's anchors, and the image's start
  * (code: always there) for when they are missing. */
-enum { WANT_INIT_TASK, WANT_START_BTF, WANT_STOP_BTF, WANT_STEXT, WANT_TEXT, NWANT };
+enum {
+	WANT_INIT_TASK, WANT_START_BTF, WANT_STOP_BTF, WANT_STEXT, WANT_TEXT,
+	WANT_REAL_MODE_HEADER, WANT_POKING_MM, /* the kernel's tables no task owns */
+	NWANT
+};
+
+/* A kernel pointer variable's value (0 when unset or unreadable). */
+static uint64_t pointer_at(const struct kmem *m, const struct ksym_want *sym)
+{
+	uint64_t v;
+	return sym->found && read_ptr(m, sym->addr, &v) ? v : 0;
+}
+
+/* Two top tables of x86-64 Linux belong to no task, so the task list
+ * never names them; kallsyms does:
+ *   real_mode_header->trampoline_pgd (arch/x86/realmode/init.c): the
+ *     physical address (a u32, below 1 MiB) of the table the real-mode
+ *     trampoline switches to when a CPU comes up or resumes, "[trampoline]";
+ *   poking_mm->pgd (arch/x86/mm/init.c): the mm text_poke() switches to
+ *     to write kernel text through a private mapping, "[poking_mm]" (with
+ *     KPTI a pair, as every mm's).
+ * crash has no name for either (its ps lists tasks); drgn reaches them as
+ * prog["real_mode_header"].trampoline_pgd and prog["poking_mm"].pgd.
+ * Records with cid -1 and kernel_table set: discovery names a space with
+ * them only when it found that table itself. */
+static bool task_owned(const struct ptw_owners *o, size_t n, uint64_t dirbase)
+{
+	for (size_t i = 0; i < n; i++)
+		if (o->v[i].dirbase == dirbase)
+			return true;
+	return false;
+}
+
+/* Record o unless a task owns its table; say so in *say ("; [poking_mm]
+ * 485e000"). */
+static int kernel_table_add(struct ptw_owners *out, size_t ntasks, struct ptw_owner *o,
+			    char *say, size_t saysz, struct ptw_error *err)
+{
+	if (task_owned(out, ntasks, o->dirbase))
+		return 0;
+	size_t len = strlen(say);
+	if (len + 1 < saysz)
+		snprintf(say + len, saysz - len, "; %s %" PRIx64, o->name, o->dirbase);
+	return ptw_owners_add(out, o, err);
+}
+
+static int kernel_tables(const struct kmem *m, const struct layout *L,
+			 const struct ksym_want *want, struct ptw_owners *out,
+			 char *say, size_t saysz, struct ptw_error *err)
+{
+	if (!ptw_mode_x86_64(m->k->mode))
+		return 0;
+	size_t ntasks = out->n;
+	uint64_t rmh = pointer_at(m, &want[WANT_REAL_MODE_HEADER]);
+	uint32_t pgd32;
+	int rc = 0;
+	if (rmh && L->has_rm_pgd && read_u32(m, rmh + L->rm_pgd, &pgd32) && pgd32) {
+		struct ptw_owner o = { .cid = -1, .ppid = -1, .dirbase = pgd32,
+				       .name = "[trampoline]", .kernel_table = true };
+		rc = kernel_table_add(out, ntasks, &o, say, saysz, err);
+	}
+	uint64_t mm = pointer_at(m, &want[WANT_POKING_MM]), pgd, pa;
+	if (!rc && mm && read_ptr(m, mm + L->pgd, &pgd) && ptw_vtop(m->k, NULL, pgd, &pa) == 0) {
+		struct ptw_owner o = { .cid = -1, .ppid = -1, .dirbase = pa, .object = mm,
+				       .name = "[poking_mm]", .kernel_table = true };
+		if (ptw_kpti_pair(m->k->dump, m->k->mode, pa))
+			o.user_dirbase = pa + PTW_PAGE;
+		rc = kernel_table_add(out, ntasks, &o, say, saysz, err);
+	}
+	return rc;
+}
+
+/* ---- the whole ---------------------------------------------------------------------- */
+
 
 /* What the walk starts from, and how it was found. */
 struct anchors {
@@ -1302,6 +1384,8 @@ int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
 		[WANT_STOP_BTF] = { .name = "__stop_BTF" },
 		[WANT_STEXT] = { .name = "_stext" },
 		[WANT_TEXT] = { .name = "_text" },
+		[WANT_REAL_MODE_HEADER] = { .name = "real_mode_header" },
+		[WANT_POKING_MM] = { .name = "poking_mm" },
 	};
 	uint32_t nsyms = 0;
 	struct anchors a = { .init_task = 0 };
@@ -1336,6 +1420,13 @@ int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
 		return rc;
 	}
 	dedup(&own);
+	size_t spaces = own.n;
+	char ktabs[96] = "";
+	rc = kernel_tables(&m, L, want, &own, ktabs, sizeof ktabs, err);
+	if (rc) {
+		ptw_owners_free(&own);
+		return rc;
+	}
 	char extra[96] = "";
 	if (w.skipped || w.broken)
 		snprintf(extra, sizeof extra,
@@ -1347,10 +1438,10 @@ int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
 			 "; the list breaks %s; %zu processes found walking back from init_task",
 			 w.stop, w.back);
 	snprintf(how, howsz,
-		 "Linux task list: %zu processes, %zu address spaces%s (kallsyms %" PRIu32
+		 "Linux task list: %zu processes, %zu address spaces%s%s (kallsyms %" PRIu32
 		 " symbols, BTF %.1f MiB%s%s; task_struct tasks 0x%" PRIx64 " pid 0x%" PRIx64
 		 " comm 0x%" PRIx64 " mm 0x%" PRIx64 ", mm_struct pgd 0x%" PRIx64 "%s)",
-		 w.tasks, own.n, broke, nsyms, a.mib, a.btf_how, a.init_how, L->tasks, L->pid,
+		 w.tasks, spaces, ktabs, broke, nsyms, a.mib, a.btf_how, a.init_how, L->tasks, L->pid,
 		 L->comm, L->mm, L->pgd, extra);
 	/* Hand the records over; out may already hold some. */
 	for (size_t i = 0; !rc && i < own.n; i++)

@@ -74,6 +74,7 @@ const char *ptw_owner_from_name(enum ptw_owner_from f)
 	case PTW_OWNER_LISTING: return "listing";
 	case PTW_OWNER_LINUX_TASKS: return "task-list";
 	case PTW_OWNER_WINDOWS_EPROCESS: return "eprocess-list";
+	case PTW_OWNER_LINUX_KSYMS: return "kallsyms";
 	case PTW_OWNER_NONE: break;
 	}
 	return "-";

@@ -18,6 +18,8 @@ struct ptw_owner {
 	uint64_t user_dirbase;      /* KPTI / KVA-shadow user copy, or 0 */
 	uint64_t object;            /* kernel VA of its task_struct / EPROCESS */
 	char name[PTW_NAME_MAX];
+	bool kernel_table;          /* the kernel's, no task's ("[poking_mm]",
+				     * cid -1): names only a space found */
 };
 
 struct ptw_owners {

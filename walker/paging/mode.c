@@ -409,6 +409,36 @@ void ptw_rights_string(const struct ptw_mode *m, unsigned lvl, uint64_t eff,
 	m->arch->rights_string(m, lvl, eff, buf);
 }
 
+static uint64_t unlettered(const struct ptw_space *s)
+{
+	const struct ptw_mode *m = s->mode;
+	return m->arch->unlettered ? m->arch->unlettered(m, s->os) : 0;
+}
+
+void ptw_space_flags_string(const struct ptw_space *s, unsigned lvl, uint64_t e,
+			    char *buf)
+{
+	s->mode->arch->flags_string(s->mode, lvl, e & ~unlettered(s), buf);
+}
+
+void ptw_space_rights_string(const struct ptw_space *s, unsigned lvl, uint64_t eff,
+			     char *buf)
+{
+	s->mode->arch->rights_string(s->mode, lvl, eff & ~unlettered(s), buf);
+}
+
+bool ptw_entry_software(const struct ptw_space *s, unsigned lvl, uint64_t e,
+			char *buf, size_t size)
+{
+	const struct ptw_mode *m = s->mode;
+	if (size)
+		buf[0] = '\0';
+	if (!m->arch->software || !size || !pt_valid(m, lvl, e))
+		return false;
+	m->arch->software(m, s->os, s->os_release, lvl, e, buf, size);
+	return buf[0] != '\0';
+}
+
 void ptw_decode_entry(const struct ptw_mode *m, enum ptw_os os, uint32_t release,
 		      unsigned lvl, uint64_t e, uint64_t max_pfn,
 		      struct ptw_swpte *o)

@@ -75,6 +75,14 @@ struct ptw_arch {
 	 * say all). */
 	void (*attributes)(const struct ptw_mode *m, unsigned lvl, uint64_t e,
 			   char *buf, size_t size);
+	/* The bits of an entry that os uses for its own ends where the
+	 * letters would name something else (x86 Linux: bit 9, WinDbg's C),
+	 * left out of ptw_space_flags_string; NULL: none. */
+	uint64_t (*unlettered)(const struct ptw_mode *m, enum ptw_os os);
+	/* A valid entry's software bits by the names os gives them, into
+	 * buf (ptw_entry_software); NULL: none. */
+	void (*software)(const struct ptw_mode *m, enum ptw_os os, uint32_t release,
+			 unsigned lvl, uint64_t e, char *buf, size_t size);
 };
 
 extern const struct ptw_arch ptw_arch_x86;

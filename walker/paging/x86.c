@@ -206,6 +206,72 @@ static void x86_flags_string(const struct ptw_mode *m, unsigned lvl, uint64_t e,
 	*p = '\0';
 }
 
+/* ---- Linux's software bits ------------------------------------------------------ */
+
+/* Linux keeps its own marks in bits the hardware ignores in a present
+ * entry (arch/x86/include/asm/pgtable_types.h, _PAGE_BIT_SOFTW1..5):
+ * in leaves (pages), never in the entries of tables but as said:
+ *   bit 9  SOFTW1  _PAGE_SPECIAL: no struct page to count (the zero page's
+ *                  mappings, VM_PFNMAP); _PAGE_CPA_TEST in the kernel's own
+ *                  mappings under CONFIG_CPA_DEBUG.  WinDbg's C column
+ *                  (Windows' copy-on-write) would misname it: on a Linux
+ *                  space the letters leave it out, and entry files and
+ *                  !pte texts name it instead;
+ * and on x86-64 only (32-bit kernels define these as 0):
+ *   bit 10 SOFTW2  _PAGE_UFFD_WP: write-protected by userfaultfd (5.7+);
+ *   bit 11 SOFTW3  _PAGE_SOFT_DIRTY: written since soft-dirty was last
+ *                  cleared (CONFIG_MEM_SOFT_DIRTY; pte_mkdirty sets it, so
+ *                  kernel mappings carry it too; newer kernels also use it
+ *                  as _PAGE_KERNEL_4K in their own mappings);
+ *   SOFTW4         _PAGE_DEVMAP: bit 58 until 6.5, bit 57 from 6.6 (the
+ *                  shadow-stack series moved it; later kernels drop it);
+ *   bit 58 SOFTW5  from 6.6: _PAGE_SAVED_DIRTY in a leaf (a read-only page's
+ *                  dirty bit, kept out of D so that it is no shadow stack),
+ *                  from 6.13 _PAGE_NOPTISHADOW in the top table (an entry
+ *                  PTI does not copy to the user table).
+ * The release comes from OSRELEASE; 0 (unknown) reads as the newest. */
+#define RELEASE(a, b) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8)
+
+static uint64_t x86_unlettered(const struct ptw_mode *m, enum ptw_os os)
+{
+	(void)m;
+	return os == PTW_OS_LINUX ? 1ULL << 9 : 0;
+}
+
+static void add_name(char *buf, size_t size, const char *name)
+{
+	size_t n = strlen(buf);
+	if (n + 1 < size)
+		snprintf(buf + n, size - n, "%s%s", n ? " " : "", name);
+}
+
+static void x86_software(const struct ptw_mode *m, enum ptw_os os, uint32_t release,
+			 unsigned lvl, uint64_t e, char *buf, size_t size)
+{
+	if (os != PTW_OS_LINUX)
+		return;
+	bool newer = release == 0 || release >= RELEASE(6, 6);
+	if (!pt_is_leaf(m, lvl, e)) {
+		/* a table entry: Linux marks none but the top table's */
+		if (lvl == 0 && ptw_mode_x86_64(m) && (e & (1ULL << 58)) &&
+		    (release == 0 || release >= RELEASE(6, 13)))
+			add_name(buf, size, "noptishadow");
+		return;
+	}
+	if (e & (1ULL << 9))
+		add_name(buf, size, "special");
+	if (!ptw_mode_x86_64(m))
+		return;
+	if (e & (1ULL << 10))
+		add_name(buf, size, "uffd-wp");
+	if (e & (1ULL << 11))
+		add_name(buf, size, "soft-dirty");
+	if (e & (1ULL << (newer ? 57 : 58)))
+		add_name(buf, size, "devmap");
+	if (newer && (e & (1ULL << 58)))
+		add_name(buf, size, "saved-dirty");
+}
+
 const struct ptw_arch ptw_arch_x86 = {
 	.name = "x86",
 	.rights_init = PTW_RW | PTW_US,
@@ -216,6 +282,8 @@ const struct ptw_arch ptw_arch_x86 = {
 	.decode = x86_decode,
 	.soft_resident = x86_soft_resident,
 	.soft_flags = x86_soft_flags,
+	.unlettered = x86_unlettered,
+	.software = x86_software,
 };
 
 /* WinDbg's words (its !pte prints "Protect: 4 - ReadWrite"). */

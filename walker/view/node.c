@@ -232,13 +232,13 @@ static void key_of(const struct ptv_node *n, struct ptv_key *k)
 		k->base = n->base;
 		k->index = n->index;
 		break;
-	case PTV_PTE:
-	case PTV_VTOP:
-		k->va = n->va;
-		break;
+	case PTV_PTE:     /* va_end 1: pte/<ADDR>,1 */
 	case PTV_REGION:
 		k->va = n->va;
 		k->va_end = n->va_end;
+		break;
+	case PTV_VTOP:
+		k->va = n->va;
 		break;
 	default:
 		break;

@@ -292,8 +292,9 @@ static int big_text(struct ptv_file *f)
 /* Texts of one VA: pte/<VA>, vtop/<VA>. */
 static int va_text(struct ptv_file *f, const struct ptv_node *n)
 {
-	int rc = n->type == PTV_PTE ? ptv_render_pte(&n->space, n->va, &f->own)
-				    : ptv_render_vtop(&n->space, n->va, &f->own);
+	int rc = n->type == PTV_VTOP ? ptv_render_vtop(&n->space, n->va, &f->own)
+		 : n->va_end == 1    ? ptv_render_pte_literal(&n->space, n->va, &f->own)
+				     : ptv_render_pte(&n->space, n->va, &f->own);
 	if (f->own.oom)
 		return -ENOMEM;
 	(void)rc; /* a failed translation is still an answer, in its text */

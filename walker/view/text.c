@@ -210,6 +210,7 @@ int ptv_render_ps(const struct ptw_spaces *sp, struct ptv_text *t)
 /* ---- maps ------------------------------------------------------------------- */
 
 struct maps_ctx {
+	const struct ptw_space *s;
 	const struct ptw_mode *m;
 	struct ptv_text *t;     /* NULL: only measure */
 	uint64_t len;
@@ -224,7 +225,7 @@ static int maps_line(void *ctx, const struct ptw_run *r)
 	unsigned lvl = c->m->nlevels - 1;
 	while (lvl > 0 && ptw_level_span(c->m, lvl) != r->page_size)
 		lvl--;
-	ptw_rights_string(c->m, lvl, r->eff, flags);
+	ptw_space_rights_string(c->s, lvl, r->eff, flags);
 	uint64_t end = r->va + r->size;
 	/* A run reaching the top of the address space ends at 2^64: "1" and
 	 * sixteen zeros, not a wrapped 0. */
@@ -241,7 +242,7 @@ int ptv_render_maps(const struct ptw_space *s, struct ptv_text *t,
 		    uint64_t *len, struct ptw_iter_stats *stats)
 {
 	const struct ptw_mode *m = s->mode;
-	struct maps_ctx c = { m, t, 0 };
+	struct maps_ctx c = { s, m, t, 0 };
 	uint64_t top = ptw_mode_va_from_offset(m, ptw_mode_va_size(m) - 1);
 	if (ptw_iterate(s, 0, top, maps_line, &c, stats, NULL))
 		return -12;
@@ -324,7 +325,7 @@ int ptv_render_entry(const struct ptw_space *s, unsigned level,
 	uint64_t first = base + span * index;
 	int w = ptv_va_digits(m);
 	char flags[16];
-	ptw_flags_string(m, level, e, flags);
+	ptw_space_flags_string(s, level, e, flags);
 	ptv_printf(t, "level: %s\n", m->level[level].entry_name);
 	ptv_printf(t, "index: %u\n", index);
 	ptv_printf(t, "table: %" PRIx64 "\n", table);
@@ -344,6 +345,10 @@ int ptv_render_entry(const struct ptw_space *s, unsigned level,
 	char attrs[256];
 	if (present && ptw_entry_attributes(m, level, e, attrs, sizeof attrs))
 		ptv_printf(t, "attributes: %s\n", attrs);
+	/* The OS's own marks, by its names (Linux x86: special, soft-dirty...;
+	 * paging/x86.c), where WinDbg's letters have none or another. */
+	if (present && ptw_entry_software(s, level, e, attrs, sizeof attrs))
+		ptv_printf(t, "software: %s\n", attrs);
 	ptv_printf(t, "va: %0*" PRIx64 "-%0*" PRIx64 "\n", w,
 		   ptw_sign_extend(m, first), w,
 		   ptw_sign_extend(m, first + span - 1));

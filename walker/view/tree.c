@@ -213,6 +213,31 @@ static int step_table(struct ptv_node *n, const char *name)
 	return ptv_table_child(n, (unsigned)index);
 }
 
+/* pte/<VA>: !pte VA, any VA written as WinDbg takes it (0x, backtick,
+ * any case).  pte/<ADDR>,1: WinDbg's !pte ADDR 1, the entry at a literal
+ * address (a self-map VA, or physical where the space has no self-map),
+ * marked by va_end 1; only ",1", as ptwalk's pte ADDR 1. */
+static int step_pte(struct ptv_node *n, const char *name)
+{
+	char addr[64];
+	const char *comma = strchr(name, ',');
+	size_t len = comma ? (size_t)(comma - name) : strlen(name);
+	if (len >= sizeof addr || (comma && strcmp(comma, ",1")))
+		return -ENOENT;
+	memcpy(addr, name, len);
+	addr[len] = '\0';
+	uint64_t va;
+	if (ptw_parse_hex(addr, &va, NULL))
+		return -ENOENT;
+	/* a literal address may be physical: any value the text can judge */
+	if (!comma && !ptw_mode_va_valid(n->space.mode, va))
+		return -ENOENT;
+	n->type = PTV_PTE;
+	n->va = va;
+	n->va_end = comma ? 1 : 0;
+	return 0;
+}
+
 static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
 {
 	const struct ptw_mode *m = n->space.mode;
@@ -272,12 +297,13 @@ static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
 	case PTV_TABLE:
 		return step_table(n, name);
 	case PTV_PTE_DIR:
+		return step_pte(n, name);
 	case PTV_VTOP_DIR: {
 		/* Any VA, written as WinDbg takes it (0x, backtick, any case). */
 		uint64_t va;
 		if (ptw_parse_hex(name, &va, NULL) || !ptw_mode_va_valid(m, va))
 			return -ENOENT;
-		n->type = n->type == PTV_PTE_DIR ? PTV_PTE : PTV_VTOP;
+		n->type = PTV_VTOP;
 		n->va = va;
 		return 0;
 	}

@@ -137,7 +137,7 @@ static void column_state(const struct pte_view *v, unsigned lvl, char *buf,
 		snprintf(buf, n, "not valid");
 		return;
 	}
-	ptw_flags_string(m, lvl, e, flags);
+	ptw_space_flags_string(v->sp, lvl, e, flags);
 	char pfn[24];
 	snprintf(pfn, sizeof pfn, "%" PRIx64, pt_address(m, lvl, e) >> m->page_shift);
 	snprintf(buf, n, "pfn %-10s%s", pfn, flags);
@@ -233,7 +233,7 @@ static void render_x86(struct pte_view *v, struct ptv_text *t)
 	char pfn[64];
 	if (pt_valid(v->m, 0, x->step[0].entry)) {
 		char flags[16];
-		ptw_flags_string(v->m, 0, x->step[0].entry, flags);
+		ptw_space_flags_string(v->sp, 0, x->step[0].entry, flags);
 		snprintf(pfn, sizeof pfn, "pfn %" PRIx64 " %s",
 			 pt_address(v->m, 0, x->step[0].entry) >> v->m->page_shift, flags);
 	} else {
@@ -244,7 +244,7 @@ static void render_x86(struct pte_view *v, struct ptv_text *t)
 		uint64_t e = x->step[1].entry;
 		if (pt_valid(v->m, 1, e)) {
 			char flags[16];
-			ptw_flags_string(v->m, 1, e, flags);
+			ptw_space_flags_string(v->sp, 1, e, flags);
 			ptv_printf(t, "    pfn %" PRIx64 " %s", pt_address(v->m, 1, e) >> v->m->page_shift, flags);
 		} else {
 			ptv_printf(t, "    not valid");
@@ -254,6 +254,37 @@ static void render_x86(struct pte_view *v, struct ptv_text *t)
 	}
 	ptv_printf(t, "\n");
 	(void)buf;
+}
+
+/* The OS's software bits of the entries shown, by its names, where
+ * WinDbg's letters have none (Linux x86: "special", "soft-dirty"...;
+ * paging/x86.c): one line after the block, only when some is set.
+ * Windows spaces never get it: their text stays WinDbg's. */
+static void software_note(const struct ptw_space *sp, const unsigned *lvl,
+			  const uint64_t *e, unsigned n, struct ptv_text *t)
+{
+	bool any = false;
+	for (unsigned i = 0; i < n; i++) {
+		char names[128];
+		if (!ptw_entry_software(sp, lvl[i], e[i], names, sizeof names))
+			continue;
+		ptv_printf(t, "%s%s %s", any ? "; " : "(Linux software bits: ",
+			   sp->mode->level[lvl[i]].windbg_pte, names);
+		any = true;
+	}
+	if (any)
+		ptv_printf(t, ")\n");
+}
+
+static void block_software(const struct pte_view *v, struct ptv_text *t)
+{
+	unsigned lvl[PTW_MAX_LEVELS], n = 0;
+	uint64_t e[PTW_MAX_LEVELS];
+	for (unsigned l = v->first; l <= v->last && l < v->x.nsteps; l++) {
+		lvl[n] = l;
+		e[n++] = v->x.step[l].entry;
+	}
+	software_note(v->sp, lvl, e, n, t);
 }
 
 static int render_pte_block(const struct ptw_space *sp, uint64_t va,
@@ -279,6 +310,7 @@ static int render_pte_block(const struct ptw_space *sp, uint64_t va,
 		render_modern(&v, t);
 	}
 	ptv_render_nonpresent_notes(sp, &v.x, v.last, t);
+	block_software(&v, t);
 	if (v.sm.s < 0)
 		ptv_printf(t, "(no self-map: the entry addresses above are physical)\n");
 	return 0;
@@ -310,11 +342,11 @@ int ptv_render_pte_range(const struct ptw_space *sp, uint64_t start,
 		return -EINVAL;
 	}
 	if (ptw_mode_offset_from_va(m, end) < ptw_mode_offset_from_va(m, start)) {
-		/* WinDbg reads `!pte ADDR 1` (a small second number) as an
-		 * entry's literal address; ptfs does not yet (issue 11). */
+		/* WinDbg reads any small second number as the literal form;
+		 * ptfs only 1 (ptv_render_pte_literal), so that a range is
+		 * never mistaken for it. */
 		ptv_printf(t, "the range's end %" PRIx64 " lies below its start %" PRIx64
-			   " (WinDbg's !pte ADDR 1, an entry at a literal address, is not read yet)\n",
-			   end, start);
+			   " (an entry at a literal address is pte ADDR 1)\n", end, start);
 		return -EINVAL;
 	}
 	/* a block per page of the mode's size */
@@ -331,6 +363,140 @@ int ptv_render_pte_range(const struct ptw_space *sp, uint64_t start,
 		if (off == last || t->oom)
 			break;
 	}
+	return t->oom ? -ENOMEM : 0;
+}
+
+/* ---- !pte LiteralAddress 1 ---------------------------------------------------- */
+
+/* The self-map window: the VAs at which the space's entries appear. */
+static void window_of(const struct ptw_mode *m, struct selfmap sm, uint64_t *lo,
+		      uint64_t *hi)
+{
+	if (sm.pae) { /* four PDs' worth of PTEs from c0000000 */
+		*lo = 0xc0000000ULL;
+		*hi = 0xc07fffffULL;
+		return;
+	}
+	unsigned shift = m->level[0].shift;
+	*lo = ptw_sign_extend(m, (uint64_t)sm.s << shift);
+	*hi = *lo + ((1ULL << shift) - 1);
+}
+
+/* The entry-sized value at addr: a VA in the self-map window where the
+ * space has one (read through the space, as WinDbg reads it), else a
+ * physical address (Linux: no window).  The text says what is wrong. */
+static int literal_entry(const struct ptw_space *sp, struct selfmap sm, uint64_t addr,
+			 uint64_t *e, struct ptv_text *t)
+{
+	const struct ptw_mode *m = sp->mode;
+	unsigned es = m->entry_size;
+	int w = ptv_va_digits(m);
+	if (addr % es) {
+		ptv_printf(t, "%" PRIx64 " is not %u-byte aligned, as an entry's address is\n",
+			   addr, es);
+		return -EINVAL;
+	}
+	uint64_t pa = addr;
+	if (sm.s >= 0) {
+		uint64_t lo, hi;
+		window_of(m, sm, &lo, &hi);
+		if (addr < lo || addr > hi) {
+			ptv_printf(t, "%" PRIx64 " is not in the page tables' self-map window %0*"
+				   PRIX64 "-%0*" PRIX64 "\n", addr, w, lo, w, hi);
+			return -EINVAL;
+		}
+		struct ptw_xlat x;
+		struct ptw_error err;
+		if (ptw_translate(sp, addr, &x, &err)) {
+			ptv_printf(t, "%s\n", err.msg);
+			return -EINVAL;
+		}
+		if (x.status != PTW_MAPPED) {
+			ptv_printf(t, "%" PRIx64 " is not mapped: no table of the space is there\n",
+				   addr);
+			return -EINVAL;
+		}
+		pa = x.pa;
+	}
+	if (!ptw_phys_entry(sp->dump, pa, es, e)) {
+		if (sm.s >= 0)
+			ptv_printf(t, "%" PRIx64 " is unreadable: its physical address %" PRIx64
+				   " lies outside the dump\n", addr, pa);
+		else
+			ptv_printf(t, "%" PRIx64 " is unreadable: physical address outside the dump"
+				   " (no self-map: the address is physical)\n", addr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* 32-bit x86's third line: pfn and flags run together ("pfn 3b G-DA--KWV"). */
+static void compact_state(const struct pte_view *v, unsigned lvl, char *buf, size_t n)
+{
+	uint64_t e = v->x.step[lvl].entry;
+	char flags[16];
+	if (!pt_valid(v->m, lvl, e)) {
+		snprintf(buf, n, "not valid");
+		return;
+	}
+	ptw_space_flags_string(v->sp, lvl, e, flags);
+	snprintf(buf, n, "pfn %" PRIx64 " %s", pt_address(v->m, lvl, e) >> v->m->page_shift,
+		 flags);
+}
+
+int ptv_render_pte_literal(const struct ptw_space *sp, uint64_t addr, struct ptv_text *t)
+{
+	const struct ptw_mode *m = sp->mode;
+	struct pte_view v = { .sp = sp, .m = m, .sm = selfmap_of(sp) };
+	uint64_t e;
+	int rc = literal_entry(sp, v.sm, addr, &e, t);
+	if (rc)
+		return rc;
+	/* The value as the last level's entry and as the one above it. */
+	unsigned pte = m->nlevels - 1, pde = pte - 1;
+	v.x.step[pde].entry = v.x.step[pte].entry = e;
+	bool selfmap = v.sm.s >= 0;
+	int w = ptv_va_digits(m), aw = selfmap ? w : 16, cw = (int)m->entry_size * 2;
+	char st0[64], st1[64];
+	size_t col;
+	if (m->windbg.two_column) {
+		compact_state(&v, pde, st0, sizeof st0);
+		compact_state(&v, pte, st1, sizeof st1);
+		ptv_printf(t, "%08" PRIX64 "  - PDE at %08" PRIX64 "        PTE at %08" PRIX64
+			   "\n          contains %08" PRIX64 "      contains %08" PRIX64
+			   "\n        %s    %s\n", addr, addr, addr, e, e, st0, st1);
+		col = m->level[pte].windbg_col;
+	} else {
+		struct cells at = { .n = 0 }, has = { .n = 0 }, state = { .n = 0 };
+		column_state(&v, pde, st0, sizeof st0);
+		column_state(&v, pte, st1, sizeof st1);
+		/* WinDbg echoes the address over the columns; a physical one
+		 * (no self-map) is no VA, and says so. */
+		ptv_printf(t, "%*s%s %0*" PRIx64 "\n", w == 16 ? 43 : 20, "",
+			   selfmap ? "VA" : "PA", selfmap ? w : 16, addr);
+		snprintf(cell(&at), 64, "%s at %0*" PRIX64, m->level[pde].windbg_pte, aw, addr);
+		snprintf(cell(&at), 64, "%s at %0*" PRIX64, m->level[pte].windbg_pte, aw, addr);
+		for (unsigned i = 0; i < 2; i++)
+			snprintf(cell(&has), 64, "contains %0*" PRIX64, cw, e);
+		snprintf(cell(&state), 64, "%s", st0);
+		snprintf(cell(&state), 64, "%s", st1);
+		put_cells(t, &at);
+		put_cells(t, &has);
+		put_cells(t, &state);
+		col = COLUMN;
+	}
+	if (e && !pt_valid(m, pte, e)) {
+		/* what the OS keeps in it, as a PTE, under its column */
+		char indent[160];
+		if (col > sizeof indent - 2)
+			col = sizeof indent - 2;
+		memset(indent, ' ', col + 1);
+		indent[col + 1] = '\0';
+		ptv_describe_soft(sp, pte, e, indent, t);
+	}
+	software_note(sp, (const unsigned[]){ pde, pte }, (const uint64_t[]){ e, e }, 2, t);
+	if (!selfmap)
+		ptv_printf(t, "(no self-map: the entry address above is physical)\n");
 	return t->oom ? -ENOMEM : 0;
 }
 
