@@ -246,6 +246,9 @@ const char *ptv_page_word(const struct ptw_mode *m, unsigned lvl, char buf[24]);
 /* Fill the cache of a found space if not yet done; 0 or -errno. */
 int ptv_cache_fill(struct ptv_cache *c, const struct ptw_space *s);
 
+/* Free the texts of a cache filled for one use (ptv_space_facts' own). */
+void ptv_cache_texts_free(struct ptv_cache *c);
+
 /* The counts, maps length and info text of a space: from its cache, or
  * (opened on demand) measured now into the caller's own. */
 int ptv_space_facts(const struct ptv_node *n, struct ptv_cache *own,
