@@ -76,10 +76,10 @@ static void listings(void **state)
 {
 	(void)state;
 	ptv_fs *fs = open_fs("linux-x64", NULL);
-	assert_string_equal(list(fs, "/"), "info phys dtb/ proc/ name/");
+	assert_string_equal(list(fs, "/"), "info info.json phys dtb/ proc/ name/");
 	assert_string_equal(list(fs, "/dtb"), "100000/ 10a000/ 10b000/ 118000/ 119000/");
 	assert_string_equal(list(fs, "/dtb/10a000"),
-			    "info vmem maps ptov layout.svg pte/ vtop/ regions/ pml4/");
+			    "info info.json vmem maps ptov layout.svg pte/ vtop/ regions/ pml4/");
 	assert_string_equal(list(fs, "/dtb/10a000/pml4"), "0/ 254/ 255/ 273/ 508/ 511/");
 	assert_string_equal(list(fs, "/dtb/10a000/pml4/0"), "entry pdpt/");
 	assert_string_equal(list(fs, "/dtb/10a000/pml4/0/pdpt"), "0/");
@@ -343,7 +343,7 @@ static void proc_links(void **state)
 	assert_int_equal(lookup_rc(fs, "/proc/042"), -ENOENT);
 	assert_int_equal(lookup_rc(fs, "/proc/43"), -ENOENT);
 	/* name/<name>-<cid> beside proc/<cid>; '/' in a name becomes '_' */
-	assert_string_equal(list(fs, "/"), "info phys dtb/ proc/ name/");
+	assert_string_equal(list(fs, "/"), "info info.json phys dtb/ proc/ name/");
 	assert_string_equal(list(fs, "/name"), "alpha-42@ be_ta-7@");
 	assert_int_equal(ptv_lookup(fs, "/name/alpha-42", &n), 0);
 	assert_int_equal(ptv_readlink(fs, &n, target, sizeof target), 0);
