@@ -110,6 +110,19 @@ def space_info(tpath, jpath):
     same("name", d["name"] or "-", t["name"])
     same("owner-from", d["owner_from"] or "-", t["owner-from"])
     same("found", d["found"], t["found"])
+    same("owner-object", d["owner_object"] and hx(d["owner_object"]),
+         int(t["owner-object"], 16) if "owner-object" in t else None)
+    for k in ("kpti-kernel", "kpti-user"):
+        key = k.replace("-", "_")
+        same(k, hx(d[key]) if key in d else None, int(t[k], 16) if k in t else None)
+    sm = d["selfmap"]
+    if sm is None:
+        same("selfmap", "none", t["selfmap"])
+    elif "pdpte" in sm:
+        same("selfmap", t["selfmap"].startswith("pdpte %d " % sm["pdpte"]), True)
+    else:
+        same("selfmap", "0x%x (PTEs at %x)" % (sm["index"], hx(sm["pte_base"])),
+             re.sub(r"at 0*", "at ", t["selfmap"]))
     n = 0
     for size, count in d["pages"].items():
         same("pages-" + size, count, int(t["pages-" + size]))

@@ -134,6 +134,25 @@ compare "win vtop transition" vtop "4 steps, pa 0x312abc" "$WX" vtop 105000 7ff6
 SPACE_WANT="21 pages, 25 tables equal"
 check_mount win "$WX" 105000
 
+# ---- a Windows crash dump: its header, processes from the EPROCESS list ------------
+WD=$WORK/win10.dmp
+"$MKDUMP" win10-x64-bitmap dmp "$WD"
+compare "dmp info" info "15 spaces, 2 ranges equal" "$WD" info
+expect "dmp info: header" "$(jq -c .windows "$LAST")" \
+	'{"dump_type":5,"dump_type_name":"complete bitmap","directory_table_base":"0x100002","ps_active_process_head":"0xfffff8031261e2a0","ps_loaded_module_list":"0xfffff8031261e160","kd_debugger_data_block":"0xfffff8031261e5a0","pfn_database":"0xfffffa8000000000","bugcheck":"0xe2","processors":2}'
+compare "dmp ps" ps "15 spaces equal" "$WD" ps
+expect "dmp ps: notepad" "$(jq -c 'select(.name == "notepad.exe") | [.cid, .parent, .dirbase, .owner_from]' "$LAST")" \
+'[5012,4320,"0x14b000","eprocess-list"]
+[5012,4320,"0x150000","eprocess-list"]'
+mount_ptfs "$WORK/m" "$WD"
+expect "dmp: dtb/14b000/info.json" \
+	"$(jq -c '{name, cid, parent, kpti_user, owner: (.owner_object | type)}' "$WORK/m/dtb/14b000/info.json")" \
+	'{"name":"notepad.exe","cid":5012,"parent":4320,"kpti_user":"0x150000","owner":"string"}'
+expect "dmp: dtb/14b000/info.json = info" \
+	"$(python3 "$CHECK" space-info "$WORK/m/dtb/14b000/info" "$WORK/m/dtb/14b000/info.json" |
+	   sed 's/[0-9][0-9]*/N/g')" "N pages, N tables equal"
+unmount_ptfs "$WORK/m"
+
 # ---- AArch64: a split space, physical entry addresses ---------------------------------
 AX=$WORK/arm64.lime
 "$MKDUMP" arm64-4k-48 lime "$AX"
