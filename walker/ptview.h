@@ -271,9 +271,9 @@ int ptv_render_layout(const struct ptw_space *s, struct ptv_text *t,
  * gathered values.  Addresses, entry values and PFNs are strings, "0x" and
  * lowercase hex without leading zeros ("0x7f55b8400000": JSON numbers lose
  * precision past 2^53); counts, indexes and sizes are numbers; unknown is
- * null.  Strings are UTF-8: control characters and bytes that are not part
- * of valid UTF-8 (a process name may hold any) are written as \u00XX, the
- * byte's value as a code point.  A document is one line ending in "\n";
+ * null.  Strings are UTF-8: control characters (DEL too) and bytes that
+ * are not part of valid UTF-8 (a process name may hold any) are written as
+ * \u00XX, the byte's value as a code point.  A document is one line ending in "\n";
  * the _json forms of tables give one per row (JSON Lines).  Errors as the
  * text forms give them (a line of text in t, for pte and vtop). */
 int ptv_render_info_json(const ptv_fs *fs, struct ptv_text *t);

@@ -28,12 +28,15 @@ struct json {
 	bool more[JSON_DEPTH];
 };
 
+/* The renderers nest at most 4 deep; past JSON_DEPTH commas would be lost,
+ * so the bound is checked, never overrun. */
 static void json_sep(struct json *j)
 {
-	if (j->depth && j->more[j->depth - 1])
+	if (!j->depth || j->depth > JSON_DEPTH)
+		return;
+	if (j->more[j->depth - 1])
 		ptv_printf(j->t, ",");
-	if (j->depth)
-		j->more[j->depth - 1] = true;
+	j->more[j->depth - 1] = true;
 }
 
 /* The length of the valid UTF-8 sequence at p (at most n bytes), or 0:
@@ -57,9 +60,9 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 }
 
 /* A JSON string of n bytes of s.  Names come from guest memory and may
- * hold any byte: control characters, and bytes that are not part of valid
- * UTF-8, are written as \u00XX, the code point of the byte's value (a
- * Latin-1 name reads right; valid UTF-8 passes unchanged). */
+ * hold any byte: control characters (DEL too), and bytes that are not part
+ * of valid UTF-8, are written as \u00XX, the code point of the byte's
+ * value (a Latin-1 name reads right; valid UTF-8 passes unchanged). */
 static void json_string(struct json *j, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
