@@ -154,6 +154,10 @@ def pte_block(d, block):
             for k in ("pfn", "proto", "offset"):
                 if k in np and f"{hx(np[k]):X}" not in up:
                     fail(f"{k} {np[k]} not in the text")
+    soft = [f'{e["windbg"]} {e["software"]}' for e in d["entries"]
+            if e.get("software") and e["windbg"]]
+    if soft and "(Linux software bits: " + "; ".join(soft) + ")" not in block:
+        fail(f"software bits {soft} not in the text")
     if d["status"] == "mapped" and d["large_page"]:
         if f'LARGE PAGE PFN {hx(d["pfn"]):X}' not in up:
             fail("large page pfn not in the text")

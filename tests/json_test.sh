@@ -66,8 +66,8 @@ compare "lx ps" ps "5 spaces equal" "$LX" ps
 compare "lx maps" maps "10 runs equal" "$LX" maps 10a000
 compare "lx ptov" ptov "15 pages equal" "$LX" ptov 10a000
 compare "lx pte 4k" pte "4 entries in the text" --dirbase 10a000 "$LX" pte 603abc
-expect "lx pte 4k: values" "$(jq -r '.entries[3] | "\(.pfn) \(.flags) \(.contains) \(.address)"' "$LAST")" \
-	"0x322 ---DA--UW-V 0x8000000000322067 0x10f018"
+expect "lx pte 4k: values" "$(jq -r '.entries[3] | "\(.pfn) \(.flags) \(.contains) \(.address) \(.software)"' "$LAST")" \
+	"0x322 ---DA--UW-V 0x8000000000322867 0x10f018 soft-dirty"
 expect "lx pte 4k: outcome" "$(jq -c '{status, pa, page_size, selfmap}' "$LAST")" \
 	'{"status":"mapped","pa":"0x322abc","page_size":4096,"selfmap":false}'
 compare "lx pte 2m" pte "3 entries in the text" --dirbase 10a000 "$LX" pte 7f0000001234
@@ -103,7 +103,9 @@ err() { # ARGS...: "exit N: stderr | stdout bytes"
 expect "error: bad VA" "$(err --dirbase 10a000 "$LX" pte 8000000000000000)" \
 	"exit 1: ptwalk: not a canonical address: 8000000000000000 | 0"
 expect "error: bad range" "$(err --dirbase 10a000 "$LX" pte 603000 601000)" \
-	"exit 1: ptwalk: pte 603000 601000: the range's end 601000 lies below its start 603000 (WinDbg's !pte ADDR 1, an entry at a literal address, is not read yet) | 0"
+	"exit 1: ptwalk: pte 603000 601000: the range's end 601000 lies below its start 603000 (an entry at a literal address is pte ADDR 1) | 0"
+expect "error: pte ADDR 1" "$(err --dirbase 10a000 "$LX" pte 10f018 1)" \
+	"exit 1: ptwalk: pte ADDR 1 (an entry at a literal address) has no --json form yet | 0"
 expect "error: vtop" "$(err "$LX" vtop 10a000 8000000000000000)" \
 	"exit 1: ptwalk: 8000000000000000 is not a x86-64 4-level address | 0"
 expect "error: read" "$(err "$LX" read 10a000 400000 16)" \

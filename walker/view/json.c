@@ -512,6 +512,9 @@ static void json_entry(struct json *j, const struct ptw_space *s, unsigned lvl,
 		uint64_t rsvd = ptw_entry_reserved(m, lvl, e);
 		if (rsvd)
 			json_hex(j, "reserved_bits", rsvd);
+		char sw[128]; /* the OS's names of its bits, as !pte's note */
+		if (ptw_entry_software(s, lvl, e, sw, sizeof sw))
+			json_str(j, "software", sw);
 	} else {
 		json_null(j, "pfn");
 		json_null(j, "flags");
