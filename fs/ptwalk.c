@@ -38,6 +38,7 @@ static void usage(FILE *f)
 struct cli {
 	struct ptv_options options;
 	bool all;
+	bool json;   /* --json: the JSON forms (ptview.h) */
 	const char *dump;
 	const char *cmd;
 	char **args;
@@ -112,7 +113,10 @@ static int cmd_ps(struct cli *c)
 {
 	const struct ptw_spaces *sp = ptv_spaces(c->fs);
 	struct ptv_text t = {0};
-	ptv_render_ps(sp, &t);
+	if (c->json)
+		ptv_render_ps_json(sp, &t);
+	else
+		ptv_render_ps(sp, &t);
 	return put_text(&t);
 }
 
@@ -127,6 +131,8 @@ static int cmd_pte(struct cli *c)
 	if (!parse_address(c->args[0], &va) ||
 	    (c->nargs == 2 && !parse_address(c->args[1], &end)))
 		return 1;
+	if (c->nargs == 2 && end == 1 && c->json)
+		return fail("pte ADDR 1 (an entry at a literal address) has no --json form yet");
 	if (ptv_default_space(c->fs, &s, why, sizeof why, &err))
 		return fail("%s", err.msg);
 	/* Say which space, when ptwalk chose among several. */
@@ -135,9 +141,11 @@ static int cmd_pte(struct cli *c)
 	struct ptv_text t = {0};
 	/* WinDbg's `!pte ADDR 1`: the entry at a literal address.  Only 1
 	 * (WinDbg takes any small number), so that no range is read as it. */
-	int rc = c->nargs == 1 ? ptv_render_pte(&s, va, &t)
+	uint64_t limit = c->all ? 0 : PTE_RANGE_LIMIT;
+	int rc = c->nargs == 1 ? (c->json ? ptv_render_pte_json : ptv_render_pte)(&s, va, &t)
 		 : end == 1    ? ptv_render_pte_literal(&s, va, &t)
-			       : ptv_render_pte_range(&s, va, end, c->all ? 0 : PTE_RANGE_LIMIT, &t);
+		 : c->json     ? ptv_render_pte_range_json(&s, va, end, limit, &t)
+			       : ptv_render_pte_range(&s, va, end, limit, &t);
 	if (rc == -E2BIG) {
 		ptv_text_free(&t);
 		return fail("the range holds more than %d pages: narrow it, or add --all",
@@ -170,6 +178,16 @@ static int cmd_vtop(struct cli *c)
 		ptv_text_free(&t);
 		return fail("%s is not a %s address", c->args[1], s.mode->title);
 	}
+	if (c->json) { /* a failed walk is still a document; an error is text */
+		int rc = ptv_render_vtop_json(&s, va, &t);
+		if (rc && !t.oom) {
+			int r = fail("vtop %s: %.*s", c->args[1],
+				     (int)(t.len ? t.len - 1 : 0), t.p ? t.p : "");
+			ptv_text_free(&t);
+			return r;
+		}
+		return put_text(&t);
+	}
 	int rc = ptv_render_vtop(&s, va, &t);
 	int out = put_text(&t);
 	return rc ? 1 : out;
@@ -183,7 +201,7 @@ static int cmd_ptov(struct cli *c)
 	if (!space_arg(c, c->args[0], &s))
 		return 1;
 	struct ptv_text t = {0};
-	if (ptv_render_ptov(&s, &t, NULL))
+	if (c->json ? ptv_render_ptov_json(&s, &t) : ptv_render_ptov(&s, &t, NULL))
 		return fail("out of memory");
 	return put_text(&t);
 }
@@ -196,7 +214,7 @@ static int cmd_maps(struct cli *c)
 	if (!space_arg(c, c->args[0], &s))
 		return 1;
 	struct ptv_text t = {0};
-	if (ptv_render_maps(&s, &t, NULL, NULL))
+	if (c->json ? ptv_render_maps_json(&s, &t) : ptv_render_maps(&s, &t, NULL, NULL))
 		return fail("out of memory");
 	return put_text(&t);
 }
@@ -288,7 +306,10 @@ static int cmd_info(struct cli *c)
 	if (c->nargs)
 		return fail("info takes no arguments");
 	struct ptv_text t = {0};
-	ptv_render_info(c->fs, &t);
+	if (c->json)
+		ptv_render_info_json(c->fs, &t);
+	else
+		ptv_render_info(c->fs, &t);
 	return put_text(&t);
 }
 
@@ -296,10 +317,12 @@ static int cmd_info(struct cli *c)
 static const struct {
 	const char *name;
 	int (*run)(struct cli *);
+	bool json;   /* has a JSON form */
 } commands[] = {
-	{ "info", cmd_info }, { "ps", cmd_ps },     { "pte", cmd_pte },
-	{ "vtop", cmd_vtop }, { "ptov", cmd_ptov }, { "maps", cmd_maps },
-	{ "read", cmd_read }, { "phys", cmd_phys }, { "layout", cmd_layout },
+	{ "info", cmd_info, true }, { "ps", cmd_ps, true },     { "pte", cmd_pte, true },
+	{ "vtop", cmd_vtop, true }, { "ptov", cmd_ptov, true }, { "maps", cmd_maps, true },
+	{ "read", cmd_read, false }, { "phys", cmd_phys, false },
+	{ "layout", cmd_layout, false },
 };
 
 /* Options before DUMP, each one of usage.c's table. */
@@ -325,6 +348,9 @@ static int parse(struct cli *c, int argc, char **argv)
 			exit(0);
 		case PTV_OPT_ALL:
 			c->all = true;
+			break;
+		case PTV_OPT_JSON:
+			c->json = true;
 			break;
 		default: /* shared: taken into c->options */
 			break;
@@ -352,13 +378,18 @@ int main(int argc, char **argv)
 	/* Only the commands of usage.c's table run, so --help and the man
 	 * page name every one (man_test.sh checks each of them runs). */
 	int (*run)(struct cli *) = NULL;
+	bool json = false;
 	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
-		if (!strcmp(c.cmd, commands[k].name))
+		if (!strcmp(c.cmd, commands[k].name)) {
 			run = commands[k].run;
+			json = commands[k].json;
+		}
 	if (!ptv_command_known(c.cmd)) {
 		rc = fail("unknown command '%s' (see ptwalk --help)", c.cmd);
 	} else if (!run) {
 		rc = fail("command '%s' is documented but not built", c.cmd);
+	} else if (c.json && !json) {
+		rc = fail("%s has no --json form (only info, ps, pte, vtop, ptov, maps)", c.cmd);
 	} else {
 		struct ptv_config cfg = c.options.config;
 		cfg.dump_path = c.dump;

@@ -29,6 +29,9 @@ const struct ptv_option_doc ptv_option_table[] = {
 	  "(arm64 RAM often starts at 0x40000000 or 0x80000000)" },
 	{ PTV_OPT_ALL, PTV_PTWALK, "--all", NULL, NULL,
 	  "no page limit for pte START END" },
+	{ PTV_OPT_JSON, PTV_PTWALK, "--json", NULL, NULL,
+	  "info, ps, pte, vtop, ptov and maps as JSON: one document, or one per "
+	  "line for tables (JSON Lines); addresses as \"0x...\" strings" },
 	{ PTV_OPT_FUSE, PTV_PTFS, "-f", NULL, NULL,
 	  "stay in the foreground" },
 	{ PTV_OPT_FUSE, PTV_PTFS, "-d", NULL, NULL,

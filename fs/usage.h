@@ -36,6 +36,7 @@ enum ptv_opt {
 	PTV_OPT_PHYS_BASE,
 	/* ptwalk's */
 	PTV_OPT_ALL,
+	PTV_OPT_JSON,
 	/* ptfs's: FUSE's own, handed to libfuse as given */
 	PTV_OPT_FUSE,
 	/* both front ends' */

@@ -59,9 +59,9 @@ common() {
 	local p1=$((0x600000 + PAGE))
 	expect "$S: ls dtb" "$(ls "$M/dtb" | sort)" "$(printf '%s\n' "$K" "$A" "$B" | sort)"
 	expect "$S: ls proc" "$(ls "$M/dtb/$A" | tr '\n' ' ')" \
-		"info layout.svg maps pte ptov regions ttbr0 ttbr1 vmem vtop "
+		"info info.json layout.svg maps pte ptov regions ttbr0 ttbr1 vmem vtop "
 	expect "$S: ls kernel" "$(ls "$M/dtb/$K" | tr '\n' ' ')" \
-		"info layout.svg maps pte ptov regions ttbr1 vmem vtop "
+		"info info.json layout.svg maps pte ptov regions ttbr1 vmem vtop "
 	expect "$S: roots" "$(grep -h '^ttbr' "$M/dtb/$K/info" "$M/dtb/$A/info" "$M/dtb/$B/info")" \
 "ttbr0: none
 ttbr1: $K

@@ -9,14 +9,15 @@
 #                         librsvg2-bin (rsvg-convert: layout.svg rendered),
 #                         qemu-system-x86 busybox-static (qemu_dump_test.sh boots
 #                         a guest; it fetches Debian's kernel itself, into the
-#                         build tree, with apt-get download)
+#                         build tree, with apt-get download),
+#                         python3 jq (json_test.sh reads the JSON forms)
 # Only missing packages are installed; through sudo when not root.
 set -euo pipefail
 packages=(meson ninja-build gcc pkg-config fuse3 libfuse3-dev libelf-dev libcmocka-dev
 	  bsdextrautils zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev)
 if [[ ${1:-} == --test ]]; then
 	packages+=(clang libclang-rt-14-dev zstd libkdumpfile-dev groff-base man-db librsvg2-bin
-		  qemu-system-x86 busybox-static)
+		  qemu-system-x86 busybox-static python3 jq)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -19,6 +19,7 @@ mount_ptfs "$M" --process 42:10a000:alpha "$WORK/linux-x64.elf"
 
 expect "ls /" "$(ls "$M")" "dtb
 info
+info.json
 name
 phys
 proc"
@@ -28,6 +29,7 @@ expect "ls /dtb" "$(ls "$M/dtb")" "100000
 118000
 119000"
 expect "ls space" "$(ls "$M/dtb/10a000")" "info
+info.json
 layout.svg
 maps
 pml4
@@ -89,7 +91,7 @@ expect "strings" "$(dd if="$M/dtb/10a000/vmem" bs=4096 skip=$((0x600)) count=4 s
 136 PTFS-SAMPLE alpha va=0x601000
 136 PTFS-SAMPLE alpha va=0x602000
 136 PTFS-SAMPLE alpha va=0x603000"
-expect "find nodes" "$(find "$M/dtb/10a000" | wc -l)" "96"
+expect "find nodes" "$(find "$M/dtb/10a000" | wc -l)" "97"
 # regions/: a process's own memory; the kernel half it shares is listed
 # once, under the kernel's own space (VMCOREINFO's table)
 expect "process regions" "$(ls "$M/dtb/10a000/regions" | tr '\n' ' ')" \
@@ -111,6 +113,7 @@ expect "through name" "$(head -c 33 "$M/name/alpha-42/maps")" "0000000000400000-
 expect "info names alpha" "$(grep '10a000  cid 42' "$M/info")" \
 "  10a000  cid 42  parent -  name alpha  owner-from cmdline  found: command line, scan: shares the kernel half, KPTI kernel copy, user copy at 10b000"
 expect "on-demand DirBase" "$(ls "$M/dtb/3000")" "info
+info.json
 layout.svg
 maps
 pml4
@@ -167,10 +170,10 @@ for attempt in 1 2 3; do
 	echo "note: the kernel's caches were dropped during the walks; again"
 	unmount_ptfs "$M"
 done
-expect "walk 1" "$w1" "96"
-expect "walk 2" "$w2" "96"
-expect "walk 3, ls -lR" "$w3" "256"
-expect "walk 4, ls -lR" "$w4" "256"
+expect "walk 1" "$w1" "97"
+expect "walk 2" "$w2" "97"
+expect "walk 3, ls -lR" "$w3" "257"
+expect "walk 4, ls -lR" "$w4" "257"
 expect "walk 1: requests (its start directory looked up)" "$(requests "$l0" "$l1")" "LOOKUP 1
 READDIRPLUS 108"
 expect "walk 2: requests" "$(requests "$l1" "$l2")" ""
@@ -230,6 +233,7 @@ unmount_ptfs "$E"
 mount_ptfs "$M" "$WORK/linux-pae.elf"
 expect "pae spaces" "$(ls "$M/dtb" | tr '\n' ' ')" "100000 104000 105000 10e000 10f000 "
 expect "pae top" "$(ls "$M/dtb/104000")" "info
+info.json
 layout.svg
 maps
 pdpt
@@ -261,7 +265,7 @@ expect "pae regions" "$(ls "$M/dtb/104000/regions" | tr '\n' ' ')" \
 unmount_ptfs "$M"
 
 mount_ptfs "$M" "$WORK/windows-x86.elf"
-expect "x86 top" "$(ls "$M/dtb/100000" | tr '\n' ' ')" "info layout.svg maps pd pte ptov regions vmem vtop "
+expect "x86 top" "$(ls "$M/dtb/100000" | tr '\n' ' ')" "info info.json layout.svg maps pd pte ptov regions vmem vtop "
 expect "x86 pd" "$(ls "$M/dtb/100000/pd" | sort -n | tr '\n' ' ')" "1 511 512 513 514 768 "
 expect "x86 selfmap" "$(grep selfmap "$M/dtb/100000/info")" "selfmap: 0x300 (PTEs at c0000000)"
 expect "x86 4M entry" "$(grep -E '^(contains|pfn|flags)' "$M/dtb/100000/pd/513/entry")" "contains: 004020e3
@@ -279,7 +283,7 @@ flags: ---DAN-KRE-"
 unmount_ptfs "$M"
 
 mount_ptfs "$M" "$WORK/linux-la57.elf"
-expect "la57 top" "$(ls "$M/dtb/10f000" | tr '\n' ' ')" "info layout.svg maps pml5 pte ptov regions vmem vtop "
+expect "la57 top" "$(ls "$M/dtb/10f000" | tr '\n' ' ')" "info info.json layout.svg maps pml5 pte ptov regions vmem vtop "
 expect "la57 vmem size" "$(stat -c %s "$M/dtb/10f000/vmem")" "144115188075855872"
 expect "la57 marker" "$(dd if="$M/dtb/10f000/vmem" bs=4096 skip=$((0x00ff000000001000 / 4096)) count=1 status=none | head -c 36)" \
 "PTFS-SAMPLE golf va=0xff000000001000"

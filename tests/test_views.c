@@ -76,10 +76,10 @@ static void listings(void **state)
 {
 	(void)state;
 	ptv_fs *fs = open_fs("linux-x64", NULL);
-	assert_string_equal(list(fs, "/"), "info phys dtb/ proc/ name/");
+	assert_string_equal(list(fs, "/"), "info info.json phys dtb/ proc/ name/");
 	assert_string_equal(list(fs, "/dtb"), "100000/ 10a000/ 10b000/ 118000/ 119000/");
 	assert_string_equal(list(fs, "/dtb/10a000"),
-			    "info vmem maps ptov layout.svg pte/ vtop/ regions/ pml4/");
+			    "info info.json vmem maps ptov layout.svg pte/ vtop/ regions/ pml4/");
 	assert_string_equal(list(fs, "/dtb/10a000/pml4"), "0/ 254/ 255/ 273/ 508/ 511/");
 	assert_string_equal(list(fs, "/dtb/10a000/pml4/0"), "entry pdpt/");
 	assert_string_equal(list(fs, "/dtb/10a000/pml4/0/pdpt"), "0/");
@@ -343,7 +343,7 @@ static void proc_links(void **state)
 	assert_int_equal(lookup_rc(fs, "/proc/042"), -ENOENT);
 	assert_int_equal(lookup_rc(fs, "/proc/43"), -ENOENT);
 	/* name/<name>-<cid> beside proc/<cid>; '/' in a name becomes '_' */
-	assert_string_equal(list(fs, "/"), "info phys dtb/ proc/ name/");
+	assert_string_equal(list(fs, "/"), "info info.json phys dtb/ proc/ name/");
 	assert_string_equal(list(fs, "/name"), "alpha-42@ be_ta-7@");
 	assert_int_equal(ptv_lookup(fs, "/name/alpha-42", &n), 0);
 	assert_int_equal(ptv_readlink(fs, &n, target, sizeof target), 0);
@@ -468,6 +468,69 @@ static void repeats_are_one_file(void **state)
 	ptv_close(fs);
 }
 
+/* The JSON forms: /info.json and a space's info.json are the renderers'
+ * output, whole, and sized as read; names are escaped byte by byte. */
+static void json_forms(void **state)
+{
+	(void)state;
+	struct ptw_process_spec procs[] = {
+		{ 42, 0x10a000, "a\"\\\x01\xff\xc3\xa9\x7f", 7, 0 },
+	};
+	struct ptw_discover_opts o = { .procs = procs, .nprocs = 1 };
+	ptv_fs *fs = open_fs("linux-x64", &o);
+	struct ptv_text t = {0};
+	assert_int_equal(ptv_render_info_json(fs, &t), 0);
+	size_t len;
+	char *got = cat(fs, "/info.json", &len);
+	assert_int_equal(len, t.len);
+	assert_memory_equal(got, t.p, len);
+	struct ptv_node n;
+	struct ptv_attr a;
+	assert_int_equal(ptv_lookup(fs, "/info.json", &n), 0);
+	assert_int_equal(n.type, PTV_INFO_JSON);
+	assert_int_equal(ptv_getattr(fs, &n, &a), 0);
+	assert_int_equal(a.size, len);
+	free(got);
+	ptv_text_free(&t);
+	/* ps: a line per space; the name's bytes: ", \, a control byte, a
+	 * lone 0xff, valid UTF-8 (U+00E9) kept, DEL escaped as a control */
+	assert_int_equal(ptv_render_ps_json(ptv_spaces(fs), &t), 0);
+	const char *line = strstr(t.p, "{\"dirbase\":\"0x10a000\"");
+	assert_non_null(line);
+	assert_memory_equal(line,
+		"{\"dirbase\":\"0x10a000\",\"cid\":42,\"parent\":7,"
+		"\"name\":\"a\\\"\\\\\\u0001\\u00ff\xc3\xa9\\u007f\",\"mode\":\"x64\",\"owner_from\":\"cmdline\",",
+		strlen("{\"dirbase\":\"0x10a000\",\"cid\":42,\"parent\":7,"
+		       "\"name\":\"a\\\"\\\\\\u0001\\u00ff\xc3\xa9\\u007f\",\"mode\":\"x64\",\"owner_from\":\"cmdline\","));
+	size_t lines = 0;
+	for (size_t i = 0; i < t.len; i++)
+		lines += t.p[i] == '\n';
+	assert_int_equal(lines, ptv_spaces(fs)->n);
+	ptv_text_free(&t);
+	/* a space's info.json: the cached text, sized as read */
+	got = cat(fs, "/dtb/10a000/info.json", &len);
+	assert_int_equal(ptv_lookup(fs, "/dtb/10a000/info.json", &n), 0);
+	assert_int_equal(n.type, PTV_SPACE_INFO_JSON);
+	assert_int_equal(ptv_getattr(fs, &n, &a), 0);
+	assert_int_equal(a.size, len);
+	assert_non_null(strstr(got, "\"pages\":{\"4k\":"));
+	assert_true(len > 0 && got[len - 1] == '\n' && !memchr(got, '\n', len - 1));
+	free(got);
+	/* maps: the first run, exactly */
+	struct ptw_space sp;
+	struct ptw_error err;
+	assert_int_equal(ptv_space_for(fs, 0x10a000, &sp, &err), 0);
+	assert_int_equal(ptv_render_maps_json(&sp, &t), 0);
+	assert_memory_equal(t.p, "{\"va_start\":\"0x400000\",\"va_end\":\"0x402000\",",
+			    strlen("{\"va_start\":\"0x400000\",\"va_end\":\"0x402000\","));
+	ptv_text_free(&t);
+	/* a bad VA: -EINVAL and the reason as text, as the text form */
+	assert_int_equal(ptv_render_pte_json(&sp, 0x8000000000000000ULL, &t), -EINVAL);
+	assert_string_equal(t.p, "not a canonical address\n");
+	ptv_text_free(&t);
+	ptv_close(fs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -479,6 +542,7 @@ int main(void)
 		cmocka_unit_test(proc_links),
 		cmocka_unit_test(cut_walks_stay_consistent),
 		cmocka_unit_test(repeats_are_one_file),
+		cmocka_unit_test(json_forms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

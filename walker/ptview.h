@@ -5,7 +5,8 @@
  * FUSE daemon maps its callbacks onto these and nothing else, and the
  * command-line tool prints the same texts.
  *
- *   /info  /phys  /dtb/<dirbase>/{info,vmem,maps,layout.svg,<top>/<i>/entry,...}
+ *   /info  /info.json  /phys
+ *   /dtb/<dirbase>/{info,info.json,vmem,maps,layout.svg,<top>/<i>/entry,...}
  *   /proc/<cid> -> ../dtb/<dirbase>
  *
  * All calls are thread-safe.  Errors are negative errno values (ENOENT for
@@ -71,6 +72,9 @@ enum ptv_type {
 	PTV_ROOT0,       /* a split space's halves (AArch64's ttbr0/, ttbr1/), */
 	PTV_ROOT1,       /* each holding its root's top table */
 	PTV_LAYOUT,      /* layout.svg: a picture of the space */
+	PTV_INFO_JSON,   /* /info.json: /info as JSON */
+	PTV_SPACE_INFO_JSON, /* /dtb/<x>/info.json */
+	PTV_TYPE_LAST = PTV_SPACE_INFO_JSON,
 };
 
 struct ptv_cache;
@@ -260,6 +264,35 @@ int ptv_render_ptov(const struct ptw_space *s, struct ptv_text *t,
  * thousand elements whatever the number of runs. */
 int ptv_render_layout(const struct ptw_space *s, struct ptv_text *t,
 		      uint64_t *len);
+
+/* ---- the same as JSON (view/json.c) ------------------------------------------
+ *
+ * For scripts: the records of the texts above, rendered from the same
+ * gathered values.  Addresses, entry values and PFNs are strings, "0x" and
+ * lowercase hex without leading zeros ("0x7f55b8400000": JSON numbers lose
+ * precision past 2^53); counts, indexes and sizes are numbers; unknown is
+ * null.  Strings are UTF-8: control characters (DEL too) and bytes that
+ * are not part of valid UTF-8 (a process name may hold any) are written as
+ * \u00XX, the byte's value as a code point.  A document is one line ending in "\n";
+ * the _json forms of tables give one per row (JSON Lines).  Errors as the
+ * text forms give them (a line of text in t, for pte and vtop). */
+int ptv_render_info_json(const ptv_fs *fs, struct ptv_text *t);
+/* One line per address space. */
+int ptv_render_ps_json(const struct ptw_spaces *sp, struct ptv_text *t);
+int ptv_render_space_info_json(const struct ptw_space *s,
+			       const struct ptw_iter_stats *stats,
+			       struct ptv_text *t);
+/* One line per run of maps, per page of !ptov. */
+int ptv_render_maps_json(const struct ptw_space *s, struct ptv_text *t);
+int ptv_render_ptov_json(const struct ptw_space *s, struct ptv_text *t);
+int ptv_render_pte_json(const struct ptw_space *s, uint64_t va,
+			struct ptv_text *t);
+/* One line per page. */
+int ptv_render_pte_range_json(const struct ptw_space *s, uint64_t start,
+			      uint64_t end, uint64_t max_pages,
+			      struct ptv_text *t);
+int ptv_render_vtop_json(const struct ptw_space *s, uint64_t va,
+			 struct ptv_text *t);
 
 #ifdef __cplusplus
 }

@@ -359,6 +359,58 @@ static void check_region_file(struct ctx *c, const struct ptv_node *n,
 
 /* Everything a client does with one resolved node (no listing); its
  * attributes in *out (kind 0 when getattr ran out of memory). */
+/* A JSON form (view/json.c): each line one whole document, an object,
+ * its brackets balanced outside strings, no raw control byte inside one,
+ * every backslash a JSON escape. */
+static void check_json_lines(const char *p, size_t len)
+{
+	unsigned depth = 0;
+	bool in_str = false, line_start = true;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)p[i];
+		if (line_start)
+			FUZZ_CHECK(ch == '{');
+		line_start = false;
+		if (in_str) {
+			FUZZ_CHECK(ch >= 0x20);
+			if (ch == '\\') {
+				FUZZ_CHECK(i + 1 < len && strchr("\"\\/bfnrtu", p[i + 1]));
+				i++;
+			} else if (ch == '"') {
+				in_str = false;
+			}
+			continue;
+		}
+		if (ch == '"') {
+			in_str = true;
+		} else if (ch == '{' || ch == '[') {
+			depth++;
+		} else if (ch == '}' || ch == ']') {
+			FUZZ_CHECK(depth > 0);
+			depth--;
+		} else if (ch == '\n') {
+			FUZZ_CHECK(depth == 0);
+			line_start = true;
+		}
+	}
+	FUZZ_CHECK(!in_str && depth == 0 && (len == 0 || p[len - 1] == '\n'));
+}
+
+/* An info.json file, read whole through the file API. */
+static void check_json_file(ptv_fs *fs, const struct ptv_node *n, uint64_t size)
+{
+	struct ptv_file *f;
+	char *buf = malloc(size + 1);
+	if (!buf || ptv_file_open(fs, n, &f)) {
+		free(buf);
+		return;
+	}
+	FUZZ_CHECK(ptv_file_read(f, buf, size + 1, 0) == (ssize_t)size);
+	check_json_lines(buf, size);
+	ptv_file_close(f);
+	free(buf);
+}
+
 static void check_node(struct ctx *c, const struct ptv_node *n,
 		       struct ptv_attr *out)
 {
@@ -396,6 +448,8 @@ static void check_node(struct ctx *c, const struct ptv_node *n,
 			check_region_file(c, n, a.size);
 		else
 			check_text_file(c->fs, n, a.size, 1 + c->ctl[11] * 16u);
+		if (n->type == PTV_INFO_JSON || n->type == PTV_SPACE_INFO_JSON)
+			check_json_file(c->fs, n, a.size);
 		break;
 	default:
 		FUZZ_CHECK(!"unknown kind");
@@ -478,8 +532,8 @@ static void visit_space(struct ctx *c, const char *dir)
 	FUZZ_CHECK(n.type == PTV_SPACE);
 	const struct ptw_mode *m = n.space.mode;
 	char path[PATH_LEN];
-	static const char *const files[] = { "info", "maps", "vmem", "ptov" };
-	for (unsigned i = 0; i < 4; i++) {
+	static const char *const files[] = { "info", "info.json", "maps", "vmem", "ptov" };
+	for (unsigned i = 0; i < 5; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
 		struct ptv_node fnode;
 		FUZZ_CHECK(visit(c, path, &fnode, NULL) == 0);
@@ -504,6 +558,20 @@ static void visit_space(struct ctx *c, const char *dir)
 	struct ptv_node q;
 	FUZZ_CHECK(visit(c, path, &q, NULL) == 0);
 	FUZZ_CHECK(q.type == PTV_PTE && q.va == lit && q.va_end == 1);
+	/* ptwalk --json's forms of the same: pte, a short pte range, vtop
+	 * (not maps: one more whole walk; its lines are the text's records) */
+	for (unsigned i = 0; i < 3; i++) {
+		struct ptv_text j = {0};
+		uint64_t end = ptw_mode_va_from_offset(m, ptw_mode_offset_from_va(m, va) |
+							 ((3ULL << m->page_shift) - 1));
+		int rc = i == 0 ? ptv_render_pte_json(&n.space, va, &j)
+		       : i == 1 ? ptv_render_pte_range_json(&n.space, va, end, 4, &j)
+				: ptv_render_vtop_json(&n.space, va, &j);
+		FUZZ_CHECK(rc == 0 || rc == -ENOMEM || (i == 1 && rc == -EINVAL));
+		if (!rc)
+			check_json_lines(j.p, j.len);
+		ptv_text_free(&j);
+	}
 	/* the top table: a split space's under one of its halves that has
 	 * a root (ctl[11] chooses) */
 	if (m->split) {
@@ -556,7 +624,7 @@ static void token(struct ctx *c, uint8_t b, char *out, size_t outsz)
 {
 	static const char *const fixed[] = {
 		"dtb", "proc", "info", "maps", "vmem", "phys", "entry",
-		"ptov", "pte", "vtop", "regions", "name",
+		"ptov", "pte", "vtop", "regions", "name", "info.json",
 	};
 	static const char *const dirs[] = { "pml5", "pml4", "pdpt", "pd", "pt" };
 	static const char *const odd[] = {
@@ -645,6 +713,7 @@ static void walk_tree(struct ctx *c)
 	FUZZ_CHECK(visit(c, "/", &n, top) == 0 && n.type == PTV_ROOT);
 	FUZZ_CHECK(visit(c, "", &n, NULL) == 0 && n.type == PTV_ROOT);
 	FUZZ_CHECK(visit(c, "/info", &n, NULL) == 0);
+	FUZZ_CHECK(visit(c, "/info.json", &n, NULL) == 0 && n.type == PTV_INFO_JSON);
 	FUZZ_CHECK(visit(c, "//phys/", &n, NULL) == 0 && n.type == PTV_PHYS);
 	FUZZ_CHECK(visit(c, "/nothing", &n, NULL) == -ENOENT);
 	FUZZ_CHECK(visit(c, "/info/x", &n, NULL) == -ENOTDIR);

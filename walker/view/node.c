@@ -17,13 +17,15 @@
  *                7 interned: bits 22:5 the slot, 54:23 the slot's
  *                  generation, 63:55 zero
  *                8 a node of one space that has no path: the space's
- *                  directory, info, vmem, maps, ptov, layout.svg, pte/, vtop/, regions/,
+ *                  directory, info, info.json, vmem, maps, ptov, layout.svg,
+ *                  pte/, vtop/, regions/,
  *                  and the proc/ and name/ links to it; its enum ptv_type
  *                  in the path field
  *                9+L   the table at level L            (L indexes on its path)
  *               14+L   an entry's directory <i>/ at level L  (L + 1 indexes)
  *               19+L   that entry's file <i>/entry           (L + 1 indexes)
- *                24-31 nothing
+ *                24 /info.json: all other bits 0
+ *                25-31 nothing
  *   the path   one entry index per level, level 0 lowest, each as wide as
  *              the level's index: P = 10+10 bits on x86, 2+9+9 on PAE, 4 x 9
  *              on x64, 5 x 9 on LA57 (20, 20, 36, 45 bits); levels below the
@@ -83,6 +85,7 @@ enum {
 	K_ENTRY_DIR = K_TABLE + PTW_MAX_LEVELS,
 	K_ENTRY = K_ENTRY_DIR + PTW_MAX_LEVELS,
 	K_END = K_ENTRY + PTW_MAX_LEVELS,
+	K_INFO_JSON = K_END,   /* a top kind, after the path kinds */
 };
 
 #define KIND_BITS 5
@@ -92,7 +95,7 @@ enum {
 #define INTERN_BITS (GEN_SHIFT + 32)
 #define NONE UINT32_MAX
 
-_Static_assert(K_END <= 1u << KIND_BITS, "kinds fit their field");
+_Static_assert(K_INFO_JSON < 1u << KIND_BITS, "kinds fit their field");
 _Static_assert(PTV_INTERN_MAX == 1u << SLOT_BITS, "slots fit their field");
 _Static_assert(K_ROOT == PTV_ROOT_ID, "the root is FUSE's node 1");
 
@@ -133,8 +136,8 @@ static bool path_type(enum ptv_type t)
 static bool space_type(enum ptv_type t)
 {
 	switch (t) {
-	case PTV_SPACE: case PTV_SPACE_INFO: case PTV_VMEM: case PTV_MAPS: case PTV_PTOV:
-	case PTV_PTE_DIR: case PTV_VTOP_DIR: case PTV_REGIONS:
+	case PTV_SPACE: case PTV_SPACE_INFO: case PTV_SPACE_INFO_JSON: case PTV_VMEM:
+	case PTV_MAPS: case PTV_PTOV: case PTV_PTE_DIR: case PTV_VTOP_DIR: case PTV_REGIONS:
 	case PTV_PROC_LINK: case PTV_NAME_LINK: case PTV_ROOT0: case PTV_ROOT1:
 	case PTV_LAYOUT:
 		return true;
@@ -158,6 +161,7 @@ static unsigned top_kind(enum ptv_type t)
 	case PTV_DTB: return K_DTB;
 	case PTV_PROC: return K_PROC;
 	case PTV_NAME: return K_NAME;
+	case PTV_INFO_JSON: return K_INFO_JSON;
 	default: return 0;
 	}
 }
@@ -565,13 +569,14 @@ int ptv_node_from_id(ptv_fs *fs, uint64_t id, struct ptv_node *n)
 	static const enum ptv_type top[] = {
 		[K_ROOT] = PTV_ROOT, [K_INFO] = PTV_INFO, [K_PHYS] = PTV_PHYS,
 		[K_DTB] = PTV_DTB, [K_PROC] = PTV_PROC, [K_NAME] = PTV_NAME,
+		[K_INFO_JSON] = PTV_INFO_JSON,
 	};
 	unsigned kind = (unsigned)id & KIND_MASK;
 	struct ptv_intern *t = &fs->intern;
 	struct ptv_key key;
 	uint32_t i;
 	root_node(fs, n);
-	if (kind >= K_ROOT && kind <= K_NAME) {
+	if ((kind >= K_ROOT && kind <= K_NAME) || kind == K_INFO_JSON) {
 		if (id >> KIND_BITS)
 			return -ENOENT;
 		n->type = top[kind];
@@ -592,7 +597,7 @@ int ptv_node_from_id(ptv_fs *fs, uint64_t id, struct ptv_node *n)
 	uint64_t ref = id >> fs->ids.ref_shift;
 	uint64_t field = (id & ((1ULL << fs->ids.ref_shift) - 1)) >> KIND_BITS;
 	/* K_SPACE: the node's type, one of space_type's */
-	enum ptv_type sub = field <= PTV_LAYOUT ? (enum ptv_type)field : PTV_ROOT;
+	enum ptv_type sub = field <= PTV_TYPE_LAST ? (enum ptv_type)field : PTV_ROOT;
 	if (kind == K_SPACE && !space_type(sub))
 		return -ENOENT;
 	int rc;

@@ -39,7 +39,7 @@ int ptv_open(const struct ptv_config *c, ptv_fs **out, struct ptw_error *err)
 		fs->has_dirbase = true;
 		fs->first_dirbase = c->discover.dirbases[0] & fs->spaces.mode->dirbase_mask;
 	}
-	if (ptv_render_info(fs, &fs->info)) {
+	if (ptv_render_info(fs, &fs->info) || ptv_render_info_json(fs, &fs->info_json)) {
 		ptv_close(fs);
 		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
 	}
@@ -53,7 +53,7 @@ void ptv_close(ptv_fs *fs)
 		return;
 	if (fs->caches) {
 		for (size_t i = 0; i < fs->spaces.n; i++) {
-			ptv_text_free(&fs->caches[i].info);
+			ptv_cache_texts_free(&fs->caches[i]);
 			ptv_regions_free(&fs->caches[i].regions);
 			pthread_mutex_destroy(&fs->caches[i].lock);
 		}
@@ -62,7 +62,7 @@ void ptv_close(ptv_fs *fs)
 		pthread_mutex_destroy(&fs->slots_lock);
 	}
 	for (size_t i = 0; i < fs->nondemand; i++) {
-		ptv_text_free(&fs->ondemand[i].cache.info);
+		ptv_cache_texts_free(&fs->ondemand[i].cache);
 		ptv_regions_free(&fs->ondemand[i].cache.regions);
 		pthread_mutex_destroy(&fs->ondemand[i].cache.lock);
 	}
@@ -75,6 +75,7 @@ void ptv_close(ptv_fs *fs)
 		ptv_region_snap_put(fs, fs->region_snap);
 	pthread_mutex_destroy(&fs->region_lock);
 	ptv_text_free(&fs->info);
+	ptv_text_free(&fs->info_json);
 	ptw_spaces_free(&fs->spaces);
 	ptw_dump_close(fs->dump);
 	free(fs->path);
@@ -174,9 +175,17 @@ static int measure_space(struct ptv_cache *c, const struct ptw_space *s)
 	maps->measured = rc == 0;
 	if (!rc)
 		rc = ptv_render_space_info(s, &c->stats, &c->info);
+	if (!rc)
+		rc = ptv_render_space_info_json(s, &c->stats, &c->info_json);
 	if (rc)
-		ptv_text_free(&c->info);
+		ptv_cache_texts_free(c);
 	return rc;
+}
+
+void ptv_cache_texts_free(struct ptv_cache *c)
+{
+	ptv_text_free(&c->info);
+	ptv_text_free(&c->info_json);
 }
 
 int ptv_cache_fill(struct ptv_cache *c, const struct ptw_space *s)
@@ -323,12 +332,18 @@ int ptv_file_open(ptv_fs *fs, const struct ptv_node *n, struct ptv_file **out)
 		f->text = fs->info.p;
 		f->len = fs->info.len;
 		break;
+	case PTV_INFO_JSON:
+		f->text = fs->info_json.p;
+		f->len = fs->info_json.len;
+		break;
 	case PTV_SPACE_INFO:
+	case PTV_SPACE_INFO_JSON:
 		rc = ptv_space_facts(n, &own, &c);
 		if (!rc)
-			rc = ptv_printf_text(&f->own, &c->info);
+			rc = ptv_printf_text(&f->own, n->type == PTV_SPACE_INFO ? &c->info
+								    : &c->info_json);
 		if (c == &own)
-			ptv_text_free(&own.info);
+			ptv_cache_texts_free(&own);
 		f->text = f->own.p ? f->own.p : "";
 		f->len = f->own.len;
 		break;

@@ -127,16 +127,35 @@ static void render_windows_header(const struct ptw_dump_hints *h,
 		   h->pfn_database, h->bugcheck_code, h->nprocessors);
 }
 
+const char *ptv_machine_name(const ptw_dump *d)
+{
+	static const char *machines[] = { "unknown", "i386", "x86-64", "aarch64" };
+	return machines[ptw_dump_machine(d)];
+}
+
+const char *ptv_os_release(const ptw_dump *d, char *buf, size_t n)
+{
+	return ptw_vmcoreinfo_get(d, "OSRELEASE", buf, n) ? buf : NULL;
+}
+
+void ptv_space_rec(const struct ptw_space *s, struct ptv_space_rec *r)
+{
+	r->cid = s->cid < 0 ? -1 : s->cid;
+	r->parent = s->ppid < 0 ? -1 : s->ppid;
+	r->name = s->name;
+	r->owner_from = ptw_owner_from_name(s->owner_from);
+	ptw_found_string(s, r->found, sizeof r->found);
+}
+
 int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 {
 	const ptw_dump *d = fs->dump;
 	const struct ptw_spaces *sp = &fs->spaces;
 	char h[32];
-	static const char *machines[] = { "unknown", "i386", "x86-64", "aarch64" };
 	ptv_printf(t, "dump: %s\n", fs->path);
 	ptv_printf(t, "format: %s\n", ptw_dump_format(d));
 	ptv_printf(t, "file-size: %" PRIu64 "\n", ptw_dump_file_size(d));
-	ptv_printf(t, "machine: %s\n", machines[ptw_dump_machine(d)]);
+	ptv_printf(t, "machine: %s\n", ptv_machine_name(d));
 	const struct ptw_range *r;
 	size_t nr = ptw_dump_ranges(d, &r);
 	ptv_printf(t, "phys-size: %" PRIu64 " (%s)\n", ptw_dump_phys_size(d),
@@ -153,8 +172,8 @@ int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 		ptv_printf(t, "  cpu %u: cr0 %" PRIx64 " cr3 %" PRIx64 " cr4 %" PRIx64 "\n",
 			   c[i].index, c[i].cr0, c[i].cr3, c[i].cr4);
 	char v[128];
-	ptv_printf(t, "vmcoreinfo: %s",
-		   ptw_vmcoreinfo_get(d, "OSRELEASE", v, sizeof v) ? v
+	const char *release = ptv_os_release(d, v, sizeof v);
+	ptv_printf(t, "vmcoreinfo: %s", release ? release
 		   : ptw_dump_vmcoreinfo(d, NULL) ? "present" : "none");
 	if (ptw_dump_vmcoreinfo(d, NULL) && d->vmcoreinfo_pa != UINT64_MAX)
 		ptv_printf(t, " (found in memory at PA %" PRIx64 ")", d->vmcoreinfo_pa);
@@ -176,13 +195,13 @@ int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 		ptv_printf(t, "owners: %s\n", sp->owners_how);
 	ptv_printf(t, "address-spaces: %zu\n", sp->n);
 	for (size_t i = 0; i < sp->n; i++) {
-		const struct ptw_space *s = &sp->v[i];
-		char how[256], cid[24], ppid[24];
-		ptw_found_string(s, how, sizeof how);
+		struct ptv_space_rec r;
+		char cid[24], ppid[24];
+		ptv_space_rec(&sp->v[i], &r);
 		ptv_printf(t, "  %" PRIx64 "  cid %s  parent %s  name %s  owner-from %s  found: %s\n",
-			   s->dirbase, id_text(s->cid, cid, sizeof cid),
-			   id_text(s->ppid, ppid, sizeof ppid), s->name[0] ? s->name : "-",
-			   ptw_owner_from_name(s->owner_from), how);
+			   sp->v[i].dirbase, id_text(r.cid, cid, sizeof cid),
+			   id_text(r.parent, ppid, sizeof ppid), r.name[0] ? r.name : "-",
+			   r.owner_from, r.found);
 	}
 	return text_status(t);
 }
@@ -197,41 +216,65 @@ int ptv_render_ps(const struct ptw_spaces *sp, struct ptv_text *t)
 		   "DIRBASE", mw, "MODE", "NAME", "OWNER-FROM", "FOUND");
 	for (size_t i = 0; i < sp->n; i++) {
 		const struct ptw_space *s = &sp->v[i];
-		char cid[24], ppid[24], how[256];
-		ptw_found_string(s, how, sizeof how);
+		struct ptv_space_rec r;
+		char cid[24], ppid[24];
+		ptv_space_rec(s, &r);
 		ptv_printf(t, "%-8s %-8s %-16" PRIx64 " %-*s %-16s %-13s %s\n",
-			   id_text(s->cid, cid, sizeof cid), id_text(s->ppid, ppid, sizeof ppid),
-			   s->dirbase, mw, s->mode->name, s->name[0] ? s->name : "-",
-			   ptw_owner_from_name(s->owner_from), how);
+			   id_text(r.cid, cid, sizeof cid), id_text(r.parent, ppid, sizeof ppid),
+			   s->dirbase, mw, s->mode->name, r.name[0] ? r.name : "-",
+			   r.owner_from, r.found);
 	}
 	return text_status(t);
 }
 
 /* ---- maps ------------------------------------------------------------------- */
 
-struct maps_ctx {
+struct each_map {
 	const struct ptw_space *s;
+	const struct ptw_mode *m;
+	ptv_map_fn fn;
+	void *ctx;
+};
+
+static int map_run(void *ctx, const struct ptw_run *r)
+{
+	struct each_map *c = ctx;
+	struct ptv_map_rec rec = { .va = r->va, .end = r->va + r->size, .pa = r->pa,
+				   .page_size = r->page_size };
+	/* The effective flags, decoded at the level that mapped the page. */
+	unsigned lvl = c->m->nlevels - 1;
+	while (lvl > 0 && ptw_level_span(c->m, lvl) != r->page_size)
+		lvl--;
+	ptw_space_rights_string(c->s, lvl, r->eff, rec.flags);
+	ptv_size_name(r->page_size, rec.page);
+	rec.top = rec.end == 0;
+	return c->fn(c->ctx, &rec);
+}
+
+int ptv_each_map(const struct ptw_space *s, ptv_map_fn fn, void *ctx,
+		 struct ptw_iter_stats *stats)
+{
+	const struct ptw_mode *m = s->mode;
+	struct each_map c = { s, m, fn, ctx };
+	uint64_t top = ptw_mode_va_from_offset(m, ptw_mode_va_size(m) - 1);
+	return ptw_iterate(s, 0, top, map_run, &c, stats, NULL) ? -12 : 0;
+}
+
+struct maps_ctx {
 	const struct ptw_mode *m;
 	struct ptv_text *t;     /* NULL: only measure */
 	uint64_t len;
 };
 
-static int maps_line(void *ctx, const struct ptw_run *r)
+static int maps_line(void *ctx, const struct ptv_map_rec *r)
 {
 	struct maps_ctx *c = ctx;
 	int w = ptv_va_digits(c->m);
-	char flags[16], line[128], size[24];
-	/* The effective flags, decoded at the level that mapped the page. */
-	unsigned lvl = c->m->nlevels - 1;
-	while (lvl > 0 && ptw_level_span(c->m, lvl) != r->page_size)
-		lvl--;
-	ptw_space_rights_string(c->s, lvl, r->eff, flags);
-	uint64_t end = r->va + r->size;
+	char line[128];
 	/* A run reaching the top of the address space ends at 2^64: "1" and
 	 * sixteen zeros, not a wrapped 0. */
 	int n = snprintf(line, sizeof line, "%0*" PRIx64 "-%s%0*" PRIx64 " %016" PRIx64 " %s %s\n",
-			 w, r->va, end == 0 ? "1" : "", w, end, r->pa,
-			 ptv_size_name(r->page_size, size), flags);
+			 w, r->va, r->top ? "1" : "", w, r->end, r->pa, r->page, r->flags);
 	c->len += (uint64_t)n;
 	if (c->t)
 		ptv_printf(c->t, "%s", line);
@@ -241,10 +284,8 @@ static int maps_line(void *ctx, const struct ptw_run *r)
 int ptv_render_maps(const struct ptw_space *s, struct ptv_text *t,
 		    uint64_t *len, struct ptw_iter_stats *stats)
 {
-	const struct ptw_mode *m = s->mode;
-	struct maps_ctx c = { s, m, t, 0 };
-	uint64_t top = ptw_mode_va_from_offset(m, ptw_mode_va_size(m) - 1);
-	if (ptw_iterate(s, 0, top, maps_line, &c, stats, NULL))
+	struct maps_ctx c = { s->mode, t, 0 };
+	if (ptv_each_map(s, maps_line, &c, stats))
 		return -12;
 	if (len)
 		*len = c.len;
@@ -253,12 +294,20 @@ int ptv_render_maps(const struct ptw_space *s, struct ptv_text *t,
 
 /* ---- a space's info ---------------------------------------------------------- */
 
+const char *ptv_page_word(const struct ptw_mode *m, unsigned lvl, char buf[24])
+{
+	ptv_size_name(ptw_level_span(m, lvl), buf);
+	for (char *c = buf; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return buf;
+}
+
 int ptv_render_space_info(const struct ptw_space *s,
 			  const struct ptw_iter_stats *st, struct ptv_text *t)
 {
 	const struct ptw_mode *m = s->mode;
-	char how[256];
-	ptw_found_string(s, how, sizeof how);
+	struct ptv_space_rec r;
+	ptv_space_rec(s, &r);
 	ptv_printf(t, "dirbase: %" PRIx64 "\n", s->dirbase);
 	ptv_printf(t, "mode: %s (%s)\n", m->name, m->title);
 	for (unsigned h = 0; m->split && h < 2; h++) {
@@ -268,13 +317,13 @@ int ptv_render_space_info(const struct ptw_space *s,
 			ptv_printf(t, "%s: %" PRIx64 "\n", m->root_dir[h], s->root[h]);
 	}
 	char id[24];
-	ptv_printf(t, "cid: %s\n", id_text(s->cid, id, sizeof id));
-	ptv_printf(t, "parent: %s\n", id_text(s->ppid, id, sizeof id));
-	ptv_printf(t, "name: %s\n", s->name[0] ? s->name : "-");
-	ptv_printf(t, "owner-from: %s\n", ptw_owner_from_name(s->owner_from));
+	ptv_printf(t, "cid: %s\n", id_text(r.cid, id, sizeof id));
+	ptv_printf(t, "parent: %s\n", id_text(r.parent, id, sizeof id));
+	ptv_printf(t, "name: %s\n", r.name[0] ? r.name : "-");
+	ptv_printf(t, "owner-from: %s\n", r.owner_from);
 	if (s->owner_object)
 		ptv_printf(t, "owner-object: %" PRIx64 "\n", s->owner_object);
-	ptv_printf(t, "found: %s\n", how);
+	ptv_printf(t, "found: %s\n", r.found);
 	if (s->kpti_peer)
 		ptv_printf(t, "kpti-%s: %" PRIx64 "\n",
 			   s->kpti_user ? "kernel" : "user", s->kpti_peer);
@@ -296,10 +345,8 @@ int ptv_render_space_info(const struct ptw_space *s,
 		if (!ptw_level_maps_pages(m, lvl))
 			continue;
 		char size[24];
-		ptv_size_name(ptw_level_span(m, lvl), size);
-		for (char *c = size; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		ptv_printf(t, "pages-%s: %" PRIu64 "\n", size, st->pages[lvl]);
+		ptv_printf(t, "pages-%s: %" PRIu64 "\n", ptv_page_word(m, lvl, size),
+			   st->pages[lvl]);
 	}
 	ptv_printf(t, "tables: %" PRIu64 "\n", st->tables);
 	ptv_printf(t, "reserved-entries: %" PRIu64 "\n", st->reserved);
@@ -333,8 +380,7 @@ int ptv_render_entry(const struct ptw_space *s, unsigned level,
 	ptv_printf(t, "contains: %0*" PRIx64 "\n", (int)m->entry_size * 2, e);
 	bool present = pt_valid(m, level, e);
 	struct ptw_swpte sw;
-	ptw_decode_entry(m, s->os, s->os_release, level, e,
-			 (ptw_dump_phys_end(s->dump) - 1) >> m->page_shift, &sw);
+	ptv_soft_of(s, level, e, &sw);
 	if (present)
 		ptv_printf(t, "pfn: %" PRIx64 "\n", ptw_entry_address(m, level, e) >> m->page_shift);
 	else if (sw.kind == PTW_SW_TRANSITION || sw.kind == PTW_SW_PROTNONE)

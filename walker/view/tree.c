@@ -245,6 +245,8 @@ static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
 	case PTV_ROOT:
 		if (!strcmp(name, "info"))
 			n->type = PTV_INFO;
+		else if (!strcmp(name, "info.json"))
+			n->type = PTV_INFO_JSON;
 		else if (!strcmp(name, "phys"))
 			n->type = PTV_PHYS;
 		else if (!strcmp(name, "dtb"))
@@ -265,6 +267,8 @@ static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
 	case PTV_SPACE:
 		if (!strcmp(name, "info"))
 			n->type = PTV_SPACE_INFO;
+		else if (!strcmp(name, "info.json"))
+			n->type = PTV_SPACE_INFO_JSON;
 		else if (!strcmp(name, "vmem"))
 			n->type = PTV_VMEM;
 		else if (!strcmp(name, "maps"))
@@ -373,14 +377,14 @@ static int text_size(ptv_fs *fs, const struct ptv_node *n, uint64_t *size)
 {
 	if (ptv_big_of(n->type) >= 0)
 		return ptv_big_len(n, (unsigned)ptv_big_of(n->type), size);
-	if (n->type == PTV_SPACE_INFO) {
+	if (n->type == PTV_SPACE_INFO || n->type == PTV_SPACE_INFO_JSON) {
 		struct ptv_cache own;
 		const struct ptv_cache *c;
 		int rc = ptv_space_facts(n, &own, &c);
 		if (!rc)
-			*size = c->info.len;
+			*size = n->type == PTV_SPACE_INFO ? c->info.len : c->info_json.len;
 		if (c == &own)
-			ptv_text_free(&own.info);
+			ptv_cache_texts_free(&own);
 		return rc;
 	}
 	if (n->type == PTV_REGION) {
@@ -409,7 +413,7 @@ static int mapped_bytes(const struct ptv_node *n, uint64_t *bytes)
 			*bytes += c->stats.pages[lvl] * ptw_level_span(m, lvl);
 	}
 	if (c == &own)
-		ptv_text_free(&own.info);
+		ptv_cache_texts_free(&own);
 	return rc;
 }
 
@@ -464,6 +468,9 @@ int ptv_getattr(ptv_fs *fs, const struct ptv_node *n, struct ptv_attr *a)
 	switch (n->type) {
 	case PTV_INFO:
 		a->size = a->allocated = fs->info.len;
+		return 0;
+	case PTV_INFO_JSON:
+		a->size = a->allocated = fs->info_json.len;
 		return 0;
 	case PTV_PHYS:
 		a->size = ptw_dump_phys_end(fs->dump);
@@ -672,8 +679,8 @@ static int list_dir(struct listing *l)
 	int rc = 0;
 	switch (n->type) {
 	case PTV_ROOT: {
-		static const char *const names[] = { "info", "phys", "dtb", "proc", "name",
-						     NULL };
+		static const char *const names[] = { "info", "info.json", "phys", "dtb",
+						     "proc", "name", NULL };
 		return list_names(l, names);
 	}
 	case PTV_DTB:
@@ -704,7 +711,8 @@ static int list_dir(struct listing *l)
 	case PTV_SPACE: {
 		const struct ptw_mode *m = n->space.mode;
 		const char *const names[] = {
-			"info", "vmem", "maps", "ptov", "layout.svg", "pte", "vtop", "regions",
+			"info", "info.json", "vmem", "maps", "ptov", "layout.svg", "pte", "vtop",
+			"regions",
 			!m->split ? m->level[0].dir_name
 				  : has_half(n, 0) ? m->root_dir[0]
 						   : has_half(n, 1) ? m->root_dir[1] : NULL,

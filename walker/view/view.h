@@ -50,6 +50,7 @@ struct ptv_cache {
 	int rc;
 	struct ptw_iter_stats stats;
 	struct ptv_text info;
+	struct ptv_text info_json;  /* the same facts as JSON */
 	struct ptv_big big[PTV_BIG_N];
 };
 
@@ -128,6 +129,7 @@ struct ptv_fs {
 	struct ptw_spaces spaces;
 	struct ptv_cache *caches;   /* one per spaces.v[i] */
 	struct ptv_text info;       /* /info, rendered at open */
+	struct ptv_text info_json;  /* /info.json, likewise */
 	bool has_dirbase;           /* the first --dirbase, the default space */
 	uint64_t first_dirbase;
 	pthread_mutex_t ondemand_lock;
@@ -166,8 +168,86 @@ void ptv_render_nonpresent_notes(const struct ptw_space *s,
 				 const struct ptw_xlat *x, unsigned last,
 				 struct ptv_text *t);
 
+/* ---- records: what a text and its JSON both show -----------------------------
+ *
+ * Each text with a JSON form (view/json.c) is rendered from one of these,
+ * gathered once, so that the two forms cannot disagree. */
+
+/* The self-map slot of a space's top table (-1: none); PAE's is four PD
+ * entries under PDPTE 3. */
+struct ptv_selfmap {
+	int s;
+	bool pae;
+};
+
+/* One !pte block (view/windbg.c): the walk, and the levels shown, first
+ * (PAE's PDPTE is no column) to last (the entry's own level in the
+ * "!pte PTE" form). */
+struct ptv_pte {
+	const struct ptw_space *sp;
+	const struct ptw_mode *m;
+	struct ptv_selfmap sm;
+	struct ptw_xlat x;
+	unsigned first, last;
+};
+/* !pte's block of addr (a VA, or an entry's own address in the self-map);
+ * -EINVAL with a line in why when addr is no address of the space. */
+int ptv_pte_of(const struct ptw_space *sp, uint64_t addr, struct ptv_pte *v,
+	       struct ptv_text *why);
+/* The block of va down to level last. */
+int ptv_pte_at(const struct ptw_space *sp, uint64_t va, unsigned last,
+	       struct ptv_pte *v, struct ptv_text *why);
+/* The pages of !pte START END as vmem offsets first..last (page-aligned):
+ * -EINVAL with a line in why for a bad range, -E2BIG past max_pages. */
+int ptv_pte_range_pages(const struct ptw_space *sp, uint64_t start, uint64_t end,
+			uint64_t max_pages, uint64_t *first, uint64_t *last,
+			struct ptv_text *why);
+/* The address !pte shows for level lvl's entry: its VA through the
+ * self-map, else its PA (*ok false: a level the walk did not reach). */
+uint64_t ptv_pte_column_addr(const struct ptv_pte *v, unsigned lvl, bool *ok);
+
+/* What a non-present entry holds, decoded as its OS wrote it. */
+void ptv_soft_of(const struct ptw_space *s, unsigned lvl, uint64_t e,
+		 struct ptw_swpte *sw);
+
+/* A space as /info, ps and its own info show it. */
+struct ptv_space_rec {
+	int64_t cid, parent;        /* -1: unknown */
+	const char *name;           /* "" when none */
+	const char *owner_from;
+	char found[256];
+};
+void ptv_space_rec(const struct ptw_space *s, struct ptv_space_rec *r);
+
+/* One line of maps: [va, end) (end 0 with top set: 2^64) mapped from pa
+ * by pages of page_size, with the effective rights at the mapping level. */
+struct ptv_map_rec {
+	uint64_t va, end, pa, page_size;
+	bool top;
+	char page[24];              /* "4K", "2M" */
+	char flags[16];
+};
+typedef int (*ptv_map_fn)(void *ctx, const struct ptv_map_rec *r);
+/* Each line of maps in VA order (fn's non-zero stops); -ENOMEM. */
+int ptv_each_map(const struct ptw_space *s, ptv_map_fn fn, void *ctx,
+		 struct ptw_iter_stats *stats);
+
+/* Each line of !ptov: one page, its PA and VA, in VA order. */
+typedef int (*ptv_ptov_fn)(void *ctx, uint64_t pa, uint64_t va, uint64_t page_size);
+int ptv_each_ptov(const struct ptw_space *s, ptv_ptov_fn fn, void *ctx);
+
+/* /info's facts that are not plain fields. */
+const char *ptv_machine_name(const ptw_dump *d);
+/* The OSRELEASE VMCOREINFO names into buf, else NULL. */
+const char *ptv_os_release(const ptw_dump *d, char *buf, size_t n);
+/* "pages-4k"'s size word of a level that maps pages: "4k", "2m". */
+const char *ptv_page_word(const struct ptw_mode *m, unsigned lvl, char buf[24]);
+
 /* Fill the cache of a found space if not yet done; 0 or -errno. */
 int ptv_cache_fill(struct ptv_cache *c, const struct ptw_space *s);
+
+/* Free the texts of a cache filled for one use (ptv_space_facts' own). */
+void ptv_cache_texts_free(struct ptv_cache *c);
 
 /* The counts, maps length and info text of a space: from its cache, or
  * (opened on demand) measured now into the caller's own. */

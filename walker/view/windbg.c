@@ -22,15 +22,10 @@
 
 /* ---- self-map arithmetic ----------------------------------------------------- */
 
-struct selfmap {
-	int s;             /* top-table index, -1 when none */
-	bool pae;
-};
-
-static struct selfmap selfmap_of(const struct ptw_space *sp)
+static struct ptv_selfmap selfmap_of(const struct ptw_space *sp)
 {
 	int s = ptw_space_selfmap(sp);
-	return (struct selfmap){ s, s >= 0 && sp->mode->pae_selfmap };
+	return (struct ptv_selfmap){ s, s >= 0 && sp->mode->pae_selfmap };
 }
 
 static uint64_t index_at(const struct ptw_mode *m, unsigned lvl, uint64_t va)
@@ -39,7 +34,7 @@ static uint64_t index_at(const struct ptw_mode *m, unsigned lvl, uint64_t va)
 }
 
 /* The VA of VA's entry at level lvl, through the self-map. */
-static uint64_t entry_va(const struct ptw_mode *m, struct selfmap sm,
+static uint64_t entry_va(const struct ptw_mode *m, struct ptv_selfmap sm,
 			 unsigned lvl, uint64_t va)
 {
 	if (sm.pae) /* PDEs at c0600000, PTEs at c0000000 */
@@ -57,7 +52,7 @@ static uint64_t entry_va(const struct ptw_mode *m, struct selfmap sm,
 
 /* WinDbg's "!pte PTE" form: if addr is an entry's own VA in the self-map
  * window, the VA that entry maps and its level. */
-static bool entry_of_address(const struct ptw_mode *m, struct selfmap sm,
+static bool entry_of_address(const struct ptw_mode *m, struct ptv_selfmap sm,
 			     uint64_t addr, uint64_t *va, unsigned *lvl)
 {
 	if (sm.s < 0)
@@ -105,16 +100,7 @@ static void pad_to(struct ptv_text *t, size_t start, size_t width)
 		ptv_printf(t, "%*s", (int)(width - used), "");
 }
 
-/* One !pte block's state: the walk, and where the columns stop. */
-struct pte_view {
-	const struct ptw_space *sp;
-	const struct ptw_mode *m;
-	struct selfmap sm;
-	struct ptw_xlat x;
-	unsigned first, last;   /* levels shown */
-};
-
-static uint64_t column_addr(const struct pte_view *v, unsigned lvl, bool *ok)
+uint64_t ptv_pte_column_addr(const struct ptv_pte *v, unsigned lvl, bool *ok)
 {
 	*ok = true;
 	if (v->sm.s >= 0)
@@ -126,7 +112,7 @@ static uint64_t column_addr(const struct pte_view *v, unsigned lvl, bool *ok)
 }
 
 /* The third line's text for one level. */
-static void column_state(const struct pte_view *v, unsigned lvl, char *buf,
+static void column_state(const struct ptv_pte *v, unsigned lvl, char *buf,
 			 size_t n)
 {
 	const struct ptw_mode *m = v->m;
@@ -165,7 +151,7 @@ static char *cell(struct cells *c)
 	return c->c[c->n++];
 }
 
-static void render_modern(struct pte_view *v, struct ptv_text *t)
+static void render_modern(struct ptv_pte *v, struct ptv_text *t)
 {
 	const struct ptw_mode *m = v->m;
 	const struct ptw_xlat *x = &v->x;
@@ -179,7 +165,7 @@ static void render_modern(struct pte_view *v, struct ptv_text *t)
 	ptv_printf(t, "%*sVA %0*" PRIx64 "\n", w == 16 ? 43 : 20, "", w, x->va);
 	for (unsigned l = v->first; l <= v->last; l++) {
 		bool ok;
-		uint64_t a = column_addr(v, l, &ok);
+		uint64_t a = ptv_pte_column_addr(v, l, &ok);
 		if (!ok)
 			break;
 		snprintf(cell(&at), 64, "%s at %0*" PRIX64, m->level[l].windbg_pte, aw, a);
@@ -214,11 +200,11 @@ static void render_modern(struct pte_view *v, struct ptv_text *t)
 }
 
 /* 32-bit x86: WinDbg's older two-column form (Microsoft's !pte page). */
-static void render_x86(struct pte_view *v, struct ptv_text *t)
+static void render_x86(struct ptv_pte *v, struct ptv_text *t)
 {
 	const struct ptw_xlat *x = &v->x;
 	bool ok0, ok1;
-	uint64_t a0 = column_addr(v, 0, &ok0), a1 = column_addr(v, 1, &ok1);
+	uint64_t a0 = ptv_pte_column_addr(v, 0, &ok0), a1 = ptv_pte_column_addr(v, 1, &ok1);
 	unsigned reached = x->nsteps ? x->nsteps - 1 : 0;
 	bool large = x->status == PTW_MAPPED && x->nsteps == 1;
 	ptv_printf(t, "%08" PRIX64 "  - PDE at %08" PRIX64, x->va, a0);
@@ -276,7 +262,7 @@ static void software_note(const struct ptw_space *sp, const unsigned *lvl,
 		ptv_printf(t, ")\n");
 }
 
-static void block_software(const struct pte_view *v, struct ptv_text *t)
+static void block_software(const struct ptv_pte *v, struct ptv_text *t)
 {
 	unsigned lvl[PTW_MAX_LEVELS], n = 0;
 	uint64_t e[PTW_MAX_LEVELS];
@@ -287,56 +273,43 @@ static void block_software(const struct pte_view *v, struct ptv_text *t)
 	software_note(v->sp, lvl, e, n, t);
 }
 
-static int render_pte_block(const struct ptw_space *sp, uint64_t va,
-			    unsigned last, struct ptv_text *t)
+int ptv_pte_at(const struct ptw_space *sp, uint64_t va, unsigned last,
+	       struct ptv_pte *v, struct ptv_text *why)
 {
-	struct pte_view v = { .sp = sp, .m = sp->mode, .sm = selfmap_of(sp) };
+	*v = (struct ptv_pte){ .sp = sp, .m = sp->mode, .sm = selfmap_of(sp) };
 	struct ptw_error err;
-	if (ptw_translate(sp, va, &v.x, &err)) {
-		ptv_printf(t, "%s\n", err.msg);
+	if (ptw_translate(sp, va, &v->x, &err)) {
+		ptv_printf(why, "%s\n", err.msg);
 		return -EINVAL;
 	}
-	v.first = first_column(v.m);
-	v.last = last;
-	if (v.m->windbg.two_column) {
-		render_x86(&v, t);
-	} else if (v.x.nsteps && v.x.nsteps - 1 < v.first && v.x.status != PTW_MAPPED) {
-		/* PAE: the walk ends at a PDPTE, which !pte has no column for */
-		const struct ptw_step *st = &v.x.step[v.x.nsteps - 1];
-		ptv_printf(t, "%20sVA %08" PRIx64 "\n%s at %016" PRIX64 "  contains %016" PRIX64
-			   "\nnot valid\n", "", va, v.m->level[v.x.nsteps - 1].entry_name,
-			   st->addr, st->entry);
-	} else {
-		render_modern(&v, t);
-	}
-	ptv_render_nonpresent_notes(sp, &v.x, v.last, t);
-	block_software(&v, t);
-	if (v.sm.s < 0)
-		ptv_printf(t, "(no self-map: the entry addresses above are physical)\n");
+	v->first = first_column(v->m);
+	v->last = last;
 	return 0;
 }
 
-int ptv_render_pte(const struct ptw_space *sp, uint64_t addr, struct ptv_text *t)
+int ptv_pte_of(const struct ptw_space *sp, uint64_t addr, struct ptv_pte *v,
+	       struct ptv_text *why)
 {
 	const struct ptw_mode *m = sp->mode;
 	if (!ptw_mode_va_valid(m, addr)) {
-		ptv_printf(t, "%s\n", m->canonical ? "not a canonical address"
-						   : "beyond the 4 GiB address space");
+		ptv_printf(why, "%s\n", m->canonical ? "not a canonical address"
+						     : "beyond the 4 GiB address space");
 		return -EINVAL;
 	}
 	uint64_t va;
 	unsigned lvl;
 	if (entry_of_address(m, selfmap_of(sp), addr, &va, &lvl))
-		return render_pte_block(sp, va, lvl, t) ? -EINVAL : 0;
-	return render_pte_block(sp, addr, m->nlevels - 1, t);
+		return ptv_pte_at(sp, va, lvl, v, why);
+	return ptv_pte_at(sp, addr, m->nlevels - 1, v, why);
 }
 
-int ptv_render_pte_range(const struct ptw_space *sp, uint64_t start,
-			 uint64_t end, uint64_t max_pages, struct ptv_text *t)
+int ptv_pte_range_pages(const struct ptw_space *sp, uint64_t start, uint64_t end,
+			uint64_t max_pages, uint64_t *first, uint64_t *last,
+			struct ptv_text *why)
 {
 	const struct ptw_mode *m = sp->mode;
 	if (!ptw_mode_va_valid(m, start) || !ptw_mode_va_valid(m, end)) {
-		ptv_printf(t, "%" PRIx64 " is not a %s address\n",
+		ptv_printf(why, "%" PRIx64 " is not a %s address\n",
 			   ptw_mode_va_valid(m, start) ? end : start,
 			   m->canonical ? "canonical" : "32-bit");
 		return -EINVAL;
@@ -345,21 +318,61 @@ int ptv_render_pte_range(const struct ptw_space *sp, uint64_t start,
 		/* WinDbg reads any small second number as the literal form;
 		 * ptfs only 1 (ptv_render_pte_literal), so that a range is
 		 * never mistaken for it. */
-		ptv_printf(t, "the range's end %" PRIx64 " lies below its start %" PRIx64
+		ptv_printf(why, "the range's end %" PRIx64 " lies below its start %" PRIx64
 			   " (an entry at a literal address is pte ADDR 1)\n", end, start);
 		return -EINVAL;
 	}
 	/* a block per page of the mode's size */
 	const uint64_t page = 1ULL << m->page_shift;
-	uint64_t first = ptw_mode_offset_from_va(m, start) & ~(page - 1);
-	uint64_t last = ptw_mode_offset_from_va(m, end) & ~(page - 1);
-	uint64_t pages = (last - first) / page + 1;
-	if (max_pages && pages > max_pages)
+	*first = ptw_mode_offset_from_va(m, start) & ~(page - 1);
+	*last = ptw_mode_offset_from_va(m, end) & ~(page - 1);
+	if (max_pages && (*last - *first) / page + 1 > max_pages)
 		return -E2BIG;
-	for (uint64_t off = first;; off += page) {
+	return 0;
+}
+
+static void render_pte_block(struct ptv_pte *v, struct ptv_text *t)
+{
+	if (v->m->windbg.two_column) {
+		render_x86(v, t);
+	} else if (v->x.nsteps && v->x.nsteps - 1 < v->first && v->x.status != PTW_MAPPED) {
+		/* PAE: the walk ends at a PDPTE, which !pte has no column for */
+		const struct ptw_step *st = &v->x.step[v->x.nsteps - 1];
+		ptv_printf(t, "%20sVA %08" PRIx64 "\n%s at %016" PRIX64 "  contains %016" PRIX64
+			   "\nnot valid\n", "", v->x.va, v->m->level[v->x.nsteps - 1].entry_name,
+			   st->addr, st->entry);
+	} else {
+		render_modern(v, t);
+	}
+	ptv_render_nonpresent_notes(v->sp, &v->x, v->last, t);
+	block_software(v, t);
+	if (v->sm.s < 0)
+		ptv_printf(t, "(no self-map: the entry addresses above are physical)\n");
+}
+
+int ptv_render_pte(const struct ptw_space *sp, uint64_t addr, struct ptv_text *t)
+{
+	struct ptv_pte v;
+	if (ptv_pte_of(sp, addr, &v, t))
+		return -EINVAL;
+	render_pte_block(&v, t);
+	return 0;
+}
+
+int ptv_render_pte_range(const struct ptw_space *sp, uint64_t start,
+			 uint64_t end, uint64_t max_pages, struct ptv_text *t)
+{
+	const struct ptw_mode *m = sp->mode;
+	uint64_t first, last;
+	int rc = ptv_pte_range_pages(sp, start, end, max_pages, &first, &last, t);
+	if (rc)
+		return rc;
+	for (uint64_t off = first;; off += 1ULL << m->page_shift) {
+		struct ptv_pte v;
 		if (off != first)
 			ptv_printf(t, "\n");
-		render_pte_block(sp, ptw_mode_va_from_offset(m, off), m->nlevels - 1, t);
+		if (!ptv_pte_at(sp, ptw_mode_va_from_offset(m, off), m->nlevels - 1, &v, t))
+			render_pte_block(&v, t);
 		if (off == last || t->oom)
 			break;
 	}
@@ -369,7 +382,7 @@ int ptv_render_pte_range(const struct ptw_space *sp, uint64_t start,
 /* ---- !pte LiteralAddress 1 ---------------------------------------------------- */
 
 /* The self-map window: the VAs at which the space's entries appear. */
-static void window_of(const struct ptw_mode *m, struct selfmap sm, uint64_t *lo,
+static void window_of(const struct ptw_mode *m, struct ptv_selfmap sm, uint64_t *lo,
 		      uint64_t *hi)
 {
 	if (sm.pae) { /* four PDs' worth of PTEs from c0000000 */
@@ -385,7 +398,7 @@ static void window_of(const struct ptw_mode *m, struct selfmap sm, uint64_t *lo,
 /* The entry-sized value at addr: a VA in the self-map window where the
  * space has one (read through the space, as WinDbg reads it), else a
  * physical address (Linux: no window).  The text says what is wrong. */
-static int literal_entry(const struct ptw_space *sp, struct selfmap sm, uint64_t addr,
+static int literal_entry(const struct ptw_space *sp, struct ptv_selfmap sm, uint64_t addr,
 			 uint64_t *e, struct ptv_text *t)
 {
 	const struct ptw_mode *m = sp->mode;
@@ -431,7 +444,7 @@ static int literal_entry(const struct ptw_space *sp, struct selfmap sm, uint64_t
 }
 
 /* 32-bit x86's third line: pfn and flags run together ("pfn 3b G-DA--KWV"). */
-static void compact_state(const struct pte_view *v, unsigned lvl, char *buf, size_t n)
+static void compact_state(const struct ptv_pte *v, unsigned lvl, char *buf, size_t n)
 {
 	uint64_t e = v->x.step[lvl].entry;
 	char flags[16];
@@ -447,7 +460,7 @@ static void compact_state(const struct pte_view *v, unsigned lvl, char *buf, siz
 int ptv_render_pte_literal(const struct ptw_space *sp, uint64_t addr, struct ptv_text *t)
 {
 	const struct ptw_mode *m = sp->mode;
-	struct pte_view v = { .sp = sp, .m = m, .sm = selfmap_of(sp) };
+	struct ptv_pte v = { .sp = sp, .m = m, .sm = selfmap_of(sp) };
 	uint64_t e;
 	int rc = literal_entry(sp, v.sm, addr, &e, t);
 	if (rc)
@@ -502,6 +515,14 @@ int ptv_render_pte_literal(const struct ptw_space *sp, uint64_t addr, struct ptv
 
 /* ---- non-present entries ---------------------------------------------------- */
 
+void ptv_soft_of(const struct ptw_space *s, unsigned lvl, uint64_t e,
+		 struct ptw_swpte *sw)
+{
+	const struct ptw_mode *m = s->mode;
+	ptw_decode_entry(m, s->os, s->os_release, lvl, e,
+			 (ptw_dump_phys_end(s->dump) - 1) >> m->page_shift, sw);
+}
+
 /* What a non-present entry holds, as lines of "key: value" text (shared by
  * !pte's notes and the entry files). */
 void ptv_describe_soft(const struct ptw_space *s, unsigned lvl, uint64_t e,
@@ -510,8 +531,7 @@ void ptv_describe_soft(const struct ptw_space *s, unsigned lvl, uint64_t e,
 	const struct ptw_mode *m = s->mode;
 	struct ptw_swpte sw;
 	char prot[48];
-	ptw_decode_entry(m, s->os, s->os_release, lvl, e,
-			 (ptw_dump_phys_end(s->dump) - 1) >> m->page_shift, &sw);
+	ptv_soft_of(s, lvl, e, &sw);
 	ptw_win_protection(sw.protection, prot, sizeof prot);
 	/* WinDbg's lines (its !pte of an invalid PTE). */
 	switch (sw.kind) {
@@ -639,6 +659,29 @@ int ptv_render_vtop(const struct ptw_space *sp, uint64_t va, struct ptv_text *t)
 
 /* ---- !ptov ----------------------------------------------------------------------- */
 
+struct each_ptov {
+	ptv_ptov_fn fn;
+	void *ctx;
+};
+
+/* A run is one line per page of it. */
+static int ptov_pages(void *ctx, const struct ptw_run *r)
+{
+	struct each_ptov *c = ctx;
+	for (uint64_t off = 0; off < r->size; off += r->page_size)
+		if (c->fn(c->ctx, r->pa + off, r->va + off, r->page_size))
+			return 1;
+	return 0;
+}
+
+int ptv_each_ptov(const struct ptw_space *sp, ptv_ptov_fn fn, void *ctx)
+{
+	const struct ptw_mode *m = sp->mode;
+	struct each_ptov c = { fn, ctx };
+	uint64_t top = ptw_mode_va_from_offset(m, ptw_mode_va_size(m) - 1);
+	return ptw_iterate(sp, 0, top, ptov_pages, &c, NULL, NULL) ? -ENOMEM : 0;
+}
+
 struct ptov_ctx {
 	const struct ptw_mode *m;
 	struct ptv_text *t;
@@ -646,23 +689,20 @@ struct ptov_ctx {
 };
 
 /* Amd64PtoV prints 16-digit columns; X86PtoV compact hex. */
-static int ptov_run(void *ctx, const struct ptw_run *r)
+static int ptov_line(void *ctx, uint64_t pa, uint64_t va, uint64_t page_size)
 {
 	struct ptov_ctx *c = ctx;
 	bool wide = c->m->va_bits > 32;
 	int w = wide ? 16 : 0;
-	const char *tag = r->page_size == 1ULL << c->m->page_shift ? ""
-			  : r->page_size >= (1ULL << 30) ? " (1GB large page)"
-							 : " (large page)";
+	const char *tag = page_size == 1ULL << c->m->page_shift ? ""
+			  : page_size >= (1ULL << 30) ? " (1GB large page)"
+						      : " (large page)";
 	char line[96];
-	/* A run is one line per page of it. */
-	for (uint64_t off = 0; off < r->size; off += r->page_size) {
-		int n = snprintf(line, sizeof line, "%0*" PRIx64 " %0*" PRIx64 "%s\n",
-				 w, r->pa + off, w, r->va + off, tag);
-		c->len += (uint64_t)n;
-		if (c->t)
-			ptv_printf(c->t, "%s", line);
-	}
+	int n = snprintf(line, sizeof line, "%0*" PRIx64 " %0*" PRIx64 "%s\n",
+			 w, pa, w, va, tag);
+	c->len += (uint64_t)n;
+	if (c->t)
+		ptv_printf(c->t, "%s", line);
 	return c->t && c->t->oom;
 }
 
@@ -679,8 +719,7 @@ int ptv_render_ptov(const struct ptw_space *sp, struct ptv_text *t, uint64_t *le
 	struct ptov_ctx c = { m, t, (uint64_t)n };
 	if (t)
 		ptv_printf(t, "%s", head);
-	uint64_t top = ptw_mode_va_from_offset(m, ptw_mode_va_size(m) - 1);
-	if (ptw_iterate(sp, 0, top, ptov_run, &c, NULL, NULL))
+	if (ptv_each_ptov(sp, ptov_line, &c))
 		return -ENOMEM;
 	if (len)
 		*len = c.len;
