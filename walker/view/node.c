@@ -132,17 +132,15 @@ static bool path_type(enum ptv_type t)
 	return t == PTV_TABLE || t == PTV_ENTRY_DIR || t == PTV_ENTRY;
 }
 
-/* The nodes of one space without a path: kind K_SPACE. */
+/* The nodes of one space without a path: kind K_SPACE (the space's
+ * directory, its children of ptv_space_children, its halves and links). */
 static bool space_type(enum ptv_type t)
 {
 	switch (t) {
-	case PTV_SPACE: case PTV_SPACE_INFO: case PTV_SPACE_INFO_JSON: case PTV_VMEM:
-	case PTV_MAPS: case PTV_PTOV: case PTV_PTE_DIR: case PTV_VTOP_DIR: case PTV_REGIONS:
-	case PTV_PROC_LINK: case PTV_NAME_LINK: case PTV_ROOT0: case PTV_ROOT1:
-	case PTV_LAYOUT:
+	case PTV_SPACE: case PTV_PROC_LINK: case PTV_NAME_LINK: case PTV_ROOT0: case PTV_ROOT1:
 		return true;
 	default:
-		return false;
+		return ptv_space_child_of(t) != NULL;
 	}
 }
 

@@ -170,7 +170,7 @@ const struct ptw_spaces *ptv_spaces(const ptv_fs *fs) { return &fs->spaces; }
 /* One walk measures the maps and counts the pages the info shows. */
 static int measure_space(struct ptv_cache *c, const struct ptw_space *s)
 {
-	struct ptv_big *maps = &c->big[PTV_BIG_MAPS];
+	struct ptv_big *maps = &c->big[ptv_big_of(PTV_MAPS)];
 	int rc = ptv_render_maps(s, NULL, &maps->len, &c->stats);
 	maps->measured = rc == 0;
 	if (!rc)
@@ -212,36 +212,59 @@ int ptv_space_facts(const struct ptv_node *n, struct ptv_cache *own,
 	return measure_space(own, &n->space);
 }
 
-int ptv_render_big(const struct ptw_space *s, unsigned which,
-		   struct ptv_text *t, uint64_t *len)
+static int render_maps(const struct ptw_space *s, struct ptv_text *t, uint64_t *len)
 {
-	if (which == PTV_BIG_LAYOUT)
-		return ptv_render_layout(s, t, len);
-	return which == PTV_BIG_MAPS ? ptv_render_maps(s, t, len, NULL)
-				     : ptv_render_ptov(s, t, len);
+	return ptv_render_maps(s, t, len, NULL);
+}
+
+const struct ptv_space_child ptv_space_children[PTV_SPACE_CHILDREN] = {
+	{ "info", PTV_SPACE_INFO, NULL },
+	{ "info.json", PTV_SPACE_INFO_JSON, NULL },
+	{ "vmem", PTV_VMEM, NULL },
+	{ "maps", PTV_MAPS, render_maps },
+	{ "ptov", PTV_PTOV, ptv_render_ptov },
+	{ "layout.svg", PTV_LAYOUT, ptv_render_layout },
+	{ "pte", PTV_PTE_DIR, NULL },
+	{ "vtop", PTV_VTOP_DIR, NULL },
+	{ "regions", PTV_REGIONS, NULL },
+};
+
+const struct ptv_space_child *ptv_space_child_of(enum ptv_type type)
+{
+	for (size_t i = 0; i < PTV_SPACE_CHILDREN; i++)
+		if (ptv_space_children[i].type == type)
+			return &ptv_space_children[i];
+	return NULL;
 }
 
 int ptv_big_of(enum ptv_type type)
 {
-	return type == PTV_MAPS ? PTV_BIG_MAPS : type == PTV_PTOV ? PTV_BIG_PTOV
-	     : type == PTV_LAYOUT ? PTV_BIG_LAYOUT : -1;
+	const struct ptv_space_child *c = ptv_space_child_of(type);
+	return c && c->render ? (int)(c - ptv_space_children) : -1;
+}
+
+/* Render big text `which` of s into t (t NULL: measure only). */
+static int render_big(const struct ptw_space *s, unsigned which,
+		      struct ptv_text *t, uint64_t *len)
+{
+	return ptv_space_children[which].render(s, t, len);
 }
 
 int ptv_big_len(const struct ptv_node *n, unsigned which, uint64_t *len)
 {
 	struct ptv_cache *c = n->cache;
 	if (!c)
-		return ptv_render_big(&n->space, which, NULL, len);
-	if (which == PTV_BIG_MAPS) { /* measured with the counts */
+		return render_big(&n->space, which, NULL, len);
+	if (ptv_space_children[which].type == PTV_MAPS) { /* measured with the counts */
 		int rc = ptv_cache_fill(c, &n->space);
-		*len = c->big[PTV_BIG_MAPS].len;
+		*len = c->big[which].len;
 		return rc;
 	}
 	pthread_mutex_lock(&c->lock);
 	struct ptv_big *b = &c->big[which];
 	int rc = 0;
 	if (!b->measured) {
-		rc = ptv_render_big(&n->space, which, NULL, &b->len);
+		rc = render_big(&n->space, which, NULL, &b->len);
 		b->measured = rc == 0;
 	}
 	*len = b->len;
@@ -256,7 +279,7 @@ struct ptv_file {
 	ptv_fs *fs;
 	struct ptw_space space;
 	struct ptv_cache *cache;    /* the space's */
-	int big;                    /* PTV_BIG_* for maps and ptov, else -1 */
+	int big;                    /* a big text's row (maps, ptov, ...), else -1 */
 	bool big_user;              /* counted in cache->big[big].users */
 	const char *text;           /* text files: the bytes, once built */
 	size_t len;
@@ -280,7 +303,7 @@ static int big_text(struct ptv_file *f)
 		pthread_mutex_lock(&c->lock);
 	if (!t->p) {
 		uint64_t len;
-		rc = ptv_render_big(&f->space, (unsigned)f->big, t, &len);
+		rc = render_big(&f->space, (unsigned)f->big, t, &len);
 		if (!rc && len != f->len) /* cannot happen: the dump does not change */
 			rc = -EIO;
 		if (rc)
@@ -321,13 +344,17 @@ int ptv_file_open(ptv_fs *fs, const struct ptv_node *n, struct ptv_file **out)
 	f->fs = fs;
 	f->space = n->space;
 	f->cache = n->cache;
-	f->big = -1;
+	f->big = ptv_big_of(n->type);
 	pthread_mutex_init(&f->lock, NULL);
 	int rc = 0;
 	uint64_t len = 0;
 	struct ptv_cache own;
 	const struct ptv_cache *c;
-	switch (n->type) {
+	switch (f->big >= 0 ? PTV_MAPS : n->type) {
+	case PTV_MAPS: /* every big text: maps, ptov, layout.svg */
+		rc = ptv_big_len(n, (unsigned)f->big, &len);
+		f->len = (size_t)len;
+		break;
 	case PTV_INFO:
 		f->text = fs->info.p;
 		f->len = fs->info.len;
@@ -346,13 +373,6 @@ int ptv_file_open(ptv_fs *fs, const struct ptv_node *n, struct ptv_file **out)
 			ptv_cache_texts_free(&own);
 		f->text = f->own.p ? f->own.p : "";
 		f->len = f->own.len;
-		break;
-	case PTV_MAPS:
-	case PTV_PTOV:
-	case PTV_LAYOUT:
-		f->big = ptv_big_of(n->type);
-		rc = ptv_big_len(n, (unsigned)f->big, &len);
-		f->len = (size_t)len;
 		break;
 	case PTV_ENTRY:
 		rc = ptv_render_entry(&n->space, n->level, n->table, n->index,

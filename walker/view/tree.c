@@ -265,25 +265,12 @@ static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
 	case PTV_NAME:
 		return step_name(fs, n, name);
 	case PTV_SPACE:
-		if (!strcmp(name, "info"))
-			n->type = PTV_SPACE_INFO;
-		else if (!strcmp(name, "info.json"))
-			n->type = PTV_SPACE_INFO_JSON;
-		else if (!strcmp(name, "vmem"))
-			n->type = PTV_VMEM;
-		else if (!strcmp(name, "maps"))
-			n->type = PTV_MAPS;
-		else if (!strcmp(name, "ptov"))
-			n->type = PTV_PTOV;
-		else if (!strcmp(name, "layout.svg"))
-			n->type = PTV_LAYOUT;
-		else if (!strcmp(name, "pte"))
-			n->type = PTV_PTE_DIR;
-		else if (!strcmp(name, "vtop"))
-			n->type = PTV_VTOP_DIR;
-		else if (!strcmp(name, "regions"))
-			n->type = PTV_REGIONS;
-		else if (has_half(n, 0) && !strcmp(name, m->root_dir[0]))
+		for (size_t i = 0; i < PTV_SPACE_CHILDREN; i++)
+			if (!strcmp(name, ptv_space_children[i].name)) {
+				n->type = ptv_space_children[i].type;
+				return 0;
+			}
+		if (has_half(n, 0) && !strcmp(name, m->root_dir[0]))
 			n->type = PTV_ROOT0;
 		else if (has_half(n, 1) && !strcmp(name, m->root_dir[1]))
 			n->type = PTV_ROOT1;
@@ -710,15 +697,16 @@ static int list_dir(struct listing *l)
 		return rc;
 	case PTV_SPACE: {
 		const struct ptw_mode *m = n->space.mode;
-		const char *const names[] = {
-			"info", "info.json", "vmem", "maps", "ptov", "layout.svg", "pte", "vtop",
-			"regions",
+		const char *names[PTV_SPACE_CHILDREN + 3];
+		for (size_t i = 0; i < PTV_SPACE_CHILDREN; i++)
+			names[i] = ptv_space_children[i].name;
+		names[PTV_SPACE_CHILDREN] =
 			!m->split ? m->level[0].dir_name
 				  : has_half(n, 0) ? m->root_dir[0]
-						   : has_half(n, 1) ? m->root_dir[1] : NULL,
-			has_half(n, 0) && has_half(n, 1) ? m->root_dir[1] : NULL,
-			NULL,
-		};
+						   : has_half(n, 1) ? m->root_dir[1] : NULL;
+		names[PTV_SPACE_CHILDREN + 1] =
+			has_half(n, 0) && has_half(n, 1) ? m->root_dir[1] : NULL;
+		names[PTV_SPACE_CHILDREN + 2] = NULL;
 		return list_names(l, names);
 	}
 	case PTV_ROOT0:

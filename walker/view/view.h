@@ -8,16 +8,27 @@
 
 #include <pthread.h>
 
-/* What one space's files need, computed once on first use (the dump never
- * changes): its counts, its info text and the length of its maps.  The
- * maps text itself is built on the first read of an open maps file, shared
- * by every open one, and freed with the last (the kernel's page cache then
- * keeps the bytes). */
-enum { PTV_BIG_MAPS, PTV_BIG_PTOV, PTV_BIG_LAYOUT, PTV_BIG_N };
+/* The files and directories of a space beside its tables, in listing
+ * order: adding a file of each space is a row of ptv_space_children
+ * (view/session.c) and its type in ptview.h.  A text rendered whole from
+ * the space (maps, ptov, layout.svg) names its renderer: it is measured
+ * once, built on the first read of an open file and shared while any is
+ * open (the kernel's page cache keeps the bytes after), in the space's
+ * cache slot of the same index as its row. */
+typedef int (*ptv_render_fn)(const struct ptw_space *s, struct ptv_text *t,
+			     uint64_t *len);
+struct ptv_space_child {
+	const char *name;
+	enum ptv_type type;
+	ptv_render_fn render;       /* NULL: not a text rendered whole */
+};
+#define PTV_SPACE_CHILDREN 9
+extern const struct ptv_space_child ptv_space_children[PTV_SPACE_CHILDREN];
 
-/* A text as long as the space (maps, ptov; layout.svg, which takes as
- * long to make): measured once, built on the
- * first read of an open file and shared while any is open. */
+/* The row of a node type, or NULL when it is not a space's child. */
+const struct ptv_space_child *ptv_space_child_of(enum ptv_type type);
+
+/* A big text: measured once, its bytes kept while an open file uses them. */
 struct ptv_big {
 	bool measured;
 	uint64_t len;
@@ -51,7 +62,7 @@ struct ptv_cache {
 	struct ptw_iter_stats stats;
 	struct ptv_text info;
 	struct ptv_text info_json;  /* the same facts as JSON */
-	struct ptv_big big[PTV_BIG_N];
+	struct ptv_big big[PTV_SPACE_CHILDREN]; /* by ptv_space_children's row */
 };
 
 /* Spaces opened on demand keep caches too, up to this many; further ones
@@ -254,15 +265,12 @@ void ptv_cache_texts_free(struct ptv_cache *c);
 int ptv_space_facts(const struct ptv_node *n, struct ptv_cache *own,
 		    const struct ptv_cache **out);
 
-/* The length of a big text (maps, ptov) of a space: cached when it can be. */
+/* The length of big text `which` (a row of ptv_space_children with a
+ * renderer) of a space: cached when it can be. */
 int ptv_big_len(const struct ptv_node *n, unsigned which, uint64_t *len);
 
-/* The big text (PTV_BIG_*) a node type shows, or -1. */
+/* The big text (its row) a node type shows, or -1. */
 int ptv_big_of(enum ptv_type type);
-
-/* Render big text `which` of s into t (t NULL: measure only). */
-int ptv_render_big(const struct ptw_space *s, unsigned which,
-		   struct ptv_text *t, uint64_t *len);
 
 /* regions/ of the space n names: list it, or resolve one name in it
  * (0 or -ENOENT; -ENOMEM when the listing cannot be built). */
