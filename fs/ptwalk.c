@@ -193,43 +193,52 @@ static int cmd_vtop(struct cli *c)
 	return rc ? 1 : out;
 }
 
-static int cmd_ptov(struct cli *c)
+/* A whole text of one space (ptov, maps, layout): its text form, and its
+ * JSON form where it has one. */
+typedef int (*space_text_fn)(const struct ptw_space *s, struct ptv_text *t);
+
+static int space_text(struct cli *c, const char *cmd, space_text_fn text,
+		      space_text_fn json)
 {
 	struct ptw_space s;
 	if (c->nargs != 1)
-		return fail("ptov takes DIRBASE");
+		return fail("%s takes DIRBASE", cmd);
 	if (!space_arg(c, c->args[0], &s))
 		return 1;
 	struct ptv_text t = {0};
-	if (c->json ? ptv_render_ptov_json(&s, &t) : ptv_render_ptov(&s, &t, NULL))
+	if ((c->json ? json : text)(&s, &t))
 		return fail("out of memory");
 	return put_text(&t);
+}
+
+static int ptov_text(const struct ptw_space *s, struct ptv_text *t)
+{
+	return ptv_render_ptov(s, t, NULL);
+}
+
+static int maps_text(const struct ptw_space *s, struct ptv_text *t)
+{
+	return ptv_render_maps(s, t, NULL, NULL);
+}
+
+static int layout_text(const struct ptw_space *s, struct ptv_text *t)
+{
+	return ptv_render_layout(s, t, NULL);
+}
+
+static int cmd_ptov(struct cli *c)
+{
+	return space_text(c, "ptov", ptov_text, ptv_render_ptov_json);
 }
 
 static int cmd_maps(struct cli *c)
 {
-	struct ptw_space s;
-	if (c->nargs != 1)
-		return fail("maps takes DIRBASE");
-	if (!space_arg(c, c->args[0], &s))
-		return 1;
-	struct ptv_text t = {0};
-	if (c->json ? ptv_render_maps_json(&s, &t) : ptv_render_maps(&s, &t, NULL, NULL))
-		return fail("out of memory");
-	return put_text(&t);
+	return space_text(c, "maps", maps_text, ptv_render_maps_json);
 }
 
-static int cmd_layout(struct cli *c)
+static int cmd_layout(struct cli *c) /* no JSON form: commands[] refuses --json */
 {
-	struct ptw_space s;
-	if (c->nargs != 1)
-		return fail("layout takes DIRBASE");
-	if (!space_arg(c, c->args[0], &s))
-		return 1;
-	struct ptv_text t = {0};
-	if (ptv_render_layout(&s, &t, NULL))
-		return fail("out of memory");
-	return put_text(&t);
+	return space_text(c, "layout", layout_text, NULL);
 }
 
 /* Stream len bytes to stdout from a reader of (addr, buf, n). */
