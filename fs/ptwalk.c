@@ -393,7 +393,10 @@ int main(int argc, char **argv)
 			run = commands[k].run;
 			json = commands[k].json;
 		}
-	if (!ptv_command_known(c.cmd)) {
+	if (c.cmd[0] == '-') {
+		rc = fail("'%s' after DUMP: options go before DUMP (ptwalk [options] DUMP COMMAND)",
+			  c.cmd);
+	} else if (!ptv_command_known(c.cmd)) {
 		rc = fail("unknown command '%s' (see ptwalk --help)", c.cmd);
 	} else if (!run) {
 		rc = fail("command '%s' is documented but not built", c.cmd);

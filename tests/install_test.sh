@@ -33,7 +33,7 @@ under_prefix() { [[ $1 == /* ]] && echo "$1" || echo "$PREFIX/$1"; }
 D=$WORK/dest
 bin=$D$(under_prefix "$BINDIR")
 lib=$D$(under_prefix "$LIBDIR")
-inc=$D$(under_prefix "$INCLUDEDIR")
+inc=$D$(under_prefix "$INCLUDEDIR")/ptwalk
 man=$D$(under_prefix "$MANDIR")
 san=()
 [[ $SANITIZE != none ]] && san=("-fsanitize=$SANITIZE")

@@ -273,7 +273,7 @@ int ptv_render_layout(const struct ptw_space *s, struct ptv_text *t,
  * precision past 2^53); counts, indexes and sizes are numbers; unknown is
  * null.  Strings are UTF-8: control characters (DEL too) and bytes that
  * are not part of valid UTF-8 (a process name may hold any) are written as
- * \u00XX, the byte's value as a code point.  A document is one line ending in "\n";
+ * \u00XX (or JSON's \n, \t...), the byte's value as a code point.  A document is one line ending in "\n";
  * the _json forms of tables give one per row (JSON Lines).  Errors as the
  * text forms give them (a line of text in t, for pte and vtop). */
 int ptv_render_info_json(const ptv_fs *fs, struct ptv_text *t);

@@ -262,7 +262,7 @@ static void x86_software(const struct ptw_mode *m, enum ptw_os os, uint32_t rele
 		add_name(buf, size, "special");
 	if (!ptw_mode_x86_64(m))
 		return;
-	if (e & (1ULL << 10))
+	if ((e & (1ULL << 10)) && (release == 0 || release >= RELEASE(5, 7)))
 		add_name(buf, size, "uffd-wp");
 	if (e & (1ULL << 11))
 		add_name(buf, size, "soft-dirty");

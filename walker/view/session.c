@@ -335,26 +335,13 @@ static int va_text(struct ptv_file *f, const struct ptv_node *n)
 	return 0;
 }
 
-int ptv_file_open(ptv_fs *fs, const struct ptv_node *n, struct ptv_file **out)
+/* Fill f for a node that is not a big text: its bytes or how to read them. */
+static int open_other(struct ptv_file *f, ptv_fs *fs, const struct ptv_node *n)
 {
-	struct ptv_file *f = calloc(1, sizeof *f);
-	if (!f)
-		return -ENOMEM;
-	f->type = n->type;
-	f->fs = fs;
-	f->space = n->space;
-	f->cache = n->cache;
-	f->big = ptv_big_of(n->type);
-	pthread_mutex_init(&f->lock, NULL);
 	int rc = 0;
-	uint64_t len = 0;
 	struct ptv_cache own;
 	const struct ptv_cache *c;
-	switch (f->big >= 0 ? PTV_MAPS : n->type) {
-	case PTV_MAPS: /* every big text: maps, ptov, layout.svg */
-		rc = ptv_big_len(n, (unsigned)f->big, &len);
-		f->len = (size_t)len;
-		break;
+	switch (n->type) {
 	case PTV_INFO:
 		f->text = fs->info.p;
 		f->len = fs->info.len;
@@ -393,6 +380,28 @@ int ptv_file_open(ptv_fs *fs, const struct ptv_node *n, struct ptv_file **out)
 		break;
 	default:
 		rc = -EISDIR;
+	}
+	return rc;
+}
+
+int ptv_file_open(ptv_fs *fs, const struct ptv_node *n, struct ptv_file **out)
+{
+	struct ptv_file *f = calloc(1, sizeof *f);
+	if (!f)
+		return -ENOMEM;
+	f->type = n->type;
+	f->fs = fs;
+	f->space = n->space;
+	f->cache = n->cache;
+	f->big = ptv_big_of(n->type);
+	pthread_mutex_init(&f->lock, NULL);
+	int rc;
+	if (f->big >= 0) { /* a text rendered whole: maps, ptov, layout.svg */
+		uint64_t len = 0;
+		rc = ptv_big_len(n, (unsigned)f->big, &len);
+		f->len = (size_t)len;
+	} else {
+		rc = open_other(f, fs, n);
 	}
 	if (rc) {
 		ptv_file_close(f);

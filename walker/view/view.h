@@ -239,11 +239,14 @@ struct ptv_map_rec {
 	char flags[16];
 };
 typedef int (*ptv_map_fn)(void *ctx, const struct ptv_map_rec *r);
-/* Each line of maps in VA order (fn's non-zero stops); -ENOMEM. */
+/* Each line of maps in VA order; 0, or -ENOMEM when fn returns non-zero
+ * (every caller's fn returns non-zero only for its text's out-of-memory)
+ * or the iteration runs out of memory. */
 int ptv_each_map(const struct ptw_space *s, ptv_map_fn fn, void *ctx,
 		 struct ptw_iter_stats *stats);
 
-/* Each line of !ptov: one page, its PA and VA, in VA order. */
+/* Each line of !ptov: one page, its PA and VA, in VA order; fn's
+ * non-zero return stops it and is reported as -ENOMEM, as for maps. */
 typedef int (*ptv_ptov_fn)(void *ctx, uint64_t pa, uint64_t va, uint64_t page_size);
 int ptv_each_ptov(const struct ptw_space *s, ptv_ptov_fn fn, void *ctx);
 
