@@ -149,6 +149,7 @@ bad "bad address" "'xyz' is not a hexadecimal address" 1 "$X" vtop 10a000 xyz
 bad "bad dirbase" "DirBase 0x10a800 is not where a x86-64 4-level top table can start" 1 "$X" vtop 10a800 1000
 bad "dirbase outside" "lies outside the dump" 1 "$X" ptov 7000000
 bad "unknown command" "unknown command 'frob'" 1 "$X" frob
+bad "option after DUMP" "'--json' after DUMP: options go before DUMP (ptwalk [options] DUMP COMMAND)" 1 "$X" --json maps 10a000
 bad "missing args" "vtop takes DIRBASE VA" 1 "$X" vtop 10a000
 bad "read past end" "run past the end of the address space" 1 "$X" read 10a000 ffffffffffffff00 512
 bad "no dump" "cannot open" 1 "$WORK/nothing" ps
