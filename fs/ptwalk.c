@@ -131,8 +131,6 @@ static int cmd_pte(struct cli *c)
 	if (!parse_address(c->args[0], &va) ||
 	    (c->nargs == 2 && !parse_address(c->args[1], &end)))
 		return 1;
-	if (c->nargs == 2 && end == 1 && c->json)
-		return fail("pte ADDR 1 (an entry at a literal address) has no --json form yet");
 	if (ptv_default_space(c->fs, &s, why, sizeof why, &err))
 		return fail("%s", err.msg);
 	/* Say which space, when ptwalk chose among several. */
@@ -143,7 +141,8 @@ static int cmd_pte(struct cli *c)
 	 * (WinDbg takes any small number), so that no range is read as it. */
 	uint64_t limit = c->all ? 0 : PTE_RANGE_LIMIT;
 	int rc = c->nargs == 1 ? (c->json ? ptv_render_pte_json : ptv_render_pte)(&s, va, &t)
-		 : end == 1    ? ptv_render_pte_literal(&s, va, &t)
+		 : end == 1    ? (c->json ? ptv_render_pte_literal_json
+					  : ptv_render_pte_literal)(&s, va, &t)
 		 : c->json     ? ptv_render_pte_range_json(&s, va, end, limit, &t)
 			       : ptv_render_pte_range(&s, va, end, limit, &t);
 	if (rc == -E2BIG) {

@@ -177,6 +177,43 @@ def pte_range(tpath, jpath):
     return f"{len(rows)} blocks, {n} entries in the text"
 
 
+def pte_literal(tpath, jpath):
+    """!pte ADDR 1: the text's address, its two contains, and the third
+    line's two states (pfn and flags, or not valid) are the JSON's."""
+    d = doc(jpath)
+    t = text(tpath)
+    up = t.upper()
+    kind = d["address_kind"]
+    same("address_kind", kind, "pa" if "(no self-map" in t else "va")
+    q = hx(d["query"])
+    m = re.search(r"^ +(VA|PA) ([0-9a-f]+)$", t, re.M)
+    if m:  # the modern form echoes the address over its columns
+        same("echoed kind", kind, m.group(1).lower())
+        same("echoed address", q, int(m.group(2), 16))
+    else:  # 32-bit x86's two columns start with it
+        same("address", q, int(t.split()[0], 16))
+    ats = re.findall(r"\b(PDE|PTE) at ([0-9A-F]+)", t)
+    same("columns", [(a["windbg"], hx(a["address"])) for a in (d["as_pde"], d["as_pte"])],
+         [(w, int(a, 16)) for w, a in ats])
+    has = [int(c, 16) for c in re.findall(r"contains ([0-9A-F]+)", t)]
+    same("contains", [hx(d["contains"])] + [hx(d[k]["contains"]) for k in ("as_pde", "as_pte")],
+         has[:1] + has)
+    states = re.findall(r"pfn ([0-9a-f]+) +(\S+)|not valid", t)
+    want = [None if not p else (int(p, 16), f) for p, f in states]
+    got = [(hx(a["pfn"]), a["flags"]) if a["valid"] else None
+           for a in (d["as_pde"], d["as_pte"])]
+    same("states", got, want)
+    np = d["as_pte"].get("nonpresent")  # the text decodes it as a PTE
+    for k in ("pfn", "proto", "offset"):
+        if np and k in np and f"{hx(np[k]):X}" not in up:
+            fail(f"{k} {np[k]} not in the text")
+    soft = [f'{a["windbg"]} {a["software"]}' for a in (d["as_pde"], d["as_pte"])
+            if a.get("software")]
+    note = re.search(r"^\(Linux software bits: (.*)\)$", t, re.M)
+    same("software", "; ".join(soft) or None, note and note.group(1))
+    return f"{kind} {d['contains']}: 2 decodings equal"
+
+
 def vtop(tpath, jpath):
     d = doc(jpath)
     t = text(tpath)
@@ -246,7 +283,8 @@ def info(tpath, jpath):
 
 
 KINDS = {"maps": maps, "ptov": ptov, "space-info": space_info, "pte": pte,
-         "pte-range": pte_range, "vtop": vtop, "ps": ps, "info": info}
+         "pte-range": pte_range,
+         "pte-literal": pte_literal, "vtop": vtop, "ps": ps, "info": info}
 
 if __name__ == "__main__":
     if len(sys.argv) != 4 or sys.argv[1] not in KINDS:

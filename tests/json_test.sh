@@ -81,6 +81,17 @@ compare "lx pte range" pte-range "3 blocks, 12 entries in the text" --dirbase 10
 expect "lx pte range: VAs" "$(jq -r .va "$LAST" | tr '\n' ' ')" "0x601000 0x602000 0x603000 "
 compare "lx vtop 1g" vtop "2 steps, pa 0x12345678" "$LX" vtop 10a000 ffff888012345678
 compare "lx vtop unmapped" vtop "3 steps, not-present" "$LX" vtop 10a000 200000
+# pte ADDR 1 without a self-map: ADDR is physical
+compare "lx pte literal" pte-literal "pa 0x8000000000322867: 2 decodings equal" --dirbase 10a000 "$LX" pte 10f018 1
+expect "lx pte literal: values" "$(jq -c '[.query, .address_kind, .selfmap, .entry_pa, .contains]' "$LAST")" \
+	'["0x10f018","pa",false,"0x10f018","0x8000000000322867"]'
+expect "lx pte literal: as_pde" "$(jq -c .as_pde "$LAST")" \
+	'{"level":"PDE","windbg":"PDE","entry_pa":"0x10f018","address":"0x10f018","contains":"0x8000000000322867","valid":true,"pfn":"0x322","flags":"---DA--UW-V","leaf":false}'
+expect "lx pte literal: as_pte" "$(jq -c .as_pte "$LAST")" \
+	'{"level":"PTE","windbg":"PTE","entry_pa":"0x10f018","address":"0x10f018","contains":"0x8000000000322867","valid":true,"pfn":"0x322","flags":"---DA--UW-V","leaf":true,"page_size":4096,"software":"soft-dirty"}'
+compare "lx pte literal swap" pte-literal "pa 0xffffffffffc1800: 2 decodings equal" --dirbase 10a000 "$LX" pte 10f028 1
+expect "lx pte literal swap: decoded" "$(jq -c '[.as_pte.valid, .as_pte.pfn, .as_pte.nonpresent]' "$LAST")" \
+	'[false,null,{"kind":"swap","os":"linux","swap_type":1,"offset":"0x1f3"}]'
 SPACE_WANT="15 pages, 17 tables equal"
 check_mount lx "$LX" 10a000
 
@@ -104,8 +115,11 @@ expect "error: bad VA" "$(err --dirbase 10a000 "$LX" pte 8000000000000000)" \
 	"exit 1: ptwalk: not a canonical address: 8000000000000000 | 0"
 expect "error: bad range" "$(err --dirbase 10a000 "$LX" pte 603000 601000)" \
 	"exit 1: ptwalk: pte 603000 601000: the range's end 601000 lies below its start 603000 (an entry at a literal address is pte ADDR 1) | 0"
-expect "error: pte ADDR 1" "$(err --dirbase 10a000 "$LX" pte 10f018 1)" \
-	"exit 1: ptwalk: pte ADDR 1 (an entry at a literal address) has no --json form yet | 0"
+# pte ADDR 1: what is wrong with ADDR, as the text says it
+expect "error: literal unaligned" "$(err --dirbase 10a000 "$LX" pte 10f01c 1)" \
+	"exit 1: ptwalk: pte 10f01c 1: 10f01c is not 8-byte aligned, as an entry's address is | 0"
+expect "error: literal outside the dump" "$(err --dirbase 10a000 "$LX" pte 7fffff8 1)" \
+	"exit 1: ptwalk: pte 7fffff8 1: 7fffff8 is unreadable: physical address outside the dump (no self-map: the address is physical) | 0"
 expect "error: vtop" "$(err "$LX" vtop 10a000 8000000000000000)" \
 	"exit 1: ptwalk: 8000000000000000 is not a x86-64 4-level address | 0"
 expect "error: read" "$(err "$LX" read 10a000 400000 16)" \
@@ -132,9 +146,41 @@ expect "win pte pagefile: decoded" "$(jq -c '.entries[3].nonpresent' "$LAST")" \
 compare "win pte of pde" pte "3 entries in the text" --dirbase 105000 "$WX" pte fffff6fb40000000
 expect "win pte of pde" "$(jq -c '{va, query, last_level}' "$LAST")" \
 	'{"va":"0x0","query":"0xfffff6fb40000000","last_level":"PDE"}'
+# pte ADDR 1 with a self-map: ADDR is a VA in its window
+compare "win pte literal" pte-literal "va 0x8000000000310267: 2 decodings equal" --dirbase 105000 "$WX" pte fffff68000000080 1
+expect "win pte literal: values" "$(jq -c '[.query, .address_kind, .selfmap, .entry_pa, .contains]' "$LAST")" \
+	'["0xfffff68000000080","va",true,"0x108080","0x8000000000310267"]'
+expect "win pte literal: as_pde" "$(jq -c .as_pde "$LAST")" \
+	'{"level":"PDE","windbg":"PDE","entry_pa":"0x108080","address":"0xfffff68000000080","contains":"0x8000000000310267","valid":true,"pfn":"0x310","flags":"C--DA--UW-V","leaf":false}'
+expect "win pte literal: as_pte" "$(jq -c .as_pte "$LAST")" \
+	'{"level":"PTE","windbg":"PTE","entry_pa":"0x108080","address":"0xfffff68000000080","contains":"0x8000000000310267","valid":true,"pfn":"0x310","flags":"C--DA--UW-V","leaf":true,"page_size":4096}'
+compare "win pte literal pde" pte-literal "va 0x2001e1: 2 decodings equal" --dirbase 105000 "$WX" pte fffff6fb7e000000 1
+expect "win pte literal pde: large" "$(jq -c '[.as_pde.flags, .as_pde.leaf, .as_pde.page_size, .as_pte.flags, .as_pte.page_size]' "$LAST")" \
+	'["-GLDA--KREV",true,2097152,"-G-DA--KREV",4096]'
+compare "win pte literal pagefile" pte-literal "va 0xdef300002070: 2 decodings equal" --dirbase 105000 "$WX" pte fffff6bffb091a08 1
+expect "win pte literal pagefile: decoded" "$(jq -c .as_pte.nonpresent "$LAST")" \
+	'{"kind":"pagefile","os":"windows","pagefile":2,"offset":"0xdef3","protect":"3 - ExecuteRead"}'
+expect "win error: literal outside the window" "$(err --dirbase 105000 "$WX" pte 10000 1)" \
+	"exit 1: ptwalk: pte 10000 1: 10000 is not in the page tables' self-map window FFFFF68000000000-FFFFF6FFFFFFFFFF | 0"
+expect "win error: literal unmapped" "$(err --dirbase 105000 "$WX" pte fffff6fb7c000000 1)" \
+	"exit 1: ptwalk: pte fffff6fb7c000000 1: fffff6fb7c000000 is not mapped: no table of the space is there | 0"
 compare "win vtop transition" vtop "4 steps, pa 0x312abc" "$WX" vtop 105000 7ff612342abc
 SPACE_WANT="21 pages, 25 tables equal"
 check_mount win "$WX" 105000
+
+# ---- 32-bit Windows: pte ADDR 1 in PAE's and x86's self-maps -----------------------
+PX=$WORK/windows-pae.elf
+"$MKDUMP" windows-pae elf "$PX"
+compare "pae pte literal" pte-literal "va 0x105027: 2 decodings equal" --dirbase 100020 "$PX" pte c0600000 1
+expect "pae pte literal: values" "$(jq -c '[.mode, .entry_pa, .as_pde.pfn, .as_pde.flags, .as_pte.level]' "$LAST")" \
+	'["pae","0x101000","0x105","----A--UWEV","PTE"]'
+XX=$WORK/windows-x86.elf
+"$MKDUMP" windows-x86 elf "$XX"
+compare "x86 pte literal" pte-literal "va 0x301067: 2 decodings equal" --dirbase 100000 "$XX" pte c0001004 1
+expect "x86 pte literal: values" "$(jq -c '[.mode, .entry_pa, .as_pte.pfn, .as_pte.flags]' "$LAST")" \
+	'["x86","0x102004","0x301","--DA--UWV"]'
+expect "x86 error: literal unaligned" "$(err --dirbase 100000 "$XX" pte c0001006 1)" \
+	"exit 1: ptwalk: pte c0001006 1: c0001006 is not 4-byte aligned, as an entry's address is | 0"
 
 # ---- a Windows crash dump: its header, processes from the EPROCESS list ------------
 WD=$WORK/win10.dmp

@@ -287,6 +287,13 @@ int ptv_render_maps_json(const struct ptw_space *s, struct ptv_text *t);
 int ptv_render_ptov_json(const struct ptw_space *s, struct ptv_text *t);
 int ptv_render_pte_json(const struct ptw_space *s, uint64_t va,
 			struct ptv_text *t);
+/* !pte ADDR 1: one document, the address asked ("query"), how it was read
+ * ("address_kind" "va" through the self-map, "pa" without one), the
+ * entry's PA and value, and its decodings "as_pde" and "as_pte", each
+ * with the fields of an entry of ptv_render_pte_json.  Errors as
+ * ptv_render_pte_literal's, as text. */
+int ptv_render_pte_literal_json(const struct ptw_space *s, uint64_t addr,
+				struct ptv_text *t);
 /* One line per page. */
 int ptv_render_pte_range_json(const struct ptw_space *s, uint64_t start,
 			      uint64_t end, uint64_t max_pages,

@@ -558,16 +558,19 @@ static void visit_space(struct ctx *c, const char *dir)
 	struct ptv_node q;
 	FUZZ_CHECK(visit(c, path, &q, NULL) == 0);
 	FUZZ_CHECK(q.type == PTV_PTE && q.va == lit && q.va_end == 1);
-	/* ptwalk --json's forms of the same: pte, a short pte range, vtop
-	 * (not maps: one more whole walk; its lines are the text's records) */
-	for (unsigned i = 0; i < 3; i++) {
+	/* ptwalk --json's forms of the same: pte, a short pte range, vtop,
+	 * pte ADDR 1 of the literal address (not maps: one more whole walk;
+	 * its lines are the text's records) */
+	for (unsigned i = 0; i < 4; i++) {
 		struct ptv_text j = {0};
 		uint64_t end = ptw_mode_va_from_offset(m, ptw_mode_offset_from_va(m, va) |
 							 ((3ULL << m->page_shift) - 1));
 		int rc = i == 0 ? ptv_render_pte_json(&n.space, va, &j)
 		       : i == 1 ? ptv_render_pte_range_json(&n.space, va, end, 4, &j)
-				: ptv_render_vtop_json(&n.space, va, &j);
-		FUZZ_CHECK(rc == 0 || rc == -ENOMEM || (i == 1 && rc == -EINVAL));
+		       : i == 2 ? ptv_render_vtop_json(&n.space, va, &j)
+				: ptv_render_pte_literal_json(&n.space, lit, &j);
+		/* a range and a literal address may be refused (text in j) */
+		FUZZ_CHECK(rc == 0 || rc == -ENOMEM || ((i == 1 || i == 3) && rc == -EINVAL));
 		if (!rc)
 			check_json_lines(j.p, j.len);
 		ptv_text_free(&j);

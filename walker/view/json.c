@@ -480,31 +480,19 @@ static void json_soft(struct json *j, const struct ptw_space *s, unsigned lvl,
 	json_close(j, '}');
 }
 
-/* One entry of a walk, as !pte's column and the entry files show it;
- * wname: WinDbg's name of the level (!pte's column, !vtop's step). */
-static void json_entry(struct json *j, const struct ptw_space *s, unsigned lvl,
-		       const char *wname, const struct ptw_step *st,
-		       const uint64_t *shown)
+/* What an entry holds and means, as !pte's third line shows it (the
+ * record the text is rendered from); the caller's object stays open. */
+static void json_entry_value(struct json *j, const struct ptw_space *s,
+			     const struct ptv_entry_rec *r)
 {
 	const struct ptw_mode *m = s->mode;
-	uint64_t e = st->entry;
-	bool valid = pt_valid(m, lvl, e);
-	json_open(j, NULL, '{');
-	json_str(j, "level", m->level[lvl].entry_name);
-	json_str_or_null(j, "windbg", wname);
-	json_hex(j, "table", st->table);
-	json_u64(j, "index", st->index);
-	json_hex(j, "entry_pa", st->addr);
-	if (shown) /* !pte's address of it: through the self-map, or the PA */
-		json_hex(j, "address", *shown);
-	json_bool(j, "read", true);
+	unsigned lvl = r->lvl;
+	uint64_t e = r->e;
 	json_hex(j, "contains", e);
-	json_bool(j, "valid", valid);
-	if (valid) {
-		char flags[16];
-		ptw_flags_string(m, lvl, e, flags);
-		json_hex(j, "pfn", pt_address(m, lvl, e) >> m->page_shift);
-		json_str(j, "flags", flags);
+	json_bool(j, "valid", r->valid);
+	if (r->valid) {
+		json_hex(j, "pfn", r->pfn);
+		json_str(j, "flags", r->flags);
 		bool leaf = ptw_entry_is_leaf(m, lvl, e);
 		json_bool(j, "leaf", leaf);
 		if (leaf)
@@ -521,6 +509,27 @@ static void json_entry(struct json *j, const struct ptw_space *s, unsigned lvl,
 		if (e)
 			json_soft(j, s, lvl, e);
 	}
+}
+
+/* One entry of a walk, as !pte's column and the entry files show it;
+ * wname: WinDbg's name of the level (!pte's column, !vtop's step). */
+static void json_entry(struct json *j, const struct ptw_space *s, unsigned lvl,
+		       const char *wname, const struct ptw_step *st,
+		       const uint64_t *shown)
+{
+	const struct ptw_mode *m = s->mode;
+	struct ptv_entry_rec r;
+	ptv_entry_rec(s, lvl, st->entry, &r);
+	json_open(j, NULL, '{');
+	json_str(j, "level", m->level[lvl].entry_name);
+	json_str_or_null(j, "windbg", wname);
+	json_hex(j, "table", st->table);
+	json_u64(j, "index", st->index);
+	json_hex(j, "entry_pa", st->addr);
+	if (shown) /* !pte's address of it: through the self-map, or the PA */
+		json_hex(j, "address", *shown);
+	json_bool(j, "read", true);
+	json_entry_value(j, s, &r);
 	json_close(j, '}');
 }
 
@@ -618,6 +627,42 @@ int ptv_render_pte_range_json(const struct ptw_space *s, uint64_t start,
 		if (off == last || t->oom)
 			break;
 	}
+	return json_status(t);
+}
+
+/* One decoding of !pte ADDR 1's value: an entry of the pte form without
+ * the walk's table and index (the value need not lie in a table). */
+static void json_literal_as(struct json *j, const char *key, const struct ptv_pte_literal *r,
+			    const struct ptv_entry_rec *as)
+{
+	const struct ptw_mode *m = r->sp->mode;
+	json_open(j, key, '{');
+	json_str(j, "level", m->level[as->lvl].entry_name);
+	json_str_or_null(j, "windbg", m->level[as->lvl].windbg_pte);
+	json_hex(j, "entry_pa", r->pa);
+	json_hex(j, "address", r->addr); /* !pte's "PDE at", "PTE at" */
+	json_entry_value(j, r->sp, as);
+	json_close(j, '}');
+}
+
+int ptv_render_pte_literal_json(const struct ptw_space *s, uint64_t addr,
+				struct ptv_text *t)
+{
+	struct ptv_pte_literal r;
+	if (ptv_pte_literal_of(s, addr, &r, t))
+		return -EINVAL; /* t holds why, as text */
+	struct json j = { .t = t };
+	json_open(&j, NULL, '{');
+	json_hex(&j, "query", addr);
+	json_str(&j, "address_kind", r.sm.s >= 0 ? "va" : "pa");
+	json_hex(&j, "dirbase", s->dirbase);
+	json_str(&j, "mode", s->mode->name);
+	json_bool(&j, "selfmap", r.sm.s >= 0);
+	json_hex(&j, "entry_pa", r.pa);
+	json_hex(&j, "contains", r.e);
+	json_literal_as(&j, "as_pde", &r, &r.as_pde);
+	json_literal_as(&j, "as_pte", &r, &r.as_pte);
+	json_close(&j, '}');
 	return json_status(t);
 }
 

@@ -217,6 +217,36 @@ int ptv_pte_range_pages(const struct ptw_space *sp, uint64_t start, uint64_t end
  * self-map, else its PA (*ok false: a level the walk did not reach). */
 uint64_t ptv_pte_column_addr(const struct ptv_pte *v, unsigned lvl, bool *ok);
 
+/* One entry as !pte's third line shows it (view/windbg.c): its level, its
+ * value, and where valid its frame and WinDbg's letters (the space's:
+ * a Linux space leaves out the bits the letters would misname). */
+struct ptv_entry_rec {
+	unsigned lvl;
+	uint64_t e;
+	bool valid;
+	uint64_t pfn;               /* valid only */
+	char flags[16];             /* valid only; else "" */
+};
+void ptv_entry_rec(const struct ptw_space *s, unsigned lvl, uint64_t e,
+		   struct ptv_entry_rec *r);
+
+/* !pte ADDR 1 (view/windbg.c): the entry-sized value at a literal
+ * address, read as a VA through the self-map where the space has one,
+ * else as a PA, and its two decodings (the last level's entry and the
+ * one above it). */
+struct ptv_pte_literal {
+	const struct ptw_space *sp;
+	struct ptv_selfmap sm;      /* sm.s < 0: addr is physical */
+	uint64_t addr;              /* as asked */
+	uint64_t pa;                /* the entry's physical address */
+	uint64_t e;                 /* its value */
+	struct ptv_entry_rec as_pde, as_pte;
+};
+/* -EINVAL with a line in why when addr is not aligned to an entry, lies
+ * outside the self-map window, is unmapped or outside the dump. */
+int ptv_pte_literal_of(const struct ptw_space *sp, uint64_t addr,
+		       struct ptv_pte_literal *r, struct ptv_text *why);
+
 /* What a non-present entry holds, decoded as its OS wrote it. */
 void ptv_soft_of(const struct ptw_space *s, unsigned lvl, uint64_t e,
 		 struct ptw_swpte *sw);

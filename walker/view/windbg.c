@@ -111,22 +111,51 @@ uint64_t ptv_pte_column_addr(const struct ptv_pte *v, unsigned lvl, bool *ok)
 	return 0;
 }
 
-/* The third line's text for one level. */
-static void column_state(const struct ptv_pte *v, unsigned lvl, char *buf,
-			 size_t n)
+void ptv_entry_rec(const struct ptw_space *s, unsigned lvl, uint64_t e,
+		   struct ptv_entry_rec *r)
 {
-	const struct ptw_mode *m = v->m;
-	const struct ptw_xlat *x = &v->x;
-	uint64_t e = x->step[lvl].entry;
-	char flags[16];
-	if (!pt_valid(m, lvl, e)) {
+	const struct ptw_mode *m = s->mode;
+	*r = (struct ptv_entry_rec){ .lvl = lvl, .e = e, .valid = pt_valid(m, lvl, e) };
+	if (!r->valid)
+		return;
+	r->pfn = pt_address(m, lvl, e) >> m->page_shift;
+	ptw_space_flags_string(s, lvl, e, r->flags);
+}
+
+/* The third line's text for one entry. */
+static void rec_state(const struct ptv_entry_rec *r, char *buf, size_t n)
+{
+	if (!r->valid) {
 		snprintf(buf, n, "not valid");
 		return;
 	}
-	ptw_space_flags_string(v->sp, lvl, e, flags);
 	char pfn[24];
-	snprintf(pfn, sizeof pfn, "%" PRIx64, pt_address(m, lvl, e) >> m->page_shift);
-	snprintf(buf, n, "pfn %-10s%s", pfn, flags);
+	snprintf(pfn, sizeof pfn, "%" PRIx64, r->pfn);
+	snprintf(buf, n, "pfn %-10s%s", pfn, r->flags);
+}
+
+/* 32-bit x86's third line: pfn and flags run together ("pfn 3b G-DA--KWV"). */
+static void rec_compact(const struct ptv_entry_rec *r, char *buf, size_t n)
+{
+	if (!r->valid)
+		snprintf(buf, n, "not valid");
+	else
+		snprintf(buf, n, "pfn %" PRIx64 " %s", r->pfn, r->flags);
+}
+
+static void column_state(const struct ptv_pte *v, unsigned lvl, char *buf,
+			 size_t n)
+{
+	struct ptv_entry_rec r;
+	ptv_entry_rec(v->sp, lvl, v->x.step[lvl].entry, &r);
+	rec_state(&r, buf, n);
+}
+
+static void compact_state(const struct ptv_pte *v, unsigned lvl, char *buf, size_t n)
+{
+	struct ptv_entry_rec r;
+	ptv_entry_rec(v->sp, lvl, v->x.step[lvl].entry, &r);
+	rec_compact(&r, buf, n);
 }
 
 /* One line of !pte: cells 27 characters apart, no trailing spaces. */
@@ -213,33 +242,17 @@ static void render_x86(struct ptv_pte *v, struct ptv_text *t)
 	ptv_printf(t, "\n          contains %08" PRIX64, x->step[0].entry);
 	if (v->last >= 1 && (reached >= 1 || large))
 		ptv_printf(t, "      contains %08" PRIX64, reached >= 1 ? x->step[1].entry : 0);
-	char buf[64];
-	column_state(v, 0, buf, sizeof buf);
 	/* WinDbg's x86 form runs pfn and flags together: "pfn 3b G-DA--KWV" */
-	char pfn[64];
-	if (pt_valid(v->m, 0, x->step[0].entry)) {
-		char flags[16];
-		ptw_space_flags_string(v->sp, 0, x->step[0].entry, flags);
-		snprintf(pfn, sizeof pfn, "pfn %" PRIx64 " %s",
-			 pt_address(v->m, 0, x->step[0].entry) >> v->m->page_shift, flags);
-	} else {
-		snprintf(pfn, sizeof pfn, "not valid");
-	}
-	ptv_printf(t, "\n        %s", pfn);
+	char st[64];
+	compact_state(v, 0, st, sizeof st);
+	ptv_printf(t, "\n        %s", st);
 	if (v->last >= 1 && reached >= 1) {
-		uint64_t e = x->step[1].entry;
-		if (pt_valid(v->m, 1, e)) {
-			char flags[16];
-			ptw_space_flags_string(v->sp, 1, e, flags);
-			ptv_printf(t, "    pfn %" PRIx64 " %s", pt_address(v->m, 1, e) >> v->m->page_shift, flags);
-		} else {
-			ptv_printf(t, "    not valid");
-		}
+		compact_state(v, 1, st, sizeof st);
+		ptv_printf(t, "    %s", st);
 	} else if (v->last >= 1 && large) {
 		ptv_printf(t, "    LARGE PAGE pfn %" PRIx64, x->pa >> v->m->page_shift);
 	}
 	ptv_printf(t, "\n");
-	(void)buf;
 }
 
 /* The OS's software bits of the entries shown, by its names, where
@@ -397,15 +410,15 @@ static void window_of(const struct ptw_mode *m, struct ptv_selfmap sm, uint64_t 
 
 /* The entry-sized value at addr: a VA in the self-map window where the
  * space has one (read through the space, as WinDbg reads it), else a
- * physical address (Linux: no window).  The text says what is wrong. */
+ * physical address (Linux: no window).  why says what is wrong. */
 static int literal_entry(const struct ptw_space *sp, struct ptv_selfmap sm, uint64_t addr,
-			 uint64_t *e, struct ptv_text *t)
+			 uint64_t *pa_out, uint64_t *e, struct ptv_text *why)
 {
 	const struct ptw_mode *m = sp->mode;
 	unsigned es = m->entry_size;
 	int w = ptv_va_digits(m);
 	if (addr % es) {
-		ptv_printf(t, "%" PRIx64 " is not %u-byte aligned, as an entry's address is\n",
+		ptv_printf(why, "%" PRIx64 " is not %u-byte aligned, as an entry's address is\n",
 			   addr, es);
 		return -EINVAL;
 	}
@@ -414,18 +427,18 @@ static int literal_entry(const struct ptw_space *sp, struct ptv_selfmap sm, uint
 		uint64_t lo, hi;
 		window_of(m, sm, &lo, &hi);
 		if (addr < lo || addr > hi) {
-			ptv_printf(t, "%" PRIx64 " is not in the page tables' self-map window %0*"
+			ptv_printf(why, "%" PRIx64 " is not in the page tables' self-map window %0*"
 				   PRIX64 "-%0*" PRIX64 "\n", addr, w, lo, w, hi);
 			return -EINVAL;
 		}
 		struct ptw_xlat x;
 		struct ptw_error err;
 		if (ptw_translate(sp, addr, &x, &err)) {
-			ptv_printf(t, "%s\n", err.msg);
+			ptv_printf(why, "%s\n", err.msg);
 			return -EINVAL;
 		}
 		if (x.status != PTW_MAPPED) {
-			ptv_printf(t, "%" PRIx64 " is not mapped: no table of the space is there\n",
+			ptv_printf(why, "%" PRIx64 " is not mapped: no table of the space is there\n",
 				   addr);
 			return -EINVAL;
 		}
@@ -433,56 +446,56 @@ static int literal_entry(const struct ptw_space *sp, struct ptv_selfmap sm, uint
 	}
 	if (!ptw_phys_entry(sp->dump, pa, es, e)) {
 		if (sm.s >= 0)
-			ptv_printf(t, "%" PRIx64 " is unreadable: its physical address %" PRIx64
+			ptv_printf(why, "%" PRIx64 " is unreadable: its physical address %" PRIx64
 				   " lies outside the dump\n", addr, pa);
 		else
-			ptv_printf(t, "%" PRIx64 " is unreadable: physical address outside the dump"
+			ptv_printf(why, "%" PRIx64 " is unreadable: physical address outside the dump"
 				   " (no self-map: the address is physical)\n", addr);
 		return -EINVAL;
 	}
+	*pa_out = pa;
 	return 0;
 }
 
-/* 32-bit x86's third line: pfn and flags run together ("pfn 3b G-DA--KWV"). */
-static void compact_state(const struct ptv_pte *v, unsigned lvl, char *buf, size_t n)
+int ptv_pte_literal_of(const struct ptw_space *sp, uint64_t addr,
+		       struct ptv_pte_literal *r, struct ptv_text *why)
 {
-	uint64_t e = v->x.step[lvl].entry;
-	char flags[16];
-	if (!pt_valid(v->m, lvl, e)) {
-		snprintf(buf, n, "not valid");
-		return;
-	}
-	ptw_space_flags_string(v->sp, lvl, e, flags);
-	snprintf(buf, n, "pfn %" PRIx64 " %s", pt_address(v->m, lvl, e) >> v->m->page_shift,
-		 flags);
+	const struct ptw_mode *m = sp->mode;
+	*r = (struct ptv_pte_literal){ .sp = sp, .sm = selfmap_of(sp), .addr = addr };
+	int rc = literal_entry(sp, r->sm, addr, &r->pa, &r->e, why);
+	if (rc)
+		return rc;
+	/* The value as the last level's entry and as the one above it. */
+	unsigned pte = m->nlevels - 1;
+	ptv_entry_rec(sp, pte - 1, r->e, &r->as_pde);
+	ptv_entry_rec(sp, pte, r->e, &r->as_pte);
+	return 0;
 }
 
 int ptv_render_pte_literal(const struct ptw_space *sp, uint64_t addr, struct ptv_text *t)
 {
 	const struct ptw_mode *m = sp->mode;
-	struct ptv_pte v = { .sp = sp, .m = m, .sm = selfmap_of(sp) };
-	uint64_t e;
-	int rc = literal_entry(sp, v.sm, addr, &e, t);
+	struct ptv_pte_literal r;
+	int rc = ptv_pte_literal_of(sp, addr, &r, t);
 	if (rc)
 		return rc;
-	/* The value as the last level's entry and as the one above it. */
-	unsigned pte = m->nlevels - 1, pde = pte - 1;
-	v.x.step[pde].entry = v.x.step[pte].entry = e;
-	bool selfmap = v.sm.s >= 0;
+	unsigned pde = r.as_pde.lvl, pte = r.as_pte.lvl;
+	uint64_t e = r.e;
+	bool selfmap = r.sm.s >= 0;
 	int w = ptv_va_digits(m), aw = selfmap ? w : 16, cw = (int)m->entry_size * 2;
 	char st0[64], st1[64];
 	size_t col;
 	if (m->windbg.two_column) {
-		compact_state(&v, pde, st0, sizeof st0);
-		compact_state(&v, pte, st1, sizeof st1);
+		rec_compact(&r.as_pde, st0, sizeof st0);
+		rec_compact(&r.as_pte, st1, sizeof st1);
 		ptv_printf(t, "%08" PRIX64 "  - PDE at %08" PRIX64 "        PTE at %08" PRIX64
 			   "\n          contains %08" PRIX64 "      contains %08" PRIX64
 			   "\n        %s    %s\n", addr, addr, addr, e, e, st0, st1);
 		col = m->level[pte].windbg_col;
 	} else {
 		struct cells at = { .n = 0 }, has = { .n = 0 }, state = { .n = 0 };
-		column_state(&v, pde, st0, sizeof st0);
-		column_state(&v, pte, st1, sizeof st1);
+		rec_state(&r.as_pde, st0, sizeof st0);
+		rec_state(&r.as_pte, st1, sizeof st1);
 		/* WinDbg echoes the address over the columns; a physical one
 		 * (no self-map) is no VA, and says so. */
 		ptv_printf(t, "%*s%s %0*" PRIx64 "\n", w == 16 ? 43 : 20, "",
@@ -498,7 +511,7 @@ int ptv_render_pte_literal(const struct ptw_space *sp, uint64_t addr, struct ptv
 		put_cells(t, &state);
 		col = COLUMN;
 	}
-	if (e && !pt_valid(m, pte, e)) {
+	if (e && !r.as_pte.valid) {
 		/* what the OS keeps in it, as a PTE, under its column */
 		char indent[160];
 		if (col > sizeof indent - 2)
