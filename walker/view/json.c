@@ -39,9 +39,7 @@ static void json_sep(struct json *j)
 	j->more[j->depth - 1] = true;
 }
 
-/* The length of the valid UTF-8 sequence at p (at most n bytes), or 0:
- * no overlong forms, no surrogates, nothing past U+10FFFF. */
-static size_t utf8_len(const unsigned char *p, size_t n)
+size_t ptv_utf8_len(const unsigned char *p, size_t n)
 {
 	unsigned c = p[0];
 	size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
@@ -79,7 +77,7 @@ static void json_string(struct json *j, const char *s, size_t n)
 			continue;
 		}
 		unsigned c = p[i];
-		size_t len = c >= 0x80 ? utf8_len(p + i, n - i) : 0;
+		size_t len = c >= 0x80 ? ptv_utf8_len(p + i, n - i) : 0;
 		if (len) {
 			ptv_printf(j->t, "%.*s", (int)len, s + i);
 			i += len;

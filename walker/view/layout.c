@@ -29,6 +29,7 @@
  * pages are a light tint of the hue, kernel pages the full hue. */
 #include "view/view.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,7 @@
 #define MAX_RECTS    3000    /* in the whole picture */
 #define MAX_REGIONS  32
 #define GIB          (1ULL << 30)
+#define LINUX_CEA    0xfffffe0000000000ULL  /* x86-64 cpu_entry_area (4 and 5 levels) */
 
 /* ---- classes ----------------------------------------------------------------- */
 
@@ -254,6 +256,17 @@ static const struct span *span_from(const struct layout *L, uint64_t off)
 	return NULL;
 }
 
+/* The first span at or after kernel VA va and below cpu_entry_area, or
+ * NULL: never one of the user half, whatever va (a sum that wrapped to a
+ * small value is no kernel VA). */
+static const struct span *kernel_span_from(const struct layout *L, uint64_t va)
+{
+	if (!(va >> 63) || va >= LINUX_CEA || !ptw_mode_va_valid(L->m, va))
+		return NULL;
+	const struct span *s = span_from(L, ptw_mode_offset_from_va(L->m, va));
+	return s && s->start < ptw_mode_offset_from_va(L->m, LINUX_CEA) ? s : NULL;
+}
+
 /* Linux's user half, from the runs alone (the owner's mm_struct, which
  * knows start_code, start_brk and start_stack, is not read): the lowest
  * mapped image is the program, its executable part its text; the next
@@ -351,15 +364,15 @@ static void linux_x86_64(struct layout *L)
 	/* KASLR places the direct map, vmalloc and vmemmap, in that order,
 	 * at random 1 GiB steps (arch/x86/mm/kaslr.c); VMCOREINFO does not
 	 * say where, so the runs do. */
-	if (L->dmap_base) {
+	if (L->dmap_base && L->dmap_end) {
 		add_region(L, L->dmap_base, L->dmap_end, "direct map (page_offset_base)");
-		const struct span *v = span_from(L, ptw_mode_offset_from_va(L->m, L->dmap_end));
-		uint64_t cea = ptw_mode_offset_from_va(L->m, 0xfffffe0000000000ULL);
-		if (v && v->start < cea) {
+		const struct span *v = kernel_span_from(L, L->dmap_end);
+		if (v) {
 			uint64_t vb = ptw_mode_va_from_offset(L->m, v->start) & ~(GIB - 1);
 			add_region(L, vb, vb + vmalloc_size, "vmalloc (vmalloc_base)");
-			const struct span *w = span_from(L, ptw_mode_offset_from_va(L->m, vb + vmalloc_size));
-			if (w && w->start < cea) {
+			/* (vb + vmalloc_size wraps for a vb high enough: no span then) */
+			const struct span *w = kernel_span_from(L, vb + vmalloc_size);
+			if (w) {
 				uint64_t mb = ptw_mode_va_from_offset(L->m, w->start) & ~(GIB - 1);
 				add_region(L, mb, mb + vmemmap_size, "vmemmap (vmemmap_base)");
 			}
@@ -369,7 +382,7 @@ static void linux_x86_64(struct layout *L)
 		    "mapped page after it (1 GiB down), vmemmap: from the first after vmalloc "
 		    "(KASLR randomizes the three bases; VMCOREINFO does not give them).");
 	}
-	add_region(L, 0xfffffe0000000000ULL, 0xfffffe8000000000ULL, "cpu_entry_area");
+	add_region(L, LINUX_CEA, 0xfffffe8000000000ULL, "cpu_entry_area");
 	add_region(L, 0xffffff0000000000ULL, 0xffffff8000000000ULL, "ESPFIX stacks");
 	add_region(L, 0xffffffef00000000ULL, 0xffffffff00000000ULL, "EFI runtime");
 	uint64_t image = 512ULL << 20;
@@ -416,6 +429,20 @@ static void linux_arm64(struct layout *L)
 	    "where it has them; the kernel image: the mapped stretch around SYMBOL(_stext).");
 }
 
+/* The end of the PFN database at base (an MMPFN of 0x30 bytes per page
+ * frame below phys_end), or false: the header's values are untrusted, and
+ * a product or sum that wraps, or a range outside the kernel half, is no
+ * PFN database. */
+static bool pfn_db_end(const struct ptw_mode *m, uint64_t base, uint64_t phys_end,
+		       uint64_t *end)
+{
+	uint64_t pfns = (phys_end >> 12) + ((phys_end & 4095) != 0), bytes;
+	if (!pfns || __builtin_mul_overflow(pfns, 0x30, &bytes) ||
+	    __builtin_add_overflow(base, bytes, end))
+		return false;
+	return (base >> 63) && ptw_mode_va_valid(m, base) && ptw_mode_va_valid(m, *end - 1);
+}
+
 /* Windows x64.  Since Windows 10 1607 dynamic kernel VA places system
  * PTEs, paged and non-paged pool, session space and the PFN database at
  * random 512 GiB slots each boot, and the self-map slot itself; a dump
@@ -442,10 +469,10 @@ static void windows(struct layout *L)
 		add_region(L, base, base + (1ULL << top), "page tables (self-map)");
 	}
 	add_region(L, 0xfffff78000000000ULL, 0xfffff78000001000ULL, "KUSER_SHARED_DATA");
-	if (h->os == PTW_OS_WINDOWS && h->pfn_database && ptw_mode_va_valid(m, h->pfn_database)) {
-		uint64_t pfns = (ptw_dump_phys_end(L->s->dump) + 4095) >> 12;
-		add_region(L, h->pfn_database, h->pfn_database + pfns * 0x30, "PFN database");
-	}
+	uint64_t pfn_end;
+	if (h->os == PTW_OS_WINDOWS && h->pfn_database &&
+	    pfn_db_end(m, h->pfn_database, ptw_dump_phys_end(L->s->dump), &pfn_end))
+		add_region(L, h->pfn_database, pfn_end, "PFN database");
 	if (h->os == PTW_OS_WINDOWS && h->kd_debugger_data_block)
 		add_hull(L, h->kd_debugger_data_block, 2ULL << 20, "kernel image (ntoskrnl)");
 	how(&L->rg, "Windows x64: with dynamic kernel VA (Windows 10 1607 on) system PTEs, "
@@ -454,19 +481,27 @@ static void windows(struct layout *L)
 	    "(PfnDataBase, KdDebuggerDataBlock in ntoskrnl) are labelled.");
 }
 
+/* A candidate that can be the direct map: it lies below cpu_entry_area.
+ * Its end is checked as well as its base: a crafted table may map a large
+ * page at the top of the space (last 0: the end wrapped to 2^64), and an
+ * end of 0 would read as "to the top of the space" further on. */
+static bool dmap_plausible(const struct cand *c)
+{
+	return c->bytes && c->delta < LINUX_CEA && c->last && c->last <= LINUX_CEA;
+}
+
 static void find_dmap(struct layout *L)
 {
 	const struct cand *best = NULL;
 	for (unsigned i = 0; i < NCAND; i++)
-		if (L->c.cand[i].bytes && (!best || L->c.cand[i].bytes > best->bytes))
+		if (dmap_plausible(&L->c.cand[i]) && (!best || L->c.cand[i].bytes > best->bytes))
 			best = &L->c.cand[i];
-	/* a direct map below cpu_entry_area, holding at least 1/4 of memory
-	 * or 1 GiB */
+	/* a direct map holding at least 1/4 of memory or 1 GiB */
 	uint64_t want = ptw_dump_phys_size(L->s->dump) / 4;
-	if (!best || best->bytes < (want < GIB ? want : GIB) ||
-	    best->delta >= 0xfffffe0000000000ULL)
+	if (!best || best->bytes < (want < GIB ? want : GIB))
 		return;
 	L->dmap_base = best->delta;
+	/* last <= LINUX_CEA, 1 GiB aligned: rounding up stays at or below it */
 	L->dmap_end = (best->last + GIB - 1) & ~(GIB - 1);
 }
 
@@ -630,10 +665,12 @@ static size_t row_rects(const struct collect *c, const struct row *row, double q
 		double x1 = (double)(s->end - row->start) * scale;
 		/* to the nearest step: neighbours meet without overlapping */
 		double q0 = floor_pos(x0 / q + 0.5) * q, q1 = floor_pos(x1 / q + 0.5) * q;
+		/* at least 1 px, inside the bar (at least BAR_MIN wide): a span
+		 * at the bar's end may round to its end or past it */
+		if (q0 > row->width - 1)
+			q0 = row->width - 1;
 		if (q1 < q0 + q)
 			q1 = q0 + q;
-		if (q1 > row->width && q0 < row->width)
-			q1 = row->width > q0 + 1 ? row->width : q0 + 1;
 		bool joins = cur.open && (q0 < cur.x1 ||
 			     (q0 == cur.x1 && rect_class(&cur) == s->cls && rect_rank(&cur) == s->rank));
 		if (!joins) {
@@ -645,6 +682,8 @@ static size_t row_rects(const struct collect *c, const struct row *row, double q
 			cur.x0 = q0;
 		}
 		cur.x1 = q1 > cur.x1 ? q1 : cur.x1;
+		if (cur.x1 > row->width)
+			cur.x1 = row->width;
 		cur.bytes[s->cls] += s->end - s->start;
 		cur.mapped += s->end - s->start;
 		cur.rank_bytes[s->rank] += s->end - s->start;
@@ -657,26 +696,63 @@ static size_t row_rects(const struct collect *c, const struct row *row, double q
 
 /* ---- the SVG -------------------------------------------------------------------------- */
 
-/* Text safe inside XML: markup characters escaped, bytes outside printable
- * ASCII (a process name is any bytes) as '?'. */
+/* The length of the character of XML text at p (n bytes left): 1 for
+ * printable ASCII, a valid UTF-8 sequence's length, 0 for anything else
+ * (a control character, a byte outside valid UTF-8, or U+FFFE and U+FFFF,
+ * which XML 1.0 does not allow either). */
+static size_t xml_char_len(const unsigned char *p, size_t n)
+{
+	if (p[0] < 0x80)
+		return p[0] >= 0x20 && p[0] < 0x7f;
+	size_t len = ptv_utf8_len(p, n);
+	if (len == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe)
+		return 0;
+	return len;
+}
+
+/* Text safe inside XML: markup characters escaped, valid UTF-8 as it is,
+ * other bytes (a process name is any bytes) as '?'. */
 static void xml_text(struct ptv_text *t, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		switch (ch) {
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		size_t len = xml_char_len(p + i, n - i);
+		switch (len ? p[i] : 0) {
 		case '&': ptv_printf(t, "&amp;"); break;
 		case '<': ptv_printf(t, "&lt;"); break;
 		case '>': ptv_printf(t, "&gt;"); break;
 		case '"': ptv_printf(t, "&quot;"); break;
-		default: ptv_printf(t, "%c", ch >= 0x20 && ch < 0x7f ? ch : '?');
+		case 0: ptv_printf(t, "?"); break;
+		default: ptv_printf(t, "%.*s", (int)len, s + i);
 		}
+		i += len ? len : 1;
+	}
+}
+
+/* Text inside an XML comment: there markup characters are plain, but
+ * "--" may not appear, nor a '-' just before the closing "-->"; a space
+ * breaks up each (other bytes as in xml_text). */
+static void xml_comment(struct ptv_text *t, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		size_t len = xml_char_len(p + i, n - i);
+		if (!len)
+			ptv_printf(t, "?");
+		else
+			ptv_printf(t, "%.*s", (int)len, s + i);
+		if (len && p[i] == '-' && (i + 1 == n || p[i + 1] == '-'))
+			ptv_printf(t, " ");
+		i += len ? len : 1;
 	}
 }
 
 /* A size in words: "4 KiB", "1.5 GiB", "119.5 TiB". */
 static const char *bytes_text(uint64_t n, char buf[32])
 {
-	static const char *unit[] = { "bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	static const char *const unit[] = { "bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
 	double v = (double)n;
 	unsigned u = 0;
 	while (v >= 1024 && u + 1 < 7) {
@@ -939,7 +1015,7 @@ static size_t make_sections(struct layout *L, struct section *secs)
 	uint64_t size = ptw_mode_va_size(m);
 	bool two = m->canonical || m->split;
 	size_t nsec = two ? 2 : 1;
-	static const char *names[2][2] = {
+	static const char *const names[2][2] = {
 		{ "lower half (user)", "upper half (kernel)" },
 		{ "ttbr0 half (user)", "ttbr1 half (kernel)" },
 	};
@@ -992,7 +1068,7 @@ static void render(struct layout *L, struct section *secs, size_t nsec, struct p
 		   "viewBox=\"0 0 %d %.0f\">\n", SVG_W, h, SVG_W, h);
 	ptv_printf(t, "<!-- ptfs layout.svg of DirBase %" PRIx64 ": %zu spans (runs of one "
 		   "class and page size), drawn %.0f px to the step. ", L->s->dirbase, L->c.n, d.q);
-	xml_text(t, L->rg.how); /* no double hyphen in it: a comment may not hold one */
+	xml_comment(t, L->rg.how);
 	ptv_printf(t, " -->\n");
 	ptv_printf(t, "<title>Address space %" PRIx64 "</title>\n", L->s->dirbase);
 	ptv_printf(t, "%s<defs>\n", svg_style);
@@ -1015,7 +1091,7 @@ int ptv_render_layout(const struct ptw_space *s, struct ptv_text *t, uint64_t *l
 	struct section *secs = calloc(2, sizeof *secs);
 	struct ptv_text own = {0};
 	struct ptv_text *out = t ? t : &own;
-	int rc = -12; /* ENOMEM */
+	int rc = -ENOMEM;
 	if (!L || !secs)
 		goto done;
 	L->s = s;

@@ -163,6 +163,10 @@ void ptv_printf(struct ptv_text *t, const char *fmt, ...)
 /* Append src to t; 0 or -ENOMEM. */
 int ptv_printf_text(struct ptv_text *t, const struct ptv_text *src);
 int ptv_va_digits(const struct ptw_mode *m);
+/* The length of the valid UTF-8 sequence at p (at most n bytes, n > 0),
+ * or 0: no overlong forms, no surrogates, nothing past U+10FFFF (json.c;
+ * layout.c's XML uses it too: names from guest memory are any bytes). */
+size_t ptv_utf8_len(const unsigned char *p, size_t n);
 /* A page size in words, "4K", "2M", "1G", into buf (returned). */
 const char *ptv_size_name(uint64_t size, char buf[24]);
 
