@@ -167,7 +167,7 @@ static void x64_records(void **state)
 	check_owner(&o, 1, 0, "init", im.s.proc[0], im.s.user[0], im.L.task[0]);
 	check_owner(&o, 100, 1, "alpha-daemon-lo", im.s.proc[1], im.s.user[1], im.L.task[2]);
 	assert_string_equal(how,
-		"Linux task list: 5 processes, 3 address spaces (kallsyms 8 symbols, "
+		"Linux task list: 5 processes, 3 address spaces (kallsyms 8 symbols from VMCOREINFO, "
 		"BTF 0.0 MiB; task_struct tasks 0x40 pid 0x80 comm 0xc0 mm 0x98, mm_struct pgd 0x48)");
 	ptw_owners_free(&o);
 	scenario_free(&im.s);
@@ -299,7 +299,7 @@ static void x64_kernel_table_records(void **state)
 	assert_true(t->kernel_table);
 	assert_string_equal(how,
 		"Linux task list: 5 processes, 3 address spaces; [trampoline] 9c000 (kallsyms 10 "
-		"symbols, BTF 0.0 MiB; task_struct tasks 0x40 pid 0x80 comm 0xc0 mm 0x98, mm_struct"
+		"symbols from VMCOREINFO, BTF 0.0 MiB; task_struct tasks 0x40 pid 0x80 comm 0xc0 mm 0x98, mm_struct"
 		" pgd 0x48)");
 	ptw_owners_free(&o);
 	scenario_free(&im.s);
@@ -791,7 +791,7 @@ static void scanned_how(char *buf, size_t n, unsigned nsyms, uint64_t btf,
 		snprintf(t, sizeof t,
 			 ", init_task %llx found by scanning the kernel image for %s (BTF layout)",
 			 (unsigned long long)task, comm);
-	snprintf(buf, n, "Linux task list: 5 processes, 3 address spaces (kallsyms %u symbols,"
+	snprintf(buf, n, "Linux task list: 5 processes, 3 address spaces (kallsyms %u symbols from VMCOREINFO,"
 		 " BTF 0.0 MiB%s%s; task_struct tasks 0x40 pid 0x80 comm 0xc0 mm 0x98,"
 		 " mm_struct pgd 0x48)", nsyms, b, t);
 }
