@@ -170,9 +170,9 @@ static bool tokens_at(struct finder *f, uint64_t h, struct tokens *t)
 	uint32_t rel[256];
 	bool ok = tokens_forward(buf, n, rel, &end);
 	if (!ok)
-		reject(f, h, "%stokens 0x30..0xff do not end in printable NUL-terminated strings", "");
+		reject(f, h, "%stokens 0x30..0xff are not printable strings", "");
 	else if (!(ok = index_after(buf, n, end, rel, &pos)))
-		reject(f, h, "%sno kallsyms_token_index after the token table", "");
+		reject(f, h, "%sno kallsyms_token_index after the tokens", "");
 	if (ok) {
 		uint32_t base = (uint32_t)le(buf + pos + 0x60, 2);
 		for (unsigned i = 0; i < 256; i++)
@@ -192,7 +192,7 @@ static bool tokens_at(struct finder *f, uint64_t h, struct tokens *t)
 		size_t o = t->off[i];
 		if (o >= t->len ||
 		    t->off[i + 1] != o + strnlen((const char *)t->bytes + o, t->len - o) + 1)
-			return reject(f, h, "%skallsyms_token_index disagrees with the tokens before '0'", "");
+			return reject(f, h, "%skallsyms_token_index disagrees with tokens before '0'", "");
 	}
 	return true;
 }
@@ -245,8 +245,12 @@ static bool markers_direct(const uint8_t *buf, size_t n, unsigned es, size_t *fi
 		p -= es;
 		k++;
 	}
-	if (le(buf + p, es) != 0 || k < 2)
-		return false;
+	if (le(buf + p, es) != 0 || k < 2) { /* one group: markers[0] after names */
+		if (q + es > n)
+			return false;
+		p = q;
+		k = 1;
+	}
 	*first = p;
 	*count = k;
 	return true;
@@ -311,39 +315,43 @@ static bool num_syms_before(const uint8_t *buf, size_t s, unsigned es, uint32_t 
 	return false;
 }
 
+/* Why names_find found none. */
+enum names_why { NAMES_UNREADABLE, NAMES_NO_COUNT, NAMES_NO_WALK, NAMES_OK }; /* by depth */
+
 /* The names before the markers: a num_syms candidate, then a walk that
  * meets every marker and ends within ALGN_MAX before them. */
-static bool names_find(struct finder *f, const struct markers *mk, struct names *nm)
+static enum names_why names_find(struct finder *f, const struct markers *mk, struct names *nm)
 {
 	uint64_t last = mk->v[mk->n - 1];
 	uint64_t reach = last + LAST_GROUP_MAX + ALGN_MAX + 8;
 	if (reach > NAMES_MAX || mk->va < reach)
-		return false;
+		return NAMES_UNREADABLE;
 	size_t n = (size_t)(mk->va - ((mk->va - reach) & ~3ULL));
 	uint64_t lo = mk->va - n;
 	uint8_t *buf = malloc(n);
 	if (!buf)
-		return false;
+		return NAMES_UNREADABLE;
 	size_t skip = n - read_back(f->k, mk->va, buf, n); /* unreadable head */
-	bool ok = false;
+	enum names_why why = NAMES_NO_COUNT;
 	/* names start aligned, after the last marker's offset */
 	for (size_t s = n >= last + 2 ? (size_t)((n - last - 2) & ~(size_t)3) : 0;
-	     !ok && s >= skip + 4 && s + last < n; s -= 4) {
+	     why != NAMES_OK && s >= skip + 4 && s + last < n; s -= 4) {
 		uint32_t count;
 		size_t at, end;
 		if (!num_syms_before(buf, s, mk->es, mk->n, &count, &at) || at < skip)
 			continue;
+		why = NAMES_NO_WALK;
 		if (names_walk(buf + s, n - s, count, mk, &end, &nm->big) &&
 		    n - s - end < ALGN_MAX) {
 			nm->va = lo + s;
 			nm->num_syms = lo + at;
 			nm->n = count;
 			nm->len = end;
-			ok = true;
+			why = NAMES_OK;
 		}
 	}
 	free(buf);
-	return ok;
+	return why;
 }
 
 /* Markers read from their VA into mk->v. */
@@ -369,12 +377,15 @@ static bool markers_names(struct finder *f, const struct tokens *t, struct marke
 		return false;
 	size_t have = read_back(f->k, t->table, buf, back);
 	bool ok = false;
+	enum names_why why = NAMES_UNREADABLE, w = NAMES_UNREADABLE;
 	for (unsigned es = 4; !ok && es <= 8; es += 4) {
 		size_t first;
 		uint32_t count;
 		if (markers_direct(buf + back - have, have, es, &first, &count)) {
 			*mk = (struct markers){ .va = t->table - have + first, .es = es, .n = count };
-			ok = markers_load(f, mk) && names_find(f, mk, nm);
+			ok = markers_load(f, mk) && (w = names_find(f, mk, nm)) == NAMES_OK;
+			if (w > why) /* the reason of the try that got furthest */
+				why = w;
 			if (!ok) {
 				free(mk->v);
 				mk->v = NULL;
@@ -390,7 +401,7 @@ static bool markers_names(struct finder *f, const struct tokens *t, struct marke
 				continue;
 			*mk = (struct markers){ .va = t->table - have + p, .es = 4, .n = k,
 						.seqs_between = true };
-			ok = markers_load(f, mk) && names_find(f, mk, nm) &&
+			ok = markers_load(f, mk) && names_find(f, mk, nm) == NAMES_OK &&
 			     t->table - (mk->va + 4ULL * k) >= 3ULL * nm->n &&
 			     t->table - (mk->va + 4ULL * k) < 3ULL * nm->n + 2 * ALGN_MAX;
 			if (!ok) {
@@ -400,7 +411,14 @@ static bool markers_names(struct finder *f, const struct tokens *t, struct marke
 		}
 	}
 	free(buf);
-	return ok || reject(f, t->table, "%sno kallsyms_markers and kallsyms_names that agree before the token table", "");
+	if (ok)
+		return true;
+	static const char *const says[] = {
+		[NAMES_NO_COUNT] = "%sno kallsyms_num_syms before names fits the markers' count",
+		[NAMES_NO_WALK] = "%skallsyms_names do not meet kallsyms_markers",
+		[NAMES_UNREADABLE] = "%sno kallsyms_markers before the token table",
+	};
+	return reject(f, t->table, says[why], "");
 }
 
 /* ---- offsets ------------------------------------------------------------------------ */
@@ -570,8 +588,7 @@ static bool offsets_find(struct finder *f, const struct tokens *t, const struct 
 			return true;
 		}
 	}
-	return reject(f, t->table, "%sno kallsyms_offsets that decode _text/_stext inside the image"
-		      " (and linux_banner to \"Linux version \")", "");
+	return reject(f, t->table, "%sno kallsyms_offsets decode _text/_stext (and linux_banner) right", "");
 }
 
 /* ---- the candidate, whole ----------------------------------------------------------- */
@@ -694,10 +711,10 @@ int ptw_ksym_find(const struct ptw_space *k, uint64_t start, uint64_t span,
 	double mib = (double)st->bytes / (1 << 20);
 	if (!st->candidates)
 		return ptw_fail(err, PTW_ERR_NOT_FOUND,
-				"kallsyms not found in memory: %.1f MiB of the kernel image from %" PRIx64
-				" read, no token table (no \"0\"..\"9\" tokens)", mib, start);
+				"kallsyms not found in memory (%.1f MiB from %" PRIx64 " read): no token"
+				" table (no \"0\"..\"9\" tokens)", mib, start);
 	return ptw_fail(err, PTW_ERR_NOT_FOUND,
-			"kallsyms not found in memory: %.1f MiB of the kernel image from %" PRIx64
-			" read, %u candidate token tables rejected, the first (at %" PRIx64 ") because %s",
+			"kallsyms not found in memory (%.1f MiB from %" PRIx64 " read): %u"
+			" candidates, the first at %" PRIx64 ": %s",
 			mib, start, st->candidates, f.why_va, f.why[0] ? f.why : "?");
 }

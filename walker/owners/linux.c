@@ -218,7 +218,8 @@ static int ksym_tables_get(const struct kmem *m, struct ptw_ksym_tables *t, char
 	if (rc == PTW_ERR_NOMEM)
 		return ptw_fail(err, rc, "%s", e.msg);
 	if (rc)
-		return ptw_fail(err, rc, "%s, and %s", vm.msg, e.msg);
+		return ptw_fail(err, rc, "Linux task list: no SYMBOL(kallsyms_*) in VMCOREINFO (before 6.0),"
+				" and %s", e.msg);
 	snprintf(how, howsz, "found in memory at %" PRIx64 ", layout %s, %.1f MiB of the image read",
 		 t->token_table, ptw_ksym_layout(t), (double)st.bytes / (1 << 20));
 	return 0;
