@@ -638,19 +638,24 @@ const char *ptw_ksym_layout(const struct ptw_ksym_tables *t)
 	return t->big_names ? "6.1 (two-byte name lengths)" : "4.20-6.1";
 }
 
-/* The next mapped run at or after *va (below end); false when none. */
+/* The next mapped page the dump holds, at or after *va (below end):
+ * over the stretch a missing table entry covers, or the dump's hole a
+ * mapped page lies in; false when none. */
 static bool next_mapped(const struct ptw_space *k, uint64_t *va, uint64_t end)
 {
 	while (*va < end) {
-		uint64_t pa, left, run;
+		uint64_t pa, left, run, step;
 		if (!ptw_mode_va_valid(k->mode, *va))
 			return false;
-		bool mapped = ptw_vtop_run(k, NULL, *va, &pa, &left);
-		if (mapped && ptw_phys_present(k->dump, pa, &run))
+		if (!ptw_vtop_run(k, NULL, *va, &pa, &left))
+			step = left;
+		else if (ptw_phys_present(k->dump, pa, &run))
 			return true;
-		if (!left)
-			left = PTW_PAGE - (*va & (PTW_PAGE - 1));
-		*va = end - *va > left ? *va + left : end;
+		else
+			step = run < left ? run : left;
+		if (step == 0)
+			step = PTW_PAGE - (*va & (PTW_PAGE - 1));
+		*va = end - *va > step ? *va + step : end;
 	}
 	return false;
 }
