@@ -299,20 +299,10 @@ static bool names_walk(const uint8_t *buf, size_t n, uint32_t count, const struc
 	return true;
 }
 
-/* num_syms just before s (within ALGN_MAX), as wide as a marker, with as
- * many markers as ceil(N / 256). */
-static bool num_syms_before(const uint8_t *buf, size_t s, unsigned es, uint32_t nmark,
-			    uint32_t *count, size_t *at)
+/* Whether v counts as many symbols as nmark markers stand for. */
+static bool count_fits(uint64_t v, uint32_t nmark)
 {
-	for (size_t back = es; back <= ALGN_MAX + es && back <= s; back += 4) {
-		uint64_t v = le(buf + s - back, es);
-		if (v && v <= (uint64_t)nmark * 256 && (v + 255) / 256 == nmark) {
-			*count = (uint32_t)v;
-			*at = s - back;
-			return true;
-		}
-	}
-	return false;
+	return v && v <= (uint64_t)nmark * 256 && (v + 255) / 256 == nmark;
 }
 
 /* Why names_find found none. */
@@ -333,22 +323,24 @@ static enum names_why names_find(struct finder *f, const struct markers *mk, str
 		return NAMES_UNREADABLE;
 	size_t skip = n - read_back(f->k, mk->va, buf, n); /* unreadable head */
 	enum names_why why = NAMES_NO_COUNT;
-	/* names start aligned, after the last marker's offset */
-	for (size_t s = n >= last + 2 ? (size_t)((n - last - 2) & ~(size_t)3) : 0;
-	     why != NAMES_OK && s >= skip + 4 && s + last < n; s -= 4) {
-		uint32_t count;
-		size_t at, end;
-		if (!num_syms_before(buf, s, mk->es, mk->n, &count, &at) || at < skip)
+	/* num_syms (nearest the markers first), then names after it within
+	 * ALGN_MAX, aligned, and starting before the last marker's offset */
+	size_t top = n >= last + 2 + mk->es + 4 ? (n - last - 2 - mk->es) & ~(size_t)3 : 0;
+	for (size_t q = top; why != NAMES_OK && q >= skip && q > 0; q -= 4) {
+		if (!count_fits(le(buf + q, mk->es), mk->n))
 			continue;
+		uint32_t count = (uint32_t)le(buf + q, mk->es);
 		why = NAMES_NO_WALK;
-		if (names_walk(buf + s, n - s, count, mk, &end, &nm->big) &&
-		    n - s - end < ALGN_MAX) {
-			nm->va = lo + s;
-			nm->num_syms = lo + at;
-			nm->n = count;
-			nm->len = end;
-			why = NAMES_OK;
-		}
+		for (size_t s = q + mk->es, end; s <= q + mk->es + ALGN_MAX && s + last < n; s += 4)
+			if (names_walk(buf + s, n - s, count, mk, &end, &nm->big) &&
+			    n - s - end < ALGN_MAX) {
+				nm->va = lo + s;
+				nm->num_syms = lo + q;
+				nm->n = count;
+				nm->len = end;
+				why = NAMES_OK;
+				break;
+			}
 	}
 	free(buf);
 	return why;
