@@ -51,6 +51,7 @@
 #define MARKER_STEP_MAX (256u * 1026u) /* 256 names of 2 + 1024 bytes */
 #define SEQS_BACK_MAX   (4u << 20)     /* 6.2-6.3: seqs_of_names (3 bytes a
 					* symbol) searched back over */
+#define SEQS_TRIES      64             /* markers candidates tried there */
 #define NAMES_MAX       (64u << 20)
 #define NAME_TOKENS_MAX 1024
 #define LAST_GROUP_MAX  (256u * (2u + 514u)) /* names after the last marker */
@@ -384,18 +385,23 @@ static bool markers_names(struct finder *f, const struct tokens *t, struct marke
 			}
 		}
 		/* 6.2-6.3: markers, then 3 bytes a symbol, then the table */
-		for (size_t p = (have - es) & ~(size_t)3; !ok && es == 4 && p >= 4; p -= 4) {
+		unsigned tries = 0;
+		for (size_t p = have >= 8 ? (have - 8) & ~(size_t)3 : 0;
+		     !ok && es == 4 && p >= 4 && tries < SEQS_TRIES; p -= 4) {
 			const uint8_t *b = buf + back - have;
 			if (le(b + p, 4) != 0 || !marker_step(0, le(b + p + 4, 4)))
 				continue;
 			uint32_t k = markers_run(b, have, p, 4);
 			if (k < 2)
 				continue;
+			tries++;
 			*mk = (struct markers){ .va = t->table - have + p, .es = 4, .n = k,
 						.seqs_between = true };
-			ok = markers_load(f, mk) && names_find(f, mk, nm) == NAMES_OK &&
+			ok = markers_load(f, mk) && (w = names_find(f, mk, nm)) == NAMES_OK &&
 			     t->table - (mk->va + 4ULL * k) >= 3ULL * nm->n &&
 			     t->table - (mk->va + 4ULL * k) < 3ULL * nm->n + 2 * ALGN_MAX;
+			if (w > why)
+				why = w;
 			if (!ok) {
 				free(mk->v);
 				mk->v = NULL;
