@@ -19,7 +19,11 @@
  *      per-CPU symbol); otherwise relative_base + (u32)offset.  x86-64
  *      takes the first form for negative offsets and the second for the
  *      rest (a per-CPU address is never what we look for).  Counts,
- *      lengths and the bytes decoded are bounded (KSYM_*).
+ *      lengths and the bytes decoded are bounded (KSYM_*).  Kernels
+ *      before 6.0 write no SYMBOL(kallsyms_*) lines: the tables are then
+ *      searched for in the kernel image (kallsyms_find.c), whose era says
+ *      how wide num_syms is (a pointer before 4.20) and whether offsets
+ *      are place-relative (no relative_base: &offsets[i] + offsets[i]).
  *   2. BTF.  The kernel keeps its own type information (CONFIG_DEBUG_INFO_BTF,
  *      /sys/kernel/btf/vmlinux) between __start_BTF and __stop_BTF: a header,
  *      type records with kind-specific trailers, a string section.  Its
