@@ -415,6 +415,7 @@ static bool markers_names(struct finder *f, const struct tokens *t, struct marke
 		[NAMES_NO_COUNT] = "%sno kallsyms_num_syms before names fits the markers' count",
 		[NAMES_NO_WALK] = "%skallsyms_names do not meet kallsyms_markers",
 		[NAMES_UNREADABLE] = "%sno kallsyms_markers before the token table",
+		[NAMES_OK] = "%sno seqs_of_names between the markers and the tokens",
 	};
 	return reject(f, t->table, says[why], "");
 }
