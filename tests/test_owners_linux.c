@@ -1244,6 +1244,33 @@ static void find_bad_offsets(void **state)
 	expect_not_found(&im, ": no kallsyms_offsets decode _text/_stext (and linux_banner) right");
 }
 
+/* Where the search starts without SYMBOL(_stext): x86-64's
+ * __START_KERNEL_map moved by KERNELOFFSET; nowhere on 32-bit.  (The
+ * scenario's kernel map shows the blob again, but its relative_base is a
+ * direct-map address: the table is not the image's, and is rejected.) */
+static void find_without_stext(void **state)
+{
+	(void)state;
+	struct img im;
+	build_era(&im, "linux-x64", GEN_LINUX_ERA_5_10, 600, false);
+	snprintf(im.vmci, sizeof im.vmci, "%sKERNELOFFSET=1000000\n", im.s.elf.vmcoreinfo);
+	expect_not_found(&im, "(2.0 MiB from ffffffff81000000 read): 1 candidates, the first at"
+			      " ffffffff81152870: no kallsyms_offsets decode _text/_stext (and"
+			      " linux_banner) right");
+
+	build_era(&im, "linux-x64", GEN_LINUX_ERA_5_10, 600, false);
+	snprintf(im.vmci, sizeof im.vmci, "%s", im.s.elf.vmcoreinfo);
+	expect_not_found(&im, "(2.0 MiB from ffffffff80000000 read): 1 candidates, the first at"
+			      " ffffffff81152870: no kallsyms_offsets decode _text/_stext (and"
+			      " linux_banner) right");
+
+	build_era(&im, "linux-pae", GEN_LINUX_ERA_5_10, 600, false);
+	snprintf(im.vmci, sizeof im.vmci, "%s", im.s.elf.vmcoreinfo);
+	expect_failure(&im, "Linux task list: VMCOREINFO has no SYMBOL(kallsyms_names) (kernel before"
+			    " 6.0, or no CONFIG_KALLSYMS), and it has no SYMBOL(_stext) to search the"
+			    " kernel image from");
+}
+
 /* VMCOREINFO's lines come first: a table they name is read even when
  * memory holds another (here: the same, found otherwise). */
 static void vmcoreinfo_first(void **state)
@@ -1350,6 +1377,7 @@ int main(void)
 		cmocka_unit_test(find_absurd_num_syms),
 		cmocka_unit_test(find_bad_offsets),
 		cmocka_unit_test(vmcoreinfo_first),
+		cmocka_unit_test(find_without_stext),
 		cmocka_unit_test(pae_records),
 		cmocka_unit_test(x64_discover_elf),
 		cmocka_unit_test(x64_kernel_table_records),
