@@ -2,8 +2,8 @@
  * a fuzzer).
  *
  *   fuzz-seeds DIR           writes DIR/<target>/<name> for the targets
- *                            dump, walk, scan, views, args, owners and
- *                            windows
+ *                            dump, walk, scan, views, args, owners,
+ *                            windows and kallsyms_find
  *   fuzz-seeds --repro DIR   writes DIR/<name>: the inputs of the library
  *                            bugs the fuzzers found (see repro() below)
  *
