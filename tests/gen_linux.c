@@ -97,10 +97,25 @@ static size_t encode(const char *text, uint8_t *out)
 
 /* In kallsyms_names order (the reader stops at the last one it wants). */
 enum { SYM_TEXT, SYM_STARTUP, SYM_LONG, SYM_PERCPU, SYM_INIT_TASK_GROUP,
-       SYM_INIT_TASK, SYM_START_BTF, SYM_STOP_BTF, SYM_RMH, SYM_POKING, NSYMS };
+       SYM_INIT_TASK, SYM_START_BTF, SYM_STOP_BTF, SYM_RMH, SYM_POKING, SYM_BANNER,
+       NSYMS };
+
+/* Symbols considered, fillers (after the named ones) included. */
+static unsigned nall(const struct gen_linux *L)
+{
+	return NSYMS + (L->era != GEN_LINUX_ERA_DEFAULT ? L->fillers : 0);
+}
 
 static void sym_text(unsigned i, char *buf, size_t n)
 {
+	if (i >= NSYMS) {
+		snprintf(buf, n, "tfiller_%04u", i - NSYMS);
+		return;
+	}
+	if (i == SYM_BANNER) {
+		snprintf(buf, n, "Rlinux_banner");
+		return;
+	}
 	static const char *const names[] = {
 		[SYM_TEXT] = "T_text", [SYM_STARTUP] = "Tstartup_64",
 		[SYM_PERCPU] = "Dfixed_percpu_data", [SYM_INIT_TASK] = "Dinit_task",
@@ -121,8 +136,14 @@ static void sym_text(unsigned i, char *buf, size_t n)
 
 /* Whether symbol text (type letter first) is in kallsyms: not the one
  * omitted, and code only without CONFIG_KALLSYMS_ALL. */
-static bool kept(const struct gen_linux *L, const char *text)
+static bool kept(const struct gen_linux *L, unsigned i, const char *text)
 {
+	/* linux_banner is the finder's check; names of 128 characters and
+	 * more are 6.1's */
+	if (i == SYM_BANNER && L->era == GEN_LINUX_ERA_DEFAULT)
+		return false;
+	if (i == SYM_LONG && L->era != GEN_LINUX_ERA_DEFAULT && L->era < GEN_LINUX_ERA_6_1)
+		return false;
 	if (L->text_only && text[0] != 'T' && text[0] != 't')
 		return false;
 	if (!L->kernel_tables &&
@@ -131,16 +152,21 @@ static bool kept(const struct gen_linux *L, const char *text)
 	return !(L->omit && strcmp(text + 1, L->omit) == 0);
 }
 
-/* Bytes of kallsyms_names. */
-static size_t names_bytes(const struct gen_linux *L, uint8_t *out)
+/* Bytes of kallsyms_names; mk (when not NULL) receives every 256th
+ * name's offset: kallsyms_markers. */
+static size_t names_bytes(const struct gen_linux *L, uint8_t *out, uint64_t *mk)
 {
 	size_t at = 0;
-	for (unsigned i = 0; i < NSYMS; i++) {
+	unsigned k = 0;
+	for (unsigned i = 0; i < nall(L); i++) {
 		char text[256];
 		uint8_t tok[256];
 		sym_text(i, text, sizeof text);
-		if (!kept(L, text))
+		if (!kept(L, i, text))
 			continue;
+		if (mk && k % 256 == 0)
+			mk[k / 256] = at;
+		k++;
 		size_t n = encode(text, tok);
 		if (n > 127) {
 			if (out) {
@@ -188,25 +214,30 @@ static uint64_t sym_addr(const struct gen_linux *L, unsigned i)
 	case SYM_STOP_BTF: return L->btf_stop;
 	case SYM_RMH: return L->rmh_var;
 	case SYM_POKING: return L->poking_var;
-	default: return L->va + 0x30; /* SYM_LONG */
+	case SYM_BANNER: return L->banner;
+	case SYM_LONG: return L->va + 0x30;
+	default: return L->va + 0x40 + 16ULL * (i - NSYMS); /* fillers */
 	}
 }
 
 static void write_offsets(const struct gen_linux *L, uint8_t *buf)
 {
 	unsigned k = 0;
-	for (unsigned i = 0; i < NSYMS; i++) {
+	for (unsigned i = 0; i < nall(L); i++) {
 		char text[256];
 		sym_text(i, text, sizeof text);
-		if (!kept(L, text))
+		if (!kept(L, i, text))
 			continue;
-		uint64_t a = sym_addr(L, i);
+		uint64_t a = sym_addr(L, i), at = L->offsets + 4ULL * k;
 		uint32_t o;
-		if (L->ptr == 8) /* absolute per-CPU: a >= 0 absolute, else base - 1 - o */
+		if (L->era == GEN_LINUX_ERA_7_0) /* offset_to_ptr(&offsets[k]) */
+			o = (uint32_t)(int32_t)(int64_t)(a - at);
+		else if (L->ptr == 8) /* absolute per-CPU: a >= 0 absolute, else base - 1 - o */
 			o = a < L->va ? (uint32_t)a : (uint32_t)(int32_t)-(int64_t)(a - L->va + 1);
 		else
 			o = (uint32_t)(a - L->va);
-		gen_linux_put32(L, buf, L->offsets + 4ULL * k++, o);
+		gen_linux_put32(L, buf, at, o);
+		k++;
 	}
 }
 
@@ -425,16 +456,9 @@ static void write_tasks(const struct gen_linux *L, uint8_t *buf)
 
 /* ---- the whole ----------------------------------------------------------------- */
 
-bool gen_linux_build(struct gen_linux *L, uint8_t *buf, size_t cap)
+/* The DEFAULT tables' places, from L->va; returns the end. */
+static size_t layout_default(struct gen_linux *L)
 {
-	if (L->ntasks > GEN_LINUX_MAX_TASKS)
-		return false;
-	L->nsyms = 0;
-	for (unsigned i = 0; i < NSYMS; i++) {
-		char text[256];
-		sym_text(i, text, sizeof text);
-		L->nsyms += kept(L, text);
-	}
 	size_t at = 0;
 	L->offsets = L->va;
 	at = align(4ULL * L->nsyms, 8);
@@ -443,11 +467,106 @@ bool gen_linux_build(struct gen_linux *L, uint8_t *buf, size_t cap)
 	L->num_syms = L->va + at;
 	at += 8;
 	L->names = L->va + at;
-	at += names_bytes(L, NULL);
+	at += names_bytes(L, NULL, NULL);
 	L->token_table = L->va + at;
 	at = align(at + tokens_bytes(NULL, NULL), 8);
 	L->token_index = L->va + at;
-	at = align(at + 512, 4096);
+	return at + 512;
+}
+
+/* Bytes of num_syms and of each marker: a pointer before 4.20. */
+static unsigned count_size(const struct gen_linux *L)
+{
+	return L->era == GEN_LINUX_ERA_4_18 ? L->ptr : 4;
+}
+
+static unsigned nmarkers(const struct gen_linux *L)
+{
+	return (L->nsyms + 255) / 256;
+}
+
+/* An era's tables' places, each label ALGN-aligned, from L->va. */
+static size_t layout_era(struct gen_linux *L)
+{
+	size_t a = L->era == GEN_LINUX_ERA_7_0 ? 4 : L->ptr, at = 0;
+	size_t offsets = 4ULL * L->nsyms, names = names_bytes(L, NULL, NULL);
+	size_t markers = count_size(L) * nmarkers(L), seqs = 3ULL * L->nsyms;
+	size_t tokens = tokens_bytes(NULL, NULL);
+	bool late = L->era >= GEN_LINUX_ERA_6_4;
+	/* a word of something else first: .rodata before kallsyms */
+	at = a;
+	if (!late) {
+		L->offsets = L->va + at;
+		at = align(at + offsets, a);
+		L->relative_base = L->va + at;
+		at = align(at + L->ptr, a);
+	}
+	L->num_syms = L->va + at;
+	at = align(at + count_size(L), a);
+	L->names = L->va + at;
+	at = align(at + names, a);
+	L->markers = L->va + at;
+	at = align(at + markers, a);
+	if (L->era == GEN_LINUX_ERA_6_2) {
+		L->seqs = L->va + at;
+		at = align(at + seqs, a);
+	}
+	L->token_table = L->va + at;
+	at = align(at + tokens, a);
+	L->token_index = L->va + at;
+	at = align(at + 512, a);
+	if (late) {
+		L->offsets = L->va + at;
+		at = align(at + offsets, a);
+		if (L->era != GEN_LINUX_ERA_7_0) {
+			L->relative_base = L->va + at;
+			at = align(at + L->ptr, a);
+		}
+		L->seqs = L->va + at;
+		at += seqs;
+	}
+	return at;
+}
+
+/* The era's tables into buf. */
+static void write_kallsyms(const struct gen_linux *L, uint8_t *buf)
+{
+	uint64_t mk[(GEN_LINUX_MAX_SYMS + 255) / 256];
+	write_offsets(L, buf);
+	if (L->relative_base)
+		gen_linux_putptr(L, buf, L->relative_base, L->va);
+	if (count_size(L) == 8)
+		leptr(buf + (L->num_syms - L->va), 8, L->nsyms);
+	else
+		gen_linux_put32(L, buf, L->num_syms, L->nsyms);
+	names_bytes(L, buf + (L->names - L->va), mk);
+	for (unsigned k = 0; L->markers && k < nmarkers(L); k++)
+		leptr(buf + (L->markers - L->va) + (size_t)count_size(L) * k, count_size(L), mk[k]);
+	for (uint32_t k = 0; L->seqs && k < L->nsyms; k++) { /* a permutation */
+		uint8_t *p = buf + (L->seqs - L->va) + 3ULL * k;
+		p[0] = (uint8_t)(k >> 16);
+		p[1] = (uint8_t)(k >> 8);
+		p[2] = (uint8_t)k;
+	}
+	tokens_bytes(buf + (L->token_table - L->va), buf + (L->token_index - L->va));
+}
+
+static const char banner[] = "Linux version 5.10.0-gen (ptfs@tests) #1 SMP";
+
+bool gen_linux_build(struct gen_linux *L, uint8_t *buf, size_t cap)
+{
+	if (L->ntasks > GEN_LINUX_MAX_TASKS || nall(L) > GEN_LINUX_MAX_SYMS ||
+	    L->era >= GEN_LINUX_ERAS)
+		return false;
+	L->nsyms = 0;
+	for (unsigned i = 0; i < nall(L); i++) {
+		char text[256];
+		sym_text(i, text, sizeof text);
+		L->nsyms += kept(L, i, text);
+	}
+	L->markers = L->seqs = L->relative_base = 0;
+	size_t at = L->era == GEN_LINUX_ERA_DEFAULT ? layout_default(L) : layout_era(L);
+	at = align(at, 4096);
 	size_t btf = btf_bytes(L->ptr, NULL);
 	L->btf_start = L->va + at;
 	L->btf_stop = L->btf_start + btf;
@@ -472,15 +591,14 @@ bool gen_linux_build(struct gen_linux *L, uint8_t *buf, size_t cap)
 	L->rmh = L->rmh_var + 0x40;
 	L->poking_mm = L->rmh + 0x40;
 	at += 0x80 + GEN_LINUX_MM_SIZE;
+	L->banner = L->va + at;
+	at += sizeof banner;
 	L->size = at;
 	if (at > cap)
 		return false;
 
-	write_offsets(L, buf);
-	gen_linux_putptr(L, buf, L->relative_base, L->va);
-	gen_linux_put32(L, buf, L->num_syms, L->nsyms);
-	names_bytes(L, buf + (L->names - L->va));
-	tokens_bytes(buf + (L->token_table - L->va), buf + (L->token_index - L->va));
+	write_kallsyms(L, buf);
+	memcpy(buf + (L->banner - L->va), banner, sizeof banner);
 	btf_bytes(L->ptr, buf + (L->btf_start - L->va));
 	write_tasks(L, buf);
 	if (L->kernel_tables) {
@@ -492,6 +610,14 @@ bool gen_linux_build(struct gen_linux *L, uint8_t *buf, size_t cap)
 		}
 	}
 	return true;
+}
+
+const char *gen_linux_era_name(enum gen_linux_era e)
+{
+	static const char *const names[GEN_LINUX_ERAS] = {
+		"default", "4.18", "5.10", "6.1", "6.2", "6.4", "7.0",
+	};
+	return e < GEN_LINUX_ERAS ? names[e] : "?";
 }
 
 void gen_linux_vmcoreinfo(const struct gen_linux *L, char *text, size_t n)

@@ -40,6 +40,7 @@
 
 #define GEN_LINUX_PF_KTHREAD   0x00200000u
 #define GEN_LINUX_MAX_TASKS    8
+#define GEN_LINUX_MAX_SYMS     2048   /* named ones and fillers */
 
 /* One process on init_task's list (init_task itself is made apart). */
 struct gen_linux_task {
@@ -52,6 +53,24 @@ struct gen_linux_task {
 				 * (vfork, kthread_use_mm); 0: its own */
 	bool leader_exited;     /* the leader's mm is gone; a second thread
 				 * (pid + 1) holds the process's mm */
+};
+
+/* kallsyms as a kernel of each era writes it (kallsyms_find.c's list):
+ * DEFAULT the tables VMCOREINFO names, without markers (what the tests
+ * before eras used); the others whole, with markers and each label
+ * aligned (8 bytes with 8-byte pointers, else 4). */
+enum gen_linux_era {
+	GEN_LINUX_ERA_DEFAULT,
+	GEN_LINUX_ERA_4_18,   /* offsets, relative_base, u64 num_syms, names,
+			       * u64 markers, token_table, token_index */
+	GEN_LINUX_ERA_5_10,   /* the same with u32 num_syms and markers */
+	GEN_LINUX_ERA_6_1,    /* 5.10's, with a long name (two-byte length) */
+	GEN_LINUX_ERA_6_2,    /* seqs_of_names between markers and token_table */
+	GEN_LINUX_ERA_6_4,    /* num_syms, names, markers, token_table,
+			       * token_index, offsets, relative_base, seqs */
+	GEN_LINUX_ERA_7_0,    /* 6.4's without relative_base: place-relative
+			       * offsets, every label 4-aligned */
+	GEN_LINUX_ERAS
 };
 
 struct gen_linux {
@@ -68,9 +87,14 @@ struct gen_linux {
 	uint32_t trampoline_pgd;   /* real_mode_header->trampoline_pgd (PA) */
 	uint64_t poking_pgd;       /* poking_mm->pgd (kernel VA); 0: poking_mm
 				    * is NULL */
+	enum gen_linux_era era;
+	unsigned fillers;          /* code symbols added after the others
+				    * (600: three markers); not with DEFAULT */
 
 	/* out: kernel VAs */
 	uint64_t names, num_syms, token_table, token_index, offsets, relative_base;
+	uint64_t markers, seqs;    /* 0 with DEFAULT */
+	uint64_t banner;           /* linux_banner's text (not with DEFAULT) */
 	uint64_t btf_start, btf_stop;
 	uint64_t init_task;
 	uint64_t task[GEN_LINUX_MAX_TASKS], mm[GEN_LINUX_MAX_TASKS];
@@ -88,6 +112,8 @@ bool gen_linux_build(struct gen_linux *L, uint8_t *buf, size_t cap);
 
 /* VMCOREINFO lines naming the kallsyms tables (appended to text of size n). */
 void gen_linux_vmcoreinfo(const struct gen_linux *L, char *text, size_t n);
+/* The era's name ("4.18") for messages. */
+const char *gen_linux_era_name(enum gen_linux_era e);
 
 /* Little-endian stores into the buffer at kernel VA va. */
 void gen_linux_put32(const struct gen_linux *L, uint8_t *buf, uint64_t va,

@@ -208,6 +208,42 @@ pfn 3310      ----A--UR-V  pfn 3310      ----A--UR-V
 (no self-map: the entry address above is physical)"
 expect "trampoline maps low memory 1:1" "$("$PTWALK" "$elf" vtop 9c000 99000 | tail -1)" \
 	"Virtual address 99000 translates to physical address 99000."
+# Kernels before 6.0 write no SYMBOL(kallsyms_*) into VMCOREINFO.  Copies
+# of the x86-64 dump with every "SYMBOL(kallsyms_" renamed (same length:
+# the ELF note and the kernel's own copy in memory alike) stand for one:
+# kallsyms is then found in kernel memory, the processes are named as on
+# the original, and /info says where the tables were found (the token
+# table VMCOREINFO names on the original).
+no_kallsyms_lines() {
+	local src=$1 out=$CACHE/$(basename "$1").no-kallsyms-lines
+	if [[ ! -s "$out" || "$src" -nt "$out" ]]; then
+		perl -pe 's/SYMBOL\(kallsyms_/SYMBOL(xallsyms_/g' "$src" > "$out.tmp"
+		mv "$out.tmp" "$out"
+	fi
+	echo "$out"
+}
+ktok=$(grep -a -o -m1 'SYMBOL(kallsyms_token_table)=[0-9a-f]*' "$elf" | cut -d= -f2)
+for f in "$elf" "$raw"; do
+	g=$(no_kallsyms_lines "$f")
+	name=$(basename "$f")
+	expect "$name: the original names kallsyms" "$(grep -a -c 'SYMBOL(kallsyms_' "$f")" "$(grep -a -c 'SYMBOL(xallsyms_' "$g")"
+	expect "$name renamed: no SYMBOL(kallsyms_" "$(grep -a -c 'SYMBOL(kallsyms_' "$g")" "0"
+	orig=$("$PTWALK" "$f" info | grep '^owners:')
+	expect "$name: owners from VMCOREINFO" "$(grep -o 'kallsyms 94266 symbols from VMCOREINFO, ' <<< "$orig")" \
+		"kallsyms 94266 symbols from VMCOREINFO, "
+	expect "$name renamed: owners found in memory" "$("$PTWALK" "$g" info | grep '^owners:')" \
+		"${orig/from VMCOREINFO,/found in memory at $ktok, layout 6.2-6.3 (seqs_of_names before the token table), 18.0 MiB of the image read,}"
+	mount_ptfs "$M" "$g"
+	if out=$("$TRUTH_CHECK" --owners "$M" "$SHARED/$X64/truth.txt"); then
+		echo "ok   $name renamed: truth check with owners"
+	else
+		printf '%s\n' "$out" | sed 's/^/     /'
+		echo "FAIL $name renamed: truth check with owners"
+		FAILED=1
+	fi
+	unmount_ptfs "$M"
+	check_ps "$g" "$SHARED/$X64/truth.txt"
+done
 check_dump "$pae" "$SHARED/$PAE/truth.txt" 165
 # Debian's 686-pae kernel keeps text symbols only (no CONFIG_KALLSYMS_ALL)
 # and no BTF: its processes stay unnamed, and /info says why.

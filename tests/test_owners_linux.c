@@ -167,7 +167,7 @@ static void x64_records(void **state)
 	check_owner(&o, 1, 0, "init", im.s.proc[0], im.s.user[0], im.L.task[0]);
 	check_owner(&o, 100, 1, "alpha-daemon-lo", im.s.proc[1], im.s.user[1], im.L.task[2]);
 	assert_string_equal(how,
-		"Linux task list: 5 processes, 3 address spaces (kallsyms 8 symbols, "
+		"Linux task list: 5 processes, 3 address spaces (kallsyms 8 symbols from VMCOREINFO, "
 		"BTF 0.0 MiB; task_struct tasks 0x40 pid 0x80 comm 0xc0 mm 0x98, mm_struct pgd 0x48)");
 	ptw_owners_free(&o);
 	scenario_free(&im.s);
@@ -299,7 +299,7 @@ static void x64_kernel_table_records(void **state)
 	assert_true(t->kernel_table);
 	assert_string_equal(how,
 		"Linux task list: 5 processes, 3 address spaces; [trampoline] 9c000 (kallsyms 10 "
-		"symbols, BTF 0.0 MiB; task_struct tasks 0x40 pid 0x80 comm 0xc0 mm 0x98, mm_struct"
+		"symbols from VMCOREINFO, BTF 0.0 MiB; task_struct tasks 0x40 pid 0x80 comm 0xc0 mm 0x98, mm_struct"
 		" pgd 0x48)");
 	ptw_owners_free(&o);
 	scenario_free(&im.s);
@@ -525,7 +525,8 @@ static void missing_vmcoreinfo_symbol(void **state)
 	struct img im;
 	build(&im, "linux-x64", NULL);
 	memcpy(strstr(im.vmci, "SYMBOL(kallsyms_names)"), "SYMBOL(kallsyms_nameZ)", 22);
-	expect_failure(&im, "Linux task list: VMCOREINFO has no SYMBOL(kallsyms_names)");
+	expect_failure(&im, "Linux task list: no SYMBOL(kallsyms_*) in VMCOREINFO (before 6.0), and"
+			    " kallsyms not found in memory (");
 }
 
 static void absurd_num_syms(void **state)
@@ -791,7 +792,7 @@ static void scanned_how(char *buf, size_t n, unsigned nsyms, uint64_t btf,
 		snprintf(t, sizeof t,
 			 ", init_task %llx found by scanning the kernel image for %s (BTF layout)",
 			 (unsigned long long)task, comm);
-	snprintf(buf, n, "Linux task list: 5 processes, 3 address spaces (kallsyms %u symbols,"
+	snprintf(buf, n, "Linux task list: 5 processes, 3 address spaces (kallsyms %u symbols from VMCOREINFO,"
 		 " BTF 0.0 MiB%s%s; task_struct tasks 0x40 pid 0x80 comm 0xc0 mm 0x98,"
 		 " mm_struct pgd 0x48)", nsyms, b, t);
 }
@@ -1027,6 +1028,269 @@ static void text_only_in_discovery(void **state)
 	scenario_free(&im.s);
 }
 
+/* ---- kallsyms found in memory (kallsyms_find.c) ------------------------------------- */
+
+/* A kernel of era `era` (fillers more code symbols) whose VMCOREINFO
+ * names no kallsyms table, only _stext: the blob's start, where the
+ * search begins. */
+static void build_era(struct img *im, const char *scen, enum gen_linux_era era,
+		      unsigned fillers, bool text_only)
+{
+	memset(im, 0, sizeof *im);
+	assert_true(scenario_build(scen, &im->s));
+	bool pae = strcmp(scen, "linux-pae") == 0;
+	uint64_t direct = pae ? DIRECT_PAE : DIRECT_X64;
+	im->mode = ptw_mode_get(pae ? PTW_MODE_PAE : PTW_MODE_X64);
+	set_tasks(im->tasks, direct, &im->s);
+	im->L = (struct gen_linux){
+		.va = direct + BLOB_PA, .ptr = pae ? 4 : 8, .tasks = im->tasks,
+		.ntasks = 5, .era = era, .fillers = fillers, .text_only = text_only,
+	};
+	im->blob = im->s.g.mem + BLOB_PA;
+	assert_true(gen_linux_build(&im->L, im->blob, STALE_PA - BLOB_PA));
+	snprintf(im->vmci, sizeof im->vmci, "%sSYMBOL(_stext)=%llx\n", im->s.elf.vmcoreinfo,
+		 (unsigned long long)im->L.va);
+}
+
+/* The layout the finder reports for an era (a 32-bit 4.18's pointer-sized
+ * counts are u32, as 4.20's; with one marker, a u64 0 and a u64 count
+ * below 2^32 read as 4.20's u32 ones and their padding, and decode alike). */
+static const char *era_layout(enum gen_linux_era era, bool pae, unsigned fillers)
+{
+	switch (era) {
+	case GEN_LINUX_ERA_4_18:
+		return pae || !fillers ? "4.20-6.1" : "4.6-4.19 (u64 num_syms and markers)";
+	case GEN_LINUX_ERA_6_1: return "6.1 (two-byte name lengths)";
+	case GEN_LINUX_ERA_6_2: return "6.2-6.3 (seqs_of_names before the token table)";
+	case GEN_LINUX_ERA_6_4: return "6.4 on (offsets after the token index)";
+	case GEN_LINUX_ERA_7_0: return "7.0 on (offsets last, place-relative)";
+	default: return "4.20-6.1";
+	}
+}
+
+/* The records x64_records checks, at this image's addresses. */
+static void era_records(const struct ptw_owners *o, const struct img *im)
+{
+	assert_int_equal(o->n, 3);
+	check_owner(o, 0, 0, "swapper/0", im->s.kernel, 0, im->L.init_task);
+	check_owner(o, 1, 0, "init", im->s.proc[0], im->s.user[0], im->L.task[0]);
+	check_owner(o, 100, 1, "alpha-daemon-lo", im->s.proc[1], im->s.user[1], im->L.task[2]);
+}
+
+/* Records equal field by field. */
+static void equal_records(const struct ptw_owners *a, const struct ptw_owners *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		const struct ptw_owner *x = &a->v[i], *y = by_cid(b, x->cid);
+		assert_int_equal(x->ppid, y->ppid);
+		assert_string_equal(x->name, y->name);
+		assert_int_equal(x->dirbase, y->dirbase);
+		assert_int_equal(x->user_dirbase, y->user_dirbase);
+		assert_int_equal(x->object, y->object);
+	}
+}
+
+/* Found in memory: the records, and how saying where and which layout. */
+static void expect_found(const char *scen, enum gen_linux_era era, unsigned fillers)
+{
+	struct img im;
+	build_era(&im, scen, era, fillers, false);
+	bool pae = strcmp(scen, "linux-pae") == 0;
+	struct ptw_owners o;
+	char how[512], want[256];
+	run_owners(&im, &o, how, sizeof how);
+	era_records(&o, &im);
+	snprintf(want, sizeof want, "(kallsyms %u symbols found in memory at %llx, layout %s, ",
+		 im.L.nsyms, (unsigned long long)im.L.token_table, era_layout(era, pae, fillers));
+	if (!strstr(how, want) || !strstr(how, " MiB of the image read, BTF 0.0 MiB; task_struct"))
+		fail_msg("%s %s: how is '%s', want '%s'", scen, gen_linux_era_name(era), how, want);
+	/* VMCOREINFO's lines, when the era could have them, give the same */
+	if (era != GEN_LINUX_ERA_7_0) {
+		gen_linux_vmcoreinfo(&im.L, im.vmci, sizeof im.vmci);
+		struct ptw_owners v;
+		run_owners(&im, &v, how, sizeof how);
+		assert_non_null(strstr(how, "symbols from VMCOREINFO, BTF"));
+		equal_records(&o, &v);
+		ptw_owners_free(&v);
+	}
+	ptw_owners_free(&o);
+	scenario_free(&im.s);
+}
+
+static void found_each_era(void **state)
+{
+	(void)state;
+	static const char *const scen[2] = { "linux-x64", "linux-pae" };
+	for (unsigned i = 0; i < 2; i++)
+		for (unsigned e = GEN_LINUX_ERA_4_18; e < GEN_LINUX_ERAS; e++)
+			expect_found(scen[i], (enum gen_linux_era)e, 600);
+}
+
+/* 256 symbols or fewer: one marker, 0. */
+static void found_one_marker(void **state)
+{
+	(void)state;
+	expect_found("linux-x64", GEN_LINUX_ERA_5_10, 0);
+	expect_found("linux-x64", GEN_LINUX_ERA_4_18, 0);
+	expect_found("linux-pae", GEN_LINUX_ERA_6_4, 0);
+}
+
+/* Without CONFIG_KALLSYMS_ALL (no linux_banner): _text alone checks it,
+ * and the image scan finds the rest. */
+static void found_text_only(void **state)
+{
+	(void)state;
+	struct img im;
+	build_era(&im, "linux-x64", GEN_LINUX_ERA_5_10, 600, true);
+	struct ptw_owners o;
+	char how[512];
+	run_owners(&im, &o, how, sizeof how);
+	era_records(&o, &im);
+	assert_non_null(strstr(how, "(kallsyms 602 symbols found in memory at "));
+	ptw_owners_free(&o);
+	scenario_free(&im.s);
+}
+
+#define NOT_IN_VMCI "Linux task list: no SYMBOL(kallsyms_*) in VMCOREINFO (before 6.0), and" \
+	" kallsyms not found in memory ("
+
+/* The failure message, its start and a part naming the reason. */
+static void expect_not_found(struct img *im, const char *why)
+{
+	struct ptw_owners o;
+	struct ptw_error e = {0};
+	char how[512];
+	int rc = owners(im, &o, how, sizeof how, &e);
+	if (rc != PTW_ERR_NOT_FOUND || strncmp(e.msg, NOT_IN_VMCI, strlen(NOT_IN_VMCI)) ||
+	    !strstr(e.msg, why))
+		fail_msg("want a failure saying '%s', got rc %d: '%s'", why, rc, e.msg);
+	assert_int_equal(o.n, 0);
+	scenario_free(&im->s);
+}
+
+/* The offset of token c in the token table. */
+static uint16_t token_off(struct img *im, unsigned c)
+{
+	uint8_t *ix = at(im, im->L.token_index) + 2 * c;
+	return (uint16_t)(ix[0] | ix[1] << 8);
+}
+
+static void find_no_token_table(void **state)
+{
+	(void)state;
+	struct img im;
+	build_era(&im, "linux-x64", GEN_LINUX_ERA_5_10, 600, false);
+	*at(&im, im.L.token_table + token_off(&im, '5')) = 'S';
+	expect_not_found(&im, " MiB from ffff888000350000 read): no token table (no \"0\"..\"9\""
+			      " tokens)");
+}
+
+static void find_bad_token_index(void **state)
+{
+	(void)state;
+	struct img im;
+	char why[160];
+	build_era(&im, "linux-x64", GEN_LINUX_ERA_5_10, 600, false);
+	at(&im, im.L.token_index)[2 * 0x10] ^= 1;
+	snprintf(why, sizeof why, "read): 1 candidates, the first at %llx:"
+		 " kallsyms_token_index disagrees with tokens before '0'",
+		 (unsigned long long)(im.L.token_table + token_off(&im, '0')));
+	expect_not_found(&im, why);
+
+	build_era(&im, "linux-pae", GEN_LINUX_ERA_6_4, 600, false);
+	at(&im, im.L.token_index)[2 * 0x90] ^= 1;
+	expect_not_found(&im, ": no kallsyms_token_index after the tokens");
+}
+
+static void find_markers_disagree(void **state)
+{
+	(void)state;
+	static const enum gen_linux_era eras[3] = {
+		GEN_LINUX_ERA_4_18, GEN_LINUX_ERA_5_10, GEN_LINUX_ERA_6_4,
+	};
+	for (unsigned i = 0; i < 3; i++) {
+		struct img im;
+		build_era(&im, "linux-x64", eras[i], 600, false);
+		at(&im, im.L.markers + (eras[i] == GEN_LINUX_ERA_4_18 ? 8 : 4))[0] += 4;
+		expect_not_found(&im, ": kallsyms_names do not meet kallsyms_markers");
+	}
+}
+
+static void find_absurd_num_syms(void **state)
+{
+	(void)state;
+	static const uint32_t n[2] = { 100000, 0 };
+	for (unsigned i = 0; i < 2; i++) {
+		struct img im;
+		build_era(&im, "linux-x64", GEN_LINUX_ERA_5_10, 600, false);
+		gen_linux_put32(&im.L, im.blob, im.L.num_syms, n[i]);
+		expect_not_found(&im, ": no kallsyms_num_syms before names fits the markers' count");
+	}
+}
+
+/* Offsets that decode _text outside the image, a linux_banner that is not
+ * the banner. */
+static void find_bad_offsets(void **state)
+{
+	(void)state;
+	struct img im;
+	build_era(&im, "linux-x64", GEN_LINUX_ERA_5_10, 600, false);
+	gen_linux_putptr(&im.L, im.blob, im.L.relative_base, 0xffffffff81000000ULL);
+	expect_not_found(&im, ": no kallsyms_offsets decode _text/_stext (and linux_banner) right");
+
+	build_era(&im, "linux-x64", GEN_LINUX_ERA_6_4, 600, false);
+	*at(&im, im.L.banner) = 'l';
+	expect_not_found(&im, ": no kallsyms_offsets decode _text/_stext (and linux_banner) right");
+}
+
+/* Where the search starts without SYMBOL(_stext): x86-64's
+ * __START_KERNEL_map moved by KERNELOFFSET; nowhere on 32-bit.  (The
+ * scenario's kernel map shows the blob again, but its relative_base is a
+ * direct-map address: the table is not the image's, and is rejected.) */
+static void find_without_stext(void **state)
+{
+	(void)state;
+	struct img im;
+	build_era(&im, "linux-x64", GEN_LINUX_ERA_5_10, 600, false);
+	snprintf(im.vmci, sizeof im.vmci, "%sKERNELOFFSET=1000000\n", im.s.elf.vmcoreinfo);
+	expect_not_found(&im, "(2.0 MiB from ffffffff81000000 read): 1 candidates, the first at"
+			      " ffffffff81152870: no kallsyms_offsets decode _text/_stext (and"
+			      " linux_banner) right");
+
+	build_era(&im, "linux-x64", GEN_LINUX_ERA_5_10, 600, false);
+	snprintf(im.vmci, sizeof im.vmci, "%s", im.s.elf.vmcoreinfo);
+	expect_not_found(&im, "(2.0 MiB from ffffffff80000000 read): 1 candidates, the first at"
+			      " ffffffff81152870: no kallsyms_offsets decode _text/_stext (and"
+			      " linux_banner) right");
+
+	build_era(&im, "linux-pae", GEN_LINUX_ERA_5_10, 600, false);
+	snprintf(im.vmci, sizeof im.vmci, "%s", im.s.elf.vmcoreinfo);
+	expect_failure(&im, "Linux task list: VMCOREINFO has no SYMBOL(kallsyms_names) (kernel before"
+			    " 6.0, or no CONFIG_KALLSYMS), and it has no SYMBOL(_stext) to search the"
+			    " kernel image from");
+}
+
+/* VMCOREINFO's lines come first: a table they name is read even when
+ * memory holds another (here: the same, found otherwise). */
+static void vmcoreinfo_first(void **state)
+{
+	(void)state;
+	struct img im;
+	build_era(&im, "linux-x64", GEN_LINUX_ERA_5_10, 600, false);
+	gen_linux_vmcoreinfo(&im.L, im.vmci, sizeof im.vmci);
+	at(&im, im.L.token_index)[2 * 0x10] ^= 1; /* the finder would reject it */
+	struct ptw_owners o;
+	char how[512];
+	run_owners(&im, &o, how, sizeof how);
+	era_records(&o, &im);
+	if (!strstr(how, "(kallsyms 608 symbols from VMCOREINFO, BTF"))
+		fail_msg("how: '%s'", how);
+	ptw_owners_free(&o);
+	scenario_free(&im.s);
+}
+
+
 /* The kernel's table and mode from VMCOREINFO texts of each architecture:
  * the keys each kernel writes, the PA its symbols are at, the mode. */
 static void kernel_table_of_each_arch(void **state)
@@ -1104,6 +1368,16 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(x64_records),
+		cmocka_unit_test(found_each_era),
+		cmocka_unit_test(found_one_marker),
+		cmocka_unit_test(found_text_only),
+		cmocka_unit_test(find_no_token_table),
+		cmocka_unit_test(find_bad_token_index),
+		cmocka_unit_test(find_markers_disagree),
+		cmocka_unit_test(find_absurd_num_syms),
+		cmocka_unit_test(find_bad_offsets),
+		cmocka_unit_test(vmcoreinfo_first),
+		cmocka_unit_test(find_without_stext),
 		cmocka_unit_test(pae_records),
 		cmocka_unit_test(x64_discover_elf),
 		cmocka_unit_test(x64_kernel_table_records),

@@ -2,8 +2,8 @@
  * a fuzzer).
  *
  *   fuzz-seeds DIR           writes DIR/<target>/<name> for the targets
- *                            dump, walk, scan, views, args, owners and
- *                            windows
+ *                            dump, walk, scan, views, args, owners,
+ *                            windows and kallsyms_find
  *   fuzz-seeds --repro DIR   writes DIR/<name>: the inputs of the library
  *                            bugs the fuzzers found (see repro() below)
  *
@@ -544,6 +544,45 @@ static void owners_seeds(void)
 	owners_seed(true, OWNERS_BAD_BTF, "pae-bad-btf");
 }
 
+/* ---- kallsyms found in memory ----------------------------------------------------- *
+ * fuzz_kallsyms_find's input: a mode byte and the kernel image (gen_linux's
+ * kallsyms as each era writes it, BTF and tasks), which the target places
+ * at KFIND_BLOB_PA and maps at the direct map.  These match
+ * fuzz_kallsyms_find.c. */
+#define KFIND_BLOB_PA 0x10000ULL
+
+static void kallsyms_find_seed(bool pae, enum gen_linux_era era, unsigned fillers)
+{
+	uint64_t va = (pae ? 0xc0000000ULL : 0xffff888000000000ULL) + KFIND_BLOB_PA;
+	enum { CAP = 0x10000 };
+	static uint8_t blob[CAP];
+	memset(blob, 0, sizeof blob);
+	const struct gen_linux_task t[2] = {
+		{ .pid = 1, .parent = -1, .comm = "init" },
+		{ .pid = 2, .parent = -1, .comm = "kthreadd", .flags = GEN_LINUX_PF_KTHREAD },
+	};
+	struct gen_linux L = { .va = va, .ptr = pae ? 4 : 8, .tasks = t, .ntasks = 2,
+			       .era = era, .fillers = fillers };
+	if (!gen_linux_build(&L, blob, CAP)) {
+		fprintf(stderr, "fuzz-seeds: the kallsyms_find blob does not fit\n");
+		exit(1);
+	}
+	uint8_t head[1] = { (uint8_t)pae };
+	char name[64];
+	snprintf(name, sizeof name, "%s-%s-%u", pae ? "pae" : "x64", gen_linux_era_name(era),
+		 fillers);
+	write_file("kallsyms_find", name, head, sizeof head, blob, L.size);
+}
+
+static void kallsyms_find_seeds(void)
+{
+	for (unsigned e = GEN_LINUX_ERA_4_18; e < GEN_LINUX_ERAS; e++) {
+		kallsyms_find_seed(false, (enum gen_linux_era)e, 600);
+		kallsyms_find_seed(true, (enum gen_linux_era)e, 300);
+	}
+	kallsyms_find_seed(false, GEN_LINUX_ERA_5_10, 0);
+}
+
 /* ---- Windows crash dumps ------------------------------------------------------------ *
  * Small generated kernels (gen_windows.c: four processes, the image cut
  * after its last page) as each dump type and header width, with a broken
@@ -1046,7 +1085,7 @@ int main(int argc, char **argv)
 {
 	bool bugs = argc == 3 && strcmp(argv[1], "--repro") == 0;
 	if (argc != 2 && !bugs) {
-		fprintf(stderr, "usage: fuzz-seeds DIR (writes DIR/{dump,walk,scan,views,args,owners,windows}/)\n"
+		fprintf(stderr, "usage: fuzz-seeds DIR (writes DIR/{dump,walk,scan,views,args,owners,windows,kallsyms_find}/)\n"
 				"       fuzz-seeds --repro DIR (writes reproducers of known bugs)\n");
 		return 2;
 	}
@@ -1057,7 +1096,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	static const char *const targets[] = { "dump", "walk", "scan", "views", "args",
-					       "owners", "windows" };
+					       "owners", "windows", "kallsyms_find" };
 	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
 		make_dir(targets[i]);
 
@@ -1094,6 +1133,7 @@ int main(int argc, char **argv)
 	regression_seeds();
 	args_seeds();
 	owners_seeds();
+	kallsyms_find_seeds();
 	windows_seeds();
 	kdump_seeds();
 	aarch64_seeds();

@@ -19,7 +19,11 @@
  *      per-CPU symbol); otherwise relative_base + (u32)offset.  x86-64
  *      takes the first form for negative offsets and the second for the
  *      rest (a per-CPU address is never what we look for).  Counts,
- *      lengths and the bytes decoded are bounded (KSYM_*).
+ *      lengths and the bytes decoded are bounded (KSYM_*).  Kernels
+ *      before 6.0 write no SYMBOL(kallsyms_*) lines: the tables are then
+ *      searched for in the kernel image (kallsyms_find.c), whose era says
+ *      how wide num_syms is (a pointer before 4.20) and whether offsets
+ *      are place-relative (no relative_base: &offsets[i] + offsets[i]).
  *   2. BTF.  The kernel keeps its own type information (CONFIG_DEBUG_INFO_BTF,
  *      /sys/kernel/btf/vmlinux) between __start_BTF and __stop_BTF: a header,
  *      type records with kind-specific trailers, a string section.  Its
@@ -131,10 +135,6 @@ static size_t read_upto(const struct kmem *m, uint64_t va, uint8_t *buf,
 
 /* ---- kallsyms ------------------------------------------------------------------ */
 
-struct ksym_tables {
-	uint64_t names, num_syms, token_table, token_index, offsets, relative_base;
-};
-
 /* A symbol we look for, and what was found. */
 struct ksym_want {
 	const char *name;
@@ -158,13 +158,14 @@ static int vmcoreinfo_symbol(const ptw_dump *d, const char *sym, uint64_t *va,
 	return 0;
 }
 
-static int ksym_tables_get(const ptw_dump *d, struct ksym_tables *t,
-			   struct ptw_error *err)
+/* The tables as VMCOREINFO names them (6.0 on: the 4.20-6.1 or 6.2-6.3
+ * layouts with relative_base; which does not matter to the decoder). */
+static int ksym_tables_vmcoreinfo(const ptw_dump *d, struct ptw_ksym_tables *t,
+				  struct ptw_error *err)
 {
-	if (!ptw_dump_vmcoreinfo(d, NULL))
-		return ptw_fail(err, PTW_ERR_NOT_FOUND,
-				"Linux task list: the dump has no VMCOREINFO (needed for kallsyms)");
 	int rc;
+	memset(t, 0, sizeof *t);
+	t->count_size = 4;
 	if ((rc = vmcoreinfo_symbol(d, "kallsyms_names", &t->names, err)) ||
 	    (rc = vmcoreinfo_symbol(d, "kallsyms_num_syms", &t->num_syms, err)) ||
 	    (rc = vmcoreinfo_symbol(d, "kallsyms_token_table", &t->token_table, err)) ||
@@ -175,13 +176,66 @@ static int ksym_tables_get(const ptw_dump *d, struct ksym_tables *t,
 	return 0;
 }
 
+#define KIMAGE_SPAN (1ULL << 30)        /* x86-64's KERNEL_IMAGE_SIZE at most */
+
+/* Where the kernel image is, to search it for kallsyms: VMCOREINFO's
+ * _stext (written by kernels long before 6.0), else on x86-64
+ * __START_KERNEL_map moved by KERNELOFFSET (KASLR), else unmoved. */
+static bool kimage_start(const struct kmem *m, uint64_t *va)
+{
+	const ptw_dump *d = m->k->dump;
+	char v[32];
+	uint64_t off = 0;
+	if (vmcoreinfo_symbol(d, "_stext", va, NULL) == 0)
+		return true;
+	if (!ptw_mode_x86_64(m->k->mode))
+		return false;
+	if (ptw_vmcoreinfo_get(d, "KERNELOFFSET", v, sizeof v) && ptw_parse_hex(v, &off, NULL))
+		off = 0;
+	*va = LINUX_START_KERNEL_MAP + off;
+	return true;
+}
+
+/* kallsyms' tables: VMCOREINFO's lines first; without them (kernels
+ * before 6.0) searched for in the kernel image (kallsyms_find.c).  *how
+ * says which ("from VMCOREINFO", "found in memory at ..."). */
+static int ksym_tables_get(const struct kmem *m, struct ptw_ksym_tables *t, char *how,
+			   size_t howsz, struct ptw_error *err)
+{
+	const ptw_dump *d = m->k->dump;
+	if (!ptw_dump_vmcoreinfo(d, NULL))
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: the dump has no VMCOREINFO (needed for kallsyms)");
+	struct ptw_error vm = { .code = 0 };
+	if (ksym_tables_vmcoreinfo(d, t, &vm) == 0) {
+		snprintf(how, howsz, "from VMCOREINFO");
+		return 0;
+	}
+	uint64_t start;
+	if (!kimage_start(m, &start))
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"%s, and it has no SYMBOL(_stext) to search the kernel image from",
+				vm.msg);
+	struct ptw_ksym_search st;
+	struct ptw_error e = { .code = 0 };
+	int rc = ptw_ksym_find(m->k, start, KIMAGE_SPAN, t, &st, &e);
+	if (rc == PTW_ERR_NOMEM)
+		return ptw_fail(err, rc, "%s", e.msg);
+	if (rc)
+		return ptw_fail(err, rc, "Linux task list: no SYMBOL(kallsyms_*) in VMCOREINFO (before 6.0),"
+				" and %s", e.msg);
+	snprintf(how, howsz, "found in memory at %" PRIx64 ", layout %s, %.1f MiB of the image read",
+		 t->token_table, ptw_ksym_layout(t), (double)st.bytes / (1 << 20));
+	return 0;
+}
+
 /* The token table, and where each token starts in it. */
 struct ksym_tokens {
 	uint8_t table[KSYM_TOKENS_MAX];
 	uint16_t index[256];
 };
 
-static int ksym_tokens_read(const struct kmem *m, const struct ksym_tables *t,
+static int ksym_tokens_read(const struct kmem *m, const struct ptw_ksym_tables *t,
 			    struct ksym_tokens *tok, struct ptw_error *err)
 {
 	uint8_t raw[512];
@@ -277,36 +331,41 @@ unreadable:
 			s->va + s->pos, i);
 }
 
-/* The address kallsyms_sym_address() computes from offset o. */
-static uint64_t ksym_address(const struct ptw_mode *mode, uint64_t base, int32_t o)
+/* The address kallsyms_sym_address() computes from offset o, the one of
+ * symbol i. */
+static uint64_t ksym_address(const struct ptw_mode *mode, const struct ptw_ksym_tables *t,
+			     uint64_t base, uint32_t i, int32_t o)
 {
 	bool x64 = ptw_mode_x86_64(mode);
-	if (x64 && o < 0) /* KALLSYMS_ABSOLUTE_PERCPU: relative, negated */
+	uint64_t a;
+	if (t->place_relative)  /* offset_to_ptr(&kallsyms_offsets[i]) */
+		a = t->offsets + 4ULL * i + (uint64_t)(int64_t)o;
+	else if (x64 && o < 0)  /* KALLSYMS_ABSOLUTE_PERCPU: relative, negated */
 		return base - 1 - (uint64_t)(int64_t)o;
-	uint64_t a = base + (uint32_t)o;
+	else
+		a = base + (uint32_t)o;
 	return mode->va_bits > 32 ? a : (a & 0xffffffffULL);
 }
 
 /* Find each of want[] in kallsyms; *nsyms receives the symbol count.  A
  * symbol not found is not an error here (want[i].found says). */
 static int ksym_lookup(const struct kmem *m, struct ksym_want *want, size_t nwant,
-		       uint32_t *nsyms, struct ptw_error *err)
+		       uint32_t *nsyms, char *how, size_t howsz, struct ptw_error *err)
 {
-	const ptw_dump *d = m->k->dump;
-	struct ksym_tables t;
-	int rc = ksym_tables_get(d, &t, err);
+	struct ptw_ksym_tables t;
+	int rc = ksym_tables_get(m, &t, how, howsz, err);
 	if (rc)
 		return rc;
-	uint32_t n;
-	if (!read_u32(m, t.num_syms, &n))
+	uint64_t n;  /* pointer-sized before 4.20, u32 since */
+	if (!ptw_kread_uint(m->k, t.num_syms, t.count_size, &n))
 		return ptw_fail(err, PTW_ERR_NOT_FOUND,
 				"Linux task list: cannot read kallsyms_num_syms at %" PRIx64,
 				t.num_syms);
 	if (n == 0 || n > KSYM_MAX_SYMS)
 		return ptw_fail(err, PTW_ERR_NOT_FOUND,
-				"Linux task list: kallsyms_num_syms is %" PRIu32 " (expected 1 to %u)",
+				"Linux task list: kallsyms_num_syms is %" PRIu64 " (expected 1 to %u)",
 				n, KSYM_MAX_SYMS);
-	*nsyms = n;
+	*nsyms = (uint32_t)n;
 	struct ksym_tokens *tok = malloc(sizeof *tok);
 	struct ksym_stream *s = malloc(sizeof *s);
 	if (!tok || !s) {
@@ -333,8 +392,8 @@ static int ksym_lookup(const struct kmem *m, struct ksym_want *want, size_t nwan
 	free(s);
 	if (rc)
 		return rc;
-	uint64_t base;
-	if (!read_ptr(m, t.relative_base, &base))
+	uint64_t base = 0;
+	if (!t.place_relative && !read_ptr(m, t.relative_base, &base))
 		return ptw_fail(err, PTW_ERR_NOT_FOUND,
 				"Linux task list: cannot read kallsyms_relative_base at %" PRIx64,
 				t.relative_base);
@@ -346,7 +405,7 @@ static int ksym_lookup(const struct kmem *m, struct ksym_want *want, size_t nwan
 			return ptw_fail(err, PTW_ERR_NOT_FOUND,
 					"Linux task list: cannot read kallsyms_offsets[%" PRIu32 "]",
 					want[w].index);
-		want[w].addr = ksym_address(m->k->mode, base, (int32_t)o);
+		want[w].addr = ksym_address(m->k->mode, &t, base, want[w].index, (int32_t)o);
 	}
 	return 0;
 }
@@ -1389,7 +1448,8 @@ int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
 	};
 	uint32_t nsyms = 0;
 	struct anchors a = { .init_task = 0 };
-	int rc = ksym_lookup(&m, want, NWANT, &nsyms, err);
+	char khow[160];
+	int rc = ksym_lookup(&m, want, NWANT, &nsyms, khow, sizeof khow, err);
 	if (!rc)
 		rc = find_layout(&m, want, nsyms, &a, err);
 	if (!rc)
@@ -1439,9 +1499,9 @@ int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
 			 w.stop, w.back);
 	snprintf(how, howsz,
 		 "Linux task list: %zu processes, %zu address spaces%s%s (kallsyms %" PRIu32
-		 " symbols, BTF %.1f MiB%s%s; task_struct tasks 0x%" PRIx64 " pid 0x%" PRIx64
+		 " symbols %s, BTF %.1f MiB%s%s; task_struct tasks 0x%" PRIx64 " pid 0x%" PRIx64
 		 " comm 0x%" PRIx64 " mm 0x%" PRIx64 ", mm_struct pgd 0x%" PRIx64 "%s)",
-		 w.tasks, spaces, ktabs, broke, nsyms, a.mib, a.btf_how, a.init_how, L->tasks, L->pid,
+		 w.tasks, spaces, ktabs, broke, nsyms, khow, a.mib, a.btf_how, a.init_how, L->tasks, L->pid,
 		 L->comm, L->mm, L->pgd, extra);
 	/* Hand the records over; out may already hold some. */
 	for (size_t i = 0; !rc && i < own.n; i++)

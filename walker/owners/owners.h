@@ -84,6 +84,45 @@ static inline struct ptw_kregion ptw_linux_kregion(const struct ptw_mode *m)
 bool ptw_kpti_pair(const ptw_dump *d, const struct ptw_mode *m,
 		   uint64_t kernel);
 
+/* ---- kallsyms found in memory (kallsyms_find.c) ----------------------------- */
+
+/* Where the kernel's kallsyms tables are (kernel VAs), and the facts of
+ * their era a decoder needs.  From VMCOREINFO's SYMBOL(kallsyms_*) lines
+ * (6.0 on), or from ptw_ksym_find. */
+struct ptw_ksym_tables {
+	uint64_t names, num_syms, markers, token_table, token_index, offsets;
+	uint64_t relative_base;    /* its VA; 0 when place_relative */
+	unsigned count_size;       /* bytes of num_syms and of each marker: 8
+				    * before 4.20 (on 64-bit), else 4 */
+	bool seqs_between;         /* 6.2-6.3: seqs_of_names between markers
+				    * and token_table */
+	bool offsets_last;         /* 6.4 on: offsets after token_index */
+	bool place_relative;       /* no relative_base: offsets[i] is relative
+				    * to &offsets[i] */
+	bool big_names;            /* a name's length took two bytes (6.1 on) */
+	uint32_t nsyms;            /* found by ptw_ksym_find: num_syms */
+	uint32_t markers_n;
+};
+
+/* What a search read, for the caller's message and the bench. */
+struct ptw_ksym_search {
+	uint64_t bytes;            /* of the image read */
+	unsigned candidates;       /* token tables checked */
+};
+
+#define PTW_KSYM_READ_MAX (256ULL << 20)  /* image bytes a search reads */
+
+/* Search the kernel image's mapped pages in [start, start + span), through
+ * the kernel's table k, for kallsyms tables that decode consistently (see
+ * kallsyms_find.c); at most PTW_KSYM_READ_MAX bytes are read.
+ * PTW_ERR_NOT_FOUND with a message saying how much was read and why the
+ * first candidate was rejected. */
+int ptw_ksym_find(const struct ptw_space *k, uint64_t start, uint64_t span,
+		  struct ptw_ksym_tables *out, struct ptw_ksym_search *st,
+		  struct ptw_error *err);
+/* The kernels whose layout t is ("4.20-6.1", "6.4 on (...)"). */
+const char *ptw_ksym_layout(const struct ptw_ksym_tables *t);
+
 /* ---- VMCOREINFO (vmcoreinfo.c) ------------------------------------------------ */
 
 /* The kernel's own top table a Linux VMCOREINFO text names, with the
