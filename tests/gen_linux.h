@@ -41,6 +41,14 @@
 #define GEN_LINUX_PF_KTHREAD   0x00200000u
 #define GEN_LINUX_MAX_TASKS    8
 
+/* Where a task_struct's members are, and mm_struct's pgd (bytes). */
+struct gen_linux_offsets {
+	uint32_t flags, tasks, pid, tgid, parent, mm, comm, thread, signal, mm_pgd;
+};
+
+/* The GEN_LINUX_* offsets above, and a layout with every member elsewhere. */
+extern const struct gen_linux_offsets gen_linux_offsets_61, gen_linux_offsets_other;
+
 /* One process on init_task's list (init_task itself is made apart). */
 struct gen_linux_task {
 	int32_t pid;            /* and tgid: the list holds group leaders */
@@ -68,6 +76,18 @@ struct gen_linux {
 	uint32_t trampoline_pgd;   /* real_mode_header->trampoline_pgd (PA) */
 	uint64_t poking_pgd;       /* poking_mm->pgd (kernel VA); 0: poking_mm
 				    * is NULL */
+	/* The BTF as other kernels (and pahole versions) have it: */
+	const struct gen_linux_offsets *off; /* NULL: gen_linux_offsets_61 */
+	bool pgd_direct;        /* mm_struct.pgd its own member (4.18), not
+				 * in its anonymous struct (4.19 on) */
+	bool thread_group;      /* threads in a ring through task_struct.
+				 * thread_group; no thread_node, and signal_struct
+				 * has no thread_head (before 3.14) */
+	bool old_btf;           /* pahole's older BTF: no kind_flag (in_execve a
+				 * 1-bit INT), no FLOAT, DECL_TAG, TYPE_TAG,
+				 * ENUM64 (same ids, older kinds) */
+	unsigned pid_bytes;     /* 8: task_struct.pid retyped as a long */
+	bool flags_bitfield;    /* task_struct.flags a 32-bit bitfield */
 
 	/* out: kernel VAs */
 	uint64_t names, num_syms, token_table, token_index, offsets, relative_base;
@@ -81,6 +101,9 @@ struct gen_linux {
 	uint32_t nsyms;
 	size_t size;            /* bytes of the buffer used */
 };
+
+/* L's offsets (off, or the default). */
+const struct gen_linux_offsets *gen_linux_offsets_of(const struct gen_linux *L);
 
 /* Lay it all out in buf (cap bytes, zeroed by the caller); returns false
  * when cap is too small. */

@@ -650,18 +650,28 @@ static bool btf_int_whole(const struct btf_type *t)
 	return (enc & 0xff) == t->size_type * 8 && ((enc >> 16) & 0xff) == 0;
 }
 
+/* "a" or "an" before the number n said in English ("an 8-byte int"). */
+static const char *article(uint64_t n)
+{
+	while (n >= 1000)
+		n /= 1000;
+	return n == 8 || n == 11 || n == 18 || (n >= 80 && n < 90) ? "an" : "a";
+}
+
 /* What type t is, in words: "an 8-byte int", "a pointer", "struct list_head". */
 static void btf_describe(const struct btf *b, const struct btf_type *t, char *buf, size_t n)
 {
 	switch (t->kind) {
 	case BTF_INT:
 		if (btf_int_whole(t))
-			snprintf(buf, n, "a %" PRIu32 "-byte int", t->size_type);
+			snprintf(buf, n, "%s %" PRIu32 "-byte int", article(t->size_type),
+				 t->size_type);
 		else
-			snprintf(buf, n, "a %u-bit bitfield int", ptw_le32(t->extra) & 0xff);
+			snprintf(buf, n, "%s %u-bit bitfield int", article(ptw_le32(t->extra) & 0xff),
+				 ptw_le32(t->extra) & 0xff);
 		break;
 	case BTF_ENUM: case BTF_ENUM64:
-		snprintf(buf, n, "a %" PRIu32 "-byte enum", t->size_type);
+		snprintf(buf, n, "%s %" PRIu32 "-byte enum", article(t->size_type), t->size_type);
 		break;
 	case BTF_PTR:
 		snprintf(buf, n, "a pointer");
@@ -684,7 +694,7 @@ static void want_describe(const struct want *w, char *buf, size_t n)
 {
 	switch (w->kind) {
 	case BTF_INT:
-		snprintf(buf, n, "a %" PRIu32 "-byte int", w->size);
+		snprintf(buf, n, "%s %" PRIu32 "-byte int", article(w->size), w->size);
 		break;
 	case BTF_PTR:
 		snprintf(buf, n, w->target ? "a pointer to struct %s" : "a pointer", w->target);
@@ -1126,9 +1136,10 @@ static bool btf_header_plausible(const struct kmem *m, uint64_t va, const uint8_
 }
 
 /* The layout from the first BTF in the image that gives one; *at: where
- * it lies.  Headers that do not are skipped, the last one's reason kept. */
+ * it lies.  Headers that do not are skipped, the last one's reason kept.
+ * *none: the image was read and held no BTF header at all. */
 static int scan_btf(const struct kmem *m, uint64_t start, struct layout *L,
-		    double *mib, uint64_t *at, struct ptw_error *err)
+		    double *mib, uint64_t *at, bool *none, struct ptw_error *err)
 {
 	struct image_scan *s = scan_new(m, start);
 	if (!s)
@@ -1148,8 +1159,12 @@ static int scan_btf(const struct kmem *m, uint64_t start, struct layout *L,
 			*at = va;
 		}
 	}
+	*none = rc == PTW_ERR_NOT_FOUND && tries == 0 && s->bytes > 0;
 	if (rc == PTW_ERR_NOMEM)
 		ptw_fail(err, rc, "%s", last.msg);
+	else if (*none)
+		ptw_fail(err, rc, "the kernel image from %" PRIx64 " (%.1f MiB read) holds none",
+			 s->start, scan_mib(s));
 	else if (rc)
 		ptw_fail(err, rc,
 			 "the kernel image from %" PRIx64 " (%.1f MiB read) holds no BTF with"
@@ -1493,7 +1508,8 @@ struct anchors {
 };
 
 /* "kallsyms (N symbols) has no A, B (needs OPTION)" into buf, for the n
- * symbols of want that are missing; false when none is. */
+ * symbols of want that are missing (option NULL: no "(needs ...)"); false
+ * when none is. */
 static bool missing_text(const struct ksym_want *want, size_t n, uint32_t nsyms,
 			 const char *option, char *buf, size_t size)
 {
@@ -1504,8 +1520,9 @@ static bool missing_text(const struct ksym_want *want, size_t n, uint32_t nsyms,
 			len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
 						len ? ", " : "", want[i].name);
 	if (len)
-		snprintf(buf, size, "kallsyms (%" PRIu32 " symbols) has no %s (needs %s)",
-			 nsyms, names, option);
+		snprintf(buf, size, "kallsyms (%" PRIu32 " symbols) has no %s%s%s%s",
+			 nsyms, names, option ? " (needs " : "", option ? option : "",
+			 option ? ")" : "");
 	return len > 0;
 }
 
@@ -1554,7 +1571,14 @@ static int find_layout(const struct kmem *m, const struct ksym_want *want, uint3
 	if (!image_start(m, want, &start))
 		return no_image_start(missing, err);
 	struct ptw_error e = { .code = 0 };
-	int rc = scan_btf(m, start, &a->L, &a->mib, &at, &e);
+	bool none = false;
+	int rc = scan_btf(m, start, &a->L, &a->mib, &at, &none, &e);
+	if (rc && none) { /* no BTF header anywhere in the image read */
+		missing_text(want + WANT_START_BTF, 2, nsyms, NULL, missing, sizeof missing);
+		return ptw_fail(err, rc,
+				"Linux task list: kernel has no BTF (CONFIG_DEBUG_INFO_BTF, Linux 5.2+):"
+				" %s, and %s", missing, e.msg);
+	}
 	if (rc)
 		return scan_failed(rc, missing, &e, err);
 	snprintf(a->btf_how, sizeof a->btf_how, " found by scanning the kernel image at %" PRIx64,
