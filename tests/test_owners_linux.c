@@ -601,7 +601,16 @@ static void btf_unknown_kind(void **state)
 	struct img im;
 	build(&im, "linux-x64", NULL);
 	at(&im, im.L.btf_start)[24 + 7] = 0x1f; /* type 1's kind: 31 */
-	expect_failure(&im, "Linux task list: BTF type 1 has unknown kind 31");
+	expect_failure(&im, "Linux task list: BTF type 1 has unknown kind 31 (known: 1 to 19,"
+			    " BTF_KIND_INT to BTF_KIND_ENUM64)");
+	/* the kind after ENUM64, on the last type (the real-mode header's
+	 * neighbour, 35): the types before it parse, this one stops it */
+	build(&im, "linux-x64", NULL);
+	uint8_t *b = at(&im, im.L.btf_start);
+	uint32_t tlen = (uint32_t)(b[12] | b[13] << 8 | b[14] << 16 | (uint32_t)b[15] << 24);
+	b[24 + tlen - 16 + 7] = 20; /* type 35: an INT, 12 + 4 bytes, the last */
+	expect_failure(&im, "Linux task list: BTF type 35 has unknown kind 20 (known: 1 to 19,"
+			    " BTF_KIND_INT to BTF_KIND_ENUM64)");
 }
 
 /* ---- broken lists: what comes before the break is kept ------------------------- */

@@ -28,7 +28,19 @@
  *      task_struct's tasks, pid, tgid, comm, mm, real_parent and flags,
  *      list_head's next and prev, and mm_struct's pgd, searching anonymous
  *      structs and unions inside them.  Every id, offset and string is
- *      checked against the section before use.
+ *      checked against the section before use.  No kernel's layout is
+ *      assumed (4.18 to 6.12 differ: mm_struct's members moved into an
+ *      anonymous struct in 4.19, thread_group went in 6.7, randstruct
+ *      kernels wrap task_struct's members in one): each member is found by
+ *      name and checked by type -- pid, tgid, flags 4-byte ints, comm an
+ *      array of bytes, mm and real_parent pointers to the structs named,
+ *      pgd a pointer, tasks a list_head of two of the mode's pointers --
+ *      and must lie inside its struct; a bitfield, or a member renamed or
+ *      retyped, is an error that says what BTF has.  Records of every kind
+ *      up to ENUM64 (Linux 6.0) are sized and skipped as needed, kind_flag
+ *      bitfields and the older INT-encoded ones alike; an unknown kind is
+ *      an error naming it.  With no __start_BTF in kallsyms and no BTF
+ *      header in the image, the error says plainly the kernel has none.
  *   2b. The kernel image scanned.  Without CONFIG_KALLSYMS_ALL (Debian's
  *      arm64 kernels) kallsyms names code only: no __start_BTF, __stop_BTF
  *      or init_task.  Each one missing is then looked for in the image,
@@ -51,8 +63,8 @@
  *      tgid, its comm what ps shows.  Kernel threads (PF_KTHREAD) own no
  *      address space and are skipped.  A leader with no mm is either a
  *      zombie or a leader that exited while its other threads run on; the
- *      group's threads (signal->thread_head through thread_node, when BTF
- *      has them) tell which, and the first with an mm gives the process's
+ *      group's threads (signal->thread_head through thread_node, 3.14 on;
+ *      else the task_struct.thread_group ring) tell which, and the first with an mm gives the process's
  *      table, still under the leader's tgid and comm as /proc shows it.  A
  *      process's top table is mm->pgd, a direct-map address translated
  *      through the kernel's table (KASLR moves the direct map).  Processes
@@ -492,10 +504,11 @@ static int btf_parse(struct btf *b, const uint8_t *data, uint64_t size,
 					b->n);
 		btf_decode(b, (uint32_t)at, &t);
 		int64_t extra = btf_extra_len(t.kind, t.vlen);
-		if (extra < 0)
+		if (extra < 0) /* its trailer's size is unknown: nothing after it can be read */
 			return ptw_fail(err, PTW_ERR_NOT_FOUND,
-					"Linux task list: BTF type %" PRIu32 " has unknown kind %" PRIu32,
-					b->n, t.kind);
+					"Linux task list: BTF type %" PRIu32 " has unknown kind %" PRIu32
+					" (known: 1 to %u, BTF_KIND_INT to BTF_KIND_ENUM64)",
+					b->n, t.kind, (unsigned)BTF_ENUM64);
 		if ((uint64_t)extra > tlen - at - 12)
 			return ptw_fail(err, PTW_ERR_NOT_FOUND,
 					"Linux task list: BTF type %" PRIu32 " runs past the end of the type section",
