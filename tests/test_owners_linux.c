@@ -1226,6 +1226,7 @@ static void retyped_members(void **state)
 {
 	(void)state;
 	struct img im;
+	uint8_t *b;
 	const struct variant pid8 = { .pid_bytes = 8 };
 	build_variant(&im, "linux-x64", &pid8);
 	expect_failure(&im, "Linux task list: BTF: task_struct.pid is an 8-byte int, not a 4-byte int");
@@ -1235,15 +1236,25 @@ static void retyped_members(void **state)
 	expect_failure(&im, "Linux task list: BTF: task_struct.flags is a bitfield (32 bits at bit 32),"
 			    " not a whole field");
 
+	/* an older pahole's bitfield: pid's type an INT of 1 bit (no kind_flag) */
+	const struct variant old = { .old_btf = true };
+	build_variant(&im, "linux-x64", &old);
+	uint8_t pid_old[8] = { 4, 0, 0, 0, 0x00, 0x04, 0, 0 }; /* type 4 at bit 0x400 */
+	uint8_t *po = memmem(at(&im, im.L.btf_start) + 24, 2048, pid_old, sizeof pid_old);
+	assert_non_null(po);
+	po[0] = 35;
+	expect_failure(&im, "Linux task list: BTF: task_struct.pid is a 1-bit bitfield int, not a"
+			    " 4-byte int");
+
 	/* comm an array of 4-byte ints (its element type made "int") */
 	build(&im, "linux-x64", NULL);
-	uint8_t *b = at(&im, im.L.btf_start);
+	b = at(&im, im.L.btf_start);
 	uint8_t arr[12] = { 3, 0, 0, 0, 1, 0, 0, 0, 16, 0, 0, 0 };
 	uint8_t *a = memmem(b + 24, 2048, arr, sizeof arr);
 	assert_non_null(a);
 	a[0] = 1;
-	expect_failure(&im, "Linux task list: BTF: task_struct.comm is an array of 16, not an array"
-			    " of 1-byte ints");
+	expect_failure(&im, "Linux task list: BTF: task_struct.comm is an array of 16 4-byte ints,"
+			    " not an array of 1-byte ints");
 
 	/* mm a pointer to task_struct instead of mm_struct */
 	build(&im, "linux-x64", NULL);
@@ -1252,8 +1263,8 @@ static void retyped_members(void **state)
 	uint8_t *mmm = memmem(b + 24, 2048, mmrec + 4, 8);
 	assert_non_null(mmm);
 	mmm[0] = 17;
-	expect_failure(&im, "Linux task list: BTF: task_struct.mm is a pointer, not a pointer to"
-			    " struct mm_struct");
+	expect_failure(&im, "Linux task list: BTF: task_struct.mm is a pointer to struct task_struct,"
+			    " not a pointer to struct mm_struct");
 
 	/* list_head of 24 bytes: not two of the mode's 8-byte pointers */
 	build(&im, "linux-x64", NULL);

@@ -64,8 +64,9 @@
  *      address space and are skipped.  A leader with no mm is either a
  *      zombie or a leader that exited while its other threads run on; the
  *      group's threads (signal->thread_head through thread_node, 3.14 on;
- *      else the task_struct.thread_group ring) tell which, and the first with an mm gives the process's
- *      table, still under the leader's tgid and comm as /proc shows it.  A
+ *      else the task_struct.thread_group ring) tell which, and the first
+ *      with an mm gives the process's table, still under the leader's tgid
+ *      and comm as /proc shows it.  A
  *      process's top table is mm->pgd, a direct-map address translated
  *      through the kernel's table (KASLR moves the direct map).  Processes
  *      sharing one mm (vfork, CLONE_VM) give one record, the lowest pid's.
@@ -595,7 +596,8 @@ static enum member_found btf_member(const struct btf *b, uint32_t id, const char
 				continue;
 			*out = in;
 			out->offset = bitoff / 8 + in.offset;
-			if (bitsize || bitoff % 8) {
+			out->bitoff = bitoff + in.bitoff; /* from this struct's start */
+			if (bitsize || bitoff % 8) { /* the anonymous member itself */
 				out->bitsize = bitsize;
 				out->bitoff = bitoff;
 				return MEMBER_BITFIELD;
@@ -686,12 +688,23 @@ static void btf_describe(const struct btf *b, const struct btf_type *t, char *bu
 	case BTF_ENUM: case BTF_ENUM64:
 		snprintf(buf, n, "%s %" PRIu32 "-byte enum", article(t->size_type), t->size_type);
 		break;
-	case BTF_PTR:
-		snprintf(buf, n, "a pointer");
+	case BTF_PTR: {
+		struct btf_type p;
+		const char *s = btf_resolve(b, t->size_type, &p) &&
+				(p.kind == BTF_STRUCT || p.kind == BTF_FWD) ? btf_name(b, &p) : "";
+		snprintf(buf, n, *s ? "a pointer to struct %s" : "a pointer", s);
 		break;
-	case BTF_ARRAY:
-		snprintf(buf, n, "an array of %" PRIu32, ptw_le32(t->extra + 8));
+	}
+	case BTF_ARRAY: {
+		struct btf_type e;
+		uint32_t count = ptw_le32(t->extra + 8);
+		if (btf_resolve(b, ptw_le32(t->extra), &e) && e.kind == BTF_INT)
+			snprintf(buf, n, "an array of %" PRIu32 " %" PRIu32 "-byte ints", count,
+				 e.size_type);
+		else
+			snprintf(buf, n, "an array of %" PRIu32, count);
 		break;
+	}
 	case BTF_STRUCT: case BTF_UNION: case BTF_FWD: {
 		const char *what = t->kind == BTF_UNION ? "union" : "struct";
 		const char *s = btf_name(b, t);
