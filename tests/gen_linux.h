@@ -4,9 +4,11 @@
  * the caller places in physical memory and maps at a kernel VA (the direct
  * map).  For the unit test (test_owners_linux.c) and the fuzzer's seeds.
  *
- * The layout the BTF describes is fixed (the GEN_LINUX_* offsets below);
- * tests corrupt the buffer through them and through the addresses the
- * builder reports.
+ * The layout the BTF describes is the GEN_LINUX_* offsets below unless
+ * the inputs ask for another kernel's (gen_linux_offsets_other, pgd in
+ * mm_struct itself, thread_group, older pahole kinds, retyped members);
+ * tests corrupt the buffer through the offsets and through the addresses
+ * the builder reports.
  */
 #ifndef PTFS_GEN_LINUX_H
 #define PTFS_GEN_LINUX_H
