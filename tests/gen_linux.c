@@ -18,6 +18,7 @@
 #include "gen_linux.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void le32(uint8_t *p, uint32_t v)
@@ -48,6 +49,25 @@ void gen_linux_putptr(const struct gen_linux *L, uint8_t *buf, uint64_t va,
 		      uint64_t v)
 {
 	leptr(buf + (va - L->va), L->ptr, v);
+}
+
+const struct gen_linux_offsets gen_linux_offsets_61 = {
+	.flags = GEN_LINUX_TASK_FLAGS, .tasks = GEN_LINUX_TASK_TASKS, .pid = GEN_LINUX_TASK_PID,
+	.tgid = GEN_LINUX_TASK_TGID, .parent = GEN_LINUX_TASK_PARENT, .mm = GEN_LINUX_TASK_MM,
+	.comm = GEN_LINUX_TASK_COMM, .thread = GEN_LINUX_TASK_THREAD,
+	.signal = GEN_LINUX_TASK_SIGNAL, .mm_pgd = GEN_LINUX_MM_PGD,
+};
+
+/* Every member elsewhere, most in another order: comm first, tgid before
+ * pid, the thread links before real_parent and tasks, flags last. */
+const struct gen_linux_offsets gen_linux_offsets_other = {
+	.comm = 0x10, .mm = 0x20, .signal = 0x30, .tgid = 0x38, .pid = 0x3c,
+	.thread = 0x40, .parent = 0x50, .tasks = 0x60, .flags = 0xf0, .mm_pgd = 0x30,
+};
+
+const struct gen_linux_offsets *gen_linux_offsets_of(const struct gen_linux *L)
+{
+	return L->off ? L->off : &gen_linux_offsets_61;
 }
 
 static size_t align(size_t v, size_t a)
@@ -289,9 +309,57 @@ static void member(struct btfw *b, const char *name, uint32_t t, uint32_t off)
 	w32(b, off);
 }
 
-/* The BTF of a kernel: ids are fixed by the order below. */
-static size_t btf_bytes(unsigned ptr, uint8_t *out)
+/* A task_struct member: name, type id, byte offset, bitfield bits (0: none). */
+struct tmember {
+	const char *name;
+	uint32_t type, off, bits;
+};
+
+static int tmember_cmp(const void *a, const void *b)
 {
+	const struct tmember *x = a, *y = b;
+	return (x->off > y->off) - (x->off < y->off);
+}
+
+/* task_struct's members, in offset order as pahole writes them (the
+ * order thus differs between layouts); kflag: bitfield sizes in the
+ * offsets, else in_execve's 1 bit is an INT of 1 bit (pahole before 1.12). */
+static void task_members(struct btfw *b, const struct gen_linux *L, bool kflag)
+{
+	const struct gen_linux_offsets *o = gen_linux_offsets_of(L);
+	const bool newer = !L->old_btf;
+	struct tmember m[] = {
+		{ "__state", 2, 0, 0 },
+		{ "flags", 2, o->flags, L->flags_bitfield ? 32 : 0 },
+		{ "", 15, o->tasks, 0 },
+		{ "pid", L->pid_bytes == 8 ? 32 : 4, o->pid, 0 },
+		{ "tgid", 4, o->tgid, 0 },
+		{ "real_parent", newer ? 34 : 17, o->parent, 0 },
+		{ "parent", 17, o->parent + 8, 0 },
+		{ "mm", 11, o->mm, 0 },
+		{ "active_mm", 11, o->mm + 8, 0 },
+		{ "in_execve", kflag ? 2 : 35, 0xa8, 1 },
+		{ "comm", 7, o->comm, 0 },
+		{ L->thread_group ? "thread_group" : "thread_node", 5, o->thread, 0 },
+		{ "signal", 30, o->signal, 0 },
+	};
+	const size_t n = sizeof m / sizeof m[0];
+	qsort(m, n, sizeof m[0], tmember_cmp);
+	type(b, "task_struct", K_STRUCT, (unsigned)n, kflag, GEN_LINUX_TASK_SIZE);
+	for (size_t i = 0; i < n; i++) {
+		/* in_execve lies at bit 3 of its byte */
+		uint32_t bit = m[i].off * 8 + (m[i].bits == 1 ? 3 : 0);
+		member(b, m[i].name, m[i].type, kflag ? m[i].bits << 24 | bit : bit);
+	}
+}
+
+/* The BTF of a kernel: ids are fixed by the order below (a variant puts
+ * another type of the same id in place, not fewer). */
+static size_t btf_bytes(const struct gen_linux *L, uint8_t *out)
+{
+	const unsigned ptr = L->ptr;
+	const struct gen_linux_offsets *o = gen_linux_offsets_of(L);
+	const bool newer = !L->old_btf;
 	struct btfw b;
 	memset(&b, 0, sizeof b);
 	b.slen = 1;
@@ -305,32 +373,27 @@ static size_t btf_bytes(unsigned ptr, uint8_t *out)
 	member(&b, "prev", 6, ptr * 8);
 	/* 6 */ type(&b, "", K_PTR, 0, false, 5);
 	/* 7 */ type(&b, "", K_ARRAY, 0, false, 0); w32(&b, 3); w32(&b, 1); w32(&b, 16);
-	/* 8 */ type(&b, "mm_struct", K_STRUCT, 2, false, GEN_LINUX_MM_SIZE);
-	member(&b, "", 9, 0);
-	member(&b, "cpu_bitmap", 13, GEN_LINUX_MM_SIZE * 8);
+	/* 8: mm_struct: 4.19 on, its members in an anonymous struct (9) then
+	 * cpu_bitmap[]; 4.18, its own */
+	if (L->pgd_direct) {
+		type(&b, "mm_struct", K_STRUCT, 2, false, GEN_LINUX_MM_SIZE);
+		member(&b, "mmap", 10, 0);
+		member(&b, "pgd", 25, o->mm_pgd * 8);
+	} else {
+		type(&b, "mm_struct", K_STRUCT, 2, false, GEN_LINUX_MM_SIZE);
+		member(&b, "", 9, 0);
+		member(&b, "cpu_bitmap", 13, GEN_LINUX_MM_SIZE * 8);
+	}
 	/* 9 */ type(&b, "", K_STRUCT, 2, false, GEN_LINUX_MM_SIZE);
 	member(&b, "mmap", 10, 0);
-	member(&b, "pgd", 25, GEN_LINUX_MM_PGD * 8);
+	member(&b, "pgd", 25, o->mm_pgd * 8);
 	/* 10 */ type(&b, "", K_PTR, 0, false, 0);
 	/* 11 */ type(&b, "", K_PTR, 0, false, 8);
 	/* 12: a declaration first: the struct with members wins */
 	type(&b, "task_struct", K_FWD, 0, false, 0);
 	/* 13 */ type(&b, "", K_ARRAY, 0, false, 0); w32(&b, 2); w32(&b, 1); w32(&b, 0);
-	/* 14: task_struct, members as (bitfield size << 24 | bit offset) */
-	type(&b, "task_struct", K_STRUCT, 13, true, GEN_LINUX_TASK_SIZE);
-	member(&b, "__state", 2, 0);
-	member(&b, "flags", 2, GEN_LINUX_TASK_FLAGS * 8);
-	member(&b, "", 15, GEN_LINUX_TASK_TASKS * 8);
-	member(&b, "pid", 4, GEN_LINUX_TASK_PID * 8);
-	member(&b, "tgid", 4, GEN_LINUX_TASK_TGID * 8);
-	member(&b, "real_parent", 17, GEN_LINUX_TASK_PARENT * 8);
-	member(&b, "parent", 17, (GEN_LINUX_TASK_PARENT + 8) * 8);
-	member(&b, "mm", 11, GEN_LINUX_TASK_MM * 8);
-	member(&b, "active_mm", 11, (GEN_LINUX_TASK_MM + 8) * 8);
-	member(&b, "in_execve", 2, 1u << 24 | (0xa8 * 8 + 3));
-	member(&b, "comm", 7, GEN_LINUX_TASK_COMM * 8);
-	member(&b, "thread_node", 5, GEN_LINUX_TASK_THREAD * 8);
-	member(&b, "signal", 30, GEN_LINUX_TASK_SIGNAL * 8);
+	/* 14: task_struct */
+	task_members(&b, L, newer);
 	/* 15: the anonymous union around tasks */
 	type(&b, "", K_UNION, 2, false, 0x20);
 	member(&b, "tasks", 5, 0);
@@ -345,18 +408,32 @@ static size_t btf_bytes(unsigned ptr, uint8_t *out)
 	type(&b, "do_exit", K_FUNC, 0, false, 19);
 	type(&b, "init_task", K_VAR, 0, false, 14); w32(&b, 1);
 	type(&b, ".data", K_DATASEC, 1, false, 0x400); w32(&b, 21); w32(&b, 0); w32(&b, 0x100);
-	type(&b, "double", K_FLOAT, 0, false, 8);
-	type(&b, "rcu", K_DECL_TAG, 0, false, 14); w32(&b, 0xffffffff);
-	/* 25: pgd_t *, through a type tag */
-	type(&b, "user", K_TYPE_TAG, 0, false, 10);
-	type(&b, "big", K_ENUM64, 1, false, 8);
-	w32(&b, str(&b, "BIG")); w32(&b, 1); w32(&b, 2);
+	if (newer) { /* FLOAT (5.13), DECL_TAG (5.16), TYPE_TAG (5.17), ENUM64 (6.0) */
+		type(&b, "double", K_FLOAT, 0, false, 8);
+		type(&b, "rcu", K_DECL_TAG, 0, false, 14); w32(&b, 0xffffffff);
+		/* 25: pgd_t *, through a type tag */
+		type(&b, "user", K_TYPE_TAG, 0, false, 10);
+		type(&b, "big", K_ENUM64, 1, false, 8);
+		w32(&b, str(&b, "BIG")); w32(&b, 1); w32(&b, 2);
+	} else { /* the same ids, of kinds older pahole writes */
+		type(&b, "long unsigned int", K_INT, 0, false, 8); w32(&b, 64);
+		type(&b, "u64", K_TYPEDEF, 0, false, 23);
+		/* 25: pgd_t *, through a typedef */
+		type(&b, "pgdp_t", K_TYPEDEF, 0, false, 10);
+		type(&b, "small", K_ENUM, 1, false, 4);
+		w32(&b, str(&b, "SMALL")); w32(&b, 1);
+	}
 	type(&b, "", K_VOLATILE, 0, false, 1);
 	type(&b, "", K_RESTRICT, 0, false, 10);
 	/* 29: signal_struct; 30: a pointer to it */
-	type(&b, "signal_struct", K_STRUCT, 2, false, GEN_LINUX_SIG_SIZE);
-	member(&b, "nr_threads", 1, 0);
-	member(&b, "thread_head", 5, GEN_LINUX_SIG_THREADS * 8);
+	if (L->thread_group) {
+		type(&b, "signal_struct", K_STRUCT, 1, false, GEN_LINUX_SIG_SIZE);
+		member(&b, "nr_threads", 1, 0);
+	} else {
+		type(&b, "signal_struct", K_STRUCT, 2, false, GEN_LINUX_SIG_SIZE);
+		member(&b, "nr_threads", 1, 0);
+		member(&b, "thread_head", 5, GEN_LINUX_SIG_THREADS * 8);
+	}
 	type(&b, "", K_PTR, 0, false, 29);
 	/* 31: x86's real-mode header, all u32 */
 	type(&b, "real_mode_header", K_STRUCT, 6, false, GEN_LINUX_RMH_SIZE);
@@ -366,6 +443,17 @@ static size_t btf_bytes(unsigned ptr, uint8_t *out)
 	member(&b, "trampoline_header", 2, 0x0c * 8);
 	member(&b, "sev_es_trampoline_start", 2, 0x10 * 8);
 	member(&b, "trampoline_pgd", 2, GEN_LINUX_RMH_PGD * 8);
+	/* 32: long, pid's type when retyped */
+	type(&b, "long int", K_INT, 0, false, 8); w32(&b, 1u << 24 | 64);
+	/* 33, 34: struct task_struct __rcu *, as clang's BTF tags it (a
+	 * pointer to a type tag to the struct); older: const */
+	if (newer)
+		type(&b, "rcu", K_TYPE_TAG, 0, false, 14);
+	else
+		type(&b, "", K_CONST, 0, false, 14);
+	type(&b, "", K_PTR, 0, false, 33);
+	/* 35: an old-style bitfield type: an INT of 1 bit */
+	type(&b, "unsigned int", K_INT, 0, false, 4); w32(&b, 1);
 
 	size_t total = 24 + b.tlen + b.slen;
 	if (out) {
@@ -389,17 +477,17 @@ static void write_task(const struct gen_linux *L, uint8_t *buf, uint64_t t,
 		       int32_t pid, int32_t tgid, uint32_t flags, uint64_t parent,
 		       uint64_t mm, const char *comm, uint64_t next, uint64_t prev)
 {
-	gen_linux_put32(L, buf, t + GEN_LINUX_TASK_FLAGS, flags);
-	gen_linux_putptr(L, buf, t + GEN_LINUX_TASK_TASKS, next + GEN_LINUX_TASK_TASKS);
-	gen_linux_putptr(L, buf, t + GEN_LINUX_TASK_TASKS + L->ptr,
-			 prev + GEN_LINUX_TASK_TASKS);
-	gen_linux_put32(L, buf, t + GEN_LINUX_TASK_PID, (uint32_t)pid);
-	gen_linux_put32(L, buf, t + GEN_LINUX_TASK_TGID, (uint32_t)tgid);
-	gen_linux_putptr(L, buf, t + GEN_LINUX_TASK_PARENT, parent);
-	gen_linux_putptr(L, buf, t + GEN_LINUX_TASK_PARENT + 8, parent);
-	gen_linux_putptr(L, buf, t + GEN_LINUX_TASK_MM, mm);
+	const struct gen_linux_offsets *o = gen_linux_offsets_of(L);
+	gen_linux_put32(L, buf, t + o->flags, flags);
+	gen_linux_putptr(L, buf, t + o->tasks, next + o->tasks);
+	gen_linux_putptr(L, buf, t + o->tasks + L->ptr, prev + o->tasks);
+	gen_linux_put32(L, buf, t + o->pid, (uint32_t)pid);
+	gen_linux_put32(L, buf, t + o->tgid, (uint32_t)tgid);
+	gen_linux_putptr(L, buf, t + o->parent, parent);
+	gen_linux_putptr(L, buf, t + o->parent + 8, parent);
+	gen_linux_putptr(L, buf, t + o->mm, mm);
 	size_t n = strlen(comm);
-	memcpy(buf + (t + GEN_LINUX_TASK_COMM - L->va), comm, n < 15 ? n : 15);
+	memcpy(buf + (t + o->comm - L->va), comm, n < 15 ? n : 15);
 }
 
 /* Link list_heads at nodes[0..n) into a ring. */
@@ -413,23 +501,25 @@ static void ring(const struct gen_linux *L, uint8_t *buf, const uint64_t *nodes,
 }
 
 /* Task i's thread group: signal->thread_head, the leader, and a second
- * thread holding the mm when the leader has exited. */
+ * thread holding the mm when the leader has exited; with thread_group, a
+ * ring of the threads alone. */
 static void write_group(const struct gen_linux *L, uint8_t *buf, unsigned i,
 			uint64_t mm)
 {
+	const struct gen_linux_offsets *o = gen_linux_offsets_of(L);
 	const struct gen_linux_task *t = &L->tasks[i];
 	uint64_t sig = L->signal[i];
-	uint64_t nodes[3] = { sig + GEN_LINUX_SIG_THREADS,
-			      L->task[i] + GEN_LINUX_TASK_THREAD,
-			      L->thread[i] + GEN_LINUX_TASK_THREAD };
-	gen_linux_putptr(L, buf, L->task[i] + GEN_LINUX_TASK_SIGNAL, sig);
+	uint64_t nodes[3] = { sig + GEN_LINUX_SIG_THREADS, L->task[i] + o->thread,
+			      L->thread[i] + o->thread };
+	unsigned skip = L->thread_group; /* no head in signal_struct */
+	gen_linux_putptr(L, buf, L->task[i] + o->signal, sig);
 	gen_linux_put32(L, buf, sig, t->leader_exited ? 2 : 1);
-	ring(L, buf, nodes, t->leader_exited ? 3 : 2);
+	ring(L, buf, nodes + skip, (t->leader_exited ? 3 : 2) - skip);
 	if (t->leader_exited) {
 		uint64_t parent = t->parent >= 0 ? L->task[t->parent] : L->init_task;
 		write_task(L, buf, L->thread[i], t->pid + 1, t->pid, t->flags, parent,
 			   mm, t->comm, 0, 0);
-		gen_linux_putptr(L, buf, L->thread[i] + GEN_LINUX_TASK_SIGNAL, sig);
+		gen_linux_putptr(L, buf, L->thread[i] + o->signal, sig);
 	}
 }
 
@@ -450,7 +540,7 @@ static void write_tasks(const struct gen_linux *L, uint8_t *buf)
 			   i ? L->task[i - 1] : L->init_task);
 		write_group(L, buf, i, mm);
 		if (t->pgd)
-			gen_linux_putptr(L, buf, L->mm[i] + GEN_LINUX_MM_PGD, t->pgd);
+			gen_linux_putptr(L, buf, L->mm[i] + gen_linux_offsets_of(L)->mm_pgd, t->pgd);
 	}
 }
 
@@ -567,7 +657,7 @@ bool gen_linux_build(struct gen_linux *L, uint8_t *buf, size_t cap)
 	L->markers = L->seqs = L->relative_base = 0;
 	size_t at = L->era == GEN_LINUX_ERA_DEFAULT ? layout_default(L) : layout_era(L);
 	at = align(at, 4096);
-	size_t btf = btf_bytes(L->ptr, NULL);
+	size_t btf = btf_bytes(L, NULL);
 	L->btf_start = L->va + at;
 	L->btf_stop = L->btf_start + btf;
 	at = align(at + btf, 4096);
@@ -599,14 +689,15 @@ bool gen_linux_build(struct gen_linux *L, uint8_t *buf, size_t cap)
 
 	write_kallsyms(L, buf);
 	memcpy(buf + (L->banner - L->va), banner, sizeof banner);
-	btf_bytes(L->ptr, buf + (L->btf_start - L->va));
+	btf_bytes(L, buf + (L->btf_start - L->va));
 	write_tasks(L, buf);
 	if (L->kernel_tables) {
 		gen_linux_putptr(L, buf, L->rmh_var, L->rmh);
 		gen_linux_put32(L, buf, L->rmh + GEN_LINUX_RMH_PGD, L->trampoline_pgd);
 		if (L->poking_pgd) {
 			gen_linux_putptr(L, buf, L->poking_var, L->poking_mm);
-			gen_linux_putptr(L, buf, L->poking_mm + GEN_LINUX_MM_PGD, L->poking_pgd);
+			gen_linux_putptr(L, buf, L->poking_mm + gen_linux_offsets_of(L)->mm_pgd,
+					 L->poking_pgd);
 		}
 	}
 	return true;

@@ -4,9 +4,11 @@
  * the caller places in physical memory and maps at a kernel VA (the direct
  * map).  For the unit test (test_owners_linux.c) and the fuzzer's seeds.
  *
- * The layout the BTF describes is fixed (the GEN_LINUX_* offsets below);
- * tests corrupt the buffer through them and through the addresses the
- * builder reports.
+ * The layout the BTF describes is the GEN_LINUX_* offsets below unless
+ * the inputs ask for another kernel's (gen_linux_offsets_other, pgd in
+ * mm_struct itself, thread_group, older pahole kinds, retyped members);
+ * tests corrupt the buffer through the offsets and through the addresses
+ * the builder reports.
  */
 #ifndef PTFS_GEN_LINUX_H
 #define PTFS_GEN_LINUX_H
@@ -41,6 +43,14 @@
 #define GEN_LINUX_PF_KTHREAD   0x00200000u
 #define GEN_LINUX_MAX_TASKS    8
 #define GEN_LINUX_MAX_SYMS     2048   /* named ones and fillers */
+
+/* Where a task_struct's members are, and mm_struct's pgd (bytes). */
+struct gen_linux_offsets {
+	uint32_t flags, tasks, pid, tgid, parent, mm, comm, thread, signal, mm_pgd;
+};
+
+/* The GEN_LINUX_* offsets above, and a layout with every member elsewhere. */
+extern const struct gen_linux_offsets gen_linux_offsets_61, gen_linux_offsets_other;
 
 /* One process on init_task's list (init_task itself is made apart). */
 struct gen_linux_task {
@@ -90,6 +100,18 @@ struct gen_linux {
 	enum gen_linux_era era;
 	unsigned fillers;          /* code symbols added after the others
 				    * (600: three markers); not with DEFAULT */
+	/* The BTF as other kernels (and pahole versions) have it: */
+	const struct gen_linux_offsets *off; /* NULL: gen_linux_offsets_61 */
+	bool pgd_direct;        /* mm_struct.pgd its own member (4.18), not
+				 * in its anonymous struct (4.19 on) */
+	bool thread_group;      /* threads in a ring through task_struct.
+				 * thread_group; no thread_node, and signal_struct
+				 * has no thread_head (before 3.14) */
+	bool old_btf;           /* pahole's older BTF: no kind_flag (in_execve a
+				 * 1-bit INT), no FLOAT, DECL_TAG, TYPE_TAG,
+				 * ENUM64 (same ids, older kinds) */
+	unsigned pid_bytes;     /* 8: task_struct.pid retyped as a long */
+	bool flags_bitfield;    /* task_struct.flags a 32-bit bitfield */
 
 	/* out: kernel VAs */
 	uint64_t names, num_syms, token_table, token_index, offsets, relative_base;
@@ -105,6 +127,9 @@ struct gen_linux {
 	uint32_t nsyms;
 	size_t size;            /* bytes of the buffer used */
 };
+
+/* L's offsets (off, or the default). */
+const struct gen_linux_offsets *gen_linux_offsets_of(const struct gen_linux *L);
 
 /* Lay it all out in buf (cap bytes, zeroed by the caller); returns false
  * when cap is too small. */

@@ -261,7 +261,7 @@ check_dump "$pae" "$SHARED/$PAE/truth.txt" 165
 # Debian's 686-pae kernel keeps text symbols only (no CONFIG_KALLSYMS_ALL)
 # and no BTF: its processes stay unnamed, and /info says why.
 expect "pae owners" "$("$PTWALK" "$pae" info | grep '^owners:')" \
-	"owners: Linux task list: kallsyms (45515 symbols) has no __start_BTF, __stop_BTF (needs CONFIG_DEBUG_INFO_BTF); the kernel image from c3000000 (80.2 MiB read) holds no BTF with task_struct (0 tried)"
+	"owners: Linux task list: kernel has no BTF (CONFIG_DEBUG_INFO_BTF, Linux 5.2+): kallsyms (45515 symbols) has no __start_BTF, __stop_BTF, and the kernel image from c3000000 (80.2 MiB read) holds none"
 expect "pae ps: no task-list owners" "$("$PTWALK" "$pae" ps | grep -c ' task-list ' || true)" "0"
 
 # AArch64 (Debian 12's arm64 6.1 kernel, 4 KiB pages, 48-bit VA, KASLR):

@@ -47,7 +47,9 @@ static void set_tasks(struct gen_linux_task tasks[5], uint64_t direct,
 	memcpy(tasks, t, 5 * sizeof *t);
 }
 
-static void build_kernel(struct img *im, const char *scen, const char *omit,
+/* The scenario and the kernel's inputs, not yet laid out (a test may
+ * change im->L and im->tasks before kernel_done). */
+static void kernel_start(struct img *im, const char *scen, const char *omit,
 			 bool text_only)
 {
 	memset(im, 0, sizeof *im);
@@ -61,9 +63,20 @@ static void build_kernel(struct img *im, const char *scen, const char *omit,
 		.ntasks = 5, .omit = omit, .text_only = text_only,
 	};
 	im->blob = im->s.g.mem + BLOB_PA;
+}
+
+static void kernel_done(struct img *im)
+{
 	assert_true(gen_linux_build(&im->L, im->blob, STALE_PA - BLOB_PA));
 	snprintf(im->vmci, sizeof im->vmci, "%s", im->s.elf.vmcoreinfo);
 	gen_linux_vmcoreinfo(&im->L, im->vmci, sizeof im->vmci);
+}
+
+static void build_kernel(struct img *im, const char *scen, const char *omit,
+			 bool text_only)
+{
+	kernel_start(im, scen, omit, text_only);
+	kernel_done(im);
 }
 
 static void build(struct img *im, const char *scen, const char *omit)
@@ -589,7 +602,16 @@ static void btf_unknown_kind(void **state)
 	struct img im;
 	build(&im, "linux-x64", NULL);
 	at(&im, im.L.btf_start)[24 + 7] = 0x1f; /* type 1's kind: 31 */
-	expect_failure(&im, "Linux task list: BTF type 1 has unknown kind 31");
+	expect_failure(&im, "Linux task list: BTF type 1 has unknown kind 31 (known: 1 to 19,"
+			    " BTF_KIND_INT to BTF_KIND_ENUM64)");
+	/* the kind after ENUM64, on the last type (the real-mode header's
+	 * neighbour, 35): the types before it parse, this one stops it */
+	build(&im, "linux-x64", NULL);
+	uint8_t *b = at(&im, im.L.btf_start);
+	uint32_t tlen = (uint32_t)(b[12] | b[13] << 8 | b[14] << 16 | (uint32_t)b[15] << 24);
+	b[24 + tlen - 16 + 7] = 20; /* type 35: an INT, 12 + 4 bytes, the last */
+	expect_failure(&im, "Linux task list: BTF type 35 has unknown kind 20 (known: 1 to 19,"
+			    " BTF_KIND_INT to BTF_KIND_ENUM64)");
 }
 
 /* ---- broken lists: what comes before the break is kept ------------------------- */
@@ -1291,6 +1313,274 @@ static void vmcoreinfo_first(void **state)
 }
 
 
+/* ---- other kernels' BTF (issue 12) --------------------------------------------------- */
+
+/* A kernel's BTF variant, set on im->L before it is laid out. */
+struct variant {
+	const struct gen_linux_offsets *off;
+	bool pgd_direct, thread_group, old_btf, flags_bitfield, text_only;
+	unsigned pid_bytes;
+};
+
+static void build_variant(struct img *im, const char *scen, const struct variant *v)
+{
+	kernel_start(im, scen, NULL, v->text_only);
+	im->L.off = v->off;
+	im->L.pgd_direct = v->pgd_direct;
+	im->L.thread_group = v->thread_group;
+	im->L.old_btf = v->old_btf;
+	im->L.flags_bitfield = v->flags_bitfield;
+	im->L.pid_bytes = v->pid_bytes;
+	kernel_done(im);
+}
+
+/* The three records every variant gives (the scenario's processes), and
+ * how, exactly, with the offsets BTF gave. */
+static void expect_records(struct img *im, const char *offsets)
+{
+	struct ptw_owners o;
+	char how[512], want[512];
+	run_owners(im, &o, how, sizeof how);
+	assert_int_equal(o.n, 3);
+	check_owner(&o, 0, 0, "swapper/0", im->s.kernel, 0, im->L.init_task);
+	check_owner(&o, 1, 0, "init", im->s.proc[0], im->s.user[0], im->L.task[0]);
+	check_owner(&o, 100, 1, "alpha-daemon-lo", im->s.proc[1], im->s.user[1], im->L.task[2]);
+	snprintf(want, sizeof want, "Linux task list: 5 processes, 3 address spaces (kallsyms 8"
+		 " symbols from VMCOREINFO, BTF 0.0 MiB; %s)", offsets);
+	assert_string_equal(how, want);
+	ptw_owners_free(&o);
+	scenario_free(&im->s);
+}
+
+static const char *const both_scen[2] = { "linux-x64", "linux-pae" };
+
+/* task_struct's members elsewhere and in another order (comm first, tgid
+ * before pid, flags last), mm_struct.pgd inside its anonymous struct
+ * (4.19 on) and not (4.18): the offsets come from BTF, on 8- and 4-byte
+ * pointers alike. */
+static void other_member_order(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < 2; i++) {
+		struct img im;
+		const struct variant v = { .off = &gen_linux_offsets_other };
+		build_variant(&im, both_scen[i], &v);
+		expect_records(&im, "task_struct tasks 0x60 pid 0x3c comm 0x10 mm 0x20,"
+				    " mm_struct pgd 0x30");
+		const struct variant direct = { .off = &gen_linux_offsets_other, .pgd_direct = true };
+		build_variant(&im, both_scen[i], &direct);
+		expect_records(&im, "task_struct tasks 0x60 pid 0x3c comm 0x10 mm 0x20,"
+				    " mm_struct pgd 0x30");
+	}
+	struct img im;
+	const struct variant direct61 = { .pgd_direct = true };
+	build_variant(&im, "linux-x64", &direct61);
+	expect_records(&im, "task_struct tasks 0x40 pid 0x80 comm 0xc0 mm 0x98, mm_struct pgd 0x48");
+}
+
+/* The kinds in the BTF blob at va: bit k set when a type of kind k is. */
+static uint32_t btf_kinds(struct img *im)
+{
+	const uint8_t *b = at(im, im->L.btf_start);
+	uint32_t tlen = (uint32_t)(b[12] | b[13] << 8 | b[14] << 16 | (uint32_t)b[15] << 24);
+	uint32_t kinds = 0;
+	/* each record's size, as btf.h gives it per kind */
+	for (uint32_t o = 0; o < tlen;) {
+		const uint8_t *r = b + 24 + o;
+		unsigned kind = r[7] & 0x1f, vlen = (unsigned)(r[4] | r[5] << 8);
+		static const unsigned per[20] = { [1] = 4, [3] = 12, [13] = 8, [6] = 8,
+						  [14] = 4, [17] = 4 };
+		static const unsigned per_member[20] = { [4] = 12, [5] = 12, [6] = 8, [13] = 8,
+							 [15] = 12, [19] = 12 };
+		kinds |= 1u << kind;
+		o += 12 + (kind == 6 || kind == 13 ? 0 : per[kind]) + per_member[kind] * vlen;
+	}
+	return kinds;
+}
+
+/* Newer pahole's kinds mixed in (FLOAT, DECL_TAG, TYPE_TAG -- real_parent
+ * a pointer to a type tag "rcu" to task_struct, as clang's BTF has it --
+ * ENUM64) and an older pahole's BTF without them and without kind_flag
+ * (in_execve a 1-bit INT): the same records. */
+static void btf_kinds_old_and_new(void **state)
+{
+	(void)state;
+	const uint32_t newer = 1u << 16 | 1u << 17 | 1u << 18 | 1u << 19;
+	for (unsigned old = 0; old < 2; old++) {
+		struct img im;
+		const struct variant v = { .old_btf = old };
+		build_variant(&im, "linux-x64", &v);
+		assert_int_equal(btf_kinds(&im) & newer, old ? 0 : newer);
+		/* every kind 1-15 is there either way */
+		assert_int_equal(btf_kinds(&im) & 0xfffe, 0xfffe);
+		expect_records(&im, "task_struct tasks 0x40 pid 0x80 comm 0xc0 mm 0x98,"
+				    " mm_struct pgd 0x48");
+	}
+}
+
+/* A kernel as old as 4.18's BTF could be: older kinds, pgd in mm_struct
+ * itself, threads linked by thread_group only, members elsewhere; the
+ * leader of alpha-daemon exited and its second thread, found through the
+ * thread_group ring, holds the mm; another leader with no mm and no other
+ * thread (a zombie) owns nothing. */
+static void thread_group_ring(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < 2; i++) {
+		const struct variant v = { .off = i ? &gen_linux_offsets_other : NULL,
+					   .thread_group = true, .old_btf = i, .pgd_direct = i };
+		struct img im;
+		kernel_start(&im, "linux-x64", NULL, false);
+		im.L.off = v.off;
+		im.L.thread_group = true;
+		im.L.old_btf = im.L.pgd_direct = i;
+		im.tasks[2].leader_exited = true;
+		im.tasks[3] = (struct gen_linux_task){ .pid = 300, .parent = 2, .comm = "zombie" };
+		kernel_done(&im);
+		const struct gen_linux_offsets *o = gen_linux_offsets_of(&im.L);
+		/* the ring: leader <-> thread, no head in signal_struct */
+		uint64_t node;
+		memcpy(&node, at(&im, im.L.task[2] + o->thread), 8);
+		assert_int_equal(node, im.L.thread[2] + o->thread);
+		memcpy(&node, at(&im, im.L.task[3] + o->thread), 8);
+		assert_int_equal(node, im.L.task[3] + o->thread);
+		struct ptw_owners own;
+		char how[512];
+		run_owners(&im, &own, how, sizeof how);
+		assert_int_equal(own.n, 3);
+		check_owner(&own, 100, 1, "alpha-daemon-lo", im.s.proc[1], im.s.user[1],
+			    im.L.task[2]);
+		check_owner(&own, 1, 0, "init", im.s.proc[0], im.s.user[0], im.L.task[0]);
+		for (size_t k = 0; k < own.n; k++)
+			assert_int_not_equal(own.v[k].cid, 300);
+		ptw_owners_free(&own);
+		scenario_free(&im.s);
+	}
+}
+
+/* Without either thread link (thread_node renamed, no thread_group) the
+ * walk goes on, and a process whose leader exited is missed, not
+ * misread. */
+static void no_thread_links(void **state)
+{
+	(void)state;
+	struct img im;
+	kernel_start(&im, "linux-x64", NULL, false);
+	im.tasks[2].leader_exited = true;
+	im.tasks[3] = (struct gen_linux_task){ .pid = 300, .parent = 2, .comm = "zombie" };
+	kernel_done(&im);
+	uint8_t *b = at(&im, im.L.btf_start);
+	uint32_t tlen = (uint32_t)(b[12] | b[13] << 8 | b[14] << 16 | (uint32_t)b[15] << 24);
+	char *name = memmem(b + 24 + tlen, 2048, "thread_node", 12);
+	assert_non_null(name);
+	name[0] = 'T';
+	struct ptw_owners o;
+	char how[512];
+	run_owners(&im, &o, how, sizeof how);
+	assert_int_equal(o.n, 2);
+	by_cid(&o, 0);
+	by_cid(&o, 1);
+	ptw_owners_free(&o);
+	scenario_free(&im.s);
+}
+
+/* Members retyped or made bitfields by some kernel: an error naming what
+ * BTF has, never a walk reading the wrong bytes. */
+static void retyped_members(void **state)
+{
+	(void)state;
+	struct img im;
+	uint8_t *b;
+	const struct variant pid8 = { .pid_bytes = 8 };
+	build_variant(&im, "linux-x64", &pid8);
+	expect_failure(&im, "Linux task list: BTF: task_struct.pid is an 8-byte int, not a 4-byte int");
+
+	const struct variant bits = { .flags_bitfield = true };
+	build_variant(&im, "linux-x64", &bits);
+	expect_failure(&im, "Linux task list: BTF: task_struct.flags is a bitfield (32 bits at bit 32),"
+			    " not a whole field");
+
+	/* an older pahole's bitfield: pid's type an INT of 1 bit (no kind_flag) */
+	const struct variant old = { .old_btf = true };
+	build_variant(&im, "linux-x64", &old);
+	uint8_t pid_old[8] = { 4, 0, 0, 0, 0x00, 0x04, 0, 0 }; /* type 4 at bit 0x400 */
+	uint8_t *po = memmem(at(&im, im.L.btf_start) + 24, 2048, pid_old, sizeof pid_old);
+	assert_non_null(po);
+	po[0] = 35;
+	expect_failure(&im, "Linux task list: BTF: task_struct.pid is a 1-bit bitfield int, not a"
+			    " 4-byte int");
+
+	/* comm an array of 4-byte ints (its element type made "int") */
+	build(&im, "linux-x64", NULL);
+	b = at(&im, im.L.btf_start);
+	uint8_t arr[12] = { 3, 0, 0, 0, 1, 0, 0, 0, 16, 0, 0, 0 };
+	uint8_t *a = memmem(b + 24, 2048, arr, sizeof arr);
+	assert_non_null(a);
+	a[0] = 1;
+	expect_failure(&im, "Linux task list: BTF: task_struct.comm is an array of 16 4-byte ints,"
+			    " not an array of 1-byte ints");
+
+	/* mm a pointer to task_struct instead of mm_struct */
+	build(&im, "linux-x64", NULL);
+	b = at(&im, im.L.btf_start);
+	uint8_t mmrec[12] = { 0, 0, 0, 0, 11, 0, 0, 0, 0xc0, 0x04, 0, 0 }; /* mm at 0x98*8 */
+	uint8_t *mmm = memmem(b + 24, 2048, mmrec + 4, 8);
+	assert_non_null(mmm);
+	mmm[0] = 17;
+	expect_failure(&im, "Linux task list: BTF: task_struct.mm is a pointer to struct task_struct,"
+			    " not a pointer to struct mm_struct");
+
+	/* list_head of 24 bytes: not two of the mode's 8-byte pointers */
+	build(&im, "linux-x64", NULL);
+	b = at(&im, im.L.btf_start);
+	uint8_t lh[8] = { 2, 0, 0, 4, 16, 0, 0, 0 };
+	uint8_t *l = memmem(b + 24, 2048, lh, sizeof lh);
+	assert_non_null(l);
+	l[4] = 24;
+	expect_failure(&im, "Linux task list: BTF: struct list_head is 24 bytes, not two 8-byte"
+			    " pointers (a kernel of another word size?)");
+
+	/* pid past task_struct's end */
+	build(&im, "linux-x64", NULL);
+	b = at(&im, im.L.btf_start);
+	uint8_t pidrec[8] = { 4, 0, 0, 0, 0x00, 0x04, 0, 0 }; /* type 4 at 0x80*8 */
+	uint8_t *p = memmem(b + 24, 2048, pidrec, sizeof pidrec);
+	assert_non_null(p);
+	p[5] = 0x08; /* at 0x100 */
+	expect_failure(&im, "Linux task list: BTF: task_struct.pid (4 bytes at +0x100) lies outside"
+			    " task_struct's 256 bytes");
+}
+
+/* No BTF at all (kallsyms has no __start_BTF, the image holds no BTF
+ * header): the owners line says so plainly, in discovery as on its own. */
+static void btf_absent(void **state)
+{
+	(void)state;
+	struct img im;
+	build_text_only(&im, "linux-x64");
+	memset(at(&im, im.L.btf_start), 0, 8);
+	char want[256];
+	snprintf(want, sizeof want,
+		 "Linux task list: kernel has no BTF (CONFIG_DEBUG_INFO_BTF, Linux 5.2+): kallsyms"
+		 " (3 symbols) has no __start_BTF, __stop_BTF, and the kernel image from %llx"
+		 " (4.7 MiB read) holds none", (unsigned long long)im.L.va);
+	struct ptw_owners o;
+	struct ptw_error e = {0};
+	char how[512];
+	assert_int_equal(owners(&im, &o, how, sizeof how, &e), PTW_ERR_NOT_FOUND);
+	assert_string_equal(e.msg, want);
+	assert_int_equal(o.n, 0);
+	ptw_dump *d = open_raw(&im);
+	struct ptw_spaces sp;
+	discover(d, &sp);
+	assert_string_equal(sp.owners_how, want);
+	for (size_t i = 0; i < sp.n; i++)
+		assert_int_equal(sp.v[i].owner_from, PTW_OWNER_NONE);
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+	scenario_free(&im.s);
+}
+
 /* The kernel's table and mode from VMCOREINFO texts of each architecture:
  * the keys each kernel writes, the PA its symbols are at, the mode. */
 static void kernel_table_of_each_arch(void **state)
@@ -1412,6 +1702,12 @@ int main(void)
 		cmocka_unit_test(no_image_start),
 		cmocka_unit_test(text_only_in_discovery),
 		cmocka_unit_test(kernel_table_of_each_arch),
+		cmocka_unit_test(other_member_order),
+		cmocka_unit_test(btf_kinds_old_and_new),
+		cmocka_unit_test(thread_group_ring),
+		cmocka_unit_test(no_thread_links),
+		cmocka_unit_test(retyped_members),
+		cmocka_unit_test(btf_absent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

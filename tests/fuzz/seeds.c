@@ -501,8 +501,11 @@ static void args_seeds(void)
  * match fuzz_owners.c. */
 #define OWNERS_BLOB_PA 0x10000ULL
 
-/* Variants: well-formed, a task list that loops, BTF with a bad magic. */
-enum owners_variant { OWNERS_OK, OWNERS_LOOP, OWNERS_BAD_BTF };
+/* Variants: well-formed, a task list that loops, BTF with a bad magic, an
+ * older kernel's BTF (members elsewhere, pgd in mm_struct itself, threads
+ * in a thread_group ring, no kind_flag or newer kinds) with a leader that
+ * exited. */
+enum owners_variant { OWNERS_OK, OWNERS_LOOP, OWNERS_BAD_BTF, OWNERS_OLD };
 
 static void owners_seed(bool pae, enum owners_variant v, const char *name)
 {
@@ -514,10 +517,15 @@ static void owners_seed(bool pae, enum owners_variant v, const char *name)
 	const struct gen_linux_task t[4] = {
 		{ .pid = 1, .parent = -1, .comm = "init", .pgd = va + PGD_AT },
 		{ .pid = 2, .parent = -1, .comm = "kthreadd", .flags = GEN_LINUX_PF_KTHREAD },
-		{ .pid = 144, .parent = 0, .comm = "alpha", .pgd = va + PGD_AT + 0x2000 },
+		{ .pid = 144, .parent = 0, .comm = "alpha", .pgd = va + PGD_AT + 0x2000,
+		  .leader_exited = v == OWNERS_OLD },
 		{ .pid = 146, .parent = 2, .comm = "alpha-kid", .pgd = va + PGD_AT + 0x4000 },
 	};
 	struct gen_linux L = { .va = va, .ptr = pae ? 4 : 8, .tasks = t, .ntasks = 4 };
+	if (v == OWNERS_OLD) {
+		L.off = &gen_linux_offsets_other;
+		L.pgd_direct = L.thread_group = L.old_btf = true;
+	}
 	if (!gen_linux_build(&L, blob, PGD_AT)) {
 		fprintf(stderr, "fuzz-seeds: the owners blob does not fit\n");
 		exit(1);
@@ -542,6 +550,8 @@ static void owners_seeds(void)
 	owners_seed(true, OWNERS_OK, "pae");
 	owners_seed(false, OWNERS_LOOP, "x64-loop");
 	owners_seed(true, OWNERS_BAD_BTF, "pae-bad-btf");
+	owners_seed(false, OWNERS_OLD, "x64-old-btf");
+	owners_seed(true, OWNERS_OLD, "pae-old-btf");
 }
 
 /* ---- kallsyms found in memory ----------------------------------------------------- *

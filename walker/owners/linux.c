@@ -32,7 +32,19 @@
  *      task_struct's tasks, pid, tgid, comm, mm, real_parent and flags,
  *      list_head's next and prev, and mm_struct's pgd, searching anonymous
  *      structs and unions inside them.  Every id, offset and string is
- *      checked against the section before use.
+ *      checked against the section before use.  No kernel's layout is
+ *      assumed (4.18 to 6.12 differ: mm_struct's members moved into an
+ *      anonymous struct in 4.19, thread_group went in 6.7, randstruct
+ *      kernels wrap task_struct's members in one): each member is found by
+ *      name and checked by type -- pid, tgid, flags 4-byte ints, comm an
+ *      array of bytes, mm and real_parent pointers to the structs named,
+ *      pgd a pointer, tasks a list_head of two of the mode's pointers --
+ *      and must lie inside its struct; a bitfield, or a member renamed or
+ *      retyped, is an error that says what BTF has.  Records of every kind
+ *      up to ENUM64 (Linux 6.0) are sized and skipped as needed, kind_flag
+ *      bitfields and the older INT-encoded ones alike; an unknown kind is
+ *      an error naming it.  With no __start_BTF in kallsyms and no BTF
+ *      header in the image, the error says plainly the kernel has none.
  *   2b. The kernel image scanned.  Without CONFIG_KALLSYMS_ALL (Debian's
  *      arm64 kernels) kallsyms names code only: no __start_BTF, __stop_BTF
  *      or init_task.  Each one missing is then looked for in the image,
@@ -55,9 +67,10 @@
  *      tgid, its comm what ps shows.  Kernel threads (PF_KTHREAD) own no
  *      address space and are skipped.  A leader with no mm is either a
  *      zombie or a leader that exited while its other threads run on; the
- *      group's threads (signal->thread_head through thread_node, when BTF
- *      has them) tell which, and the first with an mm gives the process's
- *      table, still under the leader's tgid and comm as /proc shows it.  A
+ *      group's threads (signal->thread_head through thread_node, 3.14 on;
+ *      else the task_struct.thread_group ring) tell which, and the first
+ *      with an mm gives the process's table, still under the leader's tgid
+ *      and comm as /proc shows it.  A
  *      process's top table is mm->pgd, a direct-map address translated
  *      through the kernel's table (KASLR moves the direct map).  Processes
  *      sharing one mm (vfork, CLONE_VM) give one record, the lowest pid's.
@@ -551,10 +564,11 @@ static int btf_parse(struct btf *b, const uint8_t *data, uint64_t size,
 					b->n);
 		btf_decode(b, (uint32_t)at, &t);
 		int64_t extra = btf_extra_len(t.kind, t.vlen);
-		if (extra < 0)
+		if (extra < 0) /* its trailer's size is unknown: nothing after it can be read */
 			return ptw_fail(err, PTW_ERR_NOT_FOUND,
-					"Linux task list: BTF type %" PRIu32 " has unknown kind %" PRIu32,
-					b->n, t.kind);
+					"Linux task list: BTF type %" PRIu32 " has unknown kind %" PRIu32
+					" (known: 1 to %u, BTF_KIND_INT to BTF_KIND_ENUM64)",
+					b->n, t.kind, (unsigned)BTF_ENUM64);
 		if ((uint64_t)extra > tlen - at - 12)
 			return ptw_fail(err, PTW_ERR_NOT_FOUND,
 					"Linux task list: BTF type %" PRIu32 " runs past the end of the type section",
@@ -597,25 +611,35 @@ static uint32_t btf_find_struct(const struct btf *b, const char *name)
 	return 0;
 }
 
-/* A member found: its byte offset and its type. */
+/* What a member search found. */
+enum member_found { MEMBER_ABSENT, MEMBER_FOUND, MEMBER_BITFIELD };
+
+/* A member found: its byte offset and its type (for a bitfield, where its
+ * bits lie, to say so). */
 struct btf_member {
 	uint64_t offset;
 	uint32_t type;
+	uint32_t bitsize;
+	uint64_t bitoff;
 };
 
-/* Member `name` of struct/union id, searched through anonymous members;
- * false if absent or a bitfield (none of ours is).  *budget bounds the
- * member records visited: anonymous members may nest (or loop) widely. */
-static bool btf_member(const struct btf *b, uint32_t id, const char *name,
-		       unsigned depth, unsigned *budget, struct btf_member *out)
+/* Member `name` of struct/union id, searched through anonymous members
+ * (task_struct's randomized_struct_fields, mm_struct's block of 4.19 on,
+ * the unions of rcu heads).  A bitfield member (kind_flag's bit size, or a
+ * bit offset off a byte) is MEMBER_BITFIELD: none of ours is one, and a
+ * kernel that made one so must not be read as if it were whole.  *budget
+ * bounds the member records visited: anonymous members may nest (or loop)
+ * widely. */
+static enum member_found btf_member(const struct btf *b, uint32_t id, const char *name,
+				    unsigned depth, unsigned *budget, struct btf_member *out)
 {
 	struct btf_type t;
 	if (depth > BTF_DEPTH || !btf_get(b, btf_resolve(b, id, &t), &t) ||
 	    (t.kind != BTF_STRUCT && t.kind != BTF_UNION))
-		return false;
+		return MEMBER_ABSENT;
 	for (uint32_t i = 0; i < t.vlen; i++) {
 		if (*budget == 0)
-			return false;
+			return MEMBER_ABSENT;
 		--*budget;
 		const uint8_t *mp = t.extra + 12ULL * i;
 		uint32_t moff = ptw_le32(mp), mtype = ptw_le32(mp + 4), bits = ptw_le32(mp + 8);
@@ -626,107 +650,336 @@ static bool btf_member(const struct btf *b, uint32_t id, const char *name,
 			continue;
 		if (mname[0] == '\0') {
 			struct btf_member in;
-			if (btf_member(b, mtype, name, depth + 1, budget, &in)) {
-				out->offset = bitoff / 8 + in.offset;
-				out->type = in.type;
-				return bitsize == 0 && bitoff % 8 == 0;
+			enum member_found f = btf_member(b, mtype, name, depth + 1, budget, &in);
+			if (f == MEMBER_ABSENT)
+				continue;
+			*out = in;
+			out->offset = bitoff / 8 + in.offset;
+			out->bitoff = bitoff + in.bitoff; /* from this struct's start */
+			if (bitsize || bitoff % 8) { /* the anonymous member itself */
+				out->bitsize = bitsize;
+				out->bitoff = bitoff;
+				return MEMBER_BITFIELD;
 			}
-			continue;
+			return f;
 		}
 		if (strcmp(mname, name) != 0)
 			continue;
-		if (bitsize || bitoff % 8)
-			return false;
 		out->offset = bitoff / 8;
 		out->type = mtype;
-		return true;
+		out->bitsize = bitsize;
+		out->bitoff = bitoff;
+		return bitsize || bitoff % 8 ? MEMBER_BITFIELD : MEMBER_FOUND;
 	}
-	return false;
+	return MEMBER_ABSENT;
 }
 
 /* ---- the offsets the walk needs --------------------------------------------------- */
 
+/* How a process's threads are linked (group_mm walks them). */
+enum threads {
+	THREADS_NONE,
+	THREADS_HEAD,   /* signal->thread_head through thread_node: 3.14 on,
+			 * and the only one from 6.7 */
+	THREADS_GROUP,  /* a ring through task_struct.thread_group, the
+			 * leader's among them: before 6.7 */
+};
+
 struct layout {
 	uint64_t tasks, next, prev;     /* task_struct.tasks; list_head's */
 	uint64_t pid, tgid, comm, mm, real_parent, flags;
-	bool has_flags;
-	uint64_t signal, thread_node, thread_head;  /* the thread group */
-	bool has_threads;
+	enum threads threads;
+	uint64_t signal, thread_head;   /* THREADS_HEAD: task->signal->thread_head */
+	uint64_t thread_link;           /* thread_node, or thread_group */
 	uint32_t comm_len;
 	uint64_t pgd;                   /* mm_struct.pgd */
 	uint64_t rm_pgd;                /* real_mode_header.trampoline_pgd */
 	bool has_rm_pgd;                /* (x86 kernels only) */
 };
 
-/* Member name of struct sid, whose type must resolve to kind (0: any) and,
- * for INT/ENUM, have size bytes. */
-static int need_member(const struct btf *b, uint32_t sid, const char *sname,
-		       const char *name, uint32_t kind, uint32_t size,
-		       struct btf_member *out, struct btf_type *mt,
-		       struct ptw_error *err)
+/* What a member must be: the walk reads it as such. */
+struct want {
+	uint32_t kind;          /* BTF_INT, BTF_PTR, BTF_STRUCT or BTF_ARRAY */
+	uint32_t size;          /* INT: bytes; ARRAY: bytes of its (int) elements */
+	const char *target;     /* STRUCT: its name; PTR: the struct it points to
+				 * (NULL: anything) */
+};
+
+static const struct want W_U32 = { BTF_INT, 4, NULL };
+static const struct want W_LIST = { BTF_STRUCT, 0, "list_head" };
+
+/* The name of struct/union/fwd t, or "" */
+static const char *btf_name(const struct btf *b, const struct btf_type *t)
+{
+	const char *s = btf_str(b, t->name_off);
+	return s ? s : "";
+}
+
+/* An INT's encoding (its trailer): bits used and bit offset.  Before
+ * kind_flag (pahole 1.12, Linux 5.1) a bitfield was an INT whose bits fall
+ * short of its size. */
+static bool btf_int_whole(const struct btf_type *t)
+{
+	uint32_t enc = ptw_le32(t->extra);
+	return (enc & 0xff) == t->size_type * 8 && ((enc >> 16) & 0xff) == 0;
+}
+
+/* "a" or "an" before the number n said in English ("an 8-byte int"). */
+static const char *article(uint64_t n)
+{
+	while (n >= 1000)
+		n /= 1000;
+	return n == 8 || n == 11 || n == 18 || (n >= 80 && n < 90) ? "an" : "a";
+}
+
+/* What type t is, in words: "an 8-byte int", "a pointer", "struct list_head". */
+static void btf_describe(const struct btf *b, const struct btf_type *t, char *buf, size_t n)
+{
+	switch (t->kind) {
+	case BTF_INT:
+		if (btf_int_whole(t))
+			snprintf(buf, n, "%s %" PRIu32 "-byte int", article(t->size_type),
+				 t->size_type);
+		else
+			snprintf(buf, n, "%s %u-bit bitfield int", article(ptw_le32(t->extra) & 0xff),
+				 ptw_le32(t->extra) & 0xff);
+		break;
+	case BTF_ENUM: case BTF_ENUM64:
+		snprintf(buf, n, "%s %" PRIu32 "-byte enum", article(t->size_type), t->size_type);
+		break;
+	case BTF_PTR: {
+		struct btf_type p;
+		const char *s = btf_resolve(b, t->size_type, &p) &&
+				(p.kind == BTF_STRUCT || p.kind == BTF_FWD) ? btf_name(b, &p) : "";
+		snprintf(buf, n, *s ? "a pointer to struct %s" : "a pointer", s);
+		break;
+	}
+	case BTF_ARRAY: {
+		struct btf_type e;
+		uint32_t count = ptw_le32(t->extra + 8);
+		if (btf_resolve(b, ptw_le32(t->extra), &e) && e.kind == BTF_INT)
+			snprintf(buf, n, "an array of %" PRIu32 " %" PRIu32 "-byte ints", count,
+				 e.size_type);
+		else
+			snprintf(buf, n, "an array of %" PRIu32, count);
+		break;
+	}
+	case BTF_STRUCT: case BTF_UNION: case BTF_FWD: {
+		const char *what = t->kind == BTF_UNION ? "union" : "struct";
+		const char *s = btf_name(b, t);
+		snprintf(buf, n, *s ? "%s %s" : "an anonymous %s", what, s);
+		break;
+	}
+	default:
+		snprintf(buf, n, "a type of BTF kind %" PRIu32, t->kind);
+	}
+}
+
+static void want_describe(const struct want *w, char *buf, size_t n)
+{
+	switch (w->kind) {
+	case BTF_INT:
+		snprintf(buf, n, "%s %" PRIu32 "-byte int", article(w->size), w->size);
+		break;
+	case BTF_PTR:
+		snprintf(buf, n, w->target ? "a pointer to struct %s" : "a pointer", w->target);
+		break;
+	case BTF_ARRAY:
+		snprintf(buf, n, "an array of %" PRIu32 "-byte ints", w->size);
+		break;
+	default:
+		snprintf(buf, n, "struct %s", w->target);
+	}
+}
+
+/* The struct a pointer of type t (resolved) points to, if it is one named
+ * name: its id (the one with members, when t names a declaration). */
+static uint32_t btf_pointee(const struct btf *b, const struct btf_type *t, const char *name)
+{
+	struct btf_type p;
+	uint32_t id = btf_resolve(b, t->size_type, &p);
+	if (!id || (p.kind != BTF_STRUCT && p.kind != BTF_FWD) ||
+	    strcmp(btf_name(b, &p), name) != 0)
+		return 0;
+	return p.kind == BTF_STRUCT ? id : btf_find_struct(b, name);
+}
+
+/* Whether mt (resolved) is what w wants; *size: its bytes (ptr: a
+ * pointer's). */
+static bool btf_matches(const struct btf *b, const struct btf_type *mt, const struct want *w,
+			unsigned ptr, uint64_t *size)
+{
+	if (mt->kind != w->kind)
+		return false;
+	switch (w->kind) {
+	case BTF_INT:
+		*size = mt->size_type;
+		return mt->size_type == w->size && btf_int_whole(mt);
+	case BTF_PTR:
+		*size = ptr;
+		return !w->target || btf_pointee(b, mt, w->target) != 0;
+	case BTF_ARRAY: {
+		struct btf_type e;
+		uint32_t n = ptw_le32(mt->extra + 8);
+		*size = (uint64_t)n * w->size;
+		return n > 0 && btf_resolve(b, ptw_le32(mt->extra), &e) && e.kind == BTF_INT &&
+		       e.size_type == w->size && btf_int_whole(&e);
+	}
+	default:
+		*size = mt->size_type;
+		return strcmp(btf_name(b, mt), w->target) == 0;
+	}
+}
+
+/* Member name of struct sid, of the type w says and lying inside the
+ * struct; *mt its type, resolved.  A member renamed, retyped or made a
+ * bitfield by some kernel gives an error naming what it found instead. */
+static int need_member(const struct btf *b, unsigned ptr, uint32_t sid, const char *sname,
+		       const char *name, const struct want *w, struct btf_member *out,
+		       struct btf_type *mt, struct ptw_error *err)
 {
 	unsigned budget = BTF_BUDGET;
-	if (!btf_member(b, sid, name, 0, &budget, out))
+	switch (btf_member(b, sid, name, 0, &budget, out)) {
+	case MEMBER_ABSENT:
 		return ptw_fail(err, PTW_ERR_NOT_FOUND,
 				"Linux task list: BTF: %s has no member %s", sname, name);
-	uint32_t r = btf_resolve(b, out->type, mt);
-	if (!r || (kind && mt->kind != kind) ||
-	    (size && (mt->kind == BTF_INT || mt->kind == BTF_ENUM) && mt->size_type != size))
+	case MEMBER_BITFIELD:
 		return ptw_fail(err, PTW_ERR_NOT_FOUND,
-				"Linux task list: BTF: %s.%s is not of the expected type", sname, name);
+				"Linux task list: BTF: %s.%s is a bitfield (%" PRIu32 " bits at bit %" PRIu64
+				"), not a whole field", sname, name, out->bitsize, out->bitoff);
+	case MEMBER_FOUND:
+		break;
+	}
+	char got[96] = "a broken type chain", exp[96];
+	uint32_t r = btf_resolve(b, out->type, mt);
+	uint64_t size = 0;
+	if (r)
+		btf_describe(b, mt, got, sizeof got);
+	if (!r || !btf_matches(b, mt, w, ptr, &size)) {
+		want_describe(w, exp, sizeof exp);
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: BTF: %s.%s is %s, not %s", sname, name, got, exp);
+	}
+	struct btf_type st;
+	uint64_t ssize = btf_get(b, sid, &st) ? st.size_type : 0;
+	if (out->offset + size > ssize)
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: BTF: %s.%s (%" PRIu64 " bytes at +0x%" PRIx64
+				") lies outside %s's %" PRIu64 " bytes",
+				sname, name, size, out->offset, sname, ssize);
 	out->type = r;
 	return 0;
 }
 
+/* Whether struct sid has a member name (of any type; need_member then
+ * checks it): optional members, and which variant a kernel has. */
+static bool has_member(const struct btf *b, uint32_t sid, const char *name)
+{
+	unsigned budget = BTF_BUDGET;
+	struct btf_member m;
+	return btf_member(b, sid, name, 0, &budget, &m) != MEMBER_ABSENT;
+}
+
 /* Through member ptr of struct sid (a pointer to struct tname) to that
  * struct's member name: both offsets. */
-static int via_pointer(const struct btf *b, uint32_t sid, const char *sname,
-		       const char *ptr, const char *tname, const char *name,
-		       uint32_t kind, uint64_t *ptr_at, uint64_t *at,
+static int via_pointer(const struct btf *b, unsigned ptr, uint32_t sid, const char *sname,
+		       const char *pname, const char *tname, const char *name,
+		       const struct want *w, uint64_t *ptr_at, uint64_t *at,
 		       struct ptw_error *err)
 {
 	struct btf_member m;
 	struct btf_type t;
-	int rc = need_member(b, sid, sname, ptr, BTF_PTR, 0, &m, &t, err);
+	const struct want wp = { BTF_PTR, 0, tname };
+	int rc = need_member(b, ptr, sid, sname, pname, &wp, &m, &t, err);
 	if (rc)
 		return rc;
 	*ptr_at = m.offset;
-	uint32_t target = btf_resolve(b, t.size_type, &t);
-	if (!target || t.kind != BTF_STRUCT)
-		return ptw_fail(err, PTW_ERR_NOT_FOUND,
-				"Linux task list: BTF: %s.%s does not point to a struct", sname, ptr);
-	if ((rc = need_member(b, target, tname, name, kind, 0, &m, &t, err)))
+	uint32_t target = btf_pointee(b, &t, tname);
+	if ((rc = need_member(b, ptr, target, tname, name, w, &m, &t, err)))
 		return rc;
 	*at = m.offset;
 	return 0;
 }
 
-/* task_struct.signal -> signal_struct.thread_head, a list of the group's
- * threads through task_struct.thread_node (Linux 3.14 on): how a process
- * whose leader exited is still found.  Optional. */
-static bool thread_layout(const struct btf *b, uint32_t task, struct layout *L)
+/* How the group's threads are linked, to find a process whose leader
+ * exited: signal->thread_head through thread_node (3.14 on; 6.7 removed
+ * thread_group), else the thread_group ring.  A kernel with neither is
+ * walked without (such a process is then missed); one with either retyped
+ * is an error. */
+static int thread_layout(const struct btf *b, unsigned ptr, uint32_t task,
+			 struct layout *L, struct ptw_error *err)
 {
 	struct btf_member m;
 	struct btf_type t;
-	if (need_member(b, task, "task_struct", "thread_node", BTF_STRUCT, 0, &m, &t, NULL))
-		return false;
-	L->thread_node = m.offset;
-	return via_pointer(b, task, "task_struct", "signal", "signal_struct", "thread_head",
-			   BTF_STRUCT, &L->signal, &L->thread_head, NULL) == 0;
+	const char *ts = "task_struct";
+	int rc;
+	L->threads = THREADS_NONE;
+	if (has_member(b, task, "thread_node")) {
+		if ((rc = need_member(b, ptr, task, ts, "thread_node", &W_LIST, &m, &t, err)))
+			return rc;
+		L->thread_link = m.offset;
+		if ((rc = via_pointer(b, ptr, task, ts, "signal", "signal_struct", "thread_head",
+				      &W_LIST, &L->signal, &L->thread_head, err)))
+			return rc;
+		L->threads = THREADS_HEAD;
+	} else if (has_member(b, task, "thread_group")) {
+		if ((rc = need_member(b, ptr, task, ts, "thread_group", &W_LIST, &m, &t, err)))
+			return rc;
+		L->thread_link = m.offset;
+		L->threads = THREADS_GROUP;
+	}
+	return 0;
 }
 
-/* The task_struct members read as they are: name, kind, size, where. */
+/* The task_struct members read as they are: name, type, where.  pid and
+ * tgid are the numbers of the initial pid namespace (what the dump's
+ * /proc showed), kept in task_struct by every kernel; a container's own
+ * numbers would need struct pid's numbers[level], which ps does not show
+ * either. */
+static const struct want W_TASK_PTR = { BTF_PTR, 0, "task_struct" };
+static const struct want W_COMM = { BTF_ARRAY, 1, NULL };
 static const struct {
 	const char *name;
-	uint32_t kind, size;
+	const struct want *want;
 	size_t at;
-} task_scalars[] = {
-	{ "pid", BTF_INT, 4, offsetof(struct layout, pid) },
-	{ "tgid", BTF_INT, 4, offsetof(struct layout, tgid) },
-	{ "real_parent", BTF_PTR, 0, offsetof(struct layout, real_parent) },
+} task_members[] = {
+	{ "flags", &W_U32, offsetof(struct layout, flags) },
+	{ "pid", &W_U32, offsetof(struct layout, pid) },
+	{ "tgid", &W_U32, offsetof(struct layout, tgid) },
+	{ "real_parent", &W_TASK_PTR, offsetof(struct layout, real_parent) },
+	{ "comm", &W_COMM, offsetof(struct layout, comm) },
 };
 
-static int btf_layout(const struct btf *b, struct layout *L, struct ptw_error *err)
+/* task_struct.tasks and its list_head's next and prev; a list_head is two
+ * pointers, of the bytes the mode's are. */
+static int list_layout(const struct btf *b, unsigned ptr, uint32_t task, struct layout *L,
+		       struct ptw_error *err)
+{
+	struct btf_member m;
+	struct btf_type t;
+	const struct want wp = { BTF_PTR, 0, "list_head" };
+	int rc;
+	if ((rc = need_member(b, ptr, task, "task_struct", "tasks", &W_LIST, &m, &t, err)))
+		return rc;
+	L->tasks = m.offset;
+	uint32_t list = m.type;
+	if (t.size_type != 2 * ptr)
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: BTF: struct list_head is %" PRIu32 " bytes, not two"
+				" %u-byte pointers (a kernel of another word size?)", t.size_type, ptr);
+	if ((rc = need_member(b, ptr, list, "list_head", "next", &wp, &m, &t, err)))
+		return rc;
+	L->next = m.offset;
+	if ((rc = need_member(b, ptr, list, "list_head", "prev", &wp, &m, &t, err)))
+		return rc;
+	L->prev = m.offset;
+	return 0;
+}
+
+/* Every offset the walk reads, from BTF by member name and type: no
+ * kernel version's layout is assumed.  ptr: the mode's pointer bytes. */
+static int btf_layout(const struct btf *b, unsigned ptr, struct layout *L,
+		      struct ptw_error *err)
 {
 	uint32_t task = btf_find_struct(b, "task_struct");
 	if (!task)
@@ -736,40 +989,31 @@ static int btf_layout(const struct btf *b, struct layout *L, struct ptw_error *e
 	struct btf_type t;
 	int rc;
 	const char *ts = "task_struct";
-	if ((rc = need_member(b, task, ts, "tasks", BTF_STRUCT, 0, &m, &t, err)))
+	if ((rc = list_layout(b, ptr, task, L, err)))
 		return rc;
-	L->tasks = m.offset;
-	uint32_t list = m.type;
-	if ((rc = need_member(b, list, "list_head", "next", BTF_PTR, 0, &m, &t, err)))
-		return rc;
-	L->next = m.offset;
-	if ((rc = need_member(b, list, "list_head", "prev", BTF_PTR, 0, &m, &t, err)))
-		return rc;
-	L->prev = m.offset;
-	for (size_t i = 0; i < sizeof task_scalars / sizeof task_scalars[0]; i++) {
-		if ((rc = need_member(b, task, ts, task_scalars[i].name, task_scalars[i].kind,
-				      task_scalars[i].size, &m, &t, err)))
+	for (size_t i = 0; i < sizeof task_members / sizeof task_members[0]; i++) {
+		if ((rc = need_member(b, ptr, task, ts, task_members[i].name, task_members[i].want,
+				      &m, &t, err)))
 			return rc;
-		*(uint64_t *)((char *)L + task_scalars[i].at) = m.offset;
+		*(uint64_t *)((char *)L + task_members[i].at) = m.offset;
+		if (strcmp(task_members[i].name, "comm") == 0) {
+			/* TASK_COMM_LEN: 16 in every kernel so far */
+			uint32_t nelems = ptw_le32(t.extra + 8);
+			L->comm_len = nelems < COMM_MAX ? nelems : COMM_MAX - 1;
+		}
 	}
-	if ((rc = need_member(b, task, ts, "comm", BTF_ARRAY, 0, &m, &t, err)))
-		return rc;
-	L->comm = m.offset;
-	uint32_t nelems = ptw_le32(t.extra + 8);
-	L->comm_len = nelems < COMM_MAX ? nelems : COMM_MAX - 1;
-	if ((rc = via_pointer(b, task, ts, "mm", "mm_struct", "pgd", BTF_PTR, &L->mm,
+	const struct want wpgd = { BTF_PTR, 0, NULL };
+	if ((rc = via_pointer(b, ptr, task, ts, "mm", "mm_struct", "pgd", &wpgd, &L->mm,
 			      &L->pgd, err)))
 		return rc;
-	/* flags tells kernel threads that borrowed a process's mm apart. */
-	L->has_flags = need_member(b, task, ts, "flags", BTF_INT, 4, &m, &t, NULL) == 0;
-	L->flags = m.offset;
-	L->has_threads = thread_layout(b, task, L);
+	if ((rc = thread_layout(b, ptr, task, L, err)))
+		return rc;
 	/* x86's real-mode header (arch/x86/include/asm/realmode.h): its
 	 * fields are u32 physical addresses, and which come before
 	 * trampoline_pgd depends on the configuration.  Optional. */
 	uint32_t rmh = btf_find_struct(b, "real_mode_header");
-	L->has_rm_pgd = rmh && need_member(b, rmh, "real_mode_header", "trampoline_pgd",
-					   BTF_INT, 4, &m, &t, NULL) == 0;
+	L->has_rm_pgd = rmh && need_member(b, ptr, rmh, "real_mode_header", "trampoline_pgd",
+					   &W_U32, &m, &t, NULL) == 0;
 	L->rm_pgd = L->has_rm_pgd ? m.offset : 0;
 	return 0;
 }
@@ -810,7 +1054,7 @@ static int read_layout(const struct kmem *m, uint64_t start, uint64_t stop,
 	if (!rc)
 		rc = btf_parse(&b, data, size, err);
 	if (!rc)
-		rc = btf_layout(&b, L, err);
+		rc = btf_layout(&b, m->ptr, L, err);
 	free(b.off);
 	free(data);
 	return rc;
@@ -977,9 +1221,10 @@ static bool btf_header_plausible(const struct kmem *m, uint64_t va, const uint8_
 }
 
 /* The layout from the first BTF in the image that gives one; *at: where
- * it lies.  Headers that do not are skipped, the last one's reason kept. */
+ * it lies.  Headers that do not are skipped, the last one's reason kept.
+ * *none: the image was read and held no BTF header at all. */
 static int scan_btf(const struct kmem *m, uint64_t start, struct layout *L,
-		    double *mib, uint64_t *at, struct ptw_error *err)
+		    double *mib, uint64_t *at, bool *none, struct ptw_error *err)
 {
 	struct image_scan *s = scan_new(m, start);
 	if (!s)
@@ -999,8 +1244,12 @@ static int scan_btf(const struct kmem *m, uint64_t start, struct layout *L,
 			*at = va;
 		}
 	}
+	*none = rc == PTW_ERR_NOT_FOUND && tries == 0 && s->bytes > 0;
 	if (rc == PTW_ERR_NOMEM)
 		ptw_fail(err, rc, "%s", last.msg);
+	else if (*none)
+		ptw_fail(err, rc, "the kernel image from %" PRIx64 " (%.1f MiB read) holds none",
+			 s->start, scan_mib(s));
 	else if (rc)
 		ptw_fail(err, rc,
 			 "the kernel image from %" PRIx64 " (%.1f MiB read) holds no BTF with"
@@ -1092,22 +1341,27 @@ static void comm_copy(char *dst, const uint8_t *src, size_t n)
 }
 
 /* The mm of a process whose leader has exited (its mm is gone) while other
- * threads run on: the first thread in signal->thread_head with one.  0 for
- * a zombie, whose threads are all gone, or when the layout lacks the links. */
+ * threads run on: the first thread of its group with one.  The group is a
+ * ring of list_heads: signal->thread_head and each thread's thread_node,
+ * or (thread_group) the threads' own, the leader's among them.  0 for a
+ * zombie, whose threads are all gone, or when the layout lacks the links. */
 static uint64_t group_mm(struct walk *w, uint64_t leader)
 {
 	const struct kmem *m = w->m;
 	const struct layout *L = w->L;
 	uint64_t signal, head, node, mm;
-	if (!L->has_threads || !read_ptr(m, leader + L->signal, &signal))
+	if (L->threads == THREADS_HEAD && read_ptr(m, leader + L->signal, &signal))
+		head = signal + L->thread_head;
+	else if (L->threads == THREADS_GROUP)
+		head = leader + L->thread_link;
+	else
 		return 0;
-	head = signal + L->thread_head;
 	if (!read_ptr(m, head + L->next, &node))
 		return 0;
 	for (unsigned i = 0; node != head && i < THREADS_MAX; i++) {
 		if (w->thread_reads++ >= THREAD_READS_MAX)
 			return 0;
-		uint64_t t = node - L->thread_node;
+		uint64_t t = node - L->thread_link;
 		if (t != leader && read_ptr(m, t + L->mm, &mm) && mm)
 			return mm;
 		if (!read_ptr(m, node + L->next, &node))
@@ -1135,7 +1389,7 @@ static int walk_task(struct walk *w, uint64_t task, struct ptw_error *err)
 	uint32_t flags = 0, tgid;
 	uint64_t mm, pgd;
 	uint8_t comm[COMM_MAX];
-	if (L->has_flags && !read_u32(m, task + L->flags, &flags))
+	if (!read_u32(m, task + L->flags, &flags))
 		flags = 0;
 	if (flags & PF_KTHREAD)
 		return 0;
@@ -1339,7 +1593,8 @@ struct anchors {
 };
 
 /* "kallsyms (N symbols) has no A, B (needs OPTION)" into buf, for the n
- * symbols of want that are missing; false when none is. */
+ * symbols of want that are missing (option NULL: no "(needs ...)"); false
+ * when none is. */
 static bool missing_text(const struct ksym_want *want, size_t n, uint32_t nsyms,
 			 const char *option, char *buf, size_t size)
 {
@@ -1350,8 +1605,9 @@ static bool missing_text(const struct ksym_want *want, size_t n, uint32_t nsyms,
 			len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
 						len ? ", " : "", want[i].name);
 	if (len)
-		snprintf(buf, size, "kallsyms (%" PRIu32 " symbols) has no %s (needs %s)",
-			 nsyms, names, option);
+		snprintf(buf, size, "kallsyms (%" PRIu32 " symbols) has no %s%s%s%s",
+			 nsyms, names, option ? " (needs " : "", option ? option : "",
+			 option ? ")" : "");
 	return len > 0;
 }
 
@@ -1400,7 +1656,14 @@ static int find_layout(const struct kmem *m, const struct ksym_want *want, uint3
 	if (!image_start(m, want, &start))
 		return no_image_start(missing, err);
 	struct ptw_error e = { .code = 0 };
-	int rc = scan_btf(m, start, &a->L, &a->mib, &at, &e);
+	bool none = false;
+	int rc = scan_btf(m, start, &a->L, &a->mib, &at, &none, &e);
+	if (rc && none) { /* no BTF header anywhere in the image read */
+		missing_text(want + WANT_START_BTF, 2, nsyms, NULL, missing, sizeof missing);
+		return ptw_fail(err, rc,
+				"Linux task list: kernel has no BTF (CONFIG_DEBUG_INFO_BTF, Linux 5.2+):"
+				" %s, and %s", missing, e.msg);
+	}
 	if (rc)
 		return scan_failed(rc, missing, &e, err);
 	snprintf(a->btf_how, sizeof a->btf_how, " found by scanning the kernel image at %" PRIx64,
