@@ -86,6 +86,14 @@
  * ("swapper/0"; "swapper" before the idle task renames itself) and parent
  * (itself, 0), as the task list holds them.  A table whose page beside it is
  * a KPTI user copy gets that copy as user_dirbase.
+ *
+ * With no table named (an x86-64 raw image without VMCOREINFO), discovery
+ * hands down a process's table instead (ptw_owners_linux_via): it maps the
+ * kernel half as the kernel's own does.  kallsyms is then searched for from
+ * __START_KERNEL_map unmoved (no KERNELOFFSET) over KIMAGE_SPAN, the KASLR
+ * offset is _text's address less its default 0xffffffff81000000, and the
+ * kernel's own table is init_top_pgt's PA (a data symbol: needs
+ * CONFIG_KALLSYMS_ALL), its record naming only a table discovery found.
  */
 #include "owners/owners.h"
 
