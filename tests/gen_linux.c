@@ -117,7 +117,8 @@ static size_t encode(const char *text, uint8_t *out)
 
 /* In kallsyms_names order (the reader stops at the last one it wants). */
 enum { SYM_TEXT, SYM_STARTUP, SYM_LONG, SYM_PERCPU, SYM_INIT_TASK_GROUP,
-       SYM_INIT_TASK, SYM_START_BTF, SYM_STOP_BTF, SYM_RMH, SYM_POKING, SYM_BANNER,
+       SYM_INIT_TASK, SYM_START_BTF, SYM_STOP_BTF, SYM_RMH, SYM_POKING, SYM_INIT_TOP_PGT,
+       SYM_BANNER,
        NSYMS };
 
 /* Symbols considered, fillers (after the named ones) included. */
@@ -142,6 +143,7 @@ static void sym_text(unsigned i, char *buf, size_t n)
 		[SYM_INIT_TASK_GROUP] = "Dinit_task_group",
 		[SYM_START_BTF] = "R__start_BTF", [SYM_STOP_BTF] = "R__stop_BTF",
 		[SYM_RMH] = "Dreal_mode_header", [SYM_POKING] = "Bpoking_mm",
+		[SYM_INIT_TOP_PGT] = "Dinit_top_pgt",
 	};
 	if (i != SYM_LONG) {
 		snprintf(buf, n, "%s", names[i]);
@@ -168,6 +170,8 @@ static bool kept(const struct gen_linux *L, unsigned i, const char *text)
 		return false;
 	if (!L->kernel_tables &&
 	    (strcmp(text, "Dreal_mode_header") == 0 || strcmp(text, "Bpoking_mm") == 0))
+		return false;
+	if (i == SYM_INIT_TOP_PGT && !L->init_top_pgt)
 		return false;
 	return !(L->omit && strcmp(text + 1, L->omit) == 0);
 }
@@ -234,6 +238,7 @@ static uint64_t sym_addr(const struct gen_linux *L, unsigned i)
 	case SYM_STOP_BTF: return L->btf_stop;
 	case SYM_RMH: return L->rmh_var;
 	case SYM_POKING: return L->poking_var;
+	case SYM_INIT_TOP_PGT: return L->init_top_pgt;
 	case SYM_BANNER: return L->banner;
 	case SYM_LONG: return L->va + 0x30;
 	default: return L->va + 0x40 + 16ULL * (i - NSYMS); /* fillers */

@@ -97,6 +97,8 @@ struct gen_linux {
 	uint32_t trampoline_pgd;   /* real_mode_header->trampoline_pgd (PA) */
 	uint64_t poking_pgd;       /* poking_mm->pgd (kernel VA); 0: poking_mm
 				    * is NULL */
+	uint64_t init_top_pgt;     /* kallsyms' init_top_pgt (a kernel VA at or
+				    * above va); 0: not in kallsyms */
 	enum gen_linux_era era;
 	unsigned fillers;          /* code symbols added after the others
 				    * (600: three markers); not with DEFAULT */

@@ -257,6 +257,43 @@ for f in "$elf" "$raw"; do
 	unmount_ptfs "$M"
 	check_ps "$g" "$SHARED/$X64/truth.txt"
 done
+# A raw image with no VMCOREINFO at all (no note, no copy in memory): the
+# raw dump's copy with every "OSRELEASE=" renamed (the line the search
+# for VMCOREINFO in memory keys on).  The scan decides Linux from the
+# shared kernel half; the kernel is read through the lowest table sharing
+# it, kallsyms is searched for from __START_KERNEL_map, the KASLR offset
+# follows from its _text (VMCOREINFO's KERNELOFFSET on the original), and
+# the kernel's own table is init_top_pgt's (VMCOREINFO's on the original):
+# ps as the original's but for the FOUND column's VMCOREINFO.
+no_vmcoreinfo() {
+	local src=$1 out=$CACHE/$(basename "$1").no-vmcoreinfo
+	if [[ ! -s "$out" || "$src" -nt "$out" ]]; then
+		perl -pe 's/OSRELEASE=/XSRELEASE=/g' "$src" > "$out.tmp"
+		mv "$out.tmp" "$out"
+	fi
+	echo "$out"
+}
+g=$(no_vmcoreinfo "$raw")
+expect "raw without VMCOREINFO: none found" "$("$PTWALK" "$g" info | grep '^vmcoreinfo:')" \
+	"vmcoreinfo: none"
+expect "raw without VMCOREINFO: ps as the original's" "$("$PTWALK" "$g" ps 2>&1)" \
+	"$("$PTWALK" "$raw" ps 2>&1 | sed 's/VMCOREINFO (kernel page table), //')"
+orig=$("$PTWALK" "$raw" info | grep '^owners:')
+koff=$(grep -a -o 'KERNELOFFSET=[0-9a-f]\+' "$raw" | head -1 | cut -d= -f2)
+kpgt=$("$PTWALK" "$raw" ps | awk '/VMCOREINFO \(kernel page table\)/ { print $3 }')
+expect "raw without VMCOREINFO: KASLR offset and kernel table" "$koff $kpgt" "19400000 2a10000"
+expect "raw without VMCOREINFO: owners" "$("$PTWALK" "$g" info | grep '^owners:')" \
+	"${orig/from VMCOREINFO,/found in memory at $ktok, layout 6.2-6.3 (seqs_of_names before the token table), 18.0 MiB of the image read,}; KASLR offset $koff (kallsyms' _text $(printf '%x' $((0xffffffff81000000 + 16#$koff))) - ffffffff81000000); kernel table init_top_pgt $kpgt; kernel read through 9c000 (no kernel page table named by VMCOREINFO or a dump header: the lowest DirBase sharing the kernel half)"
+mount_ptfs "$M" "$g"
+if out=$("$TRUTH_CHECK" --owners "$M" "$SHARED/$X64/truth.txt"); then
+	echo "ok   raw without VMCOREINFO: truth check with owners"
+else
+	printf '%s\n' "$out" | sed 's/^/     /'
+	echo "FAIL raw without VMCOREINFO: truth check with owners"
+	FAILED=1
+fi
+unmount_ptfs "$M"
+check_ps "$g" "$SHARED/$X64/truth.txt"
 check_dump "$pae" "$SHARED/$PAE/truth.txt" 165
 # Debian's 686-pae kernel keeps text symbols only (no CONFIG_KALLSYMS_ALL)
 # and no BTF: its processes stay unnamed, and /info says why.

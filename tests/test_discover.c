@@ -111,7 +111,9 @@ static void windows_selfmaps(void **state)
 }
 
 /* Without kernel data, /info's owners line says what is missing: for
- * Windows, the crash-dump header's PsActiveProcessHead. */
+ * Windows, the crash-dump header's PsActiveProcessHead; for 32-bit Linux
+ * a table VMCOREINFO names; x86-64 Linux reads the kernel through a
+ * process's table and says why kallsyms was not found there. */
 static void owners_line_without_kernel_data(void **state)
 {
 	(void)state;
@@ -119,7 +121,11 @@ static void owners_line_without_kernel_data(void **state)
 		{ "windows-x64", "no kernel data: a Windows image without a crash-dump header gives no"
 				 " PsActiveProcessHead (name processes with --processes FILE, the text of"
 				 " WinDbg's !process 0 0)" },
-		{ "linux-x64", "no kernel data: no kernel page table named by VMCOREINFO or a dump header" },
+		{ "linux-pae", "no kernel data: no kernel page table named by VMCOREINFO or a dump header" },
+		{ "linux-x64", "Linux task list: no VMCOREINFO, and kallsyms not found in memory (2.0 MiB"
+			       " from ffffffff80000000 read): no token table (no \"0\"..\"9\" tokens);"
+			       " kernel read through 100000 (no kernel page table named by VMCOREINFO or"
+			       " a dump header: the lowest DirBase sharing the kernel half)" },
 	};
 	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
 		struct scenario s;

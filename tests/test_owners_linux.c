@@ -523,13 +523,21 @@ static void prev_mismatch(void **state)
 
 /* ---- failures ----------------------------------------------------------------- */
 
+/* Without VMCOREINFO, 32-bit x86 has no place to search kallsyms from;
+ * x86-64 searches from __START_KERNEL_map (here the blob, aliased in the
+ * text mapping, has the tables VMCOREINFO would name: no markers). */
 static void no_vmcoreinfo(void **state)
 {
 	(void)state;
 	struct img im;
-	build(&im, "linux-x64", NULL);
+	build(&im, "linux-pae", NULL);
 	im.vmci[0] = '\0';
 	expect_failure(&im, "Linux task list: the dump has no VMCOREINFO (needed for kallsyms)");
+	build(&im, "linux-x64", NULL);
+	im.vmci[0] = '\0';
+	expect_failure(&im, "Linux task list: no VMCOREINFO, and kallsyms not found in memory"
+		       " (2.0 MiB from ffffffff80000000 read): 1 candidates, the first at"
+		       " ffffffff81150137: no kallsyms_markers before the token table");
 }
 
 static void missing_vmcoreinfo_symbol(void **state)
@@ -1048,6 +1056,146 @@ static void text_only_in_discovery(void **state)
 	ptw_spaces_free(&sp);
 	ptw_dump_close(d);
 	scenario_free(&im.s);
+}
+
+/* ---- a raw image without VMCOREINFO (x86-64) ------------------------------------- */
+
+/* The blob where linux-x64's text mapping (ffffffff81000000 -> 200000,
+ * 2 MiB) has BLOB_PA: the kernel's data in its image. */
+#define NOVMCI_TEXT (0xffffffff81000000ULL + BLOB_PA - 0x200000)
+#define NOVMCI_PGT  0xffffffff82600000ULL  /* init_top_pgt */
+
+/* linux-x64 with the kernel's data in its image mapping (where the
+ * search from __START_KERNEL_map finds kallsyms: _text at NOVMCI_TEXT,
+ * KASLR offset 150000), 600 more code symbols (three markers), kallsyms' init_top_pgt at pgt_va (0: none)
+ * mapping pgt_pa, and no VMCOREINFO anywhere: memory as a raw image. */
+static ptw_dump *build_novmci(struct img *im, uint64_t pgt_va, uint64_t pgt_pa)
+{
+	memset(im, 0, sizeof *im);
+	assert_true(scenario_build("linux-x64", &im->s));
+	im->mode = ptw_mode_get(PTW_MODE_X64);
+	set_tasks(im->tasks, DIRECT_X64, &im->s);
+	im->L = (struct gen_linux){
+		.va = NOVMCI_TEXT, .ptr = 8, .tasks = im->tasks, .ntasks = 5,
+		.era = GEN_LINUX_ERA_6_2, .fillers = 600, .init_top_pgt = pgt_va,
+	};
+	im->blob = im->s.g.mem + BLOB_PA;
+	const uint64_t bits = PTW_RW | PTW_A | PTW_D | PTW_G | PTW_XD;
+	if (pgt_va)
+		gen_map(&im->s.g, im->s.kernel, pgt_va, pgt_pa, 0x1000, bits);
+	assert_true(im->s.g.next <= BLOB_PA); /* the new table is below the blob */
+	assert_true(gen_linux_build(&im->L, im->blob, STALE_PA - BLOB_PA));
+	ptw_dump *d;
+	struct ptw_error e;
+	assert_int_equal(ptw_dump_open_memory(im->s.g.mem, im->s.g.size, &d, &e), 0);
+	assert_null(ptw_dump_vmcoreinfo(d, NULL));
+	return d;
+}
+
+/* owners_how up to what says the kernel's own table. */
+static void novmci_how(const struct img *im, char *buf, size_t n, unsigned spaces,
+		       const char *kernel)
+{
+	snprintf(buf, n,
+		 "Linux task list: 5 processes, %u address spaces (kallsyms %u symbols found in"
+		 " memory at %llx, layout 6.2-6.3 (seqs_of_names before the token table),"
+		 " 2.0 MiB of the image read, BTF 0.0 MiB; task_struct tasks 0x40 pid 0x80 comm"
+		 " 0xc0 mm 0x98, mm_struct pgd 0x48); KASLR offset 150000 (kallsyms' _text"
+		 " ffffffff81150000 - ffffffff81000000); %s; kernel read through 100000 (no kernel"
+		 " page table named by VMCOREINFO or a dump header: the lowest DirBase sharing"
+		 " the kernel half)",
+		 spaces, im->L.nsyms, (unsigned long long)im->L.token_table, kernel);
+}
+
+static void check_space(const struct ptw_spaces *sp, uint64_t dirbase, int64_t cid,
+			int64_t ppid, const char *name)
+{
+	const struct ptw_space *s = ptw_spaces_find(sp, dirbase);
+	assert_non_null(s);
+	assert_int_equal(s->cid, cid);
+	assert_int_equal(s->ppid, ppid);
+	assert_string_equal(s->name, name);
+	assert_int_equal(s->owner_from, PTW_OWNER_LINUX_TASKS);
+	assert_int_equal(s->found & (PTW_FOUND_KSHARED | PTW_FOUND_PROCLIST),
+			 PTW_FOUND_KSHARED | PTW_FOUND_PROCLIST);
+}
+
+/* Discovery reads the kernel through the lowest table sharing the kernel
+ * half (here the kernel's own, 100000, as in a real dump it may be the
+ * trampoline's); the kernel's own table is init_top_pgt's PA, named only
+ * when discovery found it -- never the table read through. */
+static void raw_without_vmcoreinfo(void **state)
+{
+	(void)state;
+	struct img im;
+	struct ptw_spaces sp;
+	char want[1024];
+	/* init_top_pgt maps the kernel's table: cid 0, swapper/0 */
+	ptw_dump *d = build_novmci(&im, NOVMCI_PGT, 0x100000);
+	discover(d, &sp);
+	assert_int_equal(sp.os, PTW_OS_LINUX);
+	novmci_how(&im, want, sizeof want, 3, "kernel table init_top_pgt 100000");
+	assert_string_equal(sp.owners_how, want);
+	assert_int_equal(sp.n, 5);
+	check_space(&sp, im.s.kernel, 0, 0, "swapper/0");
+	check_space(&sp, im.s.proc[0], 1, 0, "init");
+	check_space(&sp, im.s.proc[1], 100, 1, "alpha-daemon-lo");
+	assert_int_equal(ptw_spaces_find(&sp, im.s.user[1])->cid, 100);
+	assert_false(ptw_spaces_find(&sp, im.s.kernel)->found & PTW_FOUND_VMCOREINFO);
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+	scenario_free(&im.s);
+
+	/* no init_top_pgt in kallsyms: the table read through stays unnamed */
+	d = build_novmci(&im, 0, 0);
+	discover(d, &sp);
+	novmci_how(&im, want, sizeof want, 2, "kallsyms has no init_top_pgt (needs"
+		   " CONFIG_KALLSYMS_ALL): the kernel's own table unnamed");
+	assert_string_equal(sp.owners_how, want);
+	assert_int_equal(sp.n, 5);
+	const struct ptw_space *k = ptw_spaces_find(&sp, im.s.kernel);
+	assert_int_equal(k->owner_from, PTW_OWNER_NONE);
+	assert_string_equal(k->name, "");
+	check_space(&sp, im.s.proc[0], 1, 0, "init");
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+	scenario_free(&im.s);
+
+	/* init_top_pgt at a page discovery did not find: named nowhere, no
+	 * space added */
+	d = build_novmci(&im, NOVMCI_PGT, FORMAT_PA);
+	discover(d, &sp);
+	novmci_how(&im, want, sizeof want, 3, "kernel table init_top_pgt 3d0000");
+	assert_string_equal(sp.owners_how, want);
+	assert_int_equal(sp.n, 5);
+	assert_null(ptw_spaces_find(&sp, FORMAT_PA));
+	assert_int_equal(ptw_spaces_find(&sp, im.s.kernel)->owner_from, PTW_OWNER_NONE);
+	check_space(&sp, im.s.proc[1], 100, 1, "alpha-daemon-lo");
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+	scenario_free(&im.s);
+}
+
+/* Read through another's table on 32-bit x86: no place to search
+ * kallsyms from without VMCOREINFO, said plainly. */
+static void via_not_x64(void **state)
+{
+	(void)state;
+	struct scenario s;
+	assert_true(scenario_build("linux-pae", &s));
+	ptw_dump *d;
+	struct ptw_error e = {0};
+	assert_int_equal(ptw_dump_open_memory(s.g.mem, s.g.size, &d, &e), 0);
+	struct ptw_space k;
+	assert_int_equal(ptw_space_init(&k, d, ptw_mode_get(PTW_MODE_PAE), s.kernel, NULL), 0);
+	struct ptw_owners o = {0};
+	char how[64] = "";
+	assert_int_equal(ptw_owners_linux_via(&k, &o, how, sizeof how, &e), PTW_ERR_NOT_FOUND);
+	assert_string_equal(e.msg, "Linux task list: no kernel page table named by VMCOREINFO,"
+			    " and only x86-64 kernels are read through a process's table");
+	assert_int_equal(o.n, 0);
+	ptw_dump_close(d);
+	scenario_free(&s);
 }
 
 /* ---- kallsyms found in memory (kallsyms_find.c) ------------------------------------- */
@@ -1708,6 +1856,8 @@ int main(void)
 		cmocka_unit_test(no_thread_links),
 		cmocka_unit_test(retyped_members),
 		cmocka_unit_test(btf_absent),
+		cmocka_unit_test(raw_without_vmcoreinfo),
+		cmocka_unit_test(via_not_x64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -734,7 +734,7 @@ struct ptw_spaces {
 	size_t n;
 	struct ptw_space *v;       /* sorted by dirbase */
 	struct ptw_scan_stats scan;
-	char owners_how[512];      /* how owners were found, or why not */
+	char owners_how[768];      /* how owners were found, or why not */
 	/* Split modes (AArch64): the kernel's table, every space's upper
 	 * root (PTW_NO_ROOT when unknown). */
 	uint64_t upper_root;

@@ -289,12 +289,45 @@ static void kernel_table_owner(struct list *l, const struct ptw_mode *m,
 	}
 }
 
+/* The space a record of the kernel's names: added if the walk has not met
+ * it, unless the record names only a space discovery found. */
+static struct ptw_space *record_space(struct list *l, const ptw_dump *d,
+				      const struct ptw_mode *m, enum ptw_os os,
+				      const struct ptw_owner *p, uint64_t value)
+{
+	uint64_t dirbase;
+	if (!p->only_found)
+		return owned_space(l, d, m, os, value, PTW_FOUND_PROCLIST);
+	struct ptw_space *s = ptw_dirbase_from_cr3(m, value, &dirbase) ? list_find(l, dirbase) : NULL;
+	if (s)
+		s->found |= PTW_FOUND_PROCLIST;
+	return s;
+}
+
+/* No table of the kernel's own named (a raw image of Linux without
+ * VMCOREINFO): on x86-64 every process's top table maps the kernel half,
+ * so kernel memory is read through one the scan found sharing it -- the
+ * lowest DirBase, for the same answer each time; never a KPTI user copy,
+ * which maps only the entry code. */
+static const struct ptw_space *borrowed_space(const struct list *l,
+					      const struct ptw_mode *m,
+					      const struct ptw_spaces *out)
+{
+	if (out->os != PTW_OS_LINUX || !ptw_mode_x86_64(m))
+		return NULL;
+	for (size_t i = 0; i < l->n; i++) /* sorted by DirBase */
+		if ((l->v[i].found & PTW_FOUND_KSHARED) && !l->v[i].kpti_user)
+			return &l->v[i];
+	return NULL;
+}
+
 static int kernel_owners(struct list *l, const ptw_dump *d,
 			 const struct ptw_mode *m, struct ptw_spaces *out,
 			 struct ptw_error *err)
 {
 	const struct ptw_space *k = kernel_space(l);
-	if (!k) {
+	const struct ptw_space *via = k ? NULL : borrowed_space(l, m, out);
+	if (!k && !via) {
 		/* Windows keeps PsActiveProcessHead only in a crash dump's header:
 		 * a raw image of Windows has no way into the EPROCESS list. */
 		snprintf(out->owners_how, sizeof out->owners_how, "%s",
@@ -305,13 +338,14 @@ static int kernel_owners(struct list *l, const ptw_dump *d,
 			 : "no kernel data: no kernel page table named by VMCOREINFO or a dump header");
 		return 0;
 	}
-	struct ptw_space kernel = *k; /* l->v moves as spaces are added */
+	struct ptw_space kernel = k ? *k : *via; /* l->v moves as spaces are added */
 	struct ptw_owners own = {0};
 	struct ptw_error e = { .code = 0 };
 	enum ptw_owner_from from = out->os == PTW_OS_WINDOWS ? PTW_OWNER_WINDOWS_EPROCESS
 							     : PTW_OWNER_LINUX_TASKS;
 	int rc = from == PTW_OWNER_WINDOWS_EPROCESS
 		 ? ptw_owners_windows(&kernel, &own, out->owners_how, sizeof out->owners_how, &e)
+		 : via ? ptw_owners_linux_via(&kernel, &own, out->owners_how, sizeof out->owners_how, &e)
 		 : ptw_owners_linux(&kernel, &own, out->owners_how, sizeof out->owners_how, &e);
 	if (rc == PTW_ERR_NOMEM) {
 		ptw_owners_free(&own);
@@ -319,17 +353,24 @@ static int kernel_owners(struct list *l, const ptw_dump *d,
 	}
 	if (rc) /* the dump lacks what the walk needs: say why, go on */
 		snprintf(out->owners_how, sizeof out->owners_how, "%s", e.msg);
+	if (via) {
+		size_t len = strlen(out->owners_how);
+		snprintf(out->owners_how + len, sizeof out->owners_how - len,
+			 "; kernel read through %" PRIx64 " (no kernel page table named by"
+			 " VMCOREINFO or a dump header: the lowest DirBase sharing the kernel half)",
+			 kernel.dirbase);
+	}
 	for (size_t i = 0; !rc && i < own.n; i++) {
 		const struct ptw_owner *p = &own.v[i];
 		if (p->kernel_table) {
 			kernel_table_owner(l, m, p);
 			continue;
 		}
-		struct ptw_space *s = owned_space(l, d, m, out->os, p->dirbase, PTW_FOUND_PROCLIST);
+		struct ptw_space *s = record_space(l, d, m, out->os, p, p->dirbase);
 		if (s)
 			set_owner(s, from, p->cid, p->ppid, p->name, p->object);
 		if (p->user_dirbase && p->user_dirbase != p->dirbase &&
-		    (s = owned_space(l, d, m, out->os, p->user_dirbase, PTW_FOUND_PROCLIST))) {
+		    (s = record_space(l, d, m, out->os, p, p->user_dirbase))) {
 			set_owner(s, from, p->cid, p->ppid, p->name, p->object);
 			s->kpti_user = true;
 			s->kpti_peer = p->dirbase & m->dirbase_mask;

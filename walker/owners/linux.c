@@ -86,6 +86,14 @@
  * ("swapper/0"; "swapper" before the idle task renames itself) and parent
  * (itself, 0), as the task list holds them.  A table whose page beside it is
  * a KPTI user copy gets that copy as user_dirbase.
+ *
+ * With no table named (an x86-64 raw image without VMCOREINFO), discovery
+ * hands down a process's table instead (ptw_owners_linux_via): it maps the
+ * kernel half as the kernel's own does.  kallsyms is then searched for from
+ * __START_KERNEL_map unmoved (no KERNELOFFSET) over KIMAGE_SPAN, the KASLR
+ * offset is _text's address less its default 0xffffffff81000000, and the
+ * kernel's own table is init_top_pgt's PA (a data symbol: needs
+ * CONFIG_KALLSYMS_ALL), its record naming only a table discovery found.
  */
 #include "owners/owners.h"
 
@@ -216,14 +224,18 @@ static int ksym_tables_get(const struct kmem *m, struct ptw_ksym_tables *t, char
 			   size_t howsz, struct ptw_error *err)
 {
 	const ptw_dump *d = m->k->dump;
-	if (!ptw_dump_vmcoreinfo(d, NULL))
+	bool vmci = ptw_dump_vmcoreinfo(d, NULL) != NULL;
+	/* Only x86-64 has a fixed place to search from without it. */
+	if (!vmci && !ptw_mode_x86_64(m->k->mode))
 		return ptw_fail(err, PTW_ERR_NOT_FOUND,
 				"Linux task list: the dump has no VMCOREINFO (needed for kallsyms)");
 	struct ptw_error vm = { .code = 0 };
-	if (ksym_tables_vmcoreinfo(d, t, &vm) == 0) {
+	if (vmci && ksym_tables_vmcoreinfo(d, t, &vm) == 0) {
 		snprintf(how, howsz, "from VMCOREINFO");
 		return 0;
 	}
+	const char *why = vmci ? "no SYMBOL(kallsyms_*) in VMCOREINFO (before 6.0)"
+			       : "no VMCOREINFO";
 	uint64_t start;
 	if (!kimage_start(m, &start))
 		return ptw_fail(err, PTW_ERR_NOT_FOUND,
@@ -235,8 +247,7 @@ static int ksym_tables_get(const struct kmem *m, struct ptw_ksym_tables *t, char
 	if (rc == PTW_ERR_NOMEM)
 		return ptw_fail(err, rc, "%s", e.msg);
 	if (rc)
-		return ptw_fail(err, rc, "Linux task list: no SYMBOL(kallsyms_*) in VMCOREINFO (before 6.0),"
-				" and %s", e.msg);
+		return ptw_fail(err, rc, "Linux task list: %s, and %s", why, e.msg);
 	snprintf(how, howsz, "found in memory at %" PRIx64 ", layout %s, %.1f MiB of the image read",
 		 t->token_table, ptw_ksym_layout(t), (double)st.bytes / (1 << 20));
 	return 0;
@@ -1511,6 +1522,8 @@ static void dedup(struct ptw_owners *o)
 enum {
 	WANT_INIT_TASK, WANT_START_BTF, WANT_STOP_BTF, WANT_STEXT, WANT_TEXT,
 	WANT_REAL_MODE_HEADER, WANT_POKING_MM, /* the kernel's tables no task owns */
+	WANT_INIT_TOP_PGT, WANT_INIT_LEVEL4_PGT, /* the kernel's own (4.14 on, before):
+						  * asked for only when no table is named */
 	NWANT
 };
 
@@ -1695,8 +1708,45 @@ static int find_init_task(const struct kmem *m, const struct ksym_want *want,
 	return 0;
 }
 
-int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
-		     char *how, size_t howsz, struct ptw_error *err)
+/* x86-64's kernel image starts at __START_KERNEL_map + 16 MiB
+ * (CONFIG_PHYSICAL_START) when KASLR does not move it. */
+#define LINUX_DEFAULT_TEXT ((uint64_t)0xffffffff81000000ULL)
+
+/* Read through another's table: the kernel's own top table from kallsyms'
+ * init_top_pgt (init_level4_pgt before 4.14), a data symbol, translated
+ * to its PA; *say tells what was found, and the KASLR offset _text says.
+ * false (and *say why) when kallsyms lacks it or it does not translate. */
+static bool kernel_table_from_ksyms(const struct kmem *m, const struct ksym_want *want,
+				    uint64_t *pa, char *say, size_t saysz)
+{
+	size_t len = 0;
+	if (want[WANT_TEXT].found)
+		len = (size_t)snprintf(say, saysz, "; KASLR offset %" PRIx64 " (kallsyms' _text %" PRIx64
+				       " - %" PRIx64 ")",
+				       want[WANT_TEXT].addr - LINUX_DEFAULT_TEXT,
+				       want[WANT_TEXT].addr, LINUX_DEFAULT_TEXT);
+	if (len >= saysz)
+		len = saysz - 1;
+	for (unsigned w = WANT_INIT_TOP_PGT; w <= WANT_INIT_LEVEL4_PGT; w++) {
+		if (!want[w].found)
+			continue;
+		if (ptw_vtop(m->k, NULL, want[w].addr, pa) == 0) {
+			snprintf(say + len, saysz - len, "; kernel table %s %" PRIx64, want[w].name, *pa);
+			return true;
+		}
+		snprintf(say + len, saysz - len, "; kallsyms' %s %" PRIx64 " does not translate:"
+			 " the kernel's own table unnamed", want[w].name, want[w].addr);
+		return false;
+	}
+	snprintf(say + len, saysz - len, "; kallsyms has no init_top_pgt (needs CONFIG_KALLSYMS_ALL):"
+		 " the kernel's own table unnamed");
+	return false;
+}
+
+/* The walk, through kernel's table; via: kernel is a process's table, not
+ * the kernel's own (ptw_owners_linux_via). */
+static int owners_linux(const struct ptw_space *kernel, bool via, struct ptw_owners *out,
+			char *how, size_t howsz, struct ptw_error *err)
 {
 	const struct ptw_mode *mode = kernel->mode;
 	struct kmem m = { kernel, mode->va_bits > 32 ? 8 : 4 };
@@ -1708,11 +1758,14 @@ int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
 		[WANT_TEXT] = { .name = "_text" },
 		[WANT_REAL_MODE_HEADER] = { .name = "real_mode_header" },
 		[WANT_POKING_MM] = { .name = "poking_mm" },
+		[WANT_INIT_TOP_PGT] = { .name = "init_top_pgt" },
+		[WANT_INIT_LEVEL4_PGT] = { .name = "init_level4_pgt" },
 	};
 	uint32_t nsyms = 0;
 	struct anchors a = { .init_task = 0 };
 	char khow[160];
-	int rc = ksym_lookup(&m, want, NWANT, &nsyms, khow, sizeof khow, err);
+	int rc = ksym_lookup(&m, want, via ? NWANT : WANT_INIT_TOP_PGT, &nsyms, khow,
+			     sizeof khow, err);
 	if (!rc)
 		rc = find_layout(&m, want, nsyms, &a, err);
 	if (!rc)
@@ -1721,20 +1774,24 @@ int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
 		return rc;
 	const struct layout *L = &a.L;
 
+	uint64_t kdirbase = kernel->dirbase;
+	char kwhose[192] = "";
+	bool have_kernel = !via || kernel_table_from_ksyms(&m, want, &kdirbase, kwhose,
+							  sizeof kwhose);
 	struct ptw_owners own = {0};
 	/* The kernel's own table is init_task's, named as ps names it: its
 	 * comm (swapper/0) and its parent (itself: 0). */
 	struct ptw_owner swapper = {
-		.cid = 0, .ppid = parent_of(&m, L, a.init_task), .dirbase = kernel->dirbase,
-		.object = a.init_task, .name = "swapper",
+		.cid = 0, .ppid = parent_of(&m, L, a.init_task), .dirbase = kdirbase,
+		.object = a.init_task, .name = "swapper", .only_found = via,
 	};
 	uint8_t comm[COMM_MAX];
 	if (ptw_kread(kernel, a.init_task + L->comm, comm, L->comm_len) && comm[0])
 		comm_copy(swapper.name, comm, L->comm_len);
-	if (ptw_kpti_pair(kernel->dump, mode, kernel->dirbase))
-		swapper.user_dirbase = kernel->dirbase + PTW_PAGE;
+	if (ptw_kpti_pair(kernel->dump, mode, kdirbase))
+		swapper.user_dirbase = kdirbase + PTW_PAGE;
 	struct walk w = { .m = &m, .L = L, .out = &own };
-	rc = ptw_owners_add(&own, &swapper, err);
+	rc = have_kernel ? ptw_owners_add(&own, &swapper, err) : 0;
 	if (!rc)
 		rc = walk_list(&w, a.init_task, err);
 	ptw_addrset_free(&w.seen);
@@ -1763,14 +1820,30 @@ int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
 	snprintf(how, howsz,
 		 "Linux task list: %zu processes, %zu address spaces%s%s (kallsyms %" PRIu32
 		 " symbols %s, BTF %.1f MiB%s%s; task_struct tasks 0x%" PRIx64 " pid 0x%" PRIx64
-		 " comm 0x%" PRIx64 " mm 0x%" PRIx64 ", mm_struct pgd 0x%" PRIx64 "%s)",
+		 " comm 0x%" PRIx64 " mm 0x%" PRIx64 ", mm_struct pgd 0x%" PRIx64 "%s)%s",
 		 w.tasks, spaces, ktabs, broke, nsyms, khow, a.mib, a.btf_how, a.init_how, L->tasks, L->pid,
-		 L->comm, L->mm, L->pgd, extra);
+		 L->comm, L->mm, L->pgd, extra, kwhose);
 	/* Hand the records over; out may already hold some. */
 	for (size_t i = 0; !rc && i < own.n; i++)
 		rc = ptw_owners_add(out, &own.v[i], err);
 	ptw_owners_free(&own);
 	return rc;
+}
+
+int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
+		     char *how, size_t howsz, struct ptw_error *err)
+{
+	return owners_linux(kernel, false, out, how, howsz, err);
+}
+
+int ptw_owners_linux_via(const struct ptw_space *through, struct ptw_owners *out,
+			 char *how, size_t howsz, struct ptw_error *err)
+{
+	if (!ptw_mode_x86_64(through->mode))
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"Linux task list: no kernel page table named by VMCOREINFO, and only"
+				" x86-64 kernels are read through a process's table");
+	return owners_linux(through, true, out, how, howsz, err);
 }
 
 /* ---- KPTI pairs ---------------------------------------------------------- */

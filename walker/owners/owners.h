@@ -20,6 +20,9 @@ struct ptw_owner {
 	char name[PTW_NAME_MAX];
 	bool kernel_table;          /* the kernel's, no task's ("[poking_mm]",
 				     * cid -1): names only a space found */
+	bool only_found;            /* names only a space discovery found (the
+				     * kernel's own table, when read through
+				     * another's: ptw_owners_linux_via) */
 };
 
 struct ptw_owners {
@@ -37,6 +40,14 @@ void ptw_owners_free(struct ptw_owners *o);
  * what the walk needs, which is not an error of the dump. */
 int ptw_owners_linux(const struct ptw_space *kernel, struct ptw_owners *out,
 		     char *how, size_t howsz, struct ptw_error *err);
+/* The same when no table of the kernel's own is named (a raw image with
+ * no VMCOREINFO): kernel memory is read through `through`, a process's
+ * table, which maps the kernel half as every process's does.  x86-64
+ * only: kallsyms is searched for from __START_KERNEL_map, the KASLR
+ * offset follows from its _text, and the kernel's own table is
+ * init_top_pgt's PA (its record only_found), never `through`. */
+int ptw_owners_linux_via(const struct ptw_space *through, struct ptw_owners *out,
+			 char *how, size_t howsz, struct ptw_error *err);
 int ptw_owners_windows(const struct ptw_space *kernel, struct ptw_owners *out,
 		       char *how, size_t howsz, struct ptw_error *err);
 
