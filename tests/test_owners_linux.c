@@ -1731,6 +1731,64 @@ static void btf_absent(void **state)
 
 /* The kernel's table and mode from VMCOREINFO texts of each architecture:
  * the keys each kernel writes, the PA its symbols are at, the mode. */
+/* A crafted image whose every names start walks all the way to the last
+ * marker before failing (names of one u32 each, markers 1024 bytes apart,
+ * zeros before the markers): each position tried once cost a walk of all
+ * its names, hours for thousands of markers.  The names after the last
+ * marker are checked first and the whole search is bounded, so this one
+ * (1024 markers) is refused at once -- meson's timeout fails the test
+ * otherwise -- with the rejection named. */
+static void put_le(uint8_t *p, uint64_t v, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void names_search_bounded(void **state)
+{
+	(void)state;
+	const uint64_t blob = 0x10000, direct = 0xffff888000000000ULL;
+	const unsigned nmark = 1024;
+	const uint64_t last = 1024ULL * (nmark - 1);
+	const uint32_t count = 256 * (nmark - 1) + 3;
+	size_t mkoff = (last + 140000 + 3) & ~(size_t)3, tab = mkoff + 4ULL * nmark;
+	size_t size = blob + ((tab + 8192) & ~(size_t)4095);
+	uint8_t *img = calloc(1, size);
+	assert_non_null(img);
+	const uint64_t p = PTW_P | PTW_RW | PTW_A, ps = p | PTW_PS | PTW_D;
+	put_le(img + 0x1000 + 8 * 273, 0x2000 | p, 8);   /* direct map: 1 GiB at PA 0 */
+	put_le(img + 0x2000, ps, 8);
+	uint8_t *b = img + blob;
+	for (size_t o = 0; o + 4 <= mkoff - 512; o += 4)
+		put_le(b + o, count, 4);
+	for (unsigned i = 0; i < nmark; i++)
+		put_le(b + mkoff + 4 * i, 1024ULL * i, 4);
+	size_t o = tab;
+	uint16_t idx[256];
+	for (unsigned i = 0; i < 256; i++) {  /* "0".."9" at their codes */
+		idx[i] = (uint16_t)(o - tab);
+		b[o++] = (uint8_t)(i < 0x30 ? 'a' : i <= 0x7e ? i : 'z');
+		b[o++] = 0;
+	}
+	o = (o + 7) & ~(size_t)7;
+	for (unsigned i = 0; i < 256; i++)
+		put_le(b + o + 2 * i, idx[i], 2);
+	ptw_dump *d;
+	struct ptw_error err = { .code = 0 };
+	assert_int_equal(ptw_dump_open_memory(img, size, &d, &err), 0);
+	struct ptw_space k;
+	assert_int_equal(ptw_space_init(&k, d, ptw_mode_get(PTW_MODE_X64), 0x1000, &err), 0);
+	struct ptw_ksym_tables tables;
+	struct ptw_ksym_search st;
+	assert_int_equal(ptw_ksym_find(&k, direct + blob, 1ULL << 30, &tables, &st, &err),
+			 PTW_ERR_NOT_FOUND);
+	assert_int_equal(st.candidates, 1);
+	if (!strstr(err.msg, "kallsyms_names do not meet kallsyms_markers"))
+		fail_msg("'%s'", err.msg);
+	ptw_dump_close(d);
+	free(img);
+}
+
 static void kernel_table_of_each_arch(void **state)
 {
 	(void)state;
@@ -1849,6 +1907,7 @@ int main(void)
 		cmocka_unit_test(scan_over_unmapped),
 		cmocka_unit_test(no_image_start),
 		cmocka_unit_test(text_only_in_discovery),
+		cmocka_unit_test(names_search_bounded),
 		cmocka_unit_test(kernel_table_of_each_arch),
 		cmocka_unit_test(other_member_order),
 		cmocka_unit_test(btf_kinds_old_and_new),

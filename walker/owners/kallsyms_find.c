@@ -57,6 +57,14 @@
 #define LAST_GROUP_MAX  (256u * (2u + 514u)) /* names after the last marker */
 #define NAME_CMP_MAX    64
 #define IMAGE_HEAD      (16u << 20)    /* _text may lie so far below _stext */
+/* The whole search's work, whatever the image holds: names stepped over
+ * while checking candidates (a real table's are walked once or twice:
+ * 94 266 on Debian 12's kernel), and bytes read back behind candidates
+ * (markers, names, seqs_of_names: a few MiB a real candidate).  A crafted
+ * image could otherwise make each of many positions walk millions of
+ * names, or map one page under every address read. */
+#define NAME_STEPS_MAX  (1ull << 25)
+#define BACK_BYTES_MAX  (1ull << 30)
 
 static const uint8_t digits[20] = "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9";
 
@@ -68,7 +76,15 @@ struct finder {
 	uint64_t start, end;       /* the image range searched */
 	char why[200];             /* the first candidate's rejection */
 	uint64_t why_va;
+	uint64_t steps;            /* names stepped over: NAME_STEPS_MAX */
+	uint64_t back;             /* bytes read back: BACK_BYTES_MAX */
 };
+
+/* Whether the search's work budget is spent (then it stops, and says so). */
+static bool spent(const struct finder *f)
+{
+	return f->steps >= NAME_STEPS_MAX || f->back >= BACK_BYTES_MAX;
+}
 
 static uint64_t le(const uint8_t *p, unsigned size)
 {
@@ -93,16 +109,23 @@ static bool reject(struct finder *f, uint64_t va, const char *fmt, const char *a
 	return false;
 }
 
-/* Bytes [end - n, end) read backwards page by page, as far as they map:
- * they land at the end of buf; returns how many. */
-static size_t read_back(const struct ptw_space *k, uint64_t end, uint8_t *buf, size_t n)
+/* Bytes [end - n, end) read backwards page by page, as far as they map
+ * (and no further than VA 0, and the search's budget of bytes read
+ * back): they land at the end of buf; returns how many. */
+static size_t read_back(struct finder *f, uint64_t end, uint8_t *buf, size_t n)
 {
+	uint64_t most = n;
+	if (most > end)
+		most = end;
+	if (most > BACK_BYTES_MAX - f->back)
+		most = BACK_BYTES_MAX - f->back;
+	f->back += most;
 	size_t have = 0;
-	while (have < n) {
+	while (have < most) {
 		size_t step = (size_t)((end - have - 1) & (PTW_PAGE - 1)) + 1;
-		if (step > n - have)
-			step = n - have;
-		if (!ptw_kread(k, end - have - step, buf + n - have - step, step))
+		if (step > most - have)
+			step = (size_t)(most - have);
+		if (!ptw_kread(f->k, end - have - step, buf + n - have - step, step))
 			break;
 		have += step;
 	}
@@ -283,13 +306,15 @@ static bool name_len(const uint8_t *buf, size_t n, size_t *at, unsigned *len, bo
 }
 
 /* Walk count names in buf: every 256th starts at its marker; the end. */
-static bool names_walk(const uint8_t *buf, size_t n, uint32_t count, const struct markers *mk,
-		       size_t *end, bool *big)
+static bool names_walk(struct finder *f, const uint8_t *buf, size_t n, uint32_t count,
+		       const struct markers *mk, size_t *end, bool *big)
 {
 	size_t at = 0;
 	*big = false;
 	for (uint32_t i = 0; i < count; i++) {
 		unsigned l;
+		if (++f->steps > NAME_STEPS_MAX)
+			return false;
 		if ((i & 255) == 0 && at != mk->v[i >> 8])
 			return false;
 		if (!name_len(buf, n, &at, &l, big) || l > n - at)
@@ -298,6 +323,22 @@ static bool names_walk(const uint8_t *buf, size_t n, uint32_t count, const struc
 	}
 	*end = at;
 	return true;
+}
+
+/* The names after the last marker, walked from it: they must end within
+ * ALGN_MAX before the markers.  At most 256 names: checked first, so that
+ * a start whose names cannot end right costs no walk of all the others. */
+static bool last_group_fits(struct finder *f, const uint8_t *buf, size_t n, uint32_t count,
+			    const struct markers *mk)
+{
+	uint64_t last = mk->v[mk->n - 1];
+	if (last >= n)
+		return false;
+	struct markers one = { .v = &(uint64_t){ 0 }, .n = 1, .es = mk->es };
+	size_t end;
+	bool big;
+	return names_walk(f, buf + last, n - (size_t)last, count - 256 * (mk->n - 1), &one,
+			  &end, &big) && n - last - end < ALGN_MAX;
 }
 
 /* Whether v counts as many symbols as nmark markers stand for. */
@@ -322,18 +363,20 @@ static enum names_why names_find(struct finder *f, const struct markers *mk, str
 	uint8_t *buf = malloc(n);
 	if (!buf)
 		return NAMES_UNREADABLE;
-	size_t skip = n - read_back(f->k, mk->va, buf, n); /* unreadable head */
+	size_t skip = n - read_back(f, mk->va, buf, n); /* unreadable head */
 	enum names_why why = NAMES_NO_COUNT;
 	/* num_syms (nearest the markers first), then names after it within
 	 * ALGN_MAX, aligned, and starting before the last marker's offset */
 	size_t top = n >= last + 2 + mk->es + 4 ? (n - last - 2 - mk->es) & ~(size_t)3 : 0;
-	for (size_t q = top; why != NAMES_OK && q >= skip && q > 0; q -= 4) {
+	for (size_t q = top; why != NAMES_OK && q >= skip && q > 0 && !spent(f); q -= 4) {
 		if (!count_fits(le(buf + q, mk->es), mk->n))
 			continue;
 		uint32_t count = (uint32_t)le(buf + q, mk->es);
 		why = NAMES_NO_WALK;
-		for (size_t s = q + mk->es, end; s <= q + mk->es + ALGN_MAX && s + last < n; s += 4)
-			if (names_walk(buf + s, n - s, count, mk, &end, &nm->big) &&
+		for (size_t s = q + mk->es, end; s <= q + mk->es + ALGN_MAX && s + last < n &&
+		     !spent(f); s += 4)
+			if (last_group_fits(f, buf + s, n - s, count, mk) &&
+			    names_walk(f, buf + s, n - s, count, mk, &end, &nm->big) &&
 			    n - s - end < ALGN_MAX) {
 				nm->va = lo + s;
 				nm->num_syms = lo + q;
@@ -368,7 +411,7 @@ static bool markers_names(struct finder *f, const struct tokens *t, struct marke
 	uint8_t *buf = malloc(back);
 	if (!buf)
 		return false;
-	size_t have = read_back(f->k, t->table, buf, back);
+	size_t have = read_back(f, t->table, buf, back);
 	bool ok = false;
 	enum names_why why = NAMES_UNREADABLE, w = NAMES_UNREADABLE;
 	for (unsigned es = 4; !ok && es <= 8; es += 4) {
@@ -673,7 +716,7 @@ int ptw_ksym_find(const struct ptw_space *k, uint64_t start, uint64_t span,
 	size_t keep = 0;
 	bool found = false;
 	while (!found && st->candidates < FIND_CANDIDATES && st->bytes < PTW_KSYM_READ_MAX &&
-	       va < f.end) {
+	       va < f.end && !spent(&f)) {
 		uint64_t rest = f.end - va;
 		size_t n = ptw_kread_upto(k, va, buf + keep, rest < FIND_CHUNK ? (size_t)rest : FIND_CHUNK);
 		if (n == 0) {      /* a hole: on to the next mapped run */
@@ -701,7 +744,7 @@ int ptw_ksym_find(const struct ptw_space *k, uint64_t start, uint64_t span,
 				continue;
 			st->candidates++;
 			found = candidate(&f, bufva + p, out);
-			if (st->candidates >= FIND_CANDIDATES)
+			if (st->candidates >= FIND_CANDIDATES || spent(&f))
 				break;
 		}
 		keep = len < sizeof digits - 1 ? len : sizeof digits - 1;
@@ -713,6 +756,12 @@ int ptw_ksym_find(const struct ptw_space *k, uint64_t start, uint64_t span,
 	if (found)
 		return 0;
 	double mib = (double)st->bytes / (1 << 20);
+	if (!found && spent(&f))
+		return ptw_fail(err, PTW_ERR_NOT_FOUND,
+				"kallsyms not found in memory (%.1f MiB from %" PRIx64 " read): gave up"
+				" after %u candidates, %" PRIu64 " names stepped over and %" PRIu64
+				" MiB read back (the search's bound)", mib, start, st->candidates,
+				f.steps, f.back >> 20);
 	if (!st->candidates)
 		return ptw_fail(err, PTW_ERR_NOT_FOUND,
 				"kallsyms not found in memory (%.1f MiB from %" PRIx64 " read): no token"
