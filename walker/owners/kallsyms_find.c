@@ -348,7 +348,7 @@ static bool count_fits(uint64_t v, uint32_t nmark)
 }
 
 /* Why names_find found none. */
-enum names_why { NAMES_UNREADABLE, NAMES_NO_COUNT, NAMES_NO_WALK, NAMES_OK }; /* by depth */
+enum names_why { NAMES_NO_MARKERS, NAMES_TOO_FAR, NAMES_NO_COUNT, NAMES_NO_WALK, NAMES_OK }; /* by depth */
 
 /* The names before the markers: a num_syms candidate, then a walk that
  * meets every marker and ends within ALGN_MAX before them. */
@@ -357,12 +357,12 @@ static enum names_why names_find(struct finder *f, const struct markers *mk, str
 	uint64_t last = mk->v[mk->n - 1];
 	uint64_t reach = last + LAST_GROUP_MAX + ALGN_MAX + 8;
 	if (reach > NAMES_MAX || mk->va < reach)
-		return NAMES_UNREADABLE;
+		return NAMES_TOO_FAR;
 	size_t n = (size_t)(mk->va - ((mk->va - reach) & ~3ULL));
 	uint64_t lo = mk->va - n;
 	uint8_t *buf = malloc(n);
 	if (!buf)
-		return NAMES_UNREADABLE;
+		return NAMES_TOO_FAR;
 	size_t skip = n - read_back(f, mk->va, buf, n); /* unreadable head */
 	enum names_why why = NAMES_NO_COUNT;
 	/* num_syms (nearest the markers first), then names after it within
@@ -413,7 +413,7 @@ static bool markers_names(struct finder *f, const struct tokens *t, struct marke
 		return false;
 	size_t have = read_back(f, t->table, buf, back);
 	bool ok = false;
-	enum names_why why = NAMES_UNREADABLE, w = NAMES_UNREADABLE;
+	enum names_why why = NAMES_NO_MARKERS, w = NAMES_NO_MARKERS;
 	for (unsigned es = 4; !ok && es <= 8; es += 4) {
 		size_t first;
 		uint32_t count;
@@ -457,7 +457,8 @@ static bool markers_names(struct finder *f, const struct tokens *t, struct marke
 	static const char *const says[] = {
 		[NAMES_NO_COUNT] = "%sno kallsyms_num_syms before names fits the markers' count",
 		[NAMES_NO_WALK] = "%skallsyms_names do not meet kallsyms_markers",
-		[NAMES_UNREADABLE] = "%sno kallsyms_markers before the token table",
+		[NAMES_NO_MARKERS] = "%sno kallsyms_markers before the token table",
+		[NAMES_TOO_FAR] = "%sthe names kallsyms_markers imply reach past 64 MiB (or memory ran out)",
 		[NAMES_OK] = "%sno seqs_of_names between the markers and the tokens",
 	};
 	return reject(f, t->table, says[why], "");

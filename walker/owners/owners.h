@@ -125,7 +125,9 @@ struct ptw_ksym_search {
 
 /* Search the kernel image's mapped pages in [start, start + span), through
  * the kernel's table k, for kallsyms tables that decode consistently (see
- * kallsyms_find.c); at most PTW_KSYM_READ_MAX bytes are read.
+ * kallsyms_find.c); at most PTW_KSYM_READ_MAX bytes of the image are
+ * scanned, and behind the candidates at most 1 GiB more is read back and
+ * 2^25 names stepped over, whatever the image holds.
  * PTW_ERR_NOT_FOUND with a message saying how much was read and why the
  * first candidate was rejected. */
 int ptw_ksym_find(const struct ptw_space *k, uint64_t start, uint64_t span,
