@@ -23,41 +23,16 @@
  * tests/fuzz/seeds.c writes seeds in this form (OWNERS_* there match).
  */
 #include "fuzz_common.h"
+#include "fuzz_kernel.h"
 #include "owners/owners.h"
 
 #define OWNERS_BLOB_PA   0x10000ULL
 #define OWNERS_HEADER    25
-#define DIRECT_X64       0xffff888000000000ULL
-#define DIRECT_PAE       0xc0000000ULL
 
 static const char *const tables[6] = {
 	"kallsyms_names", "kallsyms_num_syms", "kallsyms_token_table",
 	"kallsyms_token_index", "kallsyms_offsets", "kallsyms_relative_base",
 };
-
-static void put64(uint8_t *img, uint64_t pa, uint64_t v)
-{
-	for (unsigned i = 0; i < 8; i++)
-		img[pa + i] = (uint8_t)(v >> (8 * i));
-}
-
-/* Page tables at 0x1000: the direct map (and the kernel map) to PA 0. */
-static void tables_x64(uint8_t *img)
-{
-	const uint64_t P = PTW_P | PTW_RW | PTW_A, PS = P | PTW_PS | PTW_D;
-	put64(img, 0x1000 + 8 * 273, 0x2000 | P);   /* ffff888000000000 */
-	put64(img, 0x2000, 0 | PS);                 /* 1 GiB page at PA 0 */
-	put64(img, 0x1000 + 8 * 511, 0x3000 | P);   /* ffffffff80000000 */
-	put64(img, 0x3000 + 8 * 510, 0 | PS);
-}
-
-static void tables_pae(uint8_t *img)
-{
-	put64(img, 0x1000 + 8 * 3, 0x2000 | PTW_P);
-	for (unsigned i = 0; i < 8; i++)            /* 16 MiB of lowmem */
-		put64(img, 0x2000 + 8 * i,
-		      ((uint64_t)i << 21) | PTW_P | PTW_RW | PTW_A | PTW_D | PTW_PS);
-}
 
 FUZZ_NO_COVERAGE
 static void check_owners(const struct ptw_space *k, int rc,
