@@ -8,6 +8,8 @@
  *   /info  /info.json  /phys
  *   /dtb/<dirbase>/{info,info.json,vmem,maps,layout.svg,<top>/<i>/entry,...}
  *   /proc/<cid> -> ../dtb/<dirbase>
+ *   /vm/<nested-root>/{info,npt/,npt-maps,phys,dtb/,proc/,...}: a guest
+ *   found in memory, its own tree over its physical memory
  *
  * All calls are thread-safe.  Errors are negative errno values (ENOENT for
  * an unknown name, ENOTDIR, EISDIR, ENOMEM, EIO).
@@ -74,7 +76,9 @@ enum ptv_type {
 	PTV_LAYOUT,      /* layout.svg: a picture of the space */
 	PTV_INFO_JSON,   /* /info.json: /info as JSON */
 	PTV_SPACE_INFO_JSON, /* /dtb/<x>/info.json */
-	PTV_TYPE_LAST = PTV_SPACE_INFO_JSON,
+	PTV_VM_DIR,      /* /vm: one directory per guest, by nested root */
+	PTV_NPT,         /* /vm/<id>/npt: the nested table's top table */
+	PTV_TYPE_LAST = PTV_NPT,
 };
 
 struct ptv_cache;
@@ -82,6 +86,12 @@ struct ptv_cache;
 /* A resolved path.  Plain data: copy it freely while the ptv_fs lives. */
 struct ptv_node {
 	enum ptv_type type;
+	/* 0: a node of the fs itself; k: a node of its k-th guest's tree
+	 * (/vm/<id>/...), the fields below as that tree has them. */
+	uint32_t vm;
+	/* The space is a guest's nested table (npt/, npt-maps), read in the
+	 * host's memory, not one of the guest's own. */
+	bool nested;
 	struct ptw_space space;     /* PTV_SPACE and below */
 	struct ptv_cache *cache;    /* the space's caches; NULL when opened on demand */
 	unsigned level;             /* table level (PTV_TABLE), entry level */

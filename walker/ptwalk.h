@@ -168,6 +168,8 @@ enum ptw_mode_id {
 	PTW_MODE_LA57,       /* x86-64 5-level */
 	PTW_MODE_AARCH64,    /* AArch64 stage 1: one mode per granule and VA
 			      * size (ptw_mode_aarch64), all with this id */
+	PTW_MODE_NPT,        /* AMD64 nested page table: "npt4" (the first),
+			      * "npt5"; offsets are guest-physical addresses */
 };
 
 #define PTW_MAX_LEVELS 5
@@ -726,6 +728,76 @@ struct ptw_scan_stats {
 	unsigned threads;
 };
 
+/* ---- virtual machines in a host's dump (discover/vm.c) ----------------------
+ *
+ * A hypervisor host's memory holds its guests' too, behind nested page
+ * tables.  The scan's pass looks for AMD SVM's VMCBs (AMD64 APM vol. 2,
+ * appendix B; Linux's arch/x86/include/asm/svm.h): pages whose control
+ * area enables nested paging and whose state-save area holds a guest
+ * that VMRUN would accept.  VMCBs with one nested root (N_CR3) are one
+ * VM's vCPUs; the VM is known by that root.  A guest's physical memory
+ * is then a dump of its own (ptw_vm_open), whose reads go through the
+ * nested table, so that discovery, owners and views apply to it as to
+ * any dump. */
+
+/* One vCPU of a guest, as its VMCB holds it: the guest's registers as of
+ * the last #VMEXIT (a vCPU running at the dump has newer ones in the CPU
+ * note; cpu says which). */
+struct ptw_vmcb {
+	uint64_t pa;               /* host PA of the VMCB page */
+	uint32_t asid;
+	uint64_t nested_cr3;       /* the nested table's root */
+	uint64_t exit_code, exit_info1, exit_info2;
+	uint64_t efer, cr0, cr3, cr4, rip, rsp, rflags;
+	int cpu;                   /* the dump's vCPU whose note holds this
+				    * guest's state (it was in the guest at the
+				    * dump), or -1 */
+	uint64_t hsave;            /* the host-save page whose saved RAX names
+				    * this VMCB (the host's last VMRUN of it),
+				    * or 0 */
+};
+
+struct ptw_vm {
+	uint64_t id;               /* the nested root (host PA): /vm/<id> */
+	const struct ptw_mode *npt;/* the nested table's format: the host's
+				    * 4 or 5 levels ("npt4", "npt5") */
+	const struct ptw_mode *guest_mode; /* NULL: the guest runs unpaged */
+	char mode_how[128];        /* how guest_mode was decided */
+	struct ptw_vmcb *vcpus;    /* sorted by VMCB address */
+	size_t nvcpus;
+	uint64_t host_cr3;         /* the VMM process's table, from a host-save
+				    * area naming one of the VMCBs; 0: none */
+	uint64_t mapped;           /* guest bytes the nested table maps */
+	uint64_t runs;             /* its runs (npt-maps lines) */
+};
+
+/* A page that looked like a VMCB or a host-save area and was dropped. */
+struct ptw_vm_reject {
+	uint64_t pa;
+	char why[160];
+};
+#define PTW_VM_REJECTS_MAX 64
+
+/* A host-save area (MSR VM_HSAVE_PA's page): its format is the CPU's own,
+ * but QEMU, and so the dumps it takes, write it as a VMCB's save area. */
+struct ptw_hsave {
+	uint64_t pa;
+	uint64_t cr3;              /* the host's table at the VMRUN */
+	uint64_t rax;              /* VMRUN's operand: the VMCB it ran */
+};
+
+struct ptw_vms {
+	bool searched;             /* false: no scan, or no x86 dump */
+	struct ptw_vm *v;          /* sorted by id */
+	size_t n;
+	size_t ncands;             /* pages the pass kept as candidates */
+	bool capped;               /* it stopped keeping them at its limit */
+	struct ptw_vm_reject *rejected; /* the first PTW_VM_REJECTS_MAX */
+	size_t nrejected;          /* all of them */
+	struct ptw_hsave *hsave;
+	size_t nhsave;
+};
+
 struct ptw_spaces {
 	const struct ptw_mode *mode;
 	char mode_how[128];        /* how the mode was chosen */
@@ -739,7 +811,33 @@ struct ptw_spaces {
 	 * root (PTW_NO_ROOT when unknown). */
 	uint64_t upper_root;
 	uint32_t os_release;       /* the kernel's, as struct ptw_space's */
+	struct ptw_vms vms;        /* the guests found in memory */
+	/* vCPUs of the dump that were running a guest at the dump: their
+	 * registers are the guest's, not the host's (bit i: vCPU index i,
+	 * for the first 64). */
+	uint64_t cpus_in_guest;
 };
+
+/* The VM of nested root id, or NULL. */
+const struct ptw_vm *ptw_vms_find(const struct ptw_vms *vms, uint64_t id);
+
+/* The guest's physical memory as a dump of its own, over host (which must
+ * outlive it): each run of the nested table a segment of the host's
+ * bytes, the rest holes; its vCPUs' registers from the VMCBs (the CPU
+ * note's where a vCPU was in the guest).  Close it with ptw_dump_close. */
+int ptw_vm_open(const ptw_dump *host, const struct ptw_vm *vm,
+		ptw_dump **guest, struct ptw_error *err);
+
+/* The host-physical address behind guest-physical pa of a guest's dump
+ * (ptw_vm_open's); false when pa is a hole or d is no guest's. */
+bool ptw_dump_host_pa(const ptw_dump *d, uint64_t pa, uint64_t *host_pa);
+
+/* The nested table as a space over the host's memory: offsets are guest
+ * physical addresses; os is the host's (a Linux host's tables are KVM's,
+ * whose software bits the entries name). */
+int ptw_vm_nested_space(const ptw_dump *host, const struct ptw_vm *vm,
+			enum ptw_os os, struct ptw_space *out,
+			struct ptw_error *err);
 
 /* Find the paging mode and the address spaces of a dump: the command line,
  * the dump's own records (vCPU CR3s, VMCOREINFO) and a scan of physical

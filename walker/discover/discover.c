@@ -440,9 +440,12 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 		m = ptw_mode_get(d->hints.mode);
 		snprintf(how, sizeof how, "the %s dump header", d->format);
 	}
+	int mode_cpu = -1; /* the vCPU whose registers chose the mode */
 	for (size_t i = 0; !m && i < d->ncpus; i++) {
 		const struct ptw_cpu *c = &d->cpus[i];
 		m = mode_from_cpu(d, c);
+		if (m)
+			mode_cpu = (int)c->index;
 		if (m)
 			snprintf(how, sizeof how,
 				 "vCPU %u: CR0.PG=1 CR4.PAE=%d CR4.LA57=%d, %s",
@@ -460,8 +463,15 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	 * (x86's three shapes of top table; the order is the message's). */
 	const struct ptw_mode *cands[3];
 	unsigned ncands = 0;
+	/* Guests' VMCBs are looked for on x86 (the pass sniffs each page). */
+	bool vm_search = !o->no_scan && d->machine != PTW_MACHINE_AARCH64 &&
+			 d->machine != PTW_MACHINE_UNKNOWN;
 	if (m) {
 		cands[ncands++] = m;
+		/* A vCPU's registers may be a guest's (vm.c); a host that runs
+		 * one with nested paging is in long mode: its tables too. */
+		if (mode_cpu >= 0 && vm_search && !ptw_mode_x86_64(m))
+			cands[ncands++] = ptw_mode_get(PTW_MODE_X64);
 	} else if (d->machine == PTW_MACHINE_AARCH64) {
 		/* No detector for AArch64's tables yet: the pass only looks
 		 * for VMCOREINFO. */
@@ -472,14 +482,38 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	}
 	struct ptw_scan_hits hits[3] = {{0}};
 	unsigned chosen = 0;
+	struct {
+		const struct ptw_vm_cand *v;
+		size_t n;
+		bool capped;
+	} vm_cands = { NULL, 0, false };
+	struct ptw_scan *vm_scan = NULL; /* holds vm_cands */
 	if (!o->no_scan) {
 		const struct ptw_scan_opts so = {
-			o->threads, o->progress, o->progress_ctx,
+			.threads = o->threads, .vms = vm_search,
+			.progress = o->progress, .progress_ctx = o->progress_ctx,
 		};
 		struct ptw_scan *sc;
 		int rc = ptw_scan_pass(d, cands, ncands, &so, &sc, &out->scan, err);
 		if (rc)
 			return rc;
+		ptw_scan_vm_cands(sc, &vm_cands.v, &vm_cands.n, &vm_cands.capped);
+		out->cpus_in_guest = ptw_vm_cpus_in_guest(d, vm_cands.v, vm_cands.n);
+		if (!o->mode && mode_cpu >= 0 && mode_cpu < 64 &&
+		    (out->cpus_in_guest >> mode_cpu & 1)) {
+			/* Its registers were a guest's: the host's mode is
+			 * VMCOREINFO's, else x86-64's (nested paging needs a
+			 * long-mode host), judged as such below. */
+			m = mode_from_vmcoreinfo(d, how, sizeof how);
+			if (!m) {
+				m = ptw_mode_get(PTW_MODE_X64);
+				snprintf(how, sizeof how,
+					 "vCPU %d was running a guest; a host with nested paging runs in long mode",
+					 mode_cpu);
+			}
+			cands[0] = m;
+			ncands = 1;
+		}
 		/* The pass found VMCOREINFO: its mode is the one to judge. */
 		if (!m && (m = mode_from_vmcoreinfo(d, how, sizeof how))) {
 			cands[0] = m;
@@ -491,11 +525,14 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 		size_t nseeds = collect_seeds(d, cands[0], o, seeds, 64);
 		for (unsigned k = 0; k < ncands && !rc; k++)
 			rc = ptw_scan_judge(sc, cands[k], seeds, nseeds, &hits[k], err);
-		ptw_scan_free(sc);
 		if (rc) {
+			ptw_scan_free(sc);
 			free_hits(hits, 3);
 			return rc;
 		}
+		/* The mode settled below is the host's; the guests are judged
+		 * once it is (their nested tables have its levels). */
+		vm_scan = sc;
 		if (!m) {
 			for (unsigned k = 1; k < ncands; k++)
 				if (hits[k].n > hits[chosen].n)
@@ -519,6 +556,18 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	}
 	out->mode = m;
 	snprintf(out->mode_how, sizeof out->mode_how, "%s", how);
+	if (vm_scan) {
+		int rc = 0;
+		if (vm_search && ptw_mode_x86_64(m))
+			rc = ptw_vms_judge(d, m, vm_cands.v, vm_cands.n, vm_cands.capped,
+					   &out->vms, &out->cpus_in_guest, err);
+		ptw_scan_free(vm_scan);
+		if (rc) {
+			free_hits(hits, 3);
+			ptw_vms_free(&out->vms);
+			return rc;
+		}
+	}
 
 	/* 3. The spaces; in a split mode each shares the kernel's upper
 	 * root. */
@@ -537,6 +586,9 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 		uint64_t dirbase;
 		struct ptw_space *s;
 		if (!(c->cr0 & CR0_PG) || !ptw_dirbase_from_cr3(m, c->cr3, &dirbase))
+			continue;
+		/* A vCPU running a guest holds the guest's CR3: /vm/ has it. */
+		if (c->index < 64 && (out->cpus_in_guest >> c->index & 1))
 			continue;
 		/* A CR3 outside the dump names nothing we can read: skip it. */
 		if (list_add(&l, d, m, dirbase, PTW_FOUND_CR3, &s, NULL) == 0)
@@ -557,6 +609,7 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	}
 	if (rc) {
 		free(l.v);
+		ptw_vms_free(&out->vms);
 		return rc;
 	}
 	if (capped) {
@@ -570,6 +623,7 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	rc = assign_owners(&l, d, m, o, out, err);
 	if (rc) {
 		free(l.v);
+		ptw_vms_free(&out->vms);
 		return rc;
 	}
 	out->v = l.v;
@@ -634,6 +688,7 @@ static void decide_os(const ptw_dump *d, const struct ptw_discover_opts *o,
 
 void ptw_spaces_free(struct ptw_spaces *sp)
 {
+	ptw_vms_free(&sp->vms);
 	free(sp->v);
 	sp->v = NULL;
 	sp->n = 0;

@@ -29,6 +29,7 @@ struct ptw_scan;
 
 struct ptw_scan_opts {
 	unsigned threads;          /* 0: one per CPU */
+	bool vms;                  /* keep pages that may be VMCBs (vm.c) */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
 	void *progress_ctx;
 };
@@ -44,5 +45,34 @@ int ptw_scan_judge(struct ptw_scan *sc, const struct ptw_mode *m,
 		   const uint64_t *seeds, size_t nseeds,
 		   struct ptw_scan_hits *hits, struct ptw_error *err);
 void ptw_scan_free(struct ptw_scan *sc);
+
+/* ---- guests (vm.c) ---------------------------------------------------------- */
+
+/* What a page may be at a glance (a few loads; the pass asks of every
+ * page): a VMCB with nested paging, a host-save area, or 0. */
+enum { PTW_VMC_VMCB = 1, PTW_VMC_HSAVE = 2 };
+unsigned ptw_vm_sniff(const uint8_t *page);
+
+struct ptw_vm_cand {
+	uint64_t pa;
+	unsigned kind;             /* PTW_VMC_* */
+};
+/* The pass keeps at most this many, the lowest addresses. */
+#define PTW_VM_CANDS_MAX 4096
+
+/* The candidates the pass kept (with ptw_scan_opts.vms), by address. */
+void ptw_scan_vm_cands(const struct ptw_scan *sc, const struct ptw_vm_cand **v,
+		       size_t *n, bool *capped);
+
+/* The dump's vCPUs (bit i: index i) whose registers are a guest's state
+ * in one of the candidate VMCBs: they were running that guest. */
+uint64_t ptw_vm_cpus_in_guest(const ptw_dump *d, const struct ptw_vm_cand *c,
+			      size_t n);
+/* Judge the candidates into out (vm.c's rules); host_mode is the host's
+ * paging mode, whose level count the nested tables share. */
+int ptw_vms_judge(const ptw_dump *d, const struct ptw_mode *host_mode,
+		  const struct ptw_vm_cand *c, size_t n, bool capped,
+		  struct ptw_vms *out, uint64_t *in_guest, struct ptw_error *err);
+void ptw_vms_free(struct ptw_vms *vms);
 
 #endif

@@ -269,17 +269,45 @@ static detect_fn *detector_of(const struct ptw_mode *m)
  * pass's threads claim chunks in order of physical address, so each
  * thread's candidates come in ascending order. */
 
+/* Pages that may be VMCBs or host-save areas, in ascending order. */
+struct vm_cands {
+	struct ptw_vm_cand *v;
+	size_t n, cap;
+	bool capped;
+};
+
 struct ptw_scan {
 	const ptw_dump *d;
 	const struct ptw_mode *modes[3];
 	unsigned nmodes;
 	struct cands out[3];
+	struct vm_cands vm;
 };
 
 /* What one thread of the pass found. */
 struct worker {
 	struct cands out[3];
+	struct vm_cands vm;
 };
+
+static void vm_cand_add(struct vm_cands *c, uint64_t pa, unsigned kind)
+{
+	if (c->n == PTW_VM_CANDS_MAX) {
+		c->capped = true;
+		return;
+	}
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		struct ptw_vm_cand *v = realloc(c->v, cap * sizeof *v);
+		if (!v) { /* counted as capped: the judge says so */
+			c->capped = true;
+			return;
+		}
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n++] = (struct ptw_vm_cand){ pa, kind };
+}
 
 struct scan_pass {
 	const ptw_dump *d;
@@ -287,6 +315,7 @@ struct scan_pass {
 	detect_fn *detect[3];         /* each mode's detector (NULL: none) */
 	unsigned nmodes;
 	bool vmci;                    /* search for VMCOREINFO too */
+	bool vms;                     /* keep VMCB candidates */
 	struct worker *w;             /* one per thread of the pass */
 	struct ptw_vmci_search *v;    /* the same, while vmci */
 	unsigned threads;
@@ -298,6 +327,9 @@ static void detect(const struct scan_pass *p, struct worker *w,
 	for (unsigned k = 0; k < p->nmodes; k++)
 		if (p->detect[k])
 			p->detect[k](p->modes[k], p->d, q, pa, p->d->phys_end, &w->out[k]);
+	unsigned kind;
+	if (p->vms && (kind = ptw_vm_sniff(q)))
+		vm_cand_add(&w->vm, pa, kind);
 }
 
 /* Before the pass reads: a worker per thread, and a search per thread
@@ -369,7 +401,46 @@ void ptw_scan_free(struct ptw_scan *sc)
 		return;
 	for (unsigned k = 0; k < 3; k++)
 		free(sc->out[k].v);
+	free(sc->vm.v);
 	free(sc);
+}
+
+static int vm_cand_cmp(const void *a, const void *b)
+{
+	const struct ptw_vm_cand *x = a, *y = b;
+	return x->pa < y->pa ? -1 : x->pa > y->pa;
+}
+
+/* Every thread's VMCB candidates, the lowest PTW_VM_CANDS_MAX of them. */
+static int merge_vm_cands(struct vm_cands *all, struct worker *w, unsigned nw)
+{
+	size_t n = 0;
+	for (unsigned t = 0; t < nw; t++) {
+		n += w[t].vm.n;
+		all->capped |= w[t].vm.capped;
+	}
+	if (!n)
+		return 0;
+	if (!(all->v = malloc(n * sizeof *all->v)))
+		return PTW_ERR_NOMEM;
+	for (unsigned t = 0; t < nw; t++) {
+		memcpy(all->v + all->n, w[t].vm.v, w[t].vm.n * sizeof *all->v);
+		all->n += w[t].vm.n;
+	}
+	qsort(all->v, n, sizeof *all->v, vm_cand_cmp);
+	if (all->n > PTW_VM_CANDS_MAX) {
+		all->n = PTW_VM_CANDS_MAX;
+		all->capped = true;
+	}
+	return 0;
+}
+
+void ptw_scan_vm_cands(const struct ptw_scan *sc, const struct ptw_vm_cand **v,
+		       size_t *n, bool *capped)
+{
+	*v = sc->vm.v;
+	*n = sc->vm.n;
+	*capped = sc->vm.capped;
 }
 
 /* What the pass reads: every page for the detectors; with no mode, only
@@ -377,7 +448,7 @@ void ptw_scan_free(struct ptw_scan *sc)
  * compress carry VMCOREINFO in their headers). */
 static unsigned pass_segs(const struct scan_pass *p)
 {
-	if (p->nmodes)
+	if (p->nmodes || p->vms)
 		return PTW_PASS_MAPPED | PTW_PASS_PAGED;
 	return p->vmci ? PTW_PASS_MAPPED : 0;
 }
@@ -389,6 +460,8 @@ static int scan_collect(struct scan_pass *p, struct ptw_scan *sc,
 	for (unsigned k = 0; k < p->nmodes; k++)
 		if (merge_cands(&sc->out[k], p->w, p->threads, k))
 			return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for the scan");
+	if (p->vms && merge_vm_cands(&sc->vm, p->w, p->threads))
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for the scan");
 	return p->vmci ? ptw_vmci_settle_all(p->d, p->v, p->threads, err) : 0;
 }
 
@@ -408,6 +481,7 @@ int ptw_scan_pass(const ptw_dump *d, const struct ptw_mode *const *modes,
 		p.detect[k] = detector_of(modes[k]);
 	}
 	p.vmci = ptw_dump_vmcoreinfo_pending(d);
+	p.vms = o->vms;
 	struct ptw_scan *sc = calloc(1, sizeof *sc);
 	if (!sc) {
 		/* The last report says all is done, also when the scan stopped. */
@@ -439,9 +513,11 @@ int ptw_scan_pass(const ptw_dump *d, const struct ptw_mode *const *modes,
 				.pages_bad = ps.pages_bad, .bytes_read = ps.bytes_read,
 			};
 	}
-	for (unsigned t = 0; t < p.threads; t++)
+	for (unsigned t = 0; t < p.threads; t++) {
 		for (unsigned k = 0; k < 3; k++)
 			free(p.w[t].out[k].v);
+		free(p.w[t].vm.v);
+	}
 	free(p.w);
 	free(p.v);
 	if (rc)

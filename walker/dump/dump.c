@@ -210,12 +210,14 @@ static int check_aliases(struct ptw_dump *d, struct ptw_error *err)
 /* Sort the segments, trim overlaps (the earlier segment wins: kdump's ELF
  * repeats kernel text that the direct-map segment already holds), and build
  * the public range list with adjacent segments merged. */
-static int finish_segments(struct ptw_dump *d, struct ptw_error *err)
+int ptw_dump_finish_segments(struct ptw_dump *d, struct ptw_error *err)
 {
 	if (d->nsegs == 0)
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"%s dump holds no physical memory", d->format);
-	int rc = check_aliases(d, err);
+	/* A dump over another's memory may show one host page at several
+	 * addresses (a nested table may map it so): that is its content. */
+	int rc = d->fmt == &ptw_format_translated ? 0 : check_aliases(d, err);
 	if (rc)
 		return rc;
 	qsort(d->segs, d->nsegs, sizeof *d->segs, seg_cmp);
@@ -315,7 +317,7 @@ static int open_common(struct ptw_dump *d, const struct ptw_dump_opts *o,
 		d->phys_base = base;
 		rc = f->open(d, err);
 		if (!rc)
-			rc = finish_segments(d, err);
+			rc = ptw_dump_finish_segments(d, err);
 		/* Raw images and LiME carry no VMCOREINFO, but the kernel keeps
 		 * its text in memory, searched for later: in the scan's pass
 		 * when there is one, so that memory is read once.  Windows has
@@ -327,8 +329,7 @@ static int open_common(struct ptw_dump *d, const struct ptw_dump_opts *o,
 	return ptw_fail(err, PTW_ERR_FORMAT, "unrecognised dump format");
 }
 
-/* A dump with nothing opened yet: ptw_dump_close can take it. */
-static struct ptw_dump *dump_new(void)
+struct ptw_dump *ptw_dump_new(void)
 {
 	struct ptw_dump *d = calloc(1, sizeof *d);
 	if (!d)
@@ -357,7 +358,7 @@ int ptw_dump_open_memory_with(const void *data, size_t size,
 			      const struct ptw_dump_opts *o, ptw_dump **out,
 			      struct ptw_error *err)
 {
-	struct ptw_dump *d = dump_new();
+	struct ptw_dump *d = ptw_dump_new();
 	if (!d)
 		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
 	d->data = data;
@@ -407,7 +408,7 @@ int ptw_dump_open_with(const char *path, const struct ptw_dump_opts *o,
 		return ptw_fail(err, PTW_ERR_IO, "cannot map %s: %s", path,
 				strerror_r(e, ebuf, sizeof ebuf));
 	}
-	struct ptw_dump *d = dump_new();
+	struct ptw_dump *d = ptw_dump_new();
 	if (!d) {
 		munmap(map, size);
 		close(fd);

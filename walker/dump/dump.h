@@ -104,6 +104,12 @@ int ptw_dump_add_segment(struct ptw_dump *d, uint64_t pa, uint64_t size,
 int ptw_dump_add_paged(struct ptw_dump *d, uint64_t pa, uint64_t npages,
 		       const struct ptw_pager *pager, uint64_t aux,
 		       struct ptw_error *err);
+/* A dump with nothing opened yet (no file, no segments): ptw_dump_close
+ * can take it.  NULL when out of memory. */
+struct ptw_dump *ptw_dump_new(void);
+/* After a reader added its segments: sort them, trim overlaps, build the
+ * ranges and the window.  Format readers' opens have it done for them. */
+int ptw_dump_finish_segments(struct ptw_dump *d, struct ptw_error *err);
 int ptw_dump_add_cpu(struct ptw_dump *d, const struct ptw_cpu *cpu,
 		     struct ptw_error *err);
 /* A QEMU "QEMU" note (QEMUCPUState) of len bytes: its control registers as
@@ -178,6 +184,34 @@ extern const struct ptw_format ptw_format_kdump;
 extern const struct ptw_format ptw_format_lime;
 extern const struct ptw_format ptw_format_raw;
 extern const struct ptw_format ptw_format_windows;
+/* Not probed: made by ptw_dump_open_translated (translated.c). */
+extern const struct ptw_format ptw_format_translated;
+
+/* ---- a dump over another dump's memory (translated.c) ---------------------
+ *
+ * A guest's physical memory as its hypervisor's nested table maps it: a
+ * dump whose reads translate.  Its segments are the translation's runs,
+ * each [pa, pa + size) of the new dump backed by [host_pa, + size) of the
+ * host dump: where the host holds those bytes plain in its file, the
+ * segment points at them (no copy; walks keep their fast path), else its
+ * pages are read through the host's reader.  What no run covers is a
+ * hole.  Who computes the runs (a nested table's walk, an EPT's, a
+ * hypervisor's own records) is no concern of this layer. */
+struct ptw_xrun {
+	uint64_t pa, size;          /* in the new dump; page-aligned */
+	uint64_t host_pa;           /* in the host's; page-aligned */
+};
+
+/* Runs must be sorted by pa and disjoint; the host must outlive the new
+ * dump, which shares its file and mapping.  machine is the guest's; cpus
+ * (may be NULL) its vCPUs' registers.  VMCOREINFO is searched for in
+ * the new dump's memory, as for a raw image. */
+int ptw_dump_open_translated(const ptw_dump *host, const struct ptw_xrun *runs,
+			     size_t nruns, enum ptw_machine machine,
+			     const struct ptw_cpu *cpus, size_t ncpus,
+			     ptw_dump **out, struct ptw_error *err);
+/* The dump a translated dump reads through, or NULL. */
+const ptw_dump *ptw_dump_host(const ptw_dump *d);
 
 /* Read one little-endian page-table entry of 4 or 8 bytes; false if any
  * byte lies in a hole. */

@@ -71,8 +71,11 @@
 
 /* x86-64, 4- and 5-level alike but for the PML5: the mode's facts, and the
  * four levels from the PML4 down, their !pte columns from col on. */
-#define X86_64                                                                  \
-	.arch = &ptw_arch_x86, .entry_size = 8, .canonical = true, .nx = true,  \
+#define X86_64 X86_64_FORM(true)
+/* canonical: offsets are sign-extended VAs (false: nested tables' guest
+ * physical addresses) */
+#define X86_64_FORM(canon)                                                      \
+	.arch = &ptw_arch_x86, .entry_size = 8, .canonical = (canon), .nx = true,\
 	.page_shift = 12,                                                        \
 	.flag_columns = 11, .flag_bits = FLAGS_11, .dirbase_mask = FRAME_64,    \
 	.root_flags = CR3_FLAGS_64, .dirbase_rule = "page-aligned, within 52 bits",\
@@ -259,6 +262,25 @@ static const struct ptw_mode modes[] = {
 			X86_64_PML4(27),
 		},
 	},
+	/* AMD's nested page tables (APM vol. 2, 15.25): the long-mode
+	 * format of the host's own paging mode (4 or 5 levels, whatever mode
+	 * the guest runs in), walked with guest-physical addresses, which
+	 * are not sign-extended: offset = guest PA.  Every access through
+	 * them is a user access, so their entries carry U/S throughout. */
+	{
+		.id = PTW_MODE_NPT, .name = "npt4", .title = "AMD64 nested (NPT) 4-level",
+		X86_64_FORM(false), .nlevels = 4, .va_bits = 48,
+		.level = { X86_64_PML4(0) },
+	},
+	{
+		.id = PTW_MODE_NPT, .name = "npt5", .title = "AMD64 nested (NPT) 5-level",
+		X86_64_FORM(false), .nlevels = 5, .va_bits = 57,
+		.level = {
+			X86_LEVEL(true, FRAME_64, "PML5E", "pml5", "PML5E", 0, "PML5E",
+				  48, 9, false, true, PTW_PS, 0, NO_OA),
+			X86_64_PML4(27),
+		},
+	},
 	/* The first AArch64 mode with 4 KiB pages and 48 bits is the one
 	 * ptw_mode_get(PTW_MODE_AARCH64) gives. */
 	A64_GRANULE(12, 4k, "4 KiB"),
@@ -301,6 +323,7 @@ const struct ptw_mode *ptw_mode_find(const char *name)
 		{ "x86_64", PTW_MODE_X64 }, { "amd64", PTW_MODE_X64 },
 		{ "4level", PTW_MODE_X64 },
 		{ "la57", PTW_MODE_LA57 }, { "5level", PTW_MODE_LA57 },
+		{ "npt", PTW_MODE_NPT },
 		{ "arm64", PTW_MODE_AARCH64 }, { "aarch64", PTW_MODE_AARCH64 },
 	};
 	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)

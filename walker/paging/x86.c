@@ -234,7 +234,7 @@ static void x86_flags_string(const struct ptw_mode *m, unsigned lvl, uint64_t e,
 
 static uint64_t x86_unlettered(const struct ptw_mode *m, enum ptw_os os)
 {
-	(void)m;
+	(void)m; /* Linux's special, KVM's host-writable: named instead */
 	return os == PTW_OS_LINUX ? 1ULL << 9 : 0;
 }
 
@@ -245,11 +245,35 @@ static void add_name(char *buf, size_t size, const char *name)
 		snprintf(buf + n, size - n, "%s%s", n ? " " : "", name);
 }
 
+/* KVM's marks in the nested tables it builds (arch/x86/kvm/mmu/spte.h, as
+ * of 6.1; the host's OS is what says the tables are KVM's):
+ *   bit 9  host-writable: the host's own mapping of the page allows writes
+ *          (DEFAULT_SPTE_HOST_WRITABLE);
+ *   bit 10 mmu-writable: KVM's MMU allows writes; it clears W only to
+ *          track dirty pages (DEFAULT_SPTE_MMU_WRITABLE);
+ *   bit 11 mmu-present: backed by memory, in table entries too
+ *          (SPTE_MMU_PRESENT_MASK; MMIO entries lack it).
+ * Kernels before 5.14 kept host-writable and mmu-writable in bits 10 and
+ * 11 and had no present mark: their entries are named as newer ones. */
+static void kvm_software(uint64_t e, char *buf, size_t size)
+{
+	if (e & (1ULL << 9))
+		add_name(buf, size, "host-writable");
+	if (e & (1ULL << 10))
+		add_name(buf, size, "mmu-writable");
+	if (e & (1ULL << 11))
+		add_name(buf, size, "mmu-present");
+}
+
 static void x86_software(const struct ptw_mode *m, enum ptw_os os, uint32_t release,
 			 unsigned lvl, uint64_t e, char *buf, size_t size)
 {
 	if (os != PTW_OS_LINUX)
 		return;
+	if (m->id == PTW_MODE_NPT) {
+		kvm_software(e, buf, size);
+		return;
+	}
 	bool newer = release == 0 || release >= RELEASE(6, 6);
 	if (!pt_is_leaf(m, lvl, e)) {
 		/* a table entry: Linux marks none but the top table's */

@@ -25,7 +25,8 @@
  *               14+L   an entry's directory <i>/ at level L  (L + 1 indexes)
  *               19+L   that entry's file <i>/entry           (L + 1 indexes)
  *                24 /info.json: all other bits 0
- *                25-31 nothing
+ *                25 /vm: all other bits 0
+ *                26-31 nothing
  *   the path   one entry index per level, level 0 lowest, each as wide as
  *              the level's index: P = 10+10 bits on x86, 2+9+9 on PAE, 4 x 9
  *              on x64, 5 x 9 on LA57 (20, 20, 36, 45 bits); levels below the
@@ -45,6 +46,13 @@
  * the other modes (2^23 - 65536 found spaces directly on x64; discovery
  * keeps at most 16384 tables per mode from the scan, plus the command line's
  * and the dump's own).
+ *
+ * A guest's nodes (/vm/<id>/..., ptv_node.vm) have ids in the guest's own
+ * tree, which has its own table; here each is interned, keyed by the
+ * guest and that id (PTV_KEY_GUEST), its slot holding one reference to
+ * the guest's id while it lives.  The nodes of a guest's nested table
+ * (ptv_node.nested) are interned in the guest's tree likewise: their
+ * space is none of the guest's.
  *
  * What does not fit is interned, keyed by the node itself (struct
  * ptv_key): spaces opened on demand (any DirBase), found spaces past
@@ -86,6 +94,7 @@ enum {
 	K_ENTRY = K_ENTRY_DIR + PTW_MAX_LEVELS,
 	K_END = K_ENTRY + PTW_MAX_LEVELS,
 	K_INFO_JSON = K_END,   /* a top kind, after the path kinds */
+	K_VM,
 };
 
 #define KIND_BITS 5
@@ -95,7 +104,7 @@ enum {
 #define INTERN_BITS (GEN_SHIFT + 32)
 #define NONE UINT32_MAX
 
-_Static_assert(K_INFO_JSON < 1u << KIND_BITS, "kinds fit their field");
+_Static_assert(K_VM < 1u << KIND_BITS, "kinds fit their field");
 _Static_assert(PTV_INTERN_MAX == 1u << SLOT_BITS, "slots fit their field");
 _Static_assert(K_ROOT == PTV_ROOT_ID, "the root is FUSE's node 1");
 
@@ -160,6 +169,7 @@ static unsigned top_kind(enum ptv_type t)
 	case PTV_PROC: return K_PROC;
 	case PTV_NAME: return K_NAME;
 	case PTV_INFO_JSON: return K_INFO_JSON;
+	case PTV_VM_DIR: return K_VM;
 	default: return 0;
 	}
 }
@@ -207,7 +217,7 @@ static int64_t found_index(const ptv_fs *fs, const struct ptv_node *n)
 /* Whether n's id encodes it whole, with its space's index. */
 static bool direct(const ptv_fs *fs, const struct ptv_node *n, uint64_t *index)
 {
-	if (!space_type(n->type) && !path_type(n->type))
+	if ((!space_type(n->type) && !path_type(n->type)) || n->vm || n->nested)
 		return false;
 	int64_t i = found_index(fs, n);
 	if (i < 0 || (uint64_t)i >= fs->ids.direct)
@@ -223,6 +233,7 @@ static void key_of(const struct ptv_node *n, struct ptv_key *k)
 	memset(k, 0, sizeof *k);
 	k->type = n->type;
 	k->dirbase = n->space.dirbase;
+	k->nested = n->nested;
 	switch (n->type) {
 	case PTV_TABLE:
 		k->level = n->level;
@@ -262,6 +273,7 @@ static uint64_t key_hash(const struct ptv_key *k)
 	h = mix(h, k->base);
 	h = mix(h, k->index);
 	h = mix(h, k->va);
+	h = mix(h, k->nested);
 	return mix(h, k->va_end);
 }
 
@@ -445,6 +457,24 @@ static int walk_path(struct ptv_node *n, bool table, unsigned level, unsigned ha
 	return 0;
 }
 
+/* Down from n (a space's directory, or npt/) to the path node key k
+ * names. */
+static int path_of_key(struct ptv_node *n, const struct ptv_key *k)
+{
+	enum ptv_type t = (enum ptv_type)k->type;
+	struct ptv_node shape = { .type = t, .space = n->space, .level = k->level,
+				  .base = k->base, .index = (unsigned)k->index };
+	unsigned idx[PTW_MAX_LEVELS] = {0};
+	if (k->level >= n->space.mode->nlevels)
+		return -ENOENT;
+	for (unsigned j = 0; j <= k->level; j++)
+		idx[j] = path_index(&shape, j);
+	int rc = walk_path(n, t == PTV_TABLE, k->level, ptv_node_half(&shape), idx);
+	if (!rc && t == PTV_ENTRY)
+		n->type = PTV_ENTRY;
+	return rc;
+}
+
 /* An interned node from its key (the node it was made from was resolved,
  * and the dump does not change: this cannot fail but by running out of
  * memory or a bug). */
@@ -452,6 +482,22 @@ static int node_of_key(ptv_fs *fs, const struct ptv_key *k, struct ptv_node *n)
 {
 	enum ptv_type t = (enum ptv_type)k->type;
 	root_node(fs, n);
+	if (k->type == PTV_KEY_GUEST) {
+		int rc;
+		ptv_fs *g = ptv_vm_fs(fs, (uint32_t)k->dirbase, &rc);
+		if (!g)
+			return rc;
+		rc = ptv_node_from_id(g, k->base, n);
+		n->vm = (uint32_t)k->dirbase;
+		return rc;
+	}
+	if (k->nested) {
+		/* A guest's nested table: npt-maps, or npt/ and below. */
+		int rc = ptv_lookup_child(fs, n, t == PTV_MAPS ? "npt-maps" : "npt", n);
+		if (rc || !path_type(t))
+			return rc;
+		return path_of_key(n, k);
+	}
 	if (link_type(t)) {
 		const struct ptw_space *s = ptw_spaces_find(&fs->spaces, k->dirbase);
 		return s ? ptv_link_node(fs, (size_t)(s - fs->spaces.v), t, n) : -ENOENT;
@@ -459,19 +505,8 @@ static int node_of_key(ptv_fs *fs, const struct ptv_key *k, struct ptv_node *n)
 	int rc = space_dir(fs, k->dirbase, n);
 	if (rc || t == PTV_SPACE)
 		return rc;
-	if (path_type(t)) {
-		struct ptv_node shape = { .type = t, .space = n->space, .level = k->level,
-					  .base = k->base, .index = (unsigned)k->index };
-		unsigned idx[PTW_MAX_LEVELS] = {0};
-		if (k->level >= n->space.mode->nlevels)
-			return -ENOENT;
-		for (unsigned j = 0; j <= k->level; j++)
-			idx[j] = path_index(&shape, j);
-		rc = walk_path(n, t == PTV_TABLE, k->level, ptv_node_half(&shape), idx);
-		if (!rc && t == PTV_ENTRY)
-			n->type = PTV_ENTRY;
-		return rc;
-	}
+	if (path_type(t))
+		return path_of_key(n, k);
 	n->type = t;
 	n->va = k->va;
 	n->va_end = k->va_end;
@@ -480,11 +515,45 @@ static int node_of_key(ptv_fs *fs, const struct ptv_key *k, struct ptv_node *n)
 
 /* ---- the API ------------------------------------------------------------------------ */
 
+/* A guest's node: interned by its id in the guest's tree.  The slot,
+ * while it lives, holds one reference to that id. */
+static int guest_id(ptv_fs *fs, const struct ptv_node *n, bool may_intern, uint64_t *id)
+{
+	struct ptv_node in = *n;
+	int rc;
+	ptv_fs *g = ptv_vm_fs(fs, n->vm, &rc);
+	if (!g)
+		return rc;
+	in.vm = 0;
+	uint64_t gid;
+	if (may_intern) {
+		rc = ptv_node_id(g, &in, &gid);
+		if (rc)
+			return rc;
+	} else if (!(gid = ptv_node_ino(g, &in))) {
+		return 0;
+	}
+	struct ptv_intern *t = &fs->intern;
+	struct ptv_key key = { .type = PTV_KEY_GUEST, .dirbase = n->vm, .base = gid };
+	uint32_t i;
+	pthread_mutex_lock(&t->lock);
+	bool had = find_locked(t, &key, key_hash(&key)) != NONE;
+	rc = take_locked(t, &key, may_intern, &i);
+	if (!rc && i != NONE)
+		*id = intern_id(t, i);
+	pthread_mutex_unlock(&t->lock);
+	if (may_intern && (had || rc))
+		ptv_forget(g, gid, 1);
+	return rc;
+}
+
 static int node_id(ptv_fs *fs, const struct ptv_node *n, bool may_intern, uint64_t *id)
 {
 	unsigned k = top_kind(n->type);
 	uint64_t index;
 	*id = 0;
+	if (n->vm)
+		return guest_id(fs, n, may_intern, id);
 	if (k) {
 		*id = k;
 		return 0;
@@ -499,7 +568,8 @@ static int node_id(ptv_fs *fs, const struct ptv_node *n, bool may_intern, uint64
 	int rc;
 	key_of(n, &key);
 	pthread_mutex_lock(&t->lock);
-	if (n->type == PTV_SPACE || link_type(n->type) || !(space_type(n->type) || path_type(n->type)) ||
+	if (n->type == PTV_SPACE || n->nested || link_type(n->type) ||
+	    !(space_type(n->type) || path_type(n->type)) ||
 	    find_locked(t, &key, key_hash(&key)) != NONE) {
 		/* Interned itself: a space's directory, a link, a VA or region
 		 * file, or a node below a space that got one already. */
@@ -540,6 +610,21 @@ uint64_t ptv_node_ino(ptv_fs *fs, const struct ptv_node *n)
 {
 	unsigned k = top_kind(n->type);
 	uint64_t index, id = 0;
+	if (n->vm) {
+		struct ptv_node in = *n;
+		int rc;
+		ptv_fs *g = ptv_vm_fs(fs, n->vm, &rc);
+		in.vm = 0;
+		uint64_t gid = g ? ptv_node_ino(g, &in) : 0;
+		if (!gid)
+			return 0;
+		struct ptv_key key = { .type = PTV_KEY_GUEST, .dirbase = n->vm, .base = gid };
+		pthread_mutex_lock(&fs->intern.lock);
+		uint32_t i = find_locked(&fs->intern, &key, key_hash(&key));
+		id = i != NONE ? intern_id(&fs->intern, i) : 0;
+		pthread_mutex_unlock(&fs->intern.lock);
+		return id;
+	}
 	if (k)
 		return k;
 	if (direct(fs, n, &index))
@@ -551,7 +636,7 @@ uint64_t ptv_node_ino(ptv_fs *fs, const struct ptv_node *n)
 	uint32_t i = find_locked(t, &key, key_hash(&key));
 	if (i != NONE) {
 		id = intern_id(t, i);
-	} else if (n->type != PTV_SPACE && !link_type(n->type) &&
+	} else if (n->type != PTV_SPACE && !n->nested && !link_type(n->type) &&
 		   (space_type(n->type) || path_type(n->type))) {
 		space_key(n, &key);
 		i = find_locked(t, &key, key_hash(&key));
@@ -567,15 +652,15 @@ int ptv_node_from_id(ptv_fs *fs, uint64_t id, struct ptv_node *n)
 	static const enum ptv_type top[] = {
 		[K_ROOT] = PTV_ROOT, [K_INFO] = PTV_INFO, [K_PHYS] = PTV_PHYS,
 		[K_DTB] = PTV_DTB, [K_PROC] = PTV_PROC, [K_NAME] = PTV_NAME,
-		[K_INFO_JSON] = PTV_INFO_JSON,
+		[K_INFO_JSON] = PTV_INFO_JSON, [K_VM] = PTV_VM_DIR,
 	};
 	unsigned kind = (unsigned)id & KIND_MASK;
 	struct ptv_intern *t = &fs->intern;
 	struct ptv_key key;
 	uint32_t i;
 	root_node(fs, n);
-	if ((kind >= K_ROOT && kind <= K_NAME) || kind == K_INFO_JSON) {
-		if (id >> KIND_BITS)
+	if ((kind >= K_ROOT && kind <= K_NAME) || kind == K_INFO_JSON || kind == K_VM) {
+		if (id >> KIND_BITS || (kind == K_VM && (fs->vm || !fs->spaces.vms.n)))
 			return -ENOENT;
 		n->type = top[kind];
 		return 0;
@@ -662,14 +747,25 @@ void ptv_forget(ptv_fs *fs, uint64_t id, uint64_t nlookup)
 	uint32_t i;
 	if (!nlookup || (kind != K_INTERN && (kind < K_SPACE || kind >= K_END)))
 		return;
+	struct ptv_key gone = { .type = 0 };
 	pthread_mutex_lock(&t->lock);
 	if (kind == K_INTERN)
 		i = slot_of_locked(t, id);
 	else
 		i = space_slot_locked(fs, id >> fs->ids.ref_shift);
-	if (i != NONE)
+	if (i != NONE) {
+		if (t->slot[i].key.type == PTV_KEY_GUEST && t->slot[i].refs <= nlookup)
+			gone = t->slot[i].key;
 		drop_locked(t, i, nlookup);
+	}
 	pthread_mutex_unlock(&t->lock);
+	/* A guest's node let go: the reference its slot held. */
+	if (gone.type == PTV_KEY_GUEST) {
+		int rc;
+		ptv_fs *g = ptv_vm_fs(fs, (uint32_t)gone.dirbase, &rc);
+		if (g)
+			ptv_forget(g, gone.base, 1);
+	}
 }
 
 size_t ptv_interned(ptv_fs *fs)

@@ -8,42 +8,118 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ptv_open(const struct ptv_config *c, ptv_fs **out, struct ptw_error *err)
+/* An fs with nothing in it yet: ptv_close can take it. */
+static struct ptv_fs *fs_new(const char *path)
 {
 	struct ptv_fs *fs = calloc(1, sizeof *fs);
 	if (!fs)
-		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
+		return NULL;
 	pthread_mutex_init(&fs->intern.lock, NULL);
 	pthread_mutex_init(&fs->region_lock, NULL);
-	fs->path = strdup(c->dump_path);
-	int rc = fs->path ? 0 : ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
-	if (!rc)
-		rc = ptw_dump_open_with(c->dump_path, &c->dump, &fs->dump, err);
-	if (!rc)
-		rc = ptw_discover(fs->dump, &c->discover, &fs->spaces, err);
-	if (!rc) {
-		fs->caches = calloc(fs->spaces.n ? fs->spaces.n : 1, sizeof *fs->caches);
-		if (!fs->caches)
-			rc = ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
-	}
-	if (rc) {
+	pthread_mutex_init(&fs->vm_lock, NULL);
+	pthread_mutex_init(&fs->npt_cache.lock, NULL);
+	fs->path = strdup(path);
+	if (!fs->path) {
 		ptv_close(fs);
-		return rc;
+		return NULL;
 	}
+	return fs;
+}
+
+/* Discovery over fs->dump, and what the tree keeps of it. */
+static int fs_build(ptv_fs *fs, const struct ptw_discover_opts *o,
+		    struct ptw_error *err)
+{
+	int rc = ptw_discover(fs->dump, o, &fs->spaces, err);
+	if (rc)
+		return rc;
+	fs->caches = calloc(fs->spaces.n ? fs->spaces.n : 1, sizeof *fs->caches);
+	/* A guest's tree shows no guests of its own (ptv_node.vm is one
+	 * level): its info counts them. */
+	size_t nvms = fs->vm ? 0 : fs->spaces.vms.n;
+	fs->vms = calloc(nvms ? nvms : 1, sizeof *fs->vms);
+	if (!fs->caches || !fs->vms)
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < fs->spaces.n; i++)
 		pthread_mutex_init(&fs->caches[i].lock, NULL);
 	ptv_ids_init(fs);
 	pthread_mutex_init(&fs->ondemand_lock, NULL);
 	pthread_mutex_init(&fs->slots_lock, NULL);
-	if (c->discover.ndirbases) {
+	if (o->ndirbases) {
 		fs->has_dirbase = true;
-		fs->first_dirbase = c->discover.dirbases[0] & fs->spaces.mode->dirbase_mask;
+		fs->first_dirbase = o->dirbases[0] & fs->spaces.mode->dirbase_mask;
 	}
-	if (ptv_render_info(fs, &fs->info) || ptv_render_info_json(fs, &fs->info_json)) {
-		ptv_close(fs);
+	if (ptv_render_info(fs, &fs->info) || ptv_render_info_json(fs, &fs->info_json))
 		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
+	return 0;
+}
+
+int ptv_open(const struct ptv_config *c, ptv_fs **out, struct ptw_error *err)
+{
+	struct ptv_fs *fs = fs_new(c->dump_path);
+	if (!fs)
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
+	int rc = ptw_dump_open_with(c->dump_path, &c->dump, &fs->dump, err);
+	if (!rc)
+		rc = fs_build(fs, &c->discover, err);
+	if (rc) {
+		ptv_close(fs);
+		return rc;
 	}
 	*out = fs;
+	return 0;
+}
+
+/* Guest vm of host: its memory through the nested table, discovered as a
+ * dump of its own (its vCPUs' registers come from the VMCBs). */
+static int open_guest(ptv_fs *host, const struct ptw_vm *vm, ptv_fs **out,
+		      struct ptw_error *err)
+{
+	struct ptv_fs *fs = fs_new(host->path);
+	if (!fs)
+		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
+	fs->vm = vm;
+	int rc = ptw_vm_open(host->dump, vm, &fs->dump, err);
+	if (!rc)
+		rc = ptw_vm_nested_space(host->dump, vm, host->spaces.os, &fs->npt, err);
+	if (!rc) {
+		const struct ptw_discover_opts o = { .threads = 0 };
+		rc = fs_build(fs, &o, err);
+	}
+	if (rc) {
+		ptv_close(fs);
+		return rc;
+	}
+	*out = fs;
+	return 0;
+}
+
+ptv_fs *ptv_vm_fs(ptv_fs *fs, uint32_t k, int *rc)
+{
+	if (!k || fs->vm || k > fs->spaces.vms.n) {
+		*rc = -ENOENT;
+		return NULL;
+	}
+	struct ptv_vm_slot *slot = &fs->vms[k - 1];
+	pthread_mutex_lock(&fs->vm_lock);
+	if (!slot->tried) {
+		struct ptw_error err;
+		int r = open_guest(fs, &fs->spaces.vms.v[k - 1], &slot->fs, &err);
+		slot->tried = true;
+		slot->rc = r == PTW_ERR_NOMEM ? -ENOMEM : r ? -EIO : 0;
+	}
+	pthread_mutex_unlock(&fs->vm_lock);
+	*rc = slot->rc;
+	return slot->fs;
+}
+
+uint32_t ptv_vm_index(const ptv_fs *fs, uint64_t id)
+{
+	if (fs->vm)
+		return 0;
+	for (size_t i = 0; i < fs->spaces.vms.n; i++)
+		if (fs->spaces.vms.v[i].id == id)
+			return (uint32_t)i + 1;
 	return 0;
 }
 
@@ -66,6 +142,14 @@ void ptv_close(ptv_fs *fs)
 		ptv_regions_free(&fs->ondemand[i].cache.regions);
 		pthread_mutex_destroy(&fs->ondemand[i].cache.lock);
 	}
+	if (fs->vms)
+		for (size_t i = 0; i < fs->spaces.vms.n; i++)
+			ptv_close(fs->vms[i].fs);
+	free(fs->vms);
+	pthread_mutex_destroy(&fs->vm_lock);
+	ptv_cache_texts_free(&fs->npt_cache);
+	ptv_regions_free(&fs->npt_cache.regions);
+	pthread_mutex_destroy(&fs->npt_cache.lock);
 	ptw_addrset_free(&fs->slot_keys);
 	free(fs->owned);
 	free(fs->ondemand);
@@ -386,6 +470,13 @@ static int open_other(struct ptv_file *f, ptv_fs *fs, const struct ptv_node *n)
 
 int ptv_file_open(ptv_fs *fs, const struct ptv_node *n, struct ptv_file **out)
 {
+	if (n->vm) { /* a guest's file: its own tree opens it */
+		struct ptv_node in = *n;
+		int rc;
+		ptv_fs *g = ptv_vm_fs(fs, n->vm, &rc);
+		in.vm = 0;
+		return g ? ptv_file_open(g, &in, out) : rc;
+	}
 	struct ptv_file *f = calloc(1, sizeof *f);
 	if (!f)
 		return -ENOMEM;

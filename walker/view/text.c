@@ -147,11 +147,98 @@ void ptv_space_rec(const struct ptw_space *s, struct ptv_space_rec *r)
 	ptw_found_string(s, r->found, sizeof r->found);
 }
 
+/* ---- guests ------------------------------------------------------------------ */
+
+static void render_vmcb(const struct ptw_vmcb *v, const char *indent, struct ptv_text *t)
+{
+	ptv_printf(t, "%svmcb %" PRIx64 "  asid %u  cr0 %" PRIx64 "  cr3 %" PRIx64 "  cr4 %" PRIx64
+		   "  efer %" PRIx64 "  rip %" PRIx64 "  rsp %" PRIx64 "  exit-code %" PRIx64,
+		   indent, v->pa, v->asid, v->cr0, v->cr3, v->cr4, v->efer, v->rip, v->rsp,
+		   v->exit_code);
+	if (v->cpu >= 0)
+		ptv_printf(t, "  in-guest-at-dump: cpu %d", v->cpu);
+	if (v->hsave)
+		ptv_printf(t, "  host-save %" PRIx64, v->hsave);
+	ptv_printf(t, "\n");
+}
+
+/* The host's table a guest's VMM ran on, with its owner where known. */
+static void render_vmm(const struct ptw_spaces *host, const struct ptw_vm *vm,
+		       struct ptv_text *t)
+{
+	if (!vm->host_cr3) {
+		ptv_printf(t, "unknown (no host-save area names its VMCBs)");
+		return;
+	}
+	const struct ptw_space *s = ptw_spaces_find(host, vm->host_cr3 & ~0xfffULL);
+	ptv_printf(t, "host table %" PRIx64, vm->host_cr3);
+	if (s && s->cid >= 0)
+		ptv_printf(t, " (cid %" PRId64 " %s)", s->cid, s->name[0] ? s->name : "-");
+}
+
+/* The host's /info: the guests found, and the candidates dropped. */
+static void render_vms(const struct ptw_spaces *sp, struct ptv_text *t)
+{
+	const struct ptw_vms *vms = &sp->vms;
+	char h[32];
+	if (!vms->searched) {
+		ptv_printf(t, "vms: not searched (%s)\n",
+			   sp->scan.threads ? "not an x86-64 host" : "no scan");
+		return;
+	}
+	ptv_printf(t, "vms: %zu (VMCB and host-save candidates %zu%s, rejected %zu)\n", vms->n,
+		   vms->ncands, vms->capped ? ", capped" : "", vms->nrejected);
+	for (size_t i = 0; i < vms->n; i++) {
+		const struct ptw_vm *vm = &vms->v[i];
+		ptv_printf(t, "  %" PRIx64 "  vcpus %zu  nested %s  guest-mode %s  mapped %s in %" PRIu64
+			   " runs  vmm ", vm->id, vm->nvcpus, vm->npt->name,
+			   vm->guest_mode ? vm->guest_mode->name : "none (paging off)",
+			   human(vm->mapped, h, sizeof h), vm->runs);
+		render_vmm(sp, vm, t);
+		ptv_printf(t, "\n");
+		for (size_t k = 0; k < vm->nvcpus; k++)
+			render_vmcb(&vm->vcpus[k], "    ", t);
+	}
+	for (size_t i = 0; i < vms->nhsave; i++)
+		ptv_printf(t, "  host-save %" PRIx64 "  cr3 %" PRIx64 "  rax %" PRIx64 "\n",
+			   vms->hsave[i].pa, vms->hsave[i].cr3, vms->hsave[i].rax);
+	size_t shown = vms->nrejected < PTW_VM_REJECTS_MAX ? vms->nrejected : PTW_VM_REJECTS_MAX;
+	for (size_t i = 0; i < shown; i++)
+		ptv_printf(t, "  rejected %" PRIx64 ": %s\n", vms->rejected[i].pa,
+			   vms->rejected[i].why);
+	if (shown < vms->nrejected)
+		ptv_printf(t, "  rejected: %zu more not listed\n", vms->nrejected - shown);
+}
+
+/* A guest's /info starts with what its VM is. */
+static void render_vm_header(const ptv_fs *fs, struct ptv_text *t)
+{
+	const struct ptw_vm *vm = fs->vm;
+	const struct ptw_spaces *host = NULL;
+	char h[32];
+	ptv_printf(t, "vm: %" PRIx64 "\n", vm->id);
+	ptv_printf(t, "nested-table: %s (%s) at host PA %" PRIx64
+		   ", the VMCBs' N_CR3; its format is the host's paging mode\n",
+		   vm->npt->name, vm->npt->title, vm->id);
+	ptv_printf(t, "nested-maps: %s in %" PRIu64 " runs\n", human(vm->mapped, h, sizeof h),
+		   vm->runs);
+	ptv_printf(t, "guest-mode: %s (%s)\n", vm->guest_mode ? vm->guest_mode->name : "none",
+		   vm->mode_how);
+	ptv_printf(t, "vcpus: %zu\n", vm->nvcpus);
+	for (size_t k = 0; k < vm->nvcpus; k++) {
+		ptv_printf(t, "  vcpu %zu: ", k);
+		render_vmcb(&vm->vcpus[k], "", t);
+	}
+	(void)host;
+}
+
 int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 {
 	const ptw_dump *d = fs->dump;
 	const struct ptw_spaces *sp = &fs->spaces;
 	char h[32];
+	if (fs->vm)
+		render_vm_header(fs, t);
 	ptv_printf(t, "dump: %s\n", fs->path);
 	ptv_printf(t, "format: %s\n", ptw_dump_format(d));
 	ptv_printf(t, "file-size: %" PRIu64 "\n", ptw_dump_file_size(d));
@@ -168,9 +255,13 @@ int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 	const struct ptw_cpu *c;
 	size_t nc = ptw_dump_cpus(d, &c);
 	ptv_printf(t, "cpus: %zu\n", nc);
-	for (size_t i = 0; i < nc; i++)
-		ptv_printf(t, "  cpu %u: cr0 %" PRIx64 " cr3 %" PRIx64 " cr4 %" PRIx64 "\n",
+	for (size_t i = 0; i < nc; i++) {
+		ptv_printf(t, "  cpu %u: cr0 %" PRIx64 " cr3 %" PRIx64 " cr4 %" PRIx64,
 			   c[i].index, c[i].cr0, c[i].cr3, c[i].cr4);
+		if (c[i].index < 64 && (sp->cpus_in_guest >> c[i].index & 1))
+			ptv_printf(t, " (in a guest at the dump: the registers are the guest's; see vms)");
+		ptv_printf(t, "\n");
+	}
 	char v[128];
 	const char *release = ptv_os_release(d, v, sizeof v);
 	ptv_printf(t, "vmcoreinfo: %s", release ? release
@@ -203,6 +294,11 @@ int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 			   id_text(r.parent, ppid, sizeof ppid), r.name[0] ? r.name : "-",
 			   r.owner_from, r.found);
 	}
+	if (!fs->vm)
+		render_vms(sp, t);
+	else if (sp->vms.n)
+		ptv_printf(t, "vms: %zu guests of this guest found (not shown as trees)\n",
+			   sp->vms.n);
 	return text_status(t);
 }
 
@@ -377,6 +473,11 @@ int ptv_render_entry(const struct ptw_space *s, unsigned level,
 	ptv_printf(t, "index: %u\n", index);
 	ptv_printf(t, "table: %" PRIx64 "\n", table);
 	ptv_printf(t, "address: %" PRIx64 "\n", addr);
+	/* A guest's table lives in its host's memory, where a nested table
+	 * put it. */
+	uint64_t host_pa;
+	if (ptw_dump_host_pa(s->dump, addr, &host_pa))
+		ptv_printf(t, "host-address: %" PRIx64 "\n", host_pa);
 	ptv_printf(t, "contains: %0*" PRIx64 "\n", (int)m->entry_size * 2, e);
 	bool present = pt_valid(m, level, e);
 	struct ptw_swpte sw;

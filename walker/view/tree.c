@@ -238,25 +238,83 @@ static int step_pte(struct ptv_node *n, const char *name)
 	return 0;
 }
 
+/* /vm/<id>: the guest's tree, its root. */
+static int step_vm(ptv_fs *fs, struct ptv_node *n, const char *name)
+{
+	uint64_t id;
+	int rc;
+	if (!ptw_parse_canon_hex(name, &id))
+		return -ENOENT;
+	uint32_t k = ptv_vm_index(fs, id);
+	ptv_fs *g = k ? ptv_vm_fs(fs, k, &rc) : NULL;
+	if (!g)
+		return k ? rc : -ENOENT;
+	memset(n, 0, sizeof *n);
+	n->type = PTV_ROOT;
+	n->space.mode = g->spaces.mode;
+	n->vm = k;
+	return 0;
+}
+
+/* A guest's node: the step its own tree takes. */
+static int step_guest(ptv_fs *fs, struct ptv_node *n, const char *name)
+{
+	int rc;
+	uint32_t k = n->vm;
+	ptv_fs *g = ptv_vm_fs(fs, k, &rc);
+	if (!g)
+		return rc;
+	n->vm = 0;
+	rc = step(g, n, name);
+	n->vm = k;
+	return rc;
+}
+
+static int step_root(ptv_fs *fs, struct ptv_node *n, const char *name)
+{
+	static const struct { const char *name; enum ptv_type type; } top[] = {
+		{ "info", PTV_INFO }, { "info.json", PTV_INFO_JSON },
+		{ "phys", PTV_PHYS }, { "dtb", PTV_DTB }, { "proc", PTV_PROC },
+		{ "name", PTV_NAME },
+	};
+	for (size_t i = 0; i < sizeof top / sizeof top[0]; i++)
+		if (!strcmp(name, top[i].name)) {
+			n->type = top[i].type;
+			return 0;
+		}
+	if (!fs->vm && fs->spaces.vms.n && !strcmp(name, "vm")) {
+		n->type = PTV_VM_DIR;
+		return 0;
+	}
+	if (!fs->vm)
+		return -ENOENT;
+	/* A guest's tree: its nested table beside its own. */
+	if (!strcmp(name, "npt"))
+		n->type = PTV_NPT;
+	else if (!strcmp(name, "npt-maps"))
+		n->type = PTV_MAPS;
+	else
+		return -ENOENT;
+	n->space = fs->npt;
+	n->nested = true;
+	n->cache = &fs->npt_cache;
+	return 0;
+}
+
 static int step(ptv_fs *fs, struct ptv_node *n, const char *name)
 {
 	const struct ptw_mode *m = n->space.mode;
+	if (n->vm)
+		return step_guest(fs, n, name);
 	switch (n->type) {
 	case PTV_ROOT:
-		if (!strcmp(name, "info"))
-			n->type = PTV_INFO;
-		else if (!strcmp(name, "info.json"))
-			n->type = PTV_INFO_JSON;
-		else if (!strcmp(name, "phys"))
-			n->type = PTV_PHYS;
-		else if (!strcmp(name, "dtb"))
-			n->type = PTV_DTB;
-		else if (!strcmp(name, "proc"))
-			n->type = PTV_PROC;
-		else if (!strcmp(name, "name"))
-			n->type = PTV_NAME;
-		else
+		return step_root(fs, n, name);
+	case PTV_VM_DIR:
+		return step_vm(fs, n, name);
+	case PTV_NPT:
+		if (strcmp(name, m->level[0].dir_name))
 			return -ENOENT;
+		ptv_enter_root(n, 0);
 		return 0;
 	case PTV_DTB:
 		return step_dtb(fs, n, name);
@@ -404,15 +462,38 @@ static int mapped_bytes(const struct ptv_node *n, uint64_t *bytes)
 	return rc;
 }
 
+/* A guest's node as its own tree has it, and that tree. */
+static ptv_fs *guest_node(ptv_fs *fs, const struct ptv_node *n, struct ptv_node *in,
+			  int *rc)
+{
+	ptv_fs *g = ptv_vm_fs(fs, n->vm, rc);
+	*in = *n;
+	in->vm = 0;
+	return g;
+}
+
 int ptv_getattr(ptv_fs *fs, const struct ptv_node *n, struct ptv_attr *a)
 {
 	memset(a, 0, sizeof *a);
 	a->kind = PTV_DIR;
 	a->nlink = 2;
 	uint64_t next;
+	if (n->vm) {
+		struct ptv_node in;
+		int rc;
+		ptv_fs *g = guest_node(fs, n, &in, &rc);
+		return g ? ptv_getattr(g, &in, a) : rc;
+	}
 	switch (n->type) {
 	case PTV_ROOT:
-		a->nlink = 5;
+		/* ., dtb, proc, name, and vm/ or npt/ */
+		a->nlink = 5 + (fs->vm || fs->spaces.vms.n);
+		return 0;
+	case PTV_VM_DIR:
+		a->nlink = 2 + (unsigned)fs->spaces.vms.n;
+		return 0;
+	case PTV_NPT:
+		a->nlink = 3;
 		return 0;
 	case PTV_DTB:
 		a->nlink = 2 + (unsigned)fs->spaces.n;
@@ -666,8 +747,24 @@ static int list_dir(struct listing *l)
 	int rc = 0;
 	switch (n->type) {
 	case PTV_ROOT: {
-		static const char *const names[] = { "info", "info.json", "phys", "dtb",
-						     "proc", "name", NULL };
+		const char *names[] = { "info", "info.json", "phys", "dtb", "proc", "name",
+					NULL, NULL, NULL };
+		if (fs->vm) {
+			names[6] = "npt";
+			names[7] = "npt-maps";
+		} else if (fs->spaces.vms.n) {
+			names[6] = "vm";
+		}
+		return list_names(l, names);
+	}
+	case PTV_VM_DIR:
+		for (size_t i = (size_t)l->from; i < fs->spaces.vms.n && !l->stop && !rc; i++) {
+			snprintf(name, sizeof name, "%" PRIx64, fs->spaces.vms.v[i].id);
+			rc = emit(l, name, i + 1);
+		}
+		return rc;
+	case PTV_NPT: {
+		const char *const names[] = { n->space.mode->level[0].dir_name, NULL };
 		return list_names(l, names);
 	}
 	case PTV_DTB:
@@ -735,9 +832,34 @@ static int list_dir(struct listing *l)
 	}
 }
 
+/* A guest's listing, its children marked as the guest's. */
+struct guest_fill {
+	uint32_t vm;
+	ptv_fill_node_fn fill;
+	void *ctx;
+};
+
+static int guest_fill(void *ctx, const char *name, const struct ptv_attr *a,
+		      const struct ptv_node *child, uint64_t cookie)
+{
+	struct guest_fill *g = ctx;
+	if (!child)
+		return g->fill(g->ctx, name, a, NULL, cookie);
+	struct ptv_node c = *child;
+	c.vm = g->vm;
+	return g->fill(g->ctx, name, a, &c, cookie);
+}
+
 int ptv_readdir_from(ptv_fs *fs, const struct ptv_node *n, uint64_t from,
 		     ptv_fill_node_fn fill, void *ctx)
 {
+	if (n->vm) {
+		struct ptv_node in;
+		int rc;
+		ptv_fs *g = guest_node(fs, n, &in, &rc);
+		struct guest_fill gf = { n->vm, fill, ctx };
+		return g ? ptv_readdir_from(g, &in, from, guest_fill, &gf) : rc;
+	}
 	struct listing l = { .fs = fs, .dir = n, .from = from, .fill = fill, .ctx = ctx };
 	return list_dir(&l);
 }
@@ -760,8 +882,7 @@ int ptv_readdir(ptv_fs *fs, const struct ptv_node *n, ptv_fill_fn fill,
 		void *ctx)
 {
 	struct plain_fill p = { fill, ctx };
-	struct listing l = { .fs = fs, .dir = n, .fill = plain_fill, .ctx = &p };
-	return list_dir(&l);
+	return ptv_readdir_from(fs, n, 0, plain_fill, &p);
 }
 
 int ptv_readlink(ptv_fs *fs, const struct ptv_node *n, char *buf, size_t size)

@@ -90,7 +90,11 @@ struct ptv_ids {
 struct ptv_key {
 	uint32_t type, level;
 	uint64_t dirbase, base, index, va, va_end;
+	uint64_t nested;  /* the node's nested flag */
 };
+/* The key type of a guest's node as the host interns it: dirbase the
+ * guest (ptv_node.vm), base the node's id in the guest's tree. */
+#define PTV_KEY_GUEST 0xffffu
 
 /* A slot keeps the key alone (80 bytes, not a whole node's 230): the node
  * is rebuilt from it, as a lookup of its path would build it. */
@@ -130,6 +134,14 @@ struct ptv_region_snap {
 	unsigned refs;            /* the fs's, and each listing's using it */
 };
 
+/* A guest of the fs (one per spaces.vms.v[i]): its tree, opened on first
+ * use (discovery runs over its memory then). */
+struct ptv_vm_slot {
+	bool tried;
+	int rc;                     /* of the opening, once tried */
+	struct ptv_fs *fs;
+};
+
 struct ptv_fs {
 	struct ptv_ids ids;
 	struct ptv_intern intern;
@@ -153,7 +165,21 @@ struct ptv_fs {
 	int slots_rc;
 	struct ptw_addrset slot_keys;   /* every slot's key, once */
 	uint64_t *owned;                /* per found space: a bitmap of its slots */
+	/* The guests found in the dump, opened on demand under vm_lock. */
+	pthread_mutex_t vm_lock;
+	struct ptv_vm_slot *vms;        /* spaces.vms.n of them */
+	/* A guest's tree: the VM it is (the host's record), its nested table
+	 * as a space over the host's memory and that space's cache. */
+	const struct ptw_vm *vm;
+	struct ptw_space npt;
+	struct ptv_cache npt_cache;
 };
+
+/* The tree of guest k (1-based, as ptv_node.vm), opened on first use;
+ * NULL with *rc when it cannot be. */
+ptv_fs *ptv_vm_fs(ptv_fs *fs, uint32_t k, int *rc);
+/* Its index + 1 by nested root, or 0. */
+uint32_t ptv_vm_index(const ptv_fs *fs, uint64_t id);
 
 /* The cache of a space opened on demand, or NULL when all are taken. */
 struct ptv_cache *ptv_ondemand_cache(ptv_fs *fs, uint64_t dirbase);
