@@ -241,6 +241,7 @@ int ptv_take_option(struct ptv_options *o, unsigned tool, int argc, char **argv,
 		return take_phys_base(o, *value, err);
 	case PTV_OPT_ALL:
 	case PTV_OPT_JSON:
+	case PTV_OPT_VM:
 	case PTV_OPT_FUSE:
 	case PTV_OPT_VERSION:
 	case PTV_OPT_HELP:

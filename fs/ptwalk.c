@@ -39,11 +39,13 @@ struct cli {
 	struct ptv_options options;
 	bool all;
 	bool json;   /* --json: the JSON forms (ptview.h) */
+	const char *vm; /* --vm ID: the guest's tree instead of the host's */
 	const char *dump;
 	const char *cmd;
 	char **args;
 	int nargs;
-	ptv_fs *fs;
+	ptv_fs *fs;     /* the tree commands read: the host's or a guest's */
+	ptv_fs *host;   /* with --vm: the host's, which owns fs */
 };
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -309,6 +311,18 @@ static int cmd_phys(struct cli *c)
 	return stream(pa, len, get_physical, (void *)ptv_dump(c->fs));
 }
 
+static int cmd_vms(struct cli *c)
+{
+	if (c->nargs)
+		return fail("vms takes no arguments");
+	struct ptv_text t = {0};
+	if (c->json)
+		ptv_render_vms_json(c->fs, &t);
+	else
+		ptv_render_vms(c->fs, &t);
+	return put_text(&t);
+}
+
 static int cmd_info(struct cli *c)
 {
 	if (c->nargs)
@@ -330,7 +344,7 @@ static const struct {
 	{ "info", cmd_info, true }, { "ps", cmd_ps, true },     { "pte", cmd_pte, true },
 	{ "vtop", cmd_vtop, true }, { "ptov", cmd_ptov, true }, { "maps", cmd_maps, true },
 	{ "read", cmd_read, false }, { "phys", cmd_phys, false },
-	{ "layout", cmd_layout, false },
+	{ "layout", cmd_layout, false }, { "vms", cmd_vms, true },
 };
 
 /* Options before DUMP, each one of usage.c's table. */
@@ -360,6 +374,9 @@ static int parse(struct cli *c, int argc, char **argv)
 		case PTV_OPT_JSON:
 			c->json = true;
 			break;
+		case PTV_OPT_VM:
+			c->vm = value;
+			break;
 		default: /* shared: taken into c->options */
 			break;
 		}
@@ -372,6 +389,24 @@ static int parse(struct cli *c, int argc, char **argv)
 	c->cmd = argv[i + 1];
 	c->args = argv + i + 2;
 	c->nargs = argc - i - 2;
+	return 0;
+}
+
+/* The dump's tree, or with --vm its guest's. */
+static int open_tree(struct cli *c, const struct ptv_config *cfg)
+{
+	struct ptw_error err;
+	uint64_t id = 0;
+	if (c->vm && !parse_address(c->vm, &id))
+		return 1;
+	if (ptv_open(cfg, &c->fs, &err))
+		return fail("%s", err.msg);
+	if (!c->vm)
+		return 0;
+	c->host = c->fs;
+	c->fs = ptv_vm(c->host, id, &err);
+	if (!c->fs)
+		return fail("--vm %s: %s", c->vm, err.msg);
 	return 0;
 }
 
@@ -400,20 +435,18 @@ int main(int argc, char **argv)
 	} else if (!run) {
 		rc = fail("command '%s' is documented but not built", c.cmd);
 	} else if (c.json && !json) {
-		rc = fail("%s has no --json form (only info, ps, pte, vtop, ptov, maps)", c.cmd);
+		rc = fail("%s has no --json form (only info, ps, vms, pte, vtop, ptov, maps)", c.cmd);
 	} else {
 		struct ptv_config cfg = c.options.config;
 		cfg.dump_path = c.dump;
 		progress_attach(&cfg.discover, "ptwalk");
-		struct ptw_error err;
-		if (ptv_open(&cfg, &c.fs, &err))
-			rc = fail("%s", err.msg);
-		else
+		rc = open_tree(&c, &cfg);
+		if (!rc)
 			rc = run(&c);
 	}
 	if (fflush(stdout) != 0 && !rc)
 		rc = fail("writing: %s", strerror(errno));
-	ptv_close(c.fs);
+	ptv_close(c.host ? c.host : c.fs);
 	ptv_options_free(&c.options);
 	return rc;
 }

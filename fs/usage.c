@@ -30,8 +30,12 @@ const struct ptv_option_doc ptv_option_table[] = {
 	{ PTV_OPT_ALL, PTV_PTWALK, "--all", NULL, NULL,
 	  "no page limit for pte START END" },
 	{ PTV_OPT_JSON, PTV_PTWALK, "--json", NULL, NULL,
-	  "info, ps, pte, vtop, ptov and maps as JSON: one document, or one per "
+	  "info, ps, vms, pte, vtop, ptov and maps as JSON: one document, or one per "
 	  "line for tables (JSON Lines); addresses as \"0x...\" strings" },
+	{ PTV_OPT_VM, PTV_PTWALK, "--vm", NULL, "ID",
+	  "run the command on the guest whose nested page table is at host "
+	  "physical address ID, hex (see the vms command): its physical "
+	  "memory, vCPUs and address spaces" },
 	{ PTV_OPT_FUSE, PTV_PTFS, "-f", NULL, NULL,
 	  "stay in the foreground" },
 	{ PTV_OPT_FUSE, PTV_PTFS, "-d", NULL, NULL,
@@ -52,6 +56,9 @@ const struct ptv_command_doc ptv_command_table[] = {
 	  "paging mode and every address space" },
 	{ "ps", "", "the address spaces: cid, parent, DirBase, mode, name, "
 	  "where the owner came from, how the space was found" },
+	{ "vms", "", "the guests of a hypervisor found in memory (AMD SVM): "
+	  "nested root (the ID of --vm and /vm/ID), vCPUs, modes, memory mapped, "
+	  "the VMM's address space" },
 	{ "pte", "VA", "WinDbg's !pte VA (a self-map address: the !pte PTE form)" },
 	{ "pte", "START END", "!pte for every page of the range (at most 65536 "
 	  "pages unless --all)" },

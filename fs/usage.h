@@ -37,6 +37,7 @@ enum ptv_opt {
 	/* ptwalk's */
 	PTV_OPT_ALL,
 	PTV_OPT_JSON,
+	PTV_OPT_VM,
 	/* ptfs's: FUSE's own, handed to libfuse as given */
 	PTV_OPT_FUSE,
 	/* both front ends' */

@@ -123,7 +123,7 @@ expect "error: literal outside the dump" "$(err --dirbase 10a000 "$LX" pte 7ffff
 expect "error: vtop" "$(err "$LX" vtop 10a000 8000000000000000)" \
 	"exit 1: ptwalk: 8000000000000000 is not a x86-64 4-level address | 0"
 expect "error: read" "$(err "$LX" read 10a000 400000 16)" \
-	"exit 1: ptwalk: read has no --json form (only info, ps, pte, vtop, ptov, maps) | 0"
+	"exit 1: ptwalk: read has no --json form (only info, ps, vms, pte, vtop, ptov, maps) | 0"
 
 # ---- Windows x86-64: a self-map, large pages, the non-present kinds --------------------
 WX=$WORK/windows-x64.elf

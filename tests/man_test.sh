@@ -110,6 +110,7 @@ value_for() { # SYNOPSIS
 	'CID:DIRBASE[:NAME]') echo 4:10a000:System ;;
 	FILE) echo "$WORK/listing.txt" ;;
 	ADDR) echo 40000000 ;;
+	ID) echo 2d71000 ;;
 	'OPT[,OPT...]') echo allow_other ;;
 	*) echo "FAIL: man_test.sh has no value for an option's $1" >&2; return 1 ;;
 	esac

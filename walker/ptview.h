@@ -50,6 +50,11 @@ int ptv_space_for(ptv_fs *fs, uint64_t dirbase, struct ptw_space *out,
 int ptv_default_space(ptv_fs *fs, struct ptw_space *out, char *why,
 		      size_t whysz, struct ptw_error *err);
 
+/* The tree of the guest whose nested root is id (/vm/<id>), opened on
+ * first use; it belongs to fs (valid until ptv_close(fs)).  NULL with err
+ * set when fs found no such guest or its memory cannot be opened. */
+ptv_fs *ptv_vm(ptv_fs *fs, uint64_t id, struct ptw_error *err);
+
 /* ---- nodes ---------------------------------------------------------------- */
 
 enum ptv_kind { PTV_DIR = 1, PTV_FILE, PTV_LINK };
@@ -242,6 +247,9 @@ int ptv_render_entry(const struct ptw_space *s, unsigned level,
 /* `ptwalk ps`: one line per address space, cid, DirBase, mode, name and
  * how it was found, under a header line. */
 int ptv_render_ps(const struct ptw_spaces *sp, struct ptv_text *t);
+/* `ptwalk vms`: one line per guest found, its nested root (the id),
+ * vCPUs, nested and guest modes, memory mapped and the VMM's table. */
+int ptv_render_vms(const ptv_fs *fs, struct ptv_text *t);
 
 /* ---- WinDbg's texts (Microsoft's !pte, !vtop, !ptov documentation) ----------- */
 
@@ -289,6 +297,8 @@ int ptv_render_layout(const struct ptw_space *s, struct ptv_text *t,
 int ptv_render_info_json(const ptv_fs *fs, struct ptv_text *t);
 /* One line per address space. */
 int ptv_render_ps_json(const struct ptw_spaces *sp, struct ptv_text *t);
+/* One line per guest, its vCPUs' VMCBs within. */
+int ptv_render_vms_json(const ptv_fs *fs, struct ptv_text *t);
 int ptv_render_space_info_json(const struct ptw_space *s,
 			       const struct ptw_iter_stats *stats,
 			       struct ptv_text *t);

@@ -424,6 +424,8 @@ static int merge_vm_cands(struct vm_cands *all, struct worker *w, unsigned nw)
 	if (!(all->v = malloc(n * sizeof *all->v)))
 		return PTW_ERR_NOMEM;
 	for (unsigned t = 0; t < nw; t++) {
+		if (!w[t].vm.n)
+			continue;
 		memcpy(all->v + all->n, w[t].vm.v, w[t].vm.n * sizeof *all->v);
 		all->n += w[t].vm.n;
 	}

@@ -266,11 +266,122 @@ static void json_dump_facts(struct json *j, const ptv_fs *fs)
 		json_windows_header(j, ptw_dump_hints(d));
 }
 
+/* ---- guests ---------------------------------------------------------------------- */
+
+static void json_vmcb(struct json *j, const struct ptw_vmcb *v)
+{
+	json_open(j, NULL, '{');
+	json_hex(j, "vmcb", v->pa);
+	json_u64(j, "asid", v->asid);
+	json_hex(j, "cr0", v->cr0);
+	json_hex(j, "cr3", v->cr3);
+	json_hex(j, "cr4", v->cr4);
+	json_hex(j, "efer", v->efer);
+	json_hex(j, "rip", v->rip);
+	json_hex(j, "rsp", v->rsp);
+	json_hex(j, "rflags", v->rflags);
+	json_hex(j, "exit_code", v->exit_code);
+	json_hex(j, "exit_info1", v->exit_info1);
+	json_hex(j, "exit_info2", v->exit_info2);
+	if (v->cpu >= 0)
+		json_u64(j, "in_guest_at_dump_cpu", (uint64_t)v->cpu);
+	else
+		json_null(j, "in_guest_at_dump_cpu");
+	if (v->hsave)
+		json_hex(j, "host_save", v->hsave);
+	else
+		json_null(j, "host_save");
+	json_close(j, '}');
+}
+
+/* One guest's facts; host (may be NULL) names its VMM's table. */
+static void json_vm_fields(struct json *j, const struct ptw_vm *vm,
+			   const struct ptw_spaces *host)
+{
+	json_hex(j, "id", vm->id);
+	json_str(j, "nested_mode", vm->npt->name);
+	if (vm->guest_mode)
+		json_str(j, "guest_mode", vm->guest_mode->name);
+	else
+		json_null(j, "guest_mode");
+	json_str(j, "guest_mode_from", vm->mode_how);
+	json_u64(j, "mapped", vm->mapped);
+	json_u64(j, "runs", vm->runs);
+	const struct ptw_space *s = host && vm->host_cr3
+		? ptw_spaces_find(host, vm->host_cr3 & ~0xfffULL) : NULL;
+	if (vm->host_cr3)
+		json_hex(j, "vmm_dirbase", vm->host_cr3);
+	else
+		json_null(j, "vmm_dirbase");
+	json_id(j, "vmm_cid", s ? s->cid : -1);
+	json_str_or_null(j, "vmm_name", s ? s->name : "");
+	json_open(j, "vcpus", '[');
+	for (size_t k = 0; k < vm->nvcpus; k++)
+		json_vmcb(j, &vm->vcpus[k]);
+	json_close(j, ']');
+}
+
+/* The host's search: what was found, kept and dropped. */
+static void json_vms(struct json *j, const struct ptw_spaces *sp)
+{
+	const struct ptw_vms *vms = &sp->vms;
+	if (!vms->searched) {
+		json_null(j, "vms");
+		return;
+	}
+	json_open(j, "vms", '{');
+	json_u64(j, "candidates", vms->ncands);
+	json_bool(j, "capped", vms->capped);
+	json_open(j, "found", '[');
+	for (size_t i = 0; i < vms->n; i++) {
+		json_open(j, NULL, '{');
+		json_vm_fields(j, &vms->v[i], sp);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+	json_open(j, "host_save", '[');
+	for (size_t i = 0; i < vms->nhsave; i++) {
+		json_open(j, NULL, '{');
+		json_hex(j, "pa", vms->hsave[i].pa);
+		json_hex(j, "cr3", vms->hsave[i].cr3);
+		json_hex(j, "rax", vms->hsave[i].rax);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+	json_u64(j, "rejected_total", vms->nrejected);
+	json_open(j, "rejected", '[');
+	for (size_t i = 0; i < vms->nrejected && i < PTW_VM_REJECTS_MAX; i++) {
+		json_open(j, NULL, '{');
+		json_hex(j, "pa", vms->rejected[i].pa);
+		json_str(j, "why", vms->rejected[i].why);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+	json_close(j, '}');
+}
+
+int ptv_render_vms_json(const ptv_fs *fs, struct ptv_text *t)
+{
+	const struct ptw_spaces *sp = &fs->spaces;
+	for (size_t i = 0; i < sp->vms.n; i++) {
+		struct json j = { .t = t };
+		json_open(&j, NULL, '{');
+		json_vm_fields(&j, &sp->vms.v[i], sp);
+		json_close(&j, '}');
+	}
+	return json_status(t);
+}
+
 int ptv_render_info_json(const ptv_fs *fs, struct ptv_text *t)
 {
 	const struct ptw_spaces *sp = &fs->spaces;
 	struct json j = { .t = t };
 	json_open(&j, NULL, '{');
+	if (fs->vm) { /* a guest's tree: what its VM is, first */
+		json_open(&j, "vm", '{');
+		json_vm_fields(&j, fs->vm, NULL);
+		json_close(&j, '}');
+	}
 	json_dump_facts(&j, fs);
 	json_str(&j, "paging_mode", sp->mode->name);
 	json_str(&j, "paging_mode_title", sp->mode->title);
@@ -299,6 +410,8 @@ int ptv_render_info_json(const ptv_fs *fs, struct ptv_text *t)
 		json_close(&j, '}');
 	}
 	json_close(&j, ']');
+	if (!fs->vm)
+		json_vms(&j, sp);
 	json_close(&j, '}');
 	return json_status(t);
 }

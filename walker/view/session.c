@@ -103,14 +103,30 @@ ptv_fs *ptv_vm_fs(ptv_fs *fs, uint32_t k, int *rc)
 	struct ptv_vm_slot *slot = &fs->vms[k - 1];
 	pthread_mutex_lock(&fs->vm_lock);
 	if (!slot->tried) {
-		struct ptw_error err;
-		int r = open_guest(fs, &fs->spaces.vms.v[k - 1], &slot->fs, &err);
+		int r = open_guest(fs, &fs->spaces.vms.v[k - 1], &slot->fs, &slot->err);
 		slot->tried = true;
 		slot->rc = r == PTW_ERR_NOMEM ? -ENOMEM : r ? -EIO : 0;
 	}
 	pthread_mutex_unlock(&fs->vm_lock);
 	*rc = slot->rc;
 	return slot->fs;
+}
+
+ptv_fs *ptv_vm(ptv_fs *fs, uint64_t id, struct ptw_error *err)
+{
+	uint32_t k = ptv_vm_index(fs, id);
+	int rc;
+	if (!k) {
+		ptw_fail(err, PTW_ERR_NOT_FOUND,
+			 fs->vm ? "a guest's guests are not opened (only one level of nesting)"
+			 : !fs->spaces.vms.searched ? "no guest 0x%" PRIx64 ": guests were not searched for (no scan, or not an x86-64 host)"
+			 : "no guest with nested root 0x%" PRIx64 " (see the vms command or /info)", id);
+		return NULL;
+	}
+	ptv_fs *g = ptv_vm_fs(fs, k, &rc);
+	if (!g && err)
+		*err = fs->vms[k - 1].err;
+	return g;
 }
 
 uint32_t ptv_vm_index(const ptv_fs *fs, uint64_t id)

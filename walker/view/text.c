@@ -210,11 +210,28 @@ static void render_vms(const struct ptw_spaces *sp, struct ptv_text *t)
 		ptv_printf(t, "  rejected: %zu more not listed\n", vms->nrejected - shown);
 }
 
+int ptv_render_vms(const ptv_fs *fs, struct ptv_text *t)
+{
+	const struct ptw_spaces *sp = &fs->spaces;
+	char h[32], mapped[40];
+	ptv_printf(t, "%-16s %-5s %-6s %-10s %-12s %-6s %s\n", "ID", "VCPUS", "NESTED",
+		   "GUEST-MODE", "MAPPED", "RUNS", "VMM");
+	for (size_t i = 0; i < sp->vms.n; i++) {
+		const struct ptw_vm *vm = &sp->vms.v[i];
+		snprintf(mapped, sizeof mapped, "%s", human(vm->mapped, h, sizeof h));
+		ptv_printf(t, "%-16" PRIx64 " %-5zu %-6s %-10s %-12s %-6" PRIu64 " ", vm->id,
+			   vm->nvcpus, vm->npt->name,
+			   vm->guest_mode ? vm->guest_mode->name : "none", mapped, vm->runs);
+		render_vmm(sp, vm, t);
+		ptv_printf(t, "\n");
+	}
+	return text_status(t);
+}
+
 /* A guest's /info starts with what its VM is. */
 static void render_vm_header(const ptv_fs *fs, struct ptv_text *t)
 {
 	const struct ptw_vm *vm = fs->vm;
-	const struct ptw_spaces *host = NULL;
 	char h[32];
 	ptv_printf(t, "vm: %" PRIx64 "\n", vm->id);
 	ptv_printf(t, "nested-table: %s (%s) at host PA %" PRIx64
@@ -229,7 +246,6 @@ static void render_vm_header(const ptv_fs *fs, struct ptv_text *t)
 		ptv_printf(t, "  vcpu %zu: ", k);
 		render_vmcb(&vm->vcpus[k], "", t);
 	}
-	(void)host;
 }
 
 int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
@@ -496,7 +512,9 @@ int ptv_render_entry(const struct ptw_space *s, unsigned level,
 	 * paging/x86.c), where WinDbg's letters have none or another. */
 	if (present && ptw_entry_software(s, level, e, attrs, sizeof attrs))
 		ptv_printf(t, "software: %s\n", attrs);
-	ptv_printf(t, "va: %0*" PRIx64 "-%0*" PRIx64 "\n", w,
+	/* A nested table's offsets are guest-physical addresses. */
+	ptv_printf(t, "%s: %0*" PRIx64 "-%0*" PRIx64 "\n",
+		   m->id == PTW_MODE_NPT ? "guest-pa" : "va", w,
 		   ptw_sign_extend(m, first), w,
 		   ptw_sign_extend(m, first + span - 1));
 	if (!present) {

@@ -139,6 +139,7 @@ struct ptv_region_snap {
 struct ptv_vm_slot {
 	bool tried;
 	int rc;                     /* of the opening, once tried */
+	struct ptw_error err;       /* and its message */
 	struct ptv_fs *fs;
 };
 
