@@ -17,6 +17,9 @@
 #   2  scan pages per second vs summing the dump's words        (bench_walk)
 #   8  kallsyms found in the kernel image vs reading its mapped range once
 #      (x86-64 Linux: what kernels before 6.0 need)                 (bench_walk)
+#   9  the scan's VMCB sniffing vs the pass without it; on the nested dump
+#      of ../shared/dumps a guest's physical reads and translations vs the
+#      host's                                                        (bench_walk)
 #   1 (arm64)  figure 1 again on the real AArch64 dump, beside the main
 #      dump's (BENCH_ARM64=0 skips it)
 #   3  sequential reads of vmem and /phys through the mount vs the dump file
@@ -127,7 +130,14 @@ echo "ratios compare each figure with a baseline measured in this run; higher is
 if [[ ${BENCH_ARM64:-1} != 0 ]] && A64=$(bench_find_shared linux-arm64.raw); then
 	A64=$(bench_decompress "$BUILD" "$A64")
 	echo "[1 arm64] figure 1 on $A64"
-	"$BENCH_WALK" "$A64" | grep -v '^\(2[ab]\|8\) '
+	"$BENCH_WALK" "$A64" | grep -v '^\(2[ab]\|8\|9a\) '
+fi
+if NEST=$(bench_find_shared nested-svm-npt.elf); then
+	NEST=$(bench_decompress "$BUILD" "$NEST")
+	echo "[9 guests] figure 9 on $NEST (a KVM host running one guest)"
+	"$BENCH_WALK" --vms "$NEST"
+else
+	echo "[9] no nested-svm-npt dump: the guest figures skipped"
 fi
 
 # ---- the mount ------------------------------------------------------------------------
