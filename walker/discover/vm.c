@@ -80,6 +80,11 @@ enum {
 /* Guest memory: at most this many runs of the nested table (each a
  * segment of 48 bytes of the guest's dump). */
 #define VM_RUNS_MAX (1u << 22)
+/* Non-zero entries one walk of a nested table may visit (a 256 GiB guest
+ * mapped by 4 KiB pages has 64 Mi), and all the walks of one judging
+ * together: candidates whose tables share subtrees or loop cost this much
+ * at most, whatever their number. */
+#define VM_ENTRIES_MAX (1ull << 26)
 
 static uint64_t ld(const uint8_t *p, unsigned off)
 {
@@ -231,7 +236,22 @@ struct runs {
 	struct ptw_xrun *v;
 	size_t n, cap;
 	bool full;
+	uint64_t *budget;          /* non-zero entries the walk may still visit */
+	bool spent;
 };
+
+/* Each non-zero entry before the walk maps or descends through it. */
+static bool run_enter(void *ctx, unsigned lvl, uint64_t off, uint64_t e)
+{
+	(void)lvl, (void)off, (void)e;
+	struct runs *rs = ctx;
+	if (!*rs->budget) {
+		rs->spent = true;
+		return false;
+	}
+	--*rs->budget;
+	return true;
+}
 
 static int run_add(void *ctx, const struct ptw_run *r)
 {
@@ -257,18 +277,24 @@ static int run_add(void *ctx, const struct ptw_run *r)
 	return 0;
 }
 
-/* The nested table's runs, guest PA to host PA: an error names a table
- * that loops or maps too much. */
-static int nested_runs(const ptw_dump *host, const struct ptw_vm *vm, struct runs *rs,
-		       struct ptw_error *err)
+/* The nested table's runs, guest PA to host PA, visiting at most *budget
+ * non-zero entries: an error names a table that loops or maps too much. */
+static int nested_runs(const ptw_dump *host, const struct ptw_vm *vm, uint64_t *budget,
+		       struct runs *rs, struct ptw_error *err)
 {
 	struct ptw_space s;
 	struct ptw_iter_stats st;
 	memset(rs, 0, sizeof *rs);
+	rs->budget = budget;
 	int rc = ptw_vm_nested_space(host, vm, PTW_OS_UNKNOWN, &s, err);
 	if (!rc)
-		rc = ptw_iterate(&s, 0, ptw_mode_va_size(vm->npt) - 1, run_add, rs, &st, err);
-	if (!rc && rs->full)
+		rc = ptw_iterate_where(&s, 0, ptw_mode_va_size(vm->npt) - 1, run_enter, rs,
+				       run_add, rs, &st, err);
+	if (!rc && rs->spent)
+		rc = ptw_fail(err, PTW_ERR_FORMAT,
+			      "the nested table at 0x%" PRIx64 " needs more than its budget of %llu entries read (shared subtrees, or a loop)",
+			      vm->id, VM_ENTRIES_MAX);
+	else if (!rc && rs->full)
 		rc = ptw_fail(err, PTW_ERR_FORMAT,
 			      "the nested table at 0x%" PRIx64 " maps more than %u runs of guest memory",
 			      vm->id, VM_RUNS_MAX);
@@ -317,7 +343,8 @@ int ptw_vm_open(const ptw_dump *host, const struct ptw_vm *vm, ptw_dump **guest,
 		struct ptw_error *err)
 {
 	struct runs rs;
-	int rc = nested_runs(host, vm, &rs, err);
+	uint64_t budget = VM_ENTRIES_MAX;
+	int rc = nested_runs(host, vm, &budget, &rs, err);
 	if (!rc)
 		rc = open_runs(host, vm, &rs, guest, err);
 	free(rs.v);
@@ -434,9 +461,10 @@ static int read_vmcbs(const ptw_dump *d, const struct ptw_vm_cand *c, size_t n,
 	return 0;
 }
 
-/* The VMCBs v[0..n) of one root, kept or dropped as a VM. */
+/* The VMCBs v[0..n) of one root, kept or dropped as a VM; the walks of
+ * its nested table take from *budget. */
 static int judge_vm(const ptw_dump *d, const struct ptw_mode *npt, struct ptw_vmcb *v,
-		    size_t n, struct ptw_vms *vms, struct ptw_error *err)
+		    size_t n, uint64_t *budget, struct ptw_vms *vms, struct ptw_error *err)
 {
 	char why[160];
 	struct ptw_vm vm = { .id = v[0].nested_cr3, .npt = npt };
@@ -448,7 +476,7 @@ static int judge_vm(const ptw_dump *d, const struct ptw_mode *npt, struct ptw_vm
 	}
 	struct runs rs;
 	struct ptw_error e2;
-	int rc = nested_runs(d, &vm, &rs, &e2);
+	int rc = nested_runs(d, &vm, budget, &rs, &e2);
 	if (rc == PTW_ERR_NOMEM)
 		return ptw_fail(err, rc, "%s", e2.msg);
 	if (rc) {
@@ -549,11 +577,12 @@ int ptw_vms_judge(const ptw_dump *d, const struct ptw_mode *host_mode,
 	out->v = calloc(nv ? nv : 1, sizeof *out->v);
 	if (!out->v)
 		rc = ptw_fail(err, PTW_ERR_NOMEM, "out of memory for VMs");
+	uint64_t budget = VM_ENTRIES_MAX;
 	for (size_t i = 0; !rc && i < nv;) {
 		size_t j = i;
 		while (j < nv && v[j].nested_cr3 == v[i].nested_cr3)
 			j++;
-		rc = judge_vm(d, npt, v + i, j - i, out, err);
+		rc = judge_vm(d, npt, v + i, j - i, &budget, out, err);
 		i = j;
 	}
 	free(v);
