@@ -3,17 +3,21 @@
 # dump of a KVM host running one guest vCPU under AMD SVM with nested
 # paging (../shared/dumps/nested-svm-npt), mounted for real.
 #
-#   tests/nested_test.sh PTFS PTWALK CACHE_DIR
+#   tests/nested_test.sh PTFS PTWALK CACHE_DIR MKNESTED TRUTH_CHECK
 #
 # The guest is found (its VMCB, nested root, host-save area, the vCPU that
 # was in it), its tree answers what its VMM recorded (nested_check.py: the
 # marks through the guest's maps, npt-maps, vmem and phys, its page tables
 # where the tree puts them), and the host is unchanged (the vmm process,
-# pid 150, and no space for the guest's CR3).  Skipped (77) without
-# ../shared/dumps.
+# pid 150, and no space for the guest's CR3).  Then a real Linux guest:
+# the real x86-64 dump made the guest of a generated host (tests/mknested.c)
+# passes its own truth check under /vm/<id>/, owners and all.  Skipped (77)
+# without ../shared/dumps.
 PTFS=$1
 PTWALK=$2
 CACHE=$3
+MKNESTED=$4
+TRUTH_CHECK=$5
 . "$(dirname "$0")/lib.sh"
 
 SHARED=${PTFS_SHARED_DUMPS:-$(cd "$(dirname "$0")/.." && pwd)/../shared/dumps}
@@ -134,4 +138,25 @@ python3 "$(dirname "$0")/nested_check.py" "$M" "$TRUTH" || FAILED=1
 # The host's own tree is what it was: the vmm process by pid.
 expect "host /proc/150" "$(readlink "$M/proc/150")" "../dtb/2d48000"
 unmount_ptfs "$M"
+
+# ---- a real Linux guest: the real x86-64 dump behind a generated nested table ----
+LX=linux-x86_64-4level
+if [[ -f "$SHARED/$LX/$LX.elf.zst" ]]; then
+	L=$CACHE/$LX.elf
+	if [[ ! -s "$L" || "$SHARED/$LX/$LX.elf.zst" -nt "$L" ]]; then
+		zstd -d --long=31 -q -f -o "$L.tmp" "$SHARED/$LX/$LX.elf.zst"
+		mv "$L.tmp" "$L"
+	fi
+	"$MKNESTED" "$L" "$WORK/lxnest.elf" > /dev/null
+	id=$("$PTWALK" --json "$WORK/lxnest.elf" vms | python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())["id"][2:])')
+	expect "real Linux guest: ps as alone" "$("$PTWALK" --vm "$id" "$WORK/lxnest.elf" ps)" \
+		"$("$PTWALK" "$L" ps)"
+	expect "real Linux guest: no host space" "$("$PTWALK" "$WORK/lxnest.elf" ps | tail -n +2)" ""
+	mount_ptfs "$M" "$WORK/lxnest.elf"
+	"$TRUTH_CHECK" --owners "$M/vm/$id" "$SHARED/$LX/truth.txt" || FAILED=1
+	unmount_ptfs "$M"
+else
+	echo "FAIL: $SHARED/$LX is missing"
+	FAILED=1
+fi
 finish

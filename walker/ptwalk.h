@@ -796,6 +796,10 @@ struct ptw_vms {
 	size_t nrejected;          /* all of them */
 	struct ptw_hsave *hsave;
 	size_t nhsave;
+	/* Host memory the guests' nested tables map (sorted, merged): tables
+	 * found there are a guest's, left to its tree, not the host's. */
+	struct ptw_range *guest_mem;
+	size_t nguest_mem;
 };
 
 struct ptw_spaces {

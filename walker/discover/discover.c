@@ -567,6 +567,11 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 			ptw_vms_free(&out->vms);
 			return rc;
 		}
+		/* The kernel's text found in memory may be a guest's, when the
+		 * host keeps none the search prefers: not the host's, then. */
+		if (d->vmcoreinfo_pa != UINT64_MAX &&
+		    ptw_vms_guest_page(&out->vms, d->vmcoreinfo_pa))
+			ptw_dump_vmcoreinfo_withdraw(d);
 	}
 
 	/* 3. The spaces; in a split mode each shares the kernel's upper
@@ -598,9 +603,17 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 		list_add(&l, d, m, pgd, PTW_FOUND_VMCOREINFO, NULL, NULL);
 	if (!rc && d->hints.dirbase && ptw_dirbase_from_cr3(m, d->hints.dirbase, &pgd))
 		list_add(&l, d, m, pgd, PTW_FOUND_HEADER, NULL, NULL);
-	for (size_t i = 0; !rc && i < hits[chosen].n; i++)
+	size_t in_guests = 0;
+	for (size_t i = 0; !rc && i < hits[chosen].n; i++) {
+		/* A table in a guest's memory is the guest's (its tree under
+		 * /vm/ lists it), however like the host's it looks. */
+		if (ptw_vms_guest_page(&out->vms, hits[chosen].v[i].dirbase)) {
+			in_guests++;
+			continue;
+		}
 		rc = list_add(&l, d, m, hits[chosen].v[i].dirbase,
 			      hits[chosen].v[i].found, NULL, err);
+	}
 	bool capped = hits[chosen].capped;
 	free_hits(hits, 3);
 	if (!rc) {
@@ -611,6 +624,11 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 		free(l.v);
 		ptw_vms_free(&out->vms);
 		return rc;
+	}
+	if (in_guests) {
+		size_t len = strlen(out->mode_how);
+		snprintf(out->mode_how + len, sizeof out->mode_how - len,
+			 " (%zu tables found in guests' memory left to /vm)", in_guests);
 	}
 	if (capped) {
 		size_t len = strlen(out->mode_how);

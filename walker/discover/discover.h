@@ -74,5 +74,7 @@ int ptw_vms_judge(const ptw_dump *d, const struct ptw_mode *host_mode,
 		  const struct ptw_vm_cand *c, size_t n, bool capped,
 		  struct ptw_vms *out, uint64_t *in_guest, struct ptw_error *err);
 void ptw_vms_free(struct ptw_vms *vms);
+/* Whether host page pa holds a guest's memory (vms->guest_mem). */
+bool ptw_vms_guest_page(const struct ptw_vms *vms, uint64_t pa);
 
 #endif

@@ -461,6 +461,61 @@ static int read_vmcbs(const ptw_dump *d, const struct ptw_vm_cand *c, size_t n,
 	return 0;
 }
 
+/* The host memory behind a kept VM's runs, added to vms->guest_mem
+ * (sorted and merged once all are in). */
+static int add_guest_mem(struct ptw_vms *vms, const struct runs *rs)
+{
+	struct ptw_range *v = realloc(vms->guest_mem, (vms->nguest_mem + rs->n + 1) * sizeof *v);
+	if (!v)
+		return PTW_ERR_NOMEM;
+	vms->guest_mem = v;
+	for (size_t i = 0; i < rs->n; i++)
+		v[vms->nguest_mem++] = (struct ptw_range){ rs->v[i].host_pa, rs->v[i].size };
+	return 0;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct ptw_range *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static void merge_guest_mem(struct ptw_vms *vms)
+{
+	struct ptw_range *v = vms->guest_mem;
+	size_t out = 0;
+	if (!vms->nguest_mem)
+		return;
+	qsort(v, vms->nguest_mem, sizeof *v, range_cmp);
+	for (size_t i = 1; i < vms->nguest_mem; i++) {
+		uint64_t end = v[out].start + v[out].size;
+		if (v[i].start <= end) {
+			uint64_t e2 = v[i].start + v[i].size;
+			if (e2 > end)
+				v[out].size = e2 - v[out].start;
+		} else {
+			v[++out] = v[i];
+		}
+	}
+	vms->nguest_mem = out + 1;
+}
+
+bool ptw_vms_guest_page(const struct ptw_vms *vms, uint64_t pa)
+{
+	size_t lo = 0, hi = vms->nguest_mem;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ptw_range *r = &vms->guest_mem[mid];
+		if (pa < r->start)
+			hi = mid;
+		else if (pa - r->start >= r->size)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
 /* The VMCBs v[0..n) of one root, kept or dropped as a VM; the walks of
  * its nested table take from *budget. */
 static int judge_vm(const ptw_dump *d, const struct ptw_mode *npt, struct ptw_vmcb *v,
@@ -491,9 +546,10 @@ static int judge_vm(const ptw_dump *d, const struct ptw_mode *npt, struct ptw_vm
 	vm.nvcpus = n;
 	ptw_dump *guest;
 	rc = open_runs(d, &vm, &rs, &guest, &e2);
-	free(rs.v);
-	if (rc)
+	if (rc) {
+		free(rs.v);
 		return ptw_fail(err, rc, "%s", e2.msg);
+	}
 	/* Each vCPU's CR3 must be a table in the guest; those that are not
 	 * are dropped, the others kept in place. */
 	size_t kept = 0;
@@ -506,9 +562,13 @@ static int judge_vm(const ptw_dump *d, const struct ptw_mode *npt, struct ptw_vm
 			v[kept++] = v[i];
 	}
 	ptw_dump_close(guest);
-	if (!kept)
+	if (!kept) {
+		free(rs.v);
 		return 0;
-	struct ptw_vmcb *copy = malloc(kept * sizeof *copy);
+	}
+	rc = add_guest_mem(vms, &rs);
+	free(rs.v);
+	struct ptw_vmcb *copy = rc ? NULL : malloc(kept * sizeof *copy);
 	if (!copy)
 		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for VMs");
 	memcpy(copy, v, kept * sizeof *copy);
@@ -586,6 +646,7 @@ int ptw_vms_judge(const ptw_dump *d, const struct ptw_mode *host_mode,
 		i = j;
 	}
 	free(v);
+	merge_guest_mem(out);
 	if (!rc)
 		rc = judge_hsaves(d, c, n, out, err);
 	return rc;
@@ -615,6 +676,7 @@ void ptw_vms_free(struct ptw_vms *vms)
 	free(vms->v);
 	free(vms->rejected);
 	free(vms->hsave);
+	free(vms->guest_mem);
 	memset(vms, 0, sizeof *vms);
 }
 

@@ -513,6 +513,19 @@ int ptw_dump_vmcoreinfo_settle(const ptw_dump *d,
 	return rc;
 }
 
+void ptw_dump_vmcoreinfo_withdraw(const ptw_dump *d)
+{
+	struct ptw_dump *w = (struct ptw_dump *)d;
+	pthread_mutex_lock(&w->vmci_lock);
+	if (w->vmcoreinfo_pa != UINT64_MAX) {
+		free(w->vmcoreinfo);
+		w->vmcoreinfo = NULL;
+		w->vmcoreinfo_len = 0;
+		w->vmcoreinfo_pa = UINT64_MAX;
+	}
+	pthread_mutex_unlock(&w->vmci_lock);
+}
+
 /* ---- physical reads ---------------------------------------------------- */
 
 struct ptw_window ptw_phys_window(const ptw_dump *d, uint64_t pa)

@@ -173,6 +173,10 @@ bool ptw_dump_vmcoreinfo_pending(const struct ptw_dump *d);
 int ptw_dump_vmcoreinfo_settle(const struct ptw_dump *d,
 			       const struct ptw_vmci_search *v,
 			       struct ptw_error *err);
+/* Forget a text found in memory that turned out to be another system's
+ * (a guest's, lying in memory its host gave it): the dump then has none.
+ * Only while nothing else uses the dump (discovery, before it returns). */
+void ptw_dump_vmcoreinfo_withdraw(const ptw_dump *d);
 /* The search on its own, when no scan does it: one pass over the mapped
  * segments (ptw_dump_pass) feeding it, then settle.  One at a time: a
  * second caller waits and finds it settled. */
