@@ -90,11 +90,12 @@ G=$M/vm/2d71000
 expect "root lists vm" "$(ls "$M")" "$(printf '%s\n' dtb info info.json name phys proc vm)"
 expect "the guest's tree" "$(ls "$G")" \
 	"$(printf '%s\n' dtb info info.json name npt npt-maps phys proc)"
-expect "the guest's info" "$(head -6 "$G/info")" \
+expect "the guest's info" "$(head -7 "$G/info")" \
 "vm: 2d71000
 nested-table: npt4 (AMD64 nested (NPT) 4-level) at host PA 2d71000, the VMCBs' N_CR3; its format is the host's paging mode
 nested-maps: 4176 KiB in 22 runs
 guest-mode: x64 (VMCB 0x2d30000: CR0.PG=1 CR4.PAE=1 EFER.LMA=1 CR4.LA57=0)
+vmm: host table 2d48000 (cid 150 vmm)
 vcpus: 1
   vcpu 0: vmcb 2d30000  asid 1  cr0 80050033  cr3 1a5000  cr4 60  efer 1d00  rip 8078  rsp 7ff0  exit-code 60  in-guest-at-dump: cpu 0  host-save 2ec4000"
 expect "the guest has no owners" "$(grep -E '^(owners|address-spaces):' "$G/info")" \

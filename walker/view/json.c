@@ -379,7 +379,7 @@ int ptv_render_info_json(const ptv_fs *fs, struct ptv_text *t)
 	json_open(&j, NULL, '{');
 	if (fs->vm) { /* a guest's tree: what its VM is, first */
 		json_open(&j, "vm", '{');
-		json_vm_fields(&j, fs->vm, NULL);
+		json_vm_fields(&j, fs->vm, &fs->host->spaces);
 		json_close(&j, '}');
 	}
 	json_dump_facts(&j, fs);

@@ -79,6 +79,7 @@ static int open_guest(ptv_fs *host, const struct ptw_vm *vm, ptv_fs **out,
 	if (!fs)
 		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
 	fs->vm = vm;
+	fs->host = host;
 	int rc = ptw_vm_open(host->dump, vm, &fs->dump, err);
 	if (!rc)
 		rc = ptw_vm_nested_space(host->dump, vm, host->spaces.os, &fs->npt, err);

@@ -241,6 +241,9 @@ static void render_vm_header(const ptv_fs *fs, struct ptv_text *t)
 		   vm->runs);
 	ptv_printf(t, "guest-mode: %s (%s)\n", vm->guest_mode ? vm->guest_mode->name : "none",
 		   vm->mode_how);
+	ptv_printf(t, "vmm: ");
+	render_vmm(&fs->host->spaces, vm, t);
+	ptv_printf(t, "\n");
 	ptv_printf(t, "vcpus: %zu\n", vm->nvcpus);
 	for (size_t k = 0; k < vm->nvcpus; k++) {
 		ptv_printf(t, "  vcpu %zu: ", k);

@@ -172,6 +172,7 @@ struct ptv_fs {
 	/* A guest's tree: the VM it is (the host's record), its nested table
 	 * as a space over the host's memory and that space's cache. */
 	const struct ptw_vm *vm;
+	const struct ptv_fs *host;      /* the host's tree, which owns this one */
 	struct ptw_space npt;
 	struct ptv_cache npt_cache;
 };
