@@ -502,9 +502,12 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 		if (!o->mode && mode_cpu >= 0 && mode_cpu < 64 &&
 		    (out->cpus_in_guest >> mode_cpu & 1)) {
 			/* Its registers were a guest's: the host's mode is
-			 * VMCOREINFO's, else x86-64's (nested paging needs a
-			 * long-mode host), judged as such below. */
+			 * VMCOREINFO's, else a host-save area's, else x86-64's
+			 * (nested paging needs a long-mode host), judged as
+			 * such below. */
 			m = mode_from_vmcoreinfo(d, how, sizeof how);
+			if (!m)
+				m = ptw_vm_host_mode(d, vm_cands.v, vm_cands.n, how, sizeof how);
 			if (!m) {
 				m = ptw_mode_get(PTW_MODE_X64);
 				snprintf(how, sizeof how,

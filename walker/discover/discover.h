@@ -68,6 +68,11 @@ void ptw_scan_vm_cands(const struct ptw_scan *sc, const struct ptw_vm_cand **v,
  * in one of the candidate VMCBs: they were running that guest. */
 uint64_t ptw_vm_cpus_in_guest(const ptw_dump *d, const struct ptw_vm_cand *c,
 			      size_t n);
+/* The host's paging mode from the first host-save area among the
+ * candidates that holds a long-mode host (its CR4.LA57), with how into
+ * how; NULL when none does. */
+const struct ptw_mode *ptw_vm_host_mode(const ptw_dump *d, const struct ptw_vm_cand *c,
+				       size_t n, char *how, size_t howsz);
 /* Judge the candidates into out (vm.c's rules); host_mode is the host's
  * paging mode, whose level count the nested tables share. */
 int ptw_vms_judge(const ptw_dump *d, const struct ptw_mode *host_mode,

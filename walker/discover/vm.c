@@ -669,6 +669,24 @@ uint64_t ptw_vm_cpus_in_guest(const ptw_dump *d, const struct ptw_vm_cand *c, si
 	return in_guest;
 }
 
+const struct ptw_mode *ptw_vm_host_mode(const ptw_dump *d, const struct ptw_vm_cand *c,
+				       size_t n, char *how, size_t howsz)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t buf[PTW_PAGE];
+		const uint8_t *p;
+		if (c[i].kind != PTW_VMC_HSAVE || !(p = ptw_pass_view(d, c[i].pa, buf)))
+			continue;
+		uint64_t cr4 = ld(p, SAVE_CR4);
+		if (!(ld(p, SAVE_EFER) & EFER_LMA) || !(cr4 & CR4_PAE))
+			continue;
+		snprintf(how, howsz, "the host-save area at %" PRIx64 ": CR4.LA57=%d, EFER.LMA=1",
+			 c[i].pa, !!(cr4 & CR4_LA57));
+		return ptw_mode_get(cr4 & CR4_LA57 ? PTW_MODE_LA57 : PTW_MODE_X64);
+	}
+	return NULL;
+}
+
 void ptw_vms_free(struct ptw_vms *vms)
 {
 	for (size_t i = 0; i < vms->n; i++)
