@@ -83,6 +83,15 @@ for line in sys.stdin:
           v["vmm_name"], c["vmcb"], c["asid"], c["cr3"], c["in_guest_at_dump_cpu"], c["host_save"])')" \
 	"0x2d71000 npt4 x64 4276224 22 150 vmm 0x2d30000 1 0x1a5000 0 0x2ec4000"
 
+# The host's raw image (no CPU note, no VMCOREINFO note): the same guest,
+# its vCPU's registers from the VMCB alone.
+"$PTWALK" "$D" phys 0 0x10000000 > "$WORK/nest.raw"
+expect "raw image: vms" "$("$PTWALK" "$WORK/nest.raw" vms)" "$("$PTWALK" "$D" vms)"
+expect "raw image: the guest's vtop" \
+	"$("$PTWALK" --vm 2d71000 "$WORK/nest.raw" vtop 0 7f1234560123 | tail -1)" \
+	"Virtual address 7f1234560123 translates to physical address 200007123."
+rm -f "$WORK/nest.raw"
+
 # ---- the mount ----
 M=$WORK/m
 mount_ptfs "$M" "$D"

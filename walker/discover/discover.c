@@ -463,9 +463,9 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	 * (x86's three shapes of top table; the order is the message's). */
 	const struct ptw_mode *cands[3];
 	unsigned ncands = 0;
-	/* Guests' VMCBs are looked for on x86 (the pass sniffs each page). */
-	bool vm_search = !o->no_scan && d->machine != PTW_MACHINE_AARCH64 &&
-			 d->machine != PTW_MACHINE_UNKNOWN;
+	/* Guests' VMCBs are looked for on x86 and in raw images (the pass
+	 * sniffs each page; they are judged only for a long-mode host). */
+	bool vm_search = !o->no_scan && d->machine != PTW_MACHINE_AARCH64;
 	if (m) {
 		cands[ncands++] = m;
 		/* A vCPU's registers may be a guest's (vm.c); a host that runs
