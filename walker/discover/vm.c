@@ -85,6 +85,8 @@ enum {
  * together: candidates whose tables share subtrees or loop cost this much
  * at most, whatever their number. */
 #define VM_ENTRIES_MAX (1ull << 26)
+/* A guest maps at most this many times the host's memory (plus 1 GiB). */
+#define VM_ALIAS_MAX 16u
 
 static uint64_t ld(const uint8_t *p, unsigned off)
 {
@@ -233,11 +235,12 @@ static bool root_wrong(const ptw_dump *d, const struct ptw_mode *npt, uint64_t r
 }
 
 struct runs {
+	const ptw_dump *host;
 	struct ptw_xrun *v;
 	size_t n, cap;
-	bool full;
+	uint64_t mapped, limit;    /* guest bytes so far, and at most */
 	uint64_t *budget;          /* non-zero entries the walk may still visit */
-	bool spent;
+	bool full, spent, too_much, oom;
 };
 
 /* Each non-zero entry before the walk maps or descends through it. */
@@ -253,27 +256,54 @@ static bool run_enter(void *ctx, unsigned lvl, uint64_t off, uint64_t e)
 	return true;
 }
 
-static int run_add(void *ctx, const struct ptw_run *r)
+/* One run of guest memory the host holds; false when it cannot be kept. */
+static bool run_push(struct runs *rs, uint64_t gpa, uint64_t hpa, uint64_t size)
 {
-	struct runs *rs = ctx;
-	if (rs->n && rs->v[rs->n - 1].pa + rs->v[rs->n - 1].size == r->va &&
-	    rs->v[rs->n - 1].host_pa + rs->v[rs->n - 1].size == r->pa) {
-		rs->v[rs->n - 1].size += r->size;
-		return 0;
+	struct ptw_xrun *last = rs->n ? &rs->v[rs->n - 1] : NULL;
+	rs->mapped += size;
+	if (rs->mapped > rs->limit) {
+		rs->too_much = true;
+		return false;
+	}
+	if (last && last->pa + last->size == gpa && last->host_pa + last->size == hpa) {
+		last->size += size;
+		return true;
 	}
 	if (rs->n == VM_RUNS_MAX) {
 		rs->full = true;
-		return 1;
+		return false;
 	}
 	if (rs->n == rs->cap) {
 		size_t cap = rs->cap ? rs->cap * 2 : 64;
 		struct ptw_xrun *v = realloc(rs->v, cap * sizeof *v);
-		if (!v)
-			return -1;
+		if (!v) {
+			rs->oom = true;
+			return false;
+		}
 		rs->v = v;
 		rs->cap = cap;
 	}
-	rs->v[rs->n++] = (struct ptw_xrun){ r->va, r->size, r->pa };
+	rs->v[rs->n++] = (struct ptw_xrun){ gpa, size, hpa };
+	return true;
+}
+
+/* A run of the nested table: the parts whose host pages the dump holds
+ * (a dump may leave out the VMM's memory: kdump's filters do), in whole
+ * pages. */
+static int run_add(void *ctx, const struct ptw_run *r)
+{
+	struct runs *rs = ctx;
+	uint64_t gpa = r->va, hpa = r->pa, left = r->size;
+	while (left) {
+		uint64_t n;
+		bool held = ptw_phys_present(rs->host, hpa, &n);
+		n = (n + PTW_PAGE - 1) & ~(PTW_PAGE - 1);
+		if (!n || n > left)
+			n = left;
+		if (held && !run_push(rs, gpa, hpa, n))
+			return 1;
+		gpa += n, hpa += n, left -= n;
+	}
 	return 0;
 }
 
@@ -285,12 +315,23 @@ static int nested_runs(const ptw_dump *host, const struct ptw_vm *vm, uint64_t *
 	struct ptw_space s;
 	struct ptw_iter_stats st;
 	memset(rs, 0, sizeof *rs);
+	rs->host = host;
 	rs->budget = budget;
+	/* Guest pages may share host pages (KSM merges them), but not beyond
+	 * belief: a table that maps one host page everywhere would make a
+	 * guest of 2^48 bytes, and every pass over it as long. */
+	rs->limit = VM_ALIAS_MAX * ptw_dump_phys_size(host) + (1ULL << 30);
 	int rc = ptw_vm_nested_space(host, vm, PTW_OS_UNKNOWN, &s, err);
 	if (!rc)
 		rc = ptw_iterate_where(&s, 0, ptw_mode_va_size(vm->npt) - 1, run_enter, rs,
 				       run_add, rs, &st, err);
-	if (!rc && rs->spent)
+	if (!rc && rs->oom)
+		rc = ptw_fail(err, PTW_ERR_NOMEM, "out of memory for a nested table's runs");
+	else if (!rc && rs->too_much)
+		rc = ptw_fail(err, PTW_ERR_FORMAT,
+			      "the nested table at 0x%" PRIx64 " maps more than %u times the host's memory (0x%llx bytes) as guest memory",
+			      vm->id, VM_ALIAS_MAX, (unsigned long long)ptw_dump_phys_size(host));
+	else if (!rc && rs->spent)
 		rc = ptw_fail(err, PTW_ERR_FORMAT,
 			      "the nested table at 0x%" PRIx64 " needs more than its budget of %llu entries read (shared subtrees, or a loop)",
 			      vm->id, VM_ENTRIES_MAX);
