@@ -313,7 +313,8 @@ void gen_vm_elf(const struct gen *g, enum ptw_mode_id host_mode, uint64_t host_c
 		const struct gen_cpu *guest_cpus, unsigned nguest, struct gen_elf *out)
 {
 	*out = (struct gen_elf){ .elfclass = ELFCLASS64, .machine = EM_X86_64 };
-	out->cpu[out->ncpus++] = gen_cpu_for(host_mode, host_cr3);
+	if (host_cr3)
+		out->cpu[out->ncpus++] = gen_cpu_for(host_mode, host_cr3);
 	for (unsigned i = 0; i < nguest && i < 3; i++)
 		out->cpu[out->ncpus++] = guest_cpus[i];
 	if (g->size > GEN_VM_1G_HOST) {

@@ -118,8 +118,8 @@ void gen_vm_fakes(struct gen *host, const struct gen_vm *vm, unsigned mask,
  * VA 0 for la57); returns that table. */
 uint64_t gen_vm_host(struct gen *g, enum ptw_mode_id host_mode, uint64_t size);
 
-/* The ELF form of such a host: vCPU 0 the host (host_mode, host_cr3),
- * then the given guest vCPU states (at most 3); segments: the image
+/* The ELF form of such a host: vCPU 0 the host (host_mode, host_cr3;
+ * none when host_cr3 is 0), then the given guest vCPU states (at most 3); segments: the image
  * below GEN_VM_1G_HOST, and when the image reaches past it, its part
  * there as a segment whose tail up to 2 GiB reads as zeros. */
 void gen_vm_elf(const struct gen *g, enum ptw_mode_id host_mode, uint64_t host_cr3,
