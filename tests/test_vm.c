@@ -629,6 +629,258 @@ static void only_cpu_in_guest(void **state)
 	world_close(&w);
 }
 
+/* ---- the views: /vm/<id>/ ------------------------------------------------------------ */
+
+static ptv_fs *view_of(const struct world *w)
+{
+	struct ptv_config c = { .dump_path = w->path, .discover = { .threads = 1 } };
+	ptv_fs *fs;
+	struct ptw_error err = {0};
+	if (ptv_open(&c, &fs, &err))
+		fail_msg("ptv_open %s: %s", w->path, err.msg);
+	return fs;
+}
+
+static struct ptv_node node_at(ptv_fs *fs, const char *path)
+{
+	struct ptv_node n;
+	int rc = ptv_lookup(fs, path, &n);
+	if (rc)
+		fail_msg("lookup %s: %d", path, rc);
+	return n;
+}
+
+static int add_name(void *ctx, const char *name, const struct ptv_attr *a)
+{
+	(void)a;
+	struct ptv_text *t = ctx;
+	size_t n = strlen(name);
+	if (t->len + n + 2 > t->cap) {
+		t->cap = (t->len + n + 2) * 2;
+		t->p = realloc(t->p, t->cap);
+		assert_non_null(t->p);
+	}
+	memcpy(t->p + t->len, name, n);
+	t->len += n;
+	t->p[t->len++] = ' ';
+	t->p[t->len] = '\0';
+	return 0;
+}
+
+static void assert_listing(ptv_fs *fs, const char *path, const char *want)
+{
+	struct ptv_node n = node_at(fs, path);
+	struct ptv_text t = {0};
+	assert_int_equal(ptv_readdir(fs, &n, add_name, &t), 0);
+	assert_text(t.p ? t.p : "", want);
+	free(t.p);
+}
+
+static void assert_file(ptv_fs *fs, const char *path, const char *want)
+{
+	struct ptv_node n = node_at(fs, path);
+	struct ptv_file *f;
+	assert_int_equal(ptv_file_open(fs, &n, &f), 0);
+	char buf[16384];
+	ssize_t k = ptv_file_read(f, buf, sizeof buf - 1, 0);
+	assert_true(k >= 0);
+	buf[k] = '\0';
+	assert_text(buf, want);
+	ptv_file_close(f);
+}
+
+/* Host x64 32 MiB; guest x64 over 2M nested leaves with KVM's bits:
+ * guest [0, 2M) on host 200000 (the NPT's PDPT 400000, PD 401000), guest
+ * [4M, 6M) on host 600000, guest [8M, 10M) the alias of [0, 2M); the
+ * VMCB 800000. */
+static void world_views(struct world *w, const char *name)
+{
+	world_host(w, PTW_MODE_X64, 32 * MIB);
+	world_vm(w, &(struct gen_vm){ .npt_leaf = 0x200000, .guest_mode = PTW_MODE_X64,
+				      .kvm_bits = true, .alias = true });
+	world_open(w, name);
+	assert_int_equal(w->vm[0].npt, 0x103000);
+	assert_int_equal(w->vm[0].vmcb[0], 0x800000);
+}
+
+static void view_texts(void **state)
+{
+	(void)state;
+	struct world w;
+	world_views(&w, "views");
+	ptv_fs *fs = view_of(&w);
+	assert_listing(fs, "/vm", "103000 ");
+	assert_listing(fs, "/vm/103000", "info info.json phys dtb proc name npt npt-maps ");
+	assert_listing(fs, "/vm/103000/dtb", "1000 ");
+	assert_listing(fs, "/vm/103000/npt/pml4/0/pdpt/0/pd", "0 2 4 ");
+	assert_file(fs, "/vm/103000/npt-maps",
+		    "0000000000000000-0000000000200000 0000000000200000 2M C-LDA--UWEV\n"
+		    "0000000000400000-0000000000600000 0000000000600000 2M C-LDA--UWEV\n"
+		    "0000000000800000-0000000000a00000 0000000000200000 2M C-LDA--UWEV\n");
+	/* The guest's tables: guest PAs, and the host's behind them. */
+	assert_file(fs, "/vm/103000/dtb/1000/pml4/0/entry",
+		    "level: PML4E\nindex: 0\ntable: 1000\naddress: 1000\nhost-address: 201000\n"
+		    "contains: 0000000000002027\npfn: 2\nflags: ----A--UWEV\n"
+		    "va: 0000000000000000-0000007fffffffff\n");
+	assert_file(fs, "/vm/103000/dtb/1000/pml4/0/pdpt/0/pd/2/pt/3/entry",
+		    "level: PTE\nindex: 3\ntable: 4000\naddress: 4018\nhost-address: 204018\n"
+		    "contains: 0000000000013067\npfn: 13\nflags: ---DA--UWEV\n"
+		    "va: 0000000000403000-0000000000403fff\npage: 4K\n");
+	assert_file(fs, "/vm/103000/dtb/1000/pml4/0/pdpt/0/pd/4/entry",
+		    "level: PDE\nindex: 4\ntable: 3000\naddress: 3020\nhost-address: 203020\n"
+		    "contains: 00000000004000e3\npfn: 400\nflags: --LDA--KWEV\n"
+		    "va: 0000000000800000-00000000009fffff\npage: 2M\n");
+	/* The nested table's own entries, in host memory. */
+	assert_file(fs, "/vm/103000/npt/pml4/0/entry",
+		    "level: PML4E\nindex: 0\ntable: 103000\naddress: 103000\n"
+		    "contains: 0000000000400827\npfn: 400\nflags: ----A--UWEV\n"
+		    "va: 0000000000000000-0000007fffffffff\n");
+	assert_file(fs, "/vm/103000/npt/pml4/0/pdpt/0/pd/2/entry",
+		    "level: PDE\nindex: 2\ntable: 401000\naddress: 401010\n"
+		    "contains: 0000000000600ee7\npfn: 600\nflags: C-LDA--UWEV\n"
+		    "va: 0000000000400000-00000000005fffff\npage: 2M\n");
+	/* The guest's maps: its VAs to guest PAs. */
+	assert_file(fs, "/vm/103000/dtb/1000/maps",
+		    "0000000000400000-0000000000408000 0000000000010000 4K ---DA--UWEV\n"
+		    "0000000000800000-0000000000a00000 0000000000400000 2M --LDA--KWEV\n");
+	ptv_close(fs);
+	world_close(&w);
+}
+
+static void view_phys(void **state)
+{
+	(void)state;
+	struct world w;
+	world_views(&w, "viewphys");
+	ptv_fs *fs = view_of(&w);
+	struct ptv_node n = node_at(fs, "/vm/103000/phys");
+	struct ptv_attr a;
+	assert_int_equal(ptv_getattr(fs, &n, &a), 0);
+	assert_int_equal(a.size, 0xa00000);
+	assert_int_equal(a.allocated, 0x600000);
+	struct ptv_file *f;
+	assert_int_equal(ptv_file_open(fs, &n, &f), 0);
+	uint8_t got[4096], want[4096];
+	filled(want, "vm0 page 5");
+	assert_int_equal(ptv_file_read(f, got, sizeof got, 0x15000), sizeof got);
+	assert_memory_equal(got, want, sizeof got);
+	filled(want, "vm0 big 17");
+	assert_int_equal(ptv_file_read(f, got, sizeof got, 0x411000), sizeof got);
+	assert_memory_equal(got, want, sizeof got);
+	filled(want, "vm0 page 0");   /* the alias */
+	assert_int_equal(ptv_file_read(f, got, sizeof got, 0x810000), sizeof got);
+	assert_memory_equal(got, want, sizeof got);
+	memset(want, 0, sizeof want);  /* a hole reads as zeros */
+	assert_int_equal(ptv_file_read(f, got, sizeof got, 0x300000), sizeof got);
+	assert_memory_equal(got, want, sizeof got);
+	assert_int_equal(ptv_file_read(f, got, sizeof got, 0xa00000), 0);
+	/* Its holes are the nested table's. */
+	assert_int_equal(ptv_file_seek(f, 0, true), 0);
+	assert_int_equal(ptv_file_seek(f, 0, false), 0x200000);
+	assert_int_equal(ptv_file_seek(f, 0x200000, true), 0x400000);
+	assert_int_equal(ptv_file_seek(f, 0x4ff000, false), 0x600000);
+	assert_int_equal(ptv_file_seek(f, 0x600000, true), 0x800000);
+	assert_int_equal(ptv_file_seek(f, 0x800000, false), 0xa00000);
+	assert_int_equal(ptv_file_seek(f, 0xa00000, true), -ENXIO);
+	ptv_file_close(f);
+	/* The host's phys is the host's. */
+	n = node_at(fs, "/phys");
+	assert_int_equal(ptv_file_open(fs, &n, &f), 0);
+	assert_int_equal(ptv_file_read(f, got, sizeof got, 0x215000), sizeof got);
+	filled(want, "vm0 page 5");
+	assert_memory_equal(got, want, sizeof got);
+	ptv_file_close(f);
+	ptv_close(fs);
+	world_close(&w);
+}
+
+/* Nodes under /vm to ids and back; the references given back. */
+static void view_node_ids(void **state)
+{
+	(void)state;
+	struct world w;
+	world_views(&w, "viewids");
+	ptv_fs *fs = view_of(&w);
+	static const char *const paths[] = {
+		"/vm", "/vm/103000", "/vm/103000/info", "/vm/103000/info.json",
+		"/vm/103000/phys", "/vm/103000/npt-maps", "/vm/103000/npt",
+		"/vm/103000/npt/pml4/0/entry", "/vm/103000/npt/pml4/0/pdpt/0/pd",
+		"/vm/103000/npt/pml4/0/pdpt/0/pd/4/entry", "/vm/103000/dtb",
+		"/vm/103000/dtb/1000", "/vm/103000/dtb/1000/vmem", "/vm/103000/dtb/1000/maps",
+		"/vm/103000/dtb/1000/pml4", "/vm/103000/dtb/1000/pml4/0/pdpt",
+		"/vm/103000/dtb/1000/pml4/0/pdpt/0/pd/2/pt/7/entry",
+	};
+	enum { N = sizeof paths / sizeof paths[0] };
+	size_t before = ptv_interned(fs);
+	uint64_t ids[N];
+	for (size_t i = 0; i < N; i++) {
+		struct ptv_node n = node_at(fs, paths[i]), back;
+		assert_int_equal(ptv_node_id(fs, &n, &ids[i]), 0);
+		assert_true(ids[i] != 0 && ids[i] != PTV_ROOT_ID);
+		for (size_t k = 0; k < i; k++)
+			if (ids[k] == ids[i])
+				fail_msg("%s and %s share id %" PRIx64, paths[k], paths[i], ids[i]);
+		if (ptv_node_from_id(fs, ids[i], &back))
+			fail_msg("%s: id %" PRIx64 " names nothing", paths[i], ids[i]);
+		if (back.type != n.type || back.vm != n.vm || back.nested != n.nested ||
+		    back.space.dirbase != n.space.dirbase || back.level != n.level ||
+		    back.index != n.index || back.table != n.table)
+			fail_msg("%s: id %" PRIx64 " gives another node (type %d/%d vm %u/%u)",
+				 paths[i], ids[i], back.type, n.type, back.vm, n.vm);
+	}
+	/* The guest's nodes are the guest's; the nested table's are marked. */
+	struct ptv_node n = node_at(fs, "/vm/103000/npt/pml4/0/entry");
+	assert_int_equal(n.vm, 1);
+	assert_true(n.nested);
+	assert_int_equal(n.space.dirbase, 0x103000);
+	n = node_at(fs, "/vm/103000/dtb/1000/pml4/0/pdpt");
+	assert_int_equal(n.vm, 1);
+	assert_false(n.nested);
+	assert_int_equal(n.type, PTV_TABLE);
+	assert_int_equal(n.space.dirbase, 0x1000);
+	for (size_t i = 0; i < N; i++)
+		ptv_forget(fs, ids[i], 1);
+	assert_int_equal(ptv_interned(fs), before);
+	/* A guest's node id with the guest's number changed names nothing
+	 * or another node, never a crash. */
+	for (size_t i = 0; i < N; i++) {
+		struct ptv_node back;
+		(void)ptv_node_from_id(fs, ids[i] ^ (1ULL << 40), &back);
+		(void)ptv_node_from_id(fs, ids[i] ^ (1ULL << 60), &back);
+	}
+	ptv_close(fs);
+	world_close(&w);
+}
+
+/* npt-maps of the 4K layout: one line per reversed page, the two
+ * aliases, the large page one line.  (KVM's bit 9 shows as WinDbg's C:
+ * the host's OS is unknown here, so its software bits are not named.) */
+static void view_npt_maps_4k(void **state)
+{
+	(void)state;
+	struct world w;
+	world_basic(&w, "maps4k");
+	ptv_fs *fs = view_of(&w);
+	struct ptv_text want = {0};
+	char line[96];
+	for (unsigned j = 0; j < 31; j++) {
+		snprintf(line, sizeof line, "%016llx-%016llx %016llx 4K C--DA--UWEV\n",
+			 0x1000ULL * (j + 1), 0x1000ULL * (j + 2), 0x104000ULL + 0x1000 * (30 - j));
+		add_name(&want, line, NULL);
+		want.p[--want.len] = '\0';
+	}
+	add_name(&want, "0000000000030000-0000000000031000 0000000000113000 4K C--DA--UWEV\n"
+			"0000000000031000-0000000000032000 0000000000113000 4K C--DA--UWEV\n"
+			"0000000000400000-0000000000600000 0000000000126000 4K C--DA--UWEV\n", NULL);
+	want.p[--want.len] = '\0';
+	assert_file(fs, "/vm/103000/npt-maps", want.p);
+	free(want.p);
+	/* The guest's vCPU 1 space is listed too. */
+	assert_listing(fs, "/vm/103000/dtb", "1000 5000 ");
+	ptv_close(fs);
+	world_close(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -641,6 +893,10 @@ int main(void)
 		cmocka_unit_test(la57_host),
 		cmocka_unit_test(cpu_in_guest),
 		cmocka_unit_test(only_cpu_in_guest),
+		cmocka_unit_test(view_texts),
+		cmocka_unit_test(view_phys),
+		cmocka_unit_test(view_node_ids),
+		cmocka_unit_test(view_npt_maps_4k),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
