@@ -71,7 +71,7 @@ static void guest_build(struct gen *gg, struct gen_vm *vm)
 		snprintf(text, sizeof text, "vm%u page %u", vm->index, k);
 		gen_fill_page(gg, GEN_VM_DATA + 0x1000ULL * k, text);
 	}
-	for (uint64_t j = 0; j < big_size(vm) / 0x1000; j++) {
+	for (uint64_t j = 0; !vm->small && j < big_size(vm) / 0x1000; j++) {
 		snprintf(text, sizeof text, "vm%u big %llu", vm->index, (unsigned long long)j);
 		gen_fill_page(gg, GEN_VM_BIG + 0x1000 * j, text);
 	}
@@ -81,8 +81,9 @@ static void guest_build(struct gen *gg, struct gen_vm *vm)
 	for (unsigned k = 0; k < GEN_VM_DATA_PAGES; k++)
 		gen_map(gg, top, GEN_VM_DATA_VA + 0x1000ULL * k, GEN_VM_DATA + 0x1000ULL * k,
 			0x1000, PTW_RW | PTW_US | PTW_A | PTW_D);
-	gen_map(gg, top, GEN_VM_BIG_VA, GEN_VM_BIG, big_size(vm),
-		PTW_RW | PTW_A | PTW_D);
+	if (!vm->small)
+		gen_map(gg, top, GEN_VM_BIG_VA, GEN_VM_BIG, big_size(vm),
+			PTW_RW | PTW_A | PTW_D);
 	vm->cr3[0] = top;
 	/* Each further vCPU runs another process: a copy of the top table. */
 	unsigned n = 4096 / gg->mode->entry_size;
@@ -90,7 +91,7 @@ static void guest_build(struct gen *gg, struct gen_vm *vm)
 		vm->cr3[i] = gen_page(gg);
 		gen_copy_entries(gg, top, vm->cr3[i], 0, n);
 	}
-	if (gg->next > GEN_VM_DATA) {
+	if (gg->next > (vm->small ? GEN_VM_TOP + 0x7000 : GEN_VM_DATA)) {
 		fprintf(stderr, "gen_vm: guest tables reach %#llx\n", (unsigned long long)gg->next);
 		abort();
 	}
@@ -125,8 +126,31 @@ static uint64_t host_run(struct gen *host, uint64_t pages)
 	return first;
 }
 
+/* The small layout's guest pages: tables and data pages only. */
+static void layout_small(struct gen *host, const struct gen *gg, struct gen_vm *vm)
+{
+	enum { TABLES = 7, N = TABLES + GEN_VM_DATA_PAGES };
+	uint64_t block = host_run(host, N);
+	for (uint64_t j = 0; j < N; j++) {
+		uint64_t gpa = j < TABLES ? GEN_VM_TOP + 0x1000 * j
+					  : GEN_VM_DATA + 0x1000 * (j - TABLES);
+		back(host, gg, vm, gpa, block + 0x1000 * (N - 1 - j), 0x1000);
+	}
+	vm->mapped = N * 0x1000ULL;
+	vm->runs = N;
+	if (vm->alias) {
+		npt_map(host, vm, GEN_VM_ALIAS, block + 0x1000 * (GEN_VM_DATA_PAGES - 1), 0x1000);
+		vm->mapped += 0x1000;
+		vm->runs++;
+	}
+}
+
 static void layout_4k(struct gen *host, const struct gen *gg, struct gen_vm *vm)
 {
+	if (vm->small) {
+		layout_small(host, gg, vm);
+		return;
+	}
 	enum { SMALL = (GEN_VM_DATA + 0x10000 - GEN_VM_TOP) / 0x1000 }; /* [0x1000, 0x20000) */
 	uint64_t block = host_run(host, SMALL);
 	for (uint64_t j = 0; j < SMALL; j++)   /* reversed: host pages descend */
@@ -241,7 +265,7 @@ void gen_vm_build(struct gen *host, struct gen_vm *vm)
 	gen_free(&gg);
 	for (unsigned k = 0; k < GEN_VM_DATA_PAGES; k++)
 		vm->data_host[k] = host_of(host, vm, GEN_VM_DATA + 0x1000ULL * k);
-	vm->big_host = host_of(host, vm, GEN_VM_BIG);
+	vm->big_host = vm->small ? 0 : host_of(host, vm, GEN_VM_BIG);
 	vm->top_host = host_of(host, vm, GEN_VM_TOP);
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		vm->vmcb[i] = gen_page(host);

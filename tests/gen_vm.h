@@ -73,6 +73,10 @@ struct gen_vm {
 				     * +0x1000 map data page 0's host page;
 				     * npt 2M: GEN_VM_ALIAS_2M maps [0, 2M)'s */
 	uint64_t host_cr3;          /* for the host-save page; 0: none */
+	bool small;                 /* npt 4K only, for the fuzzers' seeds: no
+				     * large page, and only guest pages
+				     * [0x1000, 0x8000) and the data pages
+				     * mapped (15 host pages) */
 	/* outputs */
 	uint64_t npt;               /* the nested root: the VM's id */
 	uint64_t vmcb[4];
@@ -80,7 +84,8 @@ struct gen_vm {
 	struct gen_vmcb regs[4];    /* what each VMCB holds */
 	uint64_t hsave;             /* the host-save page, or 0 */
 	uint64_t data_host[GEN_VM_DATA_PAGES]; /* host PA of each data page */
-	uint64_t big_host;          /* host PA of the large page's first 4K */
+	uint64_t big_host;          /* host PA of the large page's first 4K
+				     * (0 when small) */
 	uint64_t top_host;          /* host PA of the guest's top table */
 	uint64_t mapped;            /* guest bytes the NPT maps */
 	uint64_t runs;              /* its runs: guest PA -> host PA, merged

@@ -16,7 +16,7 @@
 #   FUZZ_WORK     work directory (default: a new /tmp/ptfs-fuzz.XXXXXX); it
 #                 keeps corpora, crash artifacts and logs, and is not removed
 #   FUZZ_TARGETS  targets to run (default: "dump walk scan views args owners
-#                 windows kallsyms_find")
+#                 windows kallsyms_find vm")
 #   FUZZ_DUMPS    directory of the real dumps (default ../shared/dumps next
 #                 to the source tree); the first 64 KiB of their ELF cores
 #                 (zstd-compressed) join the dump seeds when zstd is there
@@ -34,7 +34,7 @@ case $secs in ''|*[!0-9]*) usage ;; esac
 src=$(cd "$(dirname "$0")" && pwd)
 fuzz=$build/tests/fuzz
 mkdump=$build/tests/mkdump
-targets=${FUZZ_TARGETS:-dump walk scan views args owners windows kallsyms_find}
+targets=${FUZZ_TARGETS:-dump walk scan views args owners windows kallsyms_find vm}
 
 for t in $targets; do
 	[ -x "$fuzz/fuzz_$t" ] || {
@@ -102,6 +102,7 @@ max_len() {
 	owners) echo 65536 ;;  # kallsyms, BTF and tasks: ~16 KiB
 	kallsyms_find) echo 65536 ;;  # an image of kallsyms, BTF, tasks: ~40 KiB
 	windows) echo 262144 ;; # small crash dumps: ~100-200 KiB
+	vm) echo 258073 ;;      # a 25-byte header and host memory up to 256 KiB
 	esac
 }
 

@@ -3,7 +3,7 @@
  *
  *   fuzz-seeds DIR           writes DIR/<target>/<name> for the targets
  *                            dump, walk, scan, views, args, owners,
- *                            windows and kallsyms_find
+ *                            windows, kallsyms_find and vm
  *   fuzz-seeds --repro DIR   writes DIR/<name>: the inputs of the library
  *                            bugs the fuzzers found (see repro() below)
  *
@@ -18,6 +18,7 @@
  */
 #include "gen.h"
 #include "gen_linux.h"
+#include "gen_vm.h"
 #include "scenarios.h"
 
 #include <elf.h>
@@ -1091,6 +1092,77 @@ static void arm64_seeds(void)
 	a64_seeds("64k-42", 16, 42, true, false);
 }
 
+/* ---- vm ------------------------------------------------------------------------ *
+ * fuzz_vm's input: a flags byte (bit 0: an LA57 host, bit 1: a CPU note),
+ * the note's CR0, CR3 and CR4, and host memory from PA 0x1000 up to VM_IMG,
+ * holding gen_vm's small layout (4K nested leaves, the guest's tables and
+ * data pages only): one guest in each paging mode, vCPUs with a host-save
+ * page, two VMs, the look-alikes; the note the host's, a guest vCPU's, or
+ * none.  VM_IMG and VM_HDR match fuzz_vm.c. */
+
+#define VM_IMG 0x40000ULL
+#define VM_HDR 25
+
+enum vm_note { VM_NOTE_HOST, VM_NOTE_GUEST, VM_NOTE_NONE };
+
+struct vm_seed {
+	const char *name;
+	enum ptw_mode_id host, guest;
+	bool unpaged, second, fakes;
+	unsigned nvcpus;
+	enum vm_note note;
+};
+
+static void vm_seed(const struct vm_seed *v)
+{
+	struct gen g;
+	/* The host's table at 0x9000, a PA no guest CR3 of the small layout
+	 * has (below 0x8000): a host note with a guest's CR3 value and the
+	 * same CR0 and CR4 would be taken for that guest's vCPU. */
+	gen_init(&g, v->host, VM_IMG, 0x9000);
+	uint64_t host_cr3 = gen_page(&g);
+	gen_map(&g, host_cr3, 0xffff888000000000ULL, 0, 0x200000, PTW_RW | PTW_A | PTW_D);
+	struct gen_vm vm = { .npt_leaf = 0x1000, .guest_mode = v->guest,
+			     .unpaged = v->unpaged, .nvcpus = v->nvcpus, .kvm_bits = true,
+			     .alias = true, .host_cr3 = host_cr3, .small = true };
+	gen_vm_build(&g, &vm);
+	if (v->second) {
+		struct gen_vm b = { .index = 1, .npt_leaf = 0x1000, .guest_mode = PTW_MODE_PAE,
+				    .small = true };
+		gen_vm_build(&g, &b);
+	}
+	if (v->fakes) {
+		uint64_t pa[GEN_VM_FAKES];
+		gen_vm_fakes(&g, &vm, (1u << GEN_VM_FAKES) - 1, pa);
+	}
+	struct gen_cpu c = v->note == VM_NOTE_GUEST ? gen_vm_cpu(&vm, 0)
+						    : gen_cpu_for(v->host, host_cr3);
+	uint8_t head[VM_HDR] = { (uint8_t)((v->host == PTW_MODE_LA57) |
+					   (v->note != VM_NOTE_NONE) << 1) };
+	memcpy(head + 1, &c.cr0, 8);
+	memcpy(head + 9, &c.cr3, 8);
+	memcpy(head + 17, &c.cr4, 8);
+	write_file("vm", v->name, head, sizeof head, g.mem + 0x1000, g.next - 0x1000);
+	gen_free(&g);
+}
+
+static void vm_seeds(void)
+{
+	static const struct vm_seed seeds[] = {
+		{ "x64", PTW_MODE_X64, PTW_MODE_X64, false, false, false, 2, VM_NOTE_HOST },
+		{ "x64-in-guest", PTW_MODE_X64, PTW_MODE_X64, false, false, false, 2, VM_NOTE_GUEST },
+		{ "pae", PTW_MODE_X64, PTW_MODE_PAE, false, false, false, 1, VM_NOTE_GUEST },
+		{ "x86", PTW_MODE_X64, PTW_MODE_X86, false, false, false, 1, VM_NOTE_NONE },
+		{ "unpaged", PTW_MODE_X64, PTW_MODE_X64, true, false, false, 1, VM_NOTE_HOST },
+		{ "la57", PTW_MODE_LA57, PTW_MODE_LA57, false, false, false, 3, VM_NOTE_GUEST },
+		{ "x64-la57", PTW_MODE_LA57, PTW_MODE_X64, false, false, false, 1, VM_NOTE_HOST },
+		{ "two-vms", PTW_MODE_X64, PTW_MODE_X64, false, true, false, 2, VM_NOTE_HOST },
+		{ "fakes", PTW_MODE_X64, PTW_MODE_X64, false, false, true, 1, VM_NOTE_GUEST },
+	};
+	for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++)
+		vm_seed(&seeds[i]);
+}
+
 int main(int argc, char **argv)
 {
 	bool bugs = argc == 3 && strcmp(argv[1], "--repro") == 0;
@@ -1106,7 +1178,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	static const char *const targets[] = { "dump", "walk", "scan", "views", "args",
-					       "owners", "windows", "kallsyms_find" };
+					       "owners", "windows", "kallsyms_find", "vm" };
 	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
 		make_dir(targets[i]);
 
@@ -1147,5 +1219,6 @@ int main(int argc, char **argv)
 	windows_seeds();
 	kdump_seeds();
 	aarch64_seeds();
+	vm_seeds();
 	return 0;
 }
