@@ -5,6 +5,7 @@
  * written here.  Changing either changes the expected outputs of the tests.
  */
 #include "scenarios.h"
+#include "gen_vm.h"
 
 #include <elf.h>
 #include <fcntl.h>
@@ -532,6 +533,45 @@ bool scenario_build_arm64(struct scenario *s, unsigned granule, unsigned va_bits
 	return true;
 }
 
+/* ---- a hypervisor host with AMD SVM guests (gen_vm.h) ------------------------ *
+ * Host x64, 16 MiB, its table at 0x100000 (vCPU 0's CR3).  VM 103000: an
+ * x64 guest over 4K nested leaves with KVM's software bits, two vCPUs
+ * (VMCBs 327000, 328000; guest CR3s 1000, 5000), guest PAs 30000 and
+ * 31000 aliasing data page 0, a host-save page 329000 naming VMCB 327000;
+ * vCPU 1 of the dump runs its vCPU 1 (the CPU note holds its guest state).
+ * VM 32a000: a PAE guest over 2M nested leaves (VMCB a00000).  Two
+ * look-alikes: ASID 0 (a01000) and an SEV guest (a02000).  Two host
+ * processes (the VMM and another) share the host table's kernel half, so
+ * that the scan finds the host's tables in a raw image too. */
+static void build_vm_x64(struct scenario *s)
+{
+	struct gen *g = &s->g;
+	s->kernel = gen_vm_host(g, PTW_MODE_X64, 16 * MiB);
+	struct gen_vm a = { .npt_leaf = 0x1000, .guest_mode = PTW_MODE_X64, .nvcpus = 2,
+			    .kvm_bits = true, .alias = true, .host_cr3 = s->kernel };
+	gen_vm_build(g, &a);
+	struct gen_vm b = { .index = 1, .npt_leaf = 0x200000, .guest_mode = PTW_MODE_PAE };
+	gen_vm_build(g, &b);
+	uint64_t fake[GEN_VM_FAKES];
+	gen_vm_fakes(g, &a, 1u << GEN_VM_FAKE_ASID0 | 1u << GEN_VM_FAKE_SEV, fake);
+	if (a.npt != 0x103000 || b.npt != 0x32a000 || fake[GEN_VM_FAKE_SEV] != 0xa02000)
+		abort();   /* the layout above is what the tests assert */
+	/* Kernel text, a second entry of the kernel half (the scan wants two). */
+	uint64_t text = gen_page(g);
+	gen_fill_page(g, text, "PTFS-SAMPLE host kernel text");
+	gen_map(g, s->kernel, 0xffffffff81000000, text, 0x1000, K_RO_X);
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t p = gen_page(g), data = gen_page(g);
+		s->proc[i] = p;
+		gen_copy_entries(g, s->kernel, p, 256, 256);
+		gen_map(g, p, 0x400000, data, 0x1000, U_RW_NX);
+		marker(g, data, i ? "other" : "vmm", 0x400000);
+	}
+	s->nprocs = 2;
+	struct gen_cpu in_guest = gen_vm_cpu(&a, 1);
+	gen_vm_elf(g, PTW_MODE_X64, s->kernel, &in_guest, 1, &s->elf);
+}
+
 static const struct {
 	const char *name;
 	void (*build)(struct scenario *);
@@ -542,6 +582,7 @@ static const struct {
 	{ "windows-pae", build_windows_pae },
 	{ "windows-x86", build_windows_x86 },
 	{ "linux-la57", build_linux_la57 },
+	{ "vm-x64", build_vm_x64 },
 	{ "arm64-4k-48", build_arm64_4k_48 },
 	{ "arm64-16k-47", build_arm64_16k_47 },
 	{ "arm64-64k-52", build_arm64_64k_52 },
@@ -550,7 +591,7 @@ static const struct {
 
 const char *const scenario_names[] = {
 	"linux-x64", "windows-x64", "linux-pae", "windows-pae", "windows-x86",
-	"linux-la57", NULL,
+	"linux-la57", "vm-x64", NULL,
 };
 
 const char *const scenario_arm64_names[] = {

@@ -881,6 +881,48 @@ static void view_npt_maps_4k(void **state)
 	world_close(&w);
 }
 
+/* mkdump's vm-x64 scenario (scenarios.c): what its comment promises. */
+static void scenario_vm_x64(void **state)
+{
+	(void)state;
+	struct scenario s;
+	ptw_dump *d = open_scenario("vm-x64", true, &s);
+	struct ptw_spaces sp;
+	discover(d, &sp);
+	assert_int_equal(sp.n, 3);
+	assert_int_equal(sp.v[0].dirbase, 0x100000);
+	assert_int_equal(sp.v[1].dirbase, s.proc[0]);
+	assert_int_equal(sp.v[2].dirbase, s.proc[1]);
+	assert_int_equal(sp.cpus_in_guest, 2);
+	assert_int_equal(sp.vms.n, 2);
+	assert_int_equal(sp.vms.ncands, 6);
+	const struct ptw_vm *a = &sp.vms.v[0], *b = &sp.vms.v[1];
+	assert_int_equal(a->id, 0x103000);
+	assert_int_equal(a->nvcpus, 2);
+	assert_int_equal(a->vcpus[0].pa, 0x327000);
+	assert_int_equal(a->vcpus[0].hsave, 0x329000);
+	assert_int_equal(a->vcpus[1].pa, 0x328000);
+	assert_int_equal(a->vcpus[1].cpu, 1);
+	assert_int_equal(a->host_cr3, 0x100000);
+	assert_int_equal(b->id, 0x32a000);
+	assert_string_equal(b->guest_mode->name, "pae");
+	assert_int_equal(b->vcpus[0].pa, 0xa00000);
+	assert_int_equal(b->vcpus[0].asid, 2);
+	assert_int_equal(b->mapped, 0x400000);
+	assert_int_equal(sp.vms.nrejected, 2);
+	assert_int_equal(sp.vms.rejected[0].pa, 0xa01000);
+	assert_int_equal(sp.vms.rejected[1].pa, 0xa02000);
+	ptw_dump *gd = NULL;
+	struct ptw_error err = {0};
+	assert_int_equal(ptw_vm_open(d, b, &gd, &err), 0);
+	assert_page(gd, GEN_VM_DATA, "vm1 page 0");
+	assert_host_pa(gd, GEN_VM_DATA, 0x410000);
+	ptw_dump_close(gd);
+	ptw_spaces_free(&sp);
+	ptw_dump_close(d);
+	scenario_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -897,6 +939,7 @@ int main(void)
 		cmocka_unit_test(view_phys),
 		cmocka_unit_test(view_node_ids),
 		cmocka_unit_test(view_npt_maps_4k),
+		cmocka_unit_test(scenario_vm_x64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
