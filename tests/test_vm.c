@@ -881,6 +881,44 @@ static void view_npt_maps_4k(void **state)
 	world_close(&w);
 }
 
+/* An SMP guest whose AP, at the lower VMCB, still waits for its start-up
+ * IPI in reset state (paging off) while the BSP runs in long mode: the
+ * guest is x64 by the BSP, its memory an x86-64 dump, its tree x64's. */
+static void ap_in_reset(void **state)
+{
+	(void)state;
+	struct world w;
+	world_host(&w, PTW_MODE_X64, 32 * MIB);
+	struct gen_vm *g = world_vm(&w, &(struct gen_vm){ .npt_leaf = 0x1000,
+		.guest_mode = PTW_MODE_X64, .nvcpus = 2 });
+	struct gen_vmcb r = g->regs[0];
+	r.cr0 = 0x60000010;    /* CD|NW|ET: the reset value */
+	r.cr3 = r.cr4 = 0;
+	r.efer = 0x1000;
+	r.cs_attrib = 0x9b;
+	r.rip = 0xfff0;
+	gen_vmcb_write(&w.g, g->vmcb[0], &r);
+	world_open(&w, "apreset");
+	const struct ptw_vm *vm = only_vm(&w);
+	assert_int_equal(vm->nvcpus, 2);
+	assert_int_equal(vm->vcpus[0].cr0, 0x60000010);
+	assert_non_null(vm->guest_mode);   /* was NULL: the AP's "paging off" */
+	assert_string_equal(vm->guest_mode->name, "x64");
+	assert_text(vm->mode_how, "VMCB 0x328000: " HOW_X64);
+	ptw_dump *gd = guest_open(&w, vm);
+	assert_int_equal(ptw_dump_machine(gd), PTW_MACHINE_X86_64);
+	check_guest_walk(gd, vm, 0x5000, "bsp");
+	ptw_dump_close(gd);
+	ptv_fs *fs = view_of(&w);
+	assert_listing(fs, "/vm/103000/dtb", "5000 ");
+	assert_file(fs, "/vm/103000/dtb/5000/pml4/0/entry",
+		    "level: PML4E\nindex: 0\ntable: 5000\naddress: 5000\nhost-address: 11e000\n"
+		    "contains: 0000000000002027\npfn: 2\nflags: ----A--UWEV\n"
+		    "va: 0000000000000000-0000007fffffffff\n");
+	ptv_close(fs);
+	world_close(&w);
+}
+
 /* mkdump's vm-x64 scenario (scenarios.c): what its comment promises. */
 static void scenario_vm_x64(void **state)
 {
@@ -939,6 +977,7 @@ int main(void)
 		cmocka_unit_test(view_phys),
 		cmocka_unit_test(view_node_ids),
 		cmocka_unit_test(view_npt_maps_4k),
+		cmocka_unit_test(ap_in_reset),
 		cmocka_unit_test(scenario_vm_x64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

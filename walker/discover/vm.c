@@ -188,6 +188,26 @@ static const struct ptw_mode *guest_mode(const struct ptw_vmcb *v, char *how, si
 	return m;
 }
 
+/* The vCPU whose registers say the guest's paging mode: one in long mode
+ * before one with 32-bit paging before one with paging off, the first by
+ * VMCB address among equals.  An SMP guest's APs wait for their start-up
+ * IPI in reset state, paging off, while the BSP runs the OS: taking the
+ * first VMCB alone made such a guest unpaged (and its memory an i386
+ * dump, whose discovery then took the BSP's x64 tables for PAE). */
+static size_t mode_vcpu(const struct ptw_vmcb *v, size_t n)
+{
+	size_t best = 0;
+	unsigned best_rank = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned rank = !(v[i].cr0 & CR0_PG) ? 0 : (v[i].efer & EFER_LMA) ? 2 : 1;
+		if (rank > best_rank) {
+			best = i;
+			best_rank = rank;
+		}
+	}
+	return best;
+}
+
 /* ---- the nested table ------------------------------------------------------------ */
 
 int ptw_vm_nested_space(const ptw_dump *host, const struct ptw_vm *vm,
@@ -564,7 +584,7 @@ static int judge_vm(const ptw_dump *d, const struct ptw_mode *npt, struct ptw_vm
 {
 	char why[160];
 	struct ptw_vm vm = { .id = v[0].nested_cr3, .npt = npt };
-	vm.guest_mode = guest_mode(&v[0], vm.mode_how, sizeof vm.mode_how);
+	vm.guest_mode = guest_mode(&v[mode_vcpu(v, n)], vm.mode_how, sizeof vm.mode_how);
 	if (root_wrong(d, npt, vm.id, why, sizeof why)) {
 		for (size_t i = 0; i < n; i++)
 			reject(vms, v[i].pa, why);
@@ -615,7 +635,7 @@ static int judge_vm(const ptw_dump *d, const struct ptw_mode *npt, struct ptw_vm
 	memcpy(copy, v, kept * sizeof *copy);
 	vm.vcpus = copy;
 	vm.nvcpus = kept;
-	vm.guest_mode = guest_mode(&copy[0], vm.mode_how, sizeof vm.mode_how);
+	vm.guest_mode = guest_mode(&copy[mode_vcpu(copy, kept)], vm.mode_how, sizeof vm.mode_how);
 	vms->v[vms->n++] = vm;
 	return 0;
 }
