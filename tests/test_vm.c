@@ -919,6 +919,37 @@ static void ap_in_reset(void **state)
 	world_close(&w);
 }
 
+/* A 5-level nested table with an entry above guest PA 2^52 (root entry
+ * 32, guest PA 2^53, repeats entry 0): no guest can reach it and no dump hold it; the
+ * host's dump still discovers, the VM's memory what lies below.  (The
+ * translated dump refused the run past 2^52, and ptw_discover failed.) */
+static void npt5_above_52_bits(void **state)
+{
+	(void)state;
+	struct world w;
+	world_host(&w, PTW_MODE_LA57, 32 * MIB);
+	struct gen_vm *g = world_vm(&w, &(struct gen_vm){ .npt_leaf = 0x1000,
+		.guest_mode = PTW_MODE_X64 });
+	gen_set(&w.g, g->npt + 8 * 32, gen_get(&w.g, g->npt));
+	world_open(&w, "npt5high");
+	const struct ptw_vm *vm = only_vm(&w);
+	assert_string_equal(vm->npt->name, "npt5");
+	assert_int_equal(vm->mapped, 31 * 0x1000 + 0x200000);
+	assert_int_equal(vm->runs, 32);
+	assert_int_equal(w.sp.vms.nrejected, 0);
+	ptw_dump *gd = guest_open(&w, vm);
+	check_guest_bytes(gd, g, 0x200000);
+	uint64_t run;
+	assert_false(ptw_phys_present(gd, 1ULL << 53, &run));
+	ptw_dump_close(gd);
+	/* The nested table itself still shows the entry. */
+	struct ptw_space n;
+	struct ptw_error err = {0};
+	assert_int_equal(ptw_vm_nested_space(w.d, vm, PTW_OS_UNKNOWN, &n, &err), 0);
+	assert_xlat(&n, (1ULL << 53) + 0x10000, g->data_host[0], 0x1000);
+	world_close(&w);
+}
+
 /* mkdump's vm-x64 scenario (scenarios.c): what its comment promises. */
 static void scenario_vm_x64(void **state)
 {
@@ -978,6 +1009,7 @@ int main(void)
 		cmocka_unit_test(view_node_ids),
 		cmocka_unit_test(view_npt_maps_4k),
 		cmocka_unit_test(ap_in_reset),
+		cmocka_unit_test(npt5_above_52_bits),
 		cmocka_unit_test(scenario_vm_x64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

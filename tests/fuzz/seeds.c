@@ -1111,6 +1111,8 @@ struct vm_seed {
 	bool unpaged, second, fakes;
 	unsigned nvcpus;
 	enum vm_note note;
+	bool odd;              /* npt5: root entry 32 (guest PA 2^53) repeats
+				* entry 0; else vCPU 0 an AP in reset state */
 };
 
 static void vm_seed(const struct vm_seed *v)
@@ -1126,6 +1128,15 @@ static void vm_seed(const struct vm_seed *v)
 			     .unpaged = v->unpaged, .nvcpus = v->nvcpus, .kvm_bits = true,
 			     .alias = true, .host_cr3 = host_cr3, .small = true };
 	gen_vm_build(&g, &vm);
+	if (v->odd && v->host == PTW_MODE_LA57) {
+		gen_set(&g, vm.npt + 8 * 32, gen_get(&g, vm.npt));
+	} else if (v->odd) {
+		struct gen_vmcb r = vm.regs[0];
+		r.cr0 = 0x60000010;
+		r.cr3 = r.cr4 = 0;
+		r.efer = 0x1000;
+		gen_vmcb_write(&g, vm.vmcb[0], &r);
+	}
 	if (v->second) {
 		struct gen_vm b = { .index = 1, .npt_leaf = 0x1000, .guest_mode = PTW_MODE_PAE,
 				    .small = true };
@@ -1149,15 +1160,22 @@ static void vm_seed(const struct vm_seed *v)
 static void vm_seeds(void)
 {
 	static const struct vm_seed seeds[] = {
-		{ "x64", PTW_MODE_X64, PTW_MODE_X64, false, false, false, 2, VM_NOTE_HOST },
-		{ "x64-in-guest", PTW_MODE_X64, PTW_MODE_X64, false, false, false, 2, VM_NOTE_GUEST },
-		{ "pae", PTW_MODE_X64, PTW_MODE_PAE, false, false, false, 1, VM_NOTE_GUEST },
-		{ "x86", PTW_MODE_X64, PTW_MODE_X86, false, false, false, 1, VM_NOTE_NONE },
-		{ "unpaged", PTW_MODE_X64, PTW_MODE_X64, true, false, false, 1, VM_NOTE_HOST },
-		{ "la57", PTW_MODE_LA57, PTW_MODE_LA57, false, false, false, 3, VM_NOTE_GUEST },
-		{ "x64-la57", PTW_MODE_LA57, PTW_MODE_X64, false, false, false, 1, VM_NOTE_HOST },
-		{ "two-vms", PTW_MODE_X64, PTW_MODE_X64, false, true, false, 2, VM_NOTE_HOST },
-		{ "fakes", PTW_MODE_X64, PTW_MODE_X64, false, false, true, 1, VM_NOTE_GUEST },
+		{ "x64", PTW_MODE_X64, PTW_MODE_X64, false, false, false, 2, VM_NOTE_HOST, false },
+		{ "x64-in-guest", PTW_MODE_X64, PTW_MODE_X64, false, false, false, 2, VM_NOTE_GUEST, false },
+		{ "pae", PTW_MODE_X64, PTW_MODE_PAE, false, false, false, 1, VM_NOTE_GUEST, false },
+		{ "x86", PTW_MODE_X64, PTW_MODE_X86, false, false, false, 1, VM_NOTE_NONE, false },
+		{ "unpaged", PTW_MODE_X64, PTW_MODE_X64, true, false, false, 1, VM_NOTE_HOST, false },
+		{ "la57", PTW_MODE_LA57, PTW_MODE_LA57, false, false, false, 3, VM_NOTE_GUEST, false },
+		{ "x64-la57", PTW_MODE_LA57, PTW_MODE_X64, false, false, false, 1, VM_NOTE_HOST, false },
+		{ "two-vms", PTW_MODE_X64, PTW_MODE_X64, false, true, false, 2, VM_NOTE_HOST, false },
+		{ "fakes", PTW_MODE_X64, PTW_MODE_X64, false, false, true, 1, VM_NOTE_GUEST, false },
+		/* both once broke discovery (vm.c, fixed on branch vmtests): a
+		 * table past 2^52 failed it, an AP in reset made the guest
+		 * unpaged */
+		{ "npt5-past-52-bits", PTW_MODE_LA57, PTW_MODE_LA57, false, false, false, 1,
+		  VM_NOTE_HOST, true },
+		{ "ap-in-reset", PTW_MODE_X64, PTW_MODE_X64, false, false, false, 2,
+		  VM_NOTE_HOST, true },
 	};
 	for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++)
 		vm_seed(&seeds[i]);

@@ -342,9 +342,14 @@ static int nested_runs(const ptw_dump *host, const struct ptw_vm *vm, uint64_t *
 	 * guest of 2^48 bytes, and every pass over it as long. */
 	rs->limit = VM_ALIAS_MAX * ptw_dump_phys_size(host) + (1ULL << 30);
 	int rc = ptw_vm_nested_space(host, vm, PTW_OS_UNKNOWN, &s, err);
+	/* Guest-physical addresses have 52 bits at most (MAXPHYADDR), as
+	 * any dump's: a 5-level table's entries above map nothing a guest
+	 * can reach (and no dump could hold them). */
+	uint64_t end = ptw_mode_va_size(vm->npt);
+	if (end > PTW_PHYS_LIMIT)
+		end = PTW_PHYS_LIMIT;
 	if (!rc)
-		rc = ptw_iterate_where(&s, 0, ptw_mode_va_size(vm->npt) - 1, run_enter, rs,
-				       run_add, rs, &st, err);
+		rc = ptw_iterate_where(&s, 0, end - 1, run_enter, rs, run_add, rs, &st, err);
 	if (!rc && rs->oom)
 		rc = ptw_fail(err, PTW_ERR_NOMEM, "out of memory for a nested table's runs");
 	else if (!rc && rs->too_much)
@@ -607,9 +612,15 @@ static int judge_vm(const ptw_dump *d, const struct ptw_mode *npt, struct ptw_vm
 	vm.nvcpus = n;
 	ptw_dump *guest;
 	rc = open_runs(d, &vm, &rs, &guest, &e2);
-	if (rc) {
+	if (rc == PTW_ERR_NOMEM) {
 		free(rs.v);
 		return ptw_fail(err, rc, "%s", e2.msg);
+	}
+	if (rc) { /* whatever the table holds, the host's dump still opens */
+		free(rs.v);
+		for (size_t i = 0; i < n; i++)
+			reject(vms, v[i].pa, e2.msg);
+		return 0;
 	}
 	/* Each vCPU's CR3 must be a table in the guest; those that are not
 	 * are dropped, the others kept in place. */
