@@ -734,11 +734,11 @@ static void view_texts(void **state)
 	assert_file(fs, "/vm/103000/npt/pml4/0/entry",
 		    "level: PML4E\nindex: 0\ntable: 103000\naddress: 103000\n"
 		    "contains: 0000000000400827\npfn: 400\nflags: ----A--UWEV\n"
-		    "va: 0000000000000000-0000007fffffffff\n");
+		    "guest-pa: 0000000000000000-0000007fffffffff\n");
 	assert_file(fs, "/vm/103000/npt/pml4/0/pdpt/0/pd/2/entry",
 		    "level: PDE\nindex: 2\ntable: 401000\naddress: 401010\n"
 		    "contains: 0000000000600ee7\npfn: 600\nflags: C-LDA--UWEV\n"
-		    "va: 0000000000400000-00000000005fffff\npage: 2M\n");
+		    "guest-pa: 0000000000400000-00000000005fffff\npage: 2M\n");
 	/* The guest's maps: its VAs to guest PAs. */
 	assert_file(fs, "/vm/103000/dtb/1000/maps",
 		    "0000000000400000-0000000000408000 0000000000010000 4K ---DA--UWEV\n"

@@ -9,10 +9,9 @@
  * whatever the input does not reach stay zero).  Everything in memory --
  * VMCBs, nested roots, nested and guest tables -- is hostile, and the
  * note may be a guest's state or the host's.  The harness wraps the image
- * in an ELF core (one PT_LOAD at PA 0, the note) because discovery looks
- * for guests only in dumps whose machine is known (a raw image's is not),
- * and discovers it with the host's mode given and the full scan, which
- * keeps the VMCB candidates.  Then for each VM found: ptw_vm_open, the
+ * in an ELF core (one PT_LOAD at PA 0, the note: a raw image has no CPU
+ * notes to match against the VMCBs) and discovers it with the host's mode
+ * given and the full scan, which keeps the VMCB candidates.  Then for each VM found: ptw_vm_open, the
  * guest's memory read range by range and compared with the host's bytes
  * behind it, the nested table's own translations compared with
  * ptw_dump_host_pa, each vCPU's CR3 walked in the guest's memory, and the
