@@ -714,9 +714,9 @@ static void view_texts(void **state)
 	assert_listing(fs, "/vm/103000/dtb", "1000 ");
 	assert_listing(fs, "/vm/103000/npt/pml4/0/pdpt/0/pd", "0 2 4 ");
 	assert_file(fs, "/vm/103000/npt-maps",
-		    "0000000000000000-0000000000200000 0000000000200000 2M C-LDA--UWEV\n"
-		    "0000000000400000-0000000000600000 0000000000600000 2M C-LDA--UWEV\n"
-		    "0000000000800000-0000000000a00000 0000000000200000 2M C-LDA--UWEV\n");
+		    "0000000000000000-0000000000200000 0000000000200000 2M --LDA--UWEV\n"
+		    "0000000000400000-0000000000600000 0000000000600000 2M --LDA--UWEV\n"
+		    "0000000000800000-0000000000a00000 0000000000200000 2M --LDA--UWEV\n");
 	/* The guest's tables: guest PAs, and the host's behind them. */
 	assert_file(fs, "/vm/103000/dtb/1000/pml4/0/entry",
 		    "level: PML4E\nindex: 0\ntable: 1000\naddress: 1000\nhost-address: 201000\n"
@@ -737,7 +737,7 @@ static void view_texts(void **state)
 		    "guest-pa: 0000000000000000-0000007fffffffff\n");
 	assert_file(fs, "/vm/103000/npt/pml4/0/pdpt/0/pd/2/entry",
 		    "level: PDE\nindex: 2\ntable: 401000\naddress: 401010\n"
-		    "contains: 0000000000600ee7\npfn: 600\nflags: C-LDA--UWEV\n"
+		    "contains: 0000000000600ee7\npfn: 600\nflags: --LDA--UWEV\n"
 		    "guest-pa: 0000000000400000-00000000005fffff\npage: 2M\n");
 	/* The guest's maps: its VAs to guest PAs. */
 	assert_file(fs, "/vm/103000/dtb/1000/maps",
@@ -864,14 +864,14 @@ static void view_npt_maps_4k(void **state)
 	struct ptv_text want = {0};
 	char line[96];
 	for (unsigned j = 0; j < 31; j++) {
-		snprintf(line, sizeof line, "%016llx-%016llx %016llx 4K C--DA--UWEV\n",
+		snprintf(line, sizeof line, "%016llx-%016llx %016llx 4K ---DA--UWEV\n",
 			 0x1000ULL * (j + 1), 0x1000ULL * (j + 2), 0x104000ULL + 0x1000 * (30 - j));
 		add_name(&want, line, NULL);
 		want.p[--want.len] = '\0';
 	}
-	add_name(&want, "0000000000030000-0000000000031000 0000000000113000 4K C--DA--UWEV\n"
-			"0000000000031000-0000000000032000 0000000000113000 4K C--DA--UWEV\n"
-			"0000000000400000-0000000000600000 0000000000126000 4K C--DA--UWEV\n", NULL);
+	add_name(&want, "0000000000030000-0000000000031000 0000000000113000 4K ---DA--UWEV\n"
+			"0000000000031000-0000000000032000 0000000000113000 4K ---DA--UWEV\n"
+			"0000000000400000-0000000000600000 0000000000126000 4K ---DA--UWEV\n", NULL);
 	want.p[--want.len] = '\0';
 	assert_file(fs, "/vm/103000/npt-maps", want.p);
 	free(want.p);

@@ -404,7 +404,8 @@ static void views_ctl(uint8_t ctl[32], uint8_t opts, uint64_t a,
 	for (unsigned i = 11; i < 16; i++)
 		ctl[i] = (uint8_t)(i * 37);
 	memset(ctl + 16, 0xff, 16);
-	memcpy(ctl + 16, tokens, ntokens < 16 ? ntokens : 16);
+	if (ntokens) /* tokens may be NULL then */
+		memcpy(ctl + 16, tokens, ntokens < 16 ? ntokens : 16);
 }
 
 static void write_elf(const struct img *im, const struct gen_elf *o,

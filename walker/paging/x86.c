@@ -234,8 +234,10 @@ static void x86_flags_string(const struct ptw_mode *m, unsigned lvl, uint64_t e,
 
 static uint64_t x86_unlettered(const struct ptw_mode *m, enum ptw_os os)
 {
-	(void)m; /* Linux's special, KVM's host-writable: named instead */
-	return os == PTW_OS_LINUX ? 1ULL << 9 : 0;
+	/* Linux's special, KVM's host-writable: named instead.  A nested
+	 * table is no Windows table, so bit 9 is never its copy-on-write C,
+	 * whoever the host is. */
+	return os == PTW_OS_LINUX || m->id == PTW_MODE_NPT ? 1ULL << 9 : 0;
 }
 
 static void add_name(char *buf, size_t size, const char *name)
