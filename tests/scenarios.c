@@ -540,9 +540,10 @@ bool scenario_build_arm64(struct scenario *s, unsigned granule, unsigned va_bits
  * 31000 aliasing data page 0, a host-save page 329000 naming VMCB 327000;
  * vCPU 1 of the dump runs its vCPU 1 (the CPU note holds its guest state).
  * VM 32a000: a PAE guest over 2M nested leaves (VMCB a00000).  Two
- * look-alikes: ASID 0 (a01000) and an SEV guest (a02000).  Two host
- * processes (the VMM and another) share the host table's kernel half, so
- * that the scan finds the host's tables in a raw image too. */
+ * look-alikes: ASID 0 (a01000, left out by the scan's sniff) and an SEV
+ * guest (a02000).  Two host processes (the VMM and another) share the host
+ * table's kernel half, so that the scan finds the host's tables in a raw
+ * image too. */
 static void build_vm_x64(struct scenario *s)
 {
 	struct gen *g = &s->g;

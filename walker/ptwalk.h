@@ -788,6 +788,9 @@ struct ptw_hsave {
 
 struct ptw_vms {
 	bool searched;             /* false: no scan, or no x86 dump */
+	/* How the host's paging mode, which the nested tables were read in,
+	 * was decided ("from VMCOREINFO", "from a host-save area", ...). */
+	const char *host_from;
 	struct ptw_vm *v;          /* sorted by id */
 	size_t n;
 	size_t ncands;             /* pages the pass kept as candidates */

@@ -424,6 +424,65 @@ static int assign_owners(struct list *l, const ptw_dump *d,
 
 /* ---- discovery -------------------------------------------------------------- */
 
+/* The guest a vCPU was running (its nested root). */
+static uint64_t vm_of_cpu(const struct ptw_vms *vms, unsigned index)
+{
+	for (size_t i = 0; i < vms->n; i++)
+		for (size_t k = 0; k < vms->v[i].nvcpus; k++)
+			if (vms->v[i].vcpus[k].cpu == (int)index)
+				return vms->v[i].id;
+	return 0;
+}
+
+/* The guests among the pass's candidates, judged before the host's mode
+ * is settled: a vCPU running one holds the guest's registers, which must
+ * not choose the host's mode.  Their nested tables have the host's level
+ * count: VMCOREINFO's, else the mode the registers chose when it is a
+ * long-mode one, else a host-save area's, else 4; when that was a guess
+ * and no guest passes, 5 levels are tried as well. */
+static int judge_guests(const ptw_dump *d, const struct ptw_scan *sc,
+			const struct ptw_mode *m, struct ptw_spaces *out,
+			struct ptw_error *err)
+{
+	const struct ptw_vm_cand *c;
+	size_t n;
+	bool capped;
+	char how[128];
+	ptw_scan_vm_cands(sc, &c, &n, &capped);
+	const struct ptw_mode *hm = mode_from_vmcoreinfo(d, how, sizeof how);
+	const char *host_from = "from VMCOREINFO";
+	bool guess = false;
+	if (!hm || !ptw_mode_x86_64(hm)) {
+		host_from = "as the vCPU registers give it";
+		hm = m && ptw_mode_x86_64(m) ? m : NULL;
+		if (!hm && (hm = ptw_vm_host_mode(d, c, n, how, sizeof how)))
+			host_from = "from a host-save area";
+		/* (the vCPUs' may be a guest's own, not the host's) */
+		guess = true;
+		if (!hm) {
+			hm = ptw_mode_get(PTW_MODE_X64);
+			host_from = "assumed: a host with nested paging runs in long mode";
+		}
+	}
+	int rc = ptw_vms_judge(d, hm, c, n, capped, &out->vms, &out->cpus_in_guest, err);
+	if (!rc && guess && !out->vms.n && n) {
+		struct ptw_vms other;
+		uint64_t in2;
+		const struct ptw_mode *om = ptw_mode_get(hm->nlevels == 5 ? PTW_MODE_X64 : PTW_MODE_LA57);
+		rc = ptw_vms_judge(d, om, c, n, capped, &other, &in2, err);
+		if (!rc && other.n) {
+			ptw_vms_free(&out->vms);
+			out->vms = other;
+			out->cpus_in_guest = in2;
+			host_from = "as its guests' nested tables have it";
+		} else {
+			ptw_vms_free(&other);
+		}
+	}
+	out->vms.host_from = host_from;
+	return rc;
+}
+
 int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 		 struct ptw_spaces *out, struct ptw_error *err)
 {
@@ -432,6 +491,10 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	char how[128] = "";
 
 	/* 1. The mode: the user's word, the vCPUs', VMCOREINFO's, or the scan's. */
+	if (o->mode && o->mode->id == PTW_MODE_NPT)
+		return ptw_fail(err, PTW_ERR_INVALID,
+				"%s is the format of a guest's nested page table, not a paging mode of a dump (its guests are under /vm, or ptwalk --vm)",
+				o->mode->name);
 	if (o->mode) {
 		m = o->mode;
 		snprintf(how, sizeof how, "given with --mode");
@@ -482,12 +545,6 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	}
 	struct ptw_scan_hits hits[3] = {{0}};
 	unsigned chosen = 0;
-	struct {
-		const struct ptw_vm_cand *v;
-		size_t n;
-		bool capped;
-	} vm_cands = { NULL, 0, false };
-	struct ptw_scan *vm_scan = NULL; /* holds vm_cands */
 	if (!o->no_scan) {
 		const struct ptw_scan_opts so = {
 			.threads = o->threads, .vms = vm_search,
@@ -495,25 +552,24 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 		};
 		struct ptw_scan *sc;
 		int rc = ptw_scan_pass(d, cands, ncands, &so, &sc, &out->scan, err);
-		if (rc)
+		if (!rc && vm_search)
+			rc = judge_guests(d, sc, m, out, err);
+		if (rc) {
+			ptw_scan_free(sc);
+			ptw_vms_free(&out->vms);
 			return rc;
-		ptw_scan_vm_cands(sc, &vm_cands.v, &vm_cands.n, &vm_cands.capped);
-		out->cpus_in_guest = ptw_vm_cpus_in_guest(d, vm_cands.v, vm_cands.n);
-		if (!o->mode && mode_cpu >= 0 && mode_cpu < 64 &&
-		    (out->cpus_in_guest >> mode_cpu & 1)) {
-			/* Its registers were a guest's: the host's mode is
-			 * VMCOREINFO's, else a host-save area's, else x86-64's
-			 * (nested paging needs a long-mode host), judged as
-			 * such below. */
-			m = mode_from_vmcoreinfo(d, how, sizeof how);
-			if (!m)
-				m = ptw_vm_host_mode(d, vm_cands.v, vm_cands.n, how, sizeof how);
-			if (!m) {
-				m = ptw_mode_get(PTW_MODE_X64);
-				snprintf(how, sizeof how,
-					 "vCPU %d was running a guest; a host with nested paging runs in long mode",
-					 mode_cpu);
-			}
+		}
+		if (!o->mode && mode_cpu >= 0 && ptw_vms_cpu_in_guest(&out->vms, (unsigned)mode_cpu)) {
+			/* Its registers were a guest's: the host's mode is the
+			 * one its guests' nested tables were judged in
+			 * (VMCOREINFO's, a host-save area's, else x86-64's: a
+			 * host with nested paging runs in long mode). */
+			m = out->vms.v[0].npt->nlevels == 5 ? ptw_mode_get(PTW_MODE_LA57)
+							    : ptw_mode_get(PTW_MODE_X64);
+			snprintf(how, sizeof how,
+				 "vCPU %d was running guest %" PRIx64 "; the host's mode %s %s",
+				 mode_cpu, vm_of_cpu(&out->vms, (unsigned)mode_cpu), m->name,
+				 out->vms.host_from);
 			cands[0] = m;
 			ncands = 1;
 		}
@@ -528,14 +584,12 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 		size_t nseeds = collect_seeds(d, cands[0], o, seeds, 64);
 		for (unsigned k = 0; k < ncands && !rc; k++)
 			rc = ptw_scan_judge(sc, cands[k], seeds, nseeds, &hits[k], err);
+		ptw_scan_free(sc);
 		if (rc) {
-			ptw_scan_free(sc);
 			free_hits(hits, 3);
+			ptw_vms_free(&out->vms);
 			return rc;
 		}
-		/* The mode settled below is the host's; the guests are judged
-		 * once it is (their nested tables have its levels). */
-		vm_scan = sc;
 		if (!m) {
 			for (unsigned k = 1; k < ncands; k++)
 				if (hits[k].n > hits[chosen].n)
@@ -559,23 +613,15 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 	}
 	out->mode = m;
 	snprintf(out->mode_how, sizeof out->mode_how, "%s", how);
-	if (vm_scan) {
-		int rc = 0;
-		if (vm_search && ptw_mode_x86_64(m))
-			rc = ptw_vms_judge(d, m, vm_cands.v, vm_cands.n, vm_cands.capped,
-					   &out->vms, &out->cpus_in_guest, err);
-		ptw_scan_free(vm_scan);
-		if (rc) {
-			free_hits(hits, 3);
-			ptw_vms_free(&out->vms);
-			return rc;
-		}
-		/* The kernel's text found in memory may be a guest's, when the
-		 * host keeps none the search prefers: not the host's, then. */
-		if (d->vmcoreinfo_pa != UINT64_MAX &&
-		    ptw_vms_guest_page(&out->vms, d->vmcoreinfo_pa))
-			ptw_dump_vmcoreinfo_withdraw(d);
+	/* Guests run only under a long-mode host, in its level count. */
+	if (out->vms.n && (!ptw_mode_x86_64(m) || out->vms.v[0].npt->nlevels != m->nlevels)) {
+		ptw_vms_free(&out->vms);
+		out->cpus_in_guest = 0;
 	}
+	/* The kernel's text found in memory may be a guest's, when the host
+	 * keeps none the search prefers: not the host's, then. */
+	if (d->vmcoreinfo_pa != UINT64_MAX && ptw_vms_guest_page(&out->vms, d->vmcoreinfo_pa))
+		ptw_dump_vmcoreinfo_withdraw(d);
 
 	/* 3. The spaces; in a split mode each shares the kernel's upper
 	 * root. */
@@ -596,7 +642,7 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 		if (!(c->cr0 & CR0_PG) || !ptw_dirbase_from_cr3(m, c->cr3, &dirbase))
 			continue;
 		/* A vCPU running a guest holds the guest's CR3: /vm/ has it. */
-		if (c->index < 64 && (out->cpus_in_guest >> c->index & 1))
+		if (ptw_vms_cpu_in_guest(&out->vms, c->index))
 			continue;
 		/* A CR3 outside the dump names nothing we can read: skip it. */
 		if (list_add(&l, d, m, dirbase, PTW_FOUND_CR3, &s, NULL) == 0)

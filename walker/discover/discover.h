@@ -58,27 +58,28 @@ struct ptw_vm_cand {
 	unsigned kind;             /* PTW_VMC_* */
 };
 /* The pass keeps at most this many, the lowest addresses. */
-#define PTW_VM_CANDS_MAX 4096
+#define PTW_VM_CANDS_MAX 16384
 
 /* The candidates the pass kept (with ptw_scan_opts.vms), by address. */
 void ptw_scan_vm_cands(const struct ptw_scan *sc, const struct ptw_vm_cand **v,
 		       size_t *n, bool *capped);
 
-/* The dump's vCPUs (bit i: index i) whose registers are a guest's state
- * in one of the candidate VMCBs: they were running that guest. */
-uint64_t ptw_vm_cpus_in_guest(const ptw_dump *d, const struct ptw_vm_cand *c,
-			      size_t n);
 /* The host's paging mode from the first host-save area among the
  * candidates that holds a long-mode host (its CR4.LA57), with how into
  * how; NULL when none does. */
 const struct ptw_mode *ptw_vm_host_mode(const ptw_dump *d, const struct ptw_vm_cand *c,
 				       size_t n, char *how, size_t howsz);
 /* Judge the candidates into out (vm.c's rules); host_mode is the host's
- * paging mode, whose level count the nested tables share. */
+ * paging mode, whose level count the nested tables share.  *in_guest gets
+ * the dump's vCPUs (bit i: index i < 64) whose registers are a kept
+ * vCPU's guest state: they were running it (ptw_vms_cpu_in_guest says it
+ * of any index). */
 int ptw_vms_judge(const ptw_dump *d, const struct ptw_mode *host_mode,
 		  const struct ptw_vm_cand *c, size_t n, bool capped,
 		  struct ptw_vms *out, uint64_t *in_guest, struct ptw_error *err);
 void ptw_vms_free(struct ptw_vms *vms);
+/* Whether the dump's vCPU of that index was running a guest kept in vms. */
+bool ptw_vms_cpu_in_guest(const struct ptw_vms *vms, unsigned index);
 /* Whether host page pa holds a guest's memory (vms->guest_mem). */
 bool ptw_vms_guest_page(const struct ptw_vms *vms, uint64_t pa);
 

@@ -99,8 +99,13 @@ unsigned ptw_vm_sniff(const uint8_t *p)
 {
 	uint64_t ctl = ld(p, VMCB_NESTED_CTL);
 	if ((ctl & NP_ENABLE) && ctl <= 7) {
+		/* What every VMRUN needs, cheap to test: so that pages of a
+		 * few chosen words cannot crowd the real VMCBs out of the
+		 * candidates kept. */
 		uint64_t ncr3 = ld(p, VMCB_NESTED_CR3);
-		if (ncr3 && !(ncr3 & 0xfff) && ncr3 < PTW_PHYS_LIMIT)
+		if (ncr3 && !(ncr3 & 0xfff) && ncr3 < PTW_PHYS_LIMIT &&
+		    (uint32_t)ld(p, VMCB_ASID) && (ld(p, VMCB_INTERCEPT_MISC2) & 1) &&
+		    (ld(p, SAVE_EFER) & EFER_SVME))
 			return PTW_VMC_VMCB;
 	}
 	uint64_t efer = ld(p, SAVE_EFER), cr0 = ld(p, SAVE_CR0);
@@ -254,12 +259,32 @@ static bool root_wrong(const ptw_dump *d, const struct ptw_mode *npt, uint64_t r
 	return false;
 }
 
+/* What the walks of nested tables may still cost: one for a guest's
+ * opening, one shared by all the candidates of a judging, so that their
+ * number does not multiply it. */
+struct vm_budget {
+	uint64_t entries;          /* non-zero entries read */
+	uint64_t runs;             /* runs kept */
+	uint64_t bytes;            /* guest memory mapped */
+};
+
+static struct vm_budget vm_budget_for(const ptw_dump *host)
+{
+	/* Guest pages may share host pages (KSM merges them), but not beyond
+	 * belief: a table that maps one host page everywhere would make a
+	 * guest of 2^48 bytes, and every pass over it as long. */
+	return (struct vm_budget){
+		.entries = VM_ENTRIES_MAX, .runs = VM_RUNS_MAX,
+		.bytes = VM_ALIAS_MAX * ptw_dump_phys_size(host) + (1ULL << 30),
+	};
+}
+
 struct runs {
 	const ptw_dump *host;
 	struct ptw_xrun *v;
 	size_t n, cap;
-	uint64_t mapped, limit;    /* guest bytes so far, and at most */
-	uint64_t *budget;          /* non-zero entries the walk may still visit */
+	uint64_t mapped;           /* guest bytes so far */
+	struct vm_budget *budget;
 	bool full, spent, too_much, oom;
 };
 
@@ -268,11 +293,11 @@ static bool run_enter(void *ctx, unsigned lvl, uint64_t off, uint64_t e)
 {
 	(void)lvl, (void)off, (void)e;
 	struct runs *rs = ctx;
-	if (!*rs->budget) {
+	if (!rs->budget->entries) {
 		rs->spent = true;
 		return false;
 	}
-	--*rs->budget;
+	rs->budget->entries--;
 	return true;
 }
 
@@ -280,19 +305,21 @@ static bool run_enter(void *ctx, unsigned lvl, uint64_t off, uint64_t e)
 static bool run_push(struct runs *rs, uint64_t gpa, uint64_t hpa, uint64_t size)
 {
 	struct ptw_xrun *last = rs->n ? &rs->v[rs->n - 1] : NULL;
-	rs->mapped += size;
-	if (rs->mapped > rs->limit) {
+	if (size > rs->budget->bytes) {
 		rs->too_much = true;
 		return false;
 	}
+	rs->budget->bytes -= size;
+	rs->mapped += size;
 	if (last && last->pa + last->size == gpa && last->host_pa + last->size == hpa) {
 		last->size += size;
 		return true;
 	}
-	if (rs->n == VM_RUNS_MAX) {
+	if (!rs->budget->runs) {
 		rs->full = true;
 		return false;
 	}
+	rs->budget->runs--;
 	if (rs->n == rs->cap) {
 		size_t cap = rs->cap ? rs->cap * 2 : 64;
 		struct ptw_xrun *v = realloc(rs->v, cap * sizeof *v);
@@ -327,20 +354,16 @@ static int run_add(void *ctx, const struct ptw_run *r)
 	return 0;
 }
 
-/* The nested table's runs, guest PA to host PA, visiting at most *budget
- * non-zero entries: an error names a table that loops or maps too much. */
-static int nested_runs(const ptw_dump *host, const struct ptw_vm *vm, uint64_t *budget,
-		       struct runs *rs, struct ptw_error *err)
+/* The nested table's runs, guest PA to host PA, within *budget: an error
+ * names a table that loops or maps too much. */
+static int nested_runs(const ptw_dump *host, const struct ptw_vm *vm,
+		       struct vm_budget *budget, struct runs *rs, struct ptw_error *err)
 {
 	struct ptw_space s;
 	struct ptw_iter_stats st;
 	memset(rs, 0, sizeof *rs);
 	rs->host = host;
 	rs->budget = budget;
-	/* Guest pages may share host pages (KSM merges them), but not beyond
-	 * belief: a table that maps one host page everywhere would make a
-	 * guest of 2^48 bytes, and every pass over it as long. */
-	rs->limit = VM_ALIAS_MAX * ptw_dump_phys_size(host) + (1ULL << 30);
 	int rc = ptw_vm_nested_space(host, vm, PTW_OS_UNKNOWN, &s, err);
 	/* Guest-physical addresses have 52 bits at most (MAXPHYADDR), as
 	 * any dump's: a 5-level table's entries above map nothing a guest
@@ -354,15 +377,15 @@ static int nested_runs(const ptw_dump *host, const struct ptw_vm *vm, uint64_t *
 		rc = ptw_fail(err, PTW_ERR_NOMEM, "out of memory for a nested table's runs");
 	else if (!rc && rs->too_much)
 		rc = ptw_fail(err, PTW_ERR_FORMAT,
-			      "the nested table at 0x%" PRIx64 " maps more than %u times the host's memory (0x%llx bytes) as guest memory",
+			      "the nested table at 0x%" PRIx64 " maps more guest memory than is left of %u times the host's (0x%llx bytes), for all guests together",
 			      vm->id, VM_ALIAS_MAX, (unsigned long long)ptw_dump_phys_size(host));
 	else if (!rc && rs->spent)
 		rc = ptw_fail(err, PTW_ERR_FORMAT,
-			      "the nested table at 0x%" PRIx64 " needs more than its budget of %llu entries read (shared subtrees, or a loop)",
+			      "the nested table at 0x%" PRIx64 " needs more entries read than are left of %llu for all guests together (shared subtrees, or a loop)",
 			      vm->id, VM_ENTRIES_MAX);
 	else if (!rc && rs->full)
 		rc = ptw_fail(err, PTW_ERR_FORMAT,
-			      "the nested table at 0x%" PRIx64 " maps more than %u runs of guest memory",
+			      "the nested table at 0x%" PRIx64 " maps more runs of guest memory than are left of %u for all guests together",
 			      vm->id, VM_RUNS_MAX);
 	else if (!rc && st.truncated)
 		rc = ptw_fail(err, PTW_ERR_FORMAT,
@@ -409,7 +432,7 @@ int ptw_vm_open(const ptw_dump *host, const struct ptw_vm *vm, ptw_dump **guest,
 		struct ptw_error *err)
 {
 	struct runs rs;
-	uint64_t budget = VM_ENTRIES_MAX;
+	struct vm_budget budget = vm_budget_for(host);
 	int rc = nested_runs(host, vm, &budget, &rs, err);
 	if (!rc)
 		rc = open_runs(host, vm, &rs, guest, err);
@@ -417,29 +440,32 @@ int ptw_vm_open(const ptw_dump *host, const struct ptw_vm *vm, ptw_dump **guest,
 	return rc;
 }
 
-/* Rule 4: the guest's top table, read in its own memory. */
-static bool cr3_wrong(const ptw_dump *guest, const struct ptw_vm *vm,
+/* Rule 4: the guest's top table, read in the host's memory through the
+ * nested table (npt: the nested space). */
+static bool cr3_wrong(const struct ptw_space *npt, const struct ptw_mode *m,
 		      const struct ptw_vmcb *v, char *why, size_t n)
 {
-	const struct ptw_mode *m = vm->guest_mode;
 	uint64_t dirbase;
-	struct ptw_space s;
+	struct ptw_xlat x;
 	if (!m)
 		return false;
 	uint64_t cr3 = v->cr3;
 	if (m->nlevels >= 4 && (v->cr4 & CR4_PCIDE))
 		cr3 &= ~0xfffULL;
-	if (!ptw_dirbase_from_cr3(m, cr3, &dirbase) ||
-	    ptw_space_init(&s, guest, m, dirbase, NULL)) {
+	uint64_t bytes = ptw_table_bytes(m, 0);
+	uint8_t buf[PTW_PAGE];
+	const uint8_t *p = NULL;
+	/* A top table lies within one page: one translation finds it. */
+	if (ptw_dirbase_from_cr3(m, cr3, &dirbase) && dirbase < PTW_PHYS_LIMIT &&
+	    !ptw_translate(npt, dirbase, &x, NULL) && x.status == PTW_MAPPED)
+		p = ptw_phys_view(npt->dump, x.pa, bytes, buf);
+	if (!p) {
 		snprintf(why, n, "guest CR3 0x%" PRIx64 " (%s) is no table the nested table maps",
 			 v->cr3, m->name);
 		return true;
 	}
-	uint64_t bytes = ptw_table_bytes(m, 0);
-	uint8_t buf[PTW_PAGE];
-	const uint8_t *p = ptw_phys_view(guest, dirbase, bytes, buf);
 	unsigned valid = 0;
-	for (uint64_t i = 0; p && i < bytes / m->entry_size; i++) {
+	for (uint64_t i = 0; i < bytes / m->entry_size; i++) {
 		uint64_t e = pt_load(p + i * m->entry_size, m->entry_size);
 		if (!pt_valid(m, 0, e))
 			continue;
@@ -450,7 +476,7 @@ static bool cr3_wrong(const ptw_dump *guest, const struct ptw_vm *vm,
 		}
 		valid++;
 	}
-	if (!p || !valid) {
+	if (!valid) {
 		snprintf(why, n, "guest CR3 0x%" PRIx64 ": its top table (guest PA 0x%" PRIx64 ") has no valid entry",
 			 v->cr3, dirbase);
 		return true;
@@ -499,7 +525,7 @@ static void match_cpus(const ptw_dump *d, struct ptw_vmcb *v, uint64_t *in_guest
 /* Candidates' VMCBs that pass rules 1 and 2, into *out (sorted by root). */
 static int read_vmcbs(const ptw_dump *d, const struct ptw_vm_cand *c, size_t n,
 		      struct ptw_vms *vms, struct ptw_vmcb **out, size_t *nout,
-		      uint64_t *in_guest, struct ptw_error *err)
+		      struct ptw_error *err)
 {
 	struct ptw_vmcb *v = calloc(n ? n : 1, sizeof *v);
 	if (!v)
@@ -518,7 +544,6 @@ static int read_vmcbs(const ptw_dump *d, const struct ptw_vm_cand *c, size_t n,
 			reject(vms, c[i].pa, why);
 			continue;
 		}
-		match_cpus(d, &v[k], in_guest);
 		k++;
 	}
 	qsort(v, k, sizeof *v, vmcb_cmp_root);
@@ -566,6 +591,15 @@ static void merge_guest_mem(struct ptw_vms *vms)
 	vms->nguest_mem = out + 1;
 }
 
+bool ptw_vms_cpu_in_guest(const struct ptw_vms *vms, unsigned index)
+{
+	for (size_t i = 0; i < vms->n; i++)
+		for (size_t k = 0; k < vms->v[i].nvcpus; k++)
+			if (vms->v[i].vcpus[k].cpu == (int)index)
+				return true;
+	return false;
+}
+
 bool ptw_vms_guest_page(const struct ptw_vms *vms, uint64_t pa)
 {
 	size_t lo = 0, hi = vms->nguest_mem;
@@ -583,13 +617,14 @@ bool ptw_vms_guest_page(const struct ptw_vms *vms, uint64_t pa)
 }
 
 /* The VMCBs v[0..n) of one root, kept or dropped as a VM; the walks of
- * its nested table take from *budget. */
+ * its nested table take from *budget.  The dump's vCPUs whose registers
+ * are a kept vCPU's guest state go into *in_guest. */
 static int judge_vm(const ptw_dump *d, const struct ptw_mode *npt, struct ptw_vmcb *v,
-		    size_t n, uint64_t *budget, struct ptw_vms *vms, struct ptw_error *err)
+		    size_t n, struct vm_budget *budget, struct ptw_vms *vms,
+		    uint64_t *in_guest, struct ptw_error *err)
 {
 	char why[160];
 	struct ptw_vm vm = { .id = v[0].nested_cr3, .npt = npt };
-	vm.guest_mode = guest_mode(&v[mode_vcpu(v, n)], vm.mode_how, sizeof vm.mode_how);
 	if (root_wrong(d, npt, vm.id, why, sizeof why)) {
 		for (size_t i = 0; i < n; i++)
 			reject(vms, v[i].pa, why);
@@ -605,45 +640,33 @@ static int judge_vm(const ptw_dump *d, const struct ptw_mode *npt, struct ptw_vm
 			reject(vms, v[i].pa, e2.msg);
 		return 0;
 	}
-	for (size_t i = 0; i < rs.n; i++)
-		vm.mapped += rs.v[i].size;
+	vm.mapped = rs.mapped;
 	vm.runs = rs.n;
-	vm.vcpus = v;
-	vm.nvcpus = n;
-	ptw_dump *guest;
-	rc = open_runs(d, &vm, &rs, &guest, &e2);
-	if (rc == PTW_ERR_NOMEM) {
-		free(rs.v);
-		return ptw_fail(err, rc, "%s", e2.msg);
-	}
-	if (rc) { /* whatever the table holds, the host's dump still opens */
-		free(rs.v);
-		for (size_t i = 0; i < n; i++)
-			reject(vms, v[i].pa, e2.msg);
-		return 0;
-	}
-	/* Each vCPU's CR3 must be a table in the guest; those that are not
-	 * are dropped, the others kept in place. */
+	/* Each vCPU's CR3 must be a table in the guest, in its own mode;
+	 * those that are not are dropped, the others kept in place. */
+	struct ptw_space nested;
 	size_t kept = 0;
+	if (ptw_vm_nested_space(d, &vm, PTW_OS_UNKNOWN, &nested, err)) {
+		free(rs.v);
+		return err ? err->code : PTW_ERR_INVALID;
+	}
 	for (size_t i = 0; i < n; i++) {
-		struct ptw_vm one = vm;
-		one.guest_mode = guest_mode(&v[i], one.mode_how, sizeof one.mode_how);
-		if (cr3_wrong(guest, &one, &v[i], why, sizeof why))
+		char how[128];
+		if (cr3_wrong(&nested, guest_mode(&v[i], how, sizeof how), &v[i], why, sizeof why))
 			reject(vms, v[i].pa, why);
 		else
 			v[kept++] = v[i];
 	}
-	ptw_dump_close(guest);
-	if (!kept) {
-		free(rs.v);
-		return 0;
-	}
-	rc = add_guest_mem(vms, &rs);
+	rc = kept ? add_guest_mem(vms, &rs) : 0;
 	free(rs.v);
+	if (!kept)
+		return 0;
 	struct ptw_vmcb *copy = rc ? NULL : malloc(kept * sizeof *copy);
 	if (!copy)
 		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for VMs");
 	memcpy(copy, v, kept * sizeof *copy);
+	for (size_t i = 0; i < kept; i++)
+		match_cpus(d, &copy[i], in_guest);
 	vm.vcpus = copy;
 	vm.nvcpus = kept;
 	vm.guest_mode = guest_mode(&copy[mode_vcpu(copy, kept)], vm.mode_how, sizeof vm.mode_how);
@@ -702,19 +725,19 @@ int ptw_vms_judge(const ptw_dump *d, const struct ptw_mode *host_mode,
 		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory for VMs");
 	struct ptw_vmcb *v;
 	size_t nv;
-	int rc = read_vmcbs(d, c, n, out, &v, &nv, in_guest, err);
+	int rc = read_vmcbs(d, c, n, out, &v, &nv, err);
 	if (rc)
 		return rc;
 	const struct ptw_mode *npt = ptw_mode_find(host_mode->nlevels == 5 ? "npt5" : "npt4");
 	out->v = calloc(nv ? nv : 1, sizeof *out->v);
 	if (!out->v)
 		rc = ptw_fail(err, PTW_ERR_NOMEM, "out of memory for VMs");
-	uint64_t budget = VM_ENTRIES_MAX;
+	struct vm_budget budget = vm_budget_for(d);
 	for (size_t i = 0; !rc && i < nv;) {
 		size_t j = i;
 		while (j < nv && v[j].nested_cr3 == v[i].nested_cr3)
 			j++;
-		rc = judge_vm(d, npt, v + i, j - i, &budget, out, err);
+		rc = judge_vm(d, npt, v + i, j - i, &budget, out, in_guest, err);
 		i = j;
 	}
 	free(v);
@@ -722,23 +745,6 @@ int ptw_vms_judge(const ptw_dump *d, const struct ptw_mode *host_mode,
 	if (!rc)
 		rc = judge_hsaves(d, c, n, out, err);
 	return rc;
-}
-
-uint64_t ptw_vm_cpus_in_guest(const ptw_dump *d, const struct ptw_vm_cand *c, size_t n)
-{
-	uint64_t in_guest = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t buf[PTW_PAGE];
-		char why[160];
-		struct ptw_vmcb v;
-		const uint8_t *p;
-		if (c[i].kind != PTW_VMC_VMCB || !(p = ptw_pass_view(d, c[i].pa, buf)))
-			continue;
-		vmcb_read(p, c[i].pa, &v);
-		if (!vmcb_wrong(p, &v, why, sizeof why))
-			match_cpus(d, &v, &in_guest);
-	}
-	return in_guest;
 }
 
 const struct ptw_mode *ptw_vm_host_mode(const ptw_dump *d, const struct ptw_vm_cand *c,

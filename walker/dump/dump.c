@@ -451,6 +451,7 @@ void ptw_dump_close(ptw_dump *d)
 	free(d->ranges);
 	free(d->cpus);
 	free(d->vmcoreinfo);
+	free(d->vmcoreinfo_withdrawn);
 	free(d);
 }
 
@@ -518,7 +519,9 @@ void ptw_dump_vmcoreinfo_withdraw(const ptw_dump *d)
 	struct ptw_dump *w = (struct ptw_dump *)d;
 	pthread_mutex_lock(&w->vmci_lock);
 	if (w->vmcoreinfo_pa != UINT64_MAX) {
-		free(w->vmcoreinfo);
+		/* Kept until close: a caller may hold the text. */
+		free(w->vmcoreinfo_withdrawn);
+		w->vmcoreinfo_withdrawn = w->vmcoreinfo;
 		w->vmcoreinfo = NULL;
 		w->vmcoreinfo_len = 0;
 		w->vmcoreinfo_pa = UINT64_MAX;

@@ -75,6 +75,8 @@ struct ptw_dump {
 	size_t ncpus;
 	char *vmcoreinfo;           /* NUL-terminated copy, or NULL */
 	size_t vmcoreinfo_len;
+	char *vmcoreinfo_withdrawn; /* a text found to be a guest's: no longer
+				     * the dump's, freed at close */
 	uint64_t vmcoreinfo_pa;     /* where the search found it in memory; ~0
 				     * when the dump carries it or memory has none */
 	/* Raw images and LiME carry no VMCOREINFO: the text is searched for in
@@ -175,7 +177,8 @@ int ptw_dump_vmcoreinfo_settle(const struct ptw_dump *d,
 			       struct ptw_error *err);
 /* Forget a text found in memory that turned out to be another system's
  * (a guest's, lying in memory its host gave it): the dump then has none.
- * Only while nothing else uses the dump (discovery, before it returns). */
+ * The text itself stays allocated until the dump closes, so that a
+ * pointer a caller got before stays valid. */
 void ptw_dump_vmcoreinfo_withdraw(const ptw_dump *d);
 /* The search on its own, when no scan does it: one pass over the mapped
  * segments (ptw_dump_pass) feeding it, then settle.  One at a time: a

@@ -134,7 +134,11 @@ static void x86_decode(const struct ptw_mode *m, enum ptw_os os, uint32_t releas
 		       struct ptw_swpte *o)
 {
 	(void)release; /* one layout since 4.19's L1TF inversion */
-	if (os == PTW_OS_WINDOWS)
+	/* A nested table's non-present entries are the hypervisor's own
+	 * (KVM's removed and MMIO markers), no OS's swap or PROT_NONE. */
+	if (m->id == PTW_MODE_NPT)
+		o->kind = PTW_SW_UNKNOWN;
+	else if (os == PTW_OS_WINDOWS)
 		decode_windows(m, e, max_pfn, o);
 	else if (os == PTW_OS_LINUX)
 		decode_linux(m, lvl, e, o);

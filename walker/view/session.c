@@ -16,7 +16,6 @@ static struct ptv_fs *fs_new(const char *path)
 		return NULL;
 	pthread_mutex_init(&fs->intern.lock, NULL);
 	pthread_mutex_init(&fs->region_lock, NULL);
-	pthread_mutex_init(&fs->vm_lock, NULL);
 	pthread_mutex_init(&fs->npt_cache.lock, NULL);
 	fs->path = strdup(path);
 	if (!fs->path) {
@@ -40,6 +39,9 @@ static int fs_build(ptv_fs *fs, const struct ptw_discover_opts *o,
 	fs->vms = calloc(nvms ? nvms : 1, sizeof *fs->vms);
 	if (!fs->caches || !fs->vms)
 		return ptw_fail(err, PTW_ERR_NOMEM, "out of memory");
+	fs->nvms = nvms;
+	for (size_t i = 0; i < nvms; i++)
+		pthread_mutex_init(&fs->vms[i].lock, NULL);
 	for (size_t i = 0; i < fs->spaces.n; i++)
 		pthread_mutex_init(&fs->caches[i].lock, NULL);
 	ptv_ids_init(fs);
@@ -97,18 +99,21 @@ static int open_guest(ptv_fs *host, const struct ptw_vm *vm, ptv_fs **out,
 
 ptv_fs *ptv_vm_fs(ptv_fs *fs, uint32_t k, int *rc)
 {
-	if (!k || fs->vm || k > fs->spaces.vms.n) {
+	if (!k || k > fs->nvms) {
 		*rc = -ENOENT;
 		return NULL;
 	}
 	struct ptv_vm_slot *slot = &fs->vms[k - 1];
-	pthread_mutex_lock(&fs->vm_lock);
-	if (!slot->tried) {
-		int r = open_guest(fs, &fs->spaces.vms.v[k - 1], &slot->fs, &slot->err);
-		slot->tried = true;
-		slot->rc = r == PTW_ERR_NOMEM ? -ENOMEM : r ? -EIO : 0;
+	/* Opened once: every later use reads the slot without a lock. */
+	if (!__atomic_load_n(&slot->tried, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&slot->lock);
+		if (!slot->tried) {
+			int r = open_guest(fs, &fs->spaces.vms.v[k - 1], &slot->fs, &slot->err);
+			slot->rc = r == PTW_ERR_NOMEM ? -ENOMEM : r ? -EIO : 0;
+			__atomic_store_n(&slot->tried, true, __ATOMIC_RELEASE);
+		}
+		pthread_mutex_unlock(&slot->lock);
 	}
-	pthread_mutex_unlock(&fs->vm_lock);
 	*rc = slot->rc;
 	return slot->fs;
 }
@@ -159,11 +164,11 @@ void ptv_close(ptv_fs *fs)
 		ptv_regions_free(&fs->ondemand[i].cache.regions);
 		pthread_mutex_destroy(&fs->ondemand[i].cache.lock);
 	}
-	if (fs->vms)
-		for (size_t i = 0; i < fs->spaces.vms.n; i++)
-			ptv_close(fs->vms[i].fs);
+	for (size_t i = 0; i < fs->nvms; i++) {
+		ptv_close(fs->vms[i].fs);
+		pthread_mutex_destroy(&fs->vms[i].lock);
+	}
 	free(fs->vms);
-	pthread_mutex_destroy(&fs->vm_lock);
 	ptv_cache_texts_free(&fs->npt_cache);
 	ptv_regions_free(&fs->npt_cache.regions);
 	pthread_mutex_destroy(&fs->npt_cache.lock);

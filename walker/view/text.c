@@ -277,7 +277,7 @@ int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 	for (size_t i = 0; i < nc; i++) {
 		ptv_printf(t, "  cpu %u: cr0 %" PRIx64 " cr3 %" PRIx64 " cr4 %" PRIx64,
 			   c[i].index, c[i].cr0, c[i].cr3, c[i].cr4);
-		if (c[i].index < 64 && (sp->cpus_in_guest >> c[i].index & 1))
+		if (ptw_vms_cpu_in_guest(&sp->vms, c[i].index))
 			ptv_printf(t, " (in a guest at the dump: the registers are the guest's; see vms)");
 		ptv_printf(t, "\n");
 	}

@@ -137,7 +137,8 @@ struct ptv_region_snap {
 /* A guest of the fs (one per spaces.vms.v[i]): its tree, opened on first
  * use (discovery runs over its memory then). */
 struct ptv_vm_slot {
-	bool tried;
+	pthread_mutex_t lock;       /* held while the guest opens */
+	bool tried;                 /* read with __atomic: set once opened */
 	int rc;                     /* of the opening, once tried */
 	struct ptw_error err;       /* and its message */
 	struct ptv_fs *fs;
@@ -166,9 +167,11 @@ struct ptv_fs {
 	int slots_rc;
 	struct ptw_addrset slot_keys;   /* every slot's key, once */
 	uint64_t *owned;                /* per found space: a bitmap of its slots */
-	/* The guests found in the dump, opened on demand under vm_lock. */
-	pthread_mutex_t vm_lock;
-	struct ptv_vm_slot *vms;        /* spaces.vms.n of them */
+	/* The guests found in the dump, each opened on demand under its
+	 * slot's lock (one guest's discovery holds up no other's reads). */
+	struct ptv_vm_slot *vms;        /* nvms of them: spaces.vms.n, none
+					 * in a guest's own tree */
+	size_t nvms;
 	/* A guest's tree: the VM it is (the host's record), its nested table
 	 * as a space over the host's memory and that space's cache. */
 	const struct ptw_vm *vm;
