@@ -26,7 +26,10 @@
  *               19+L   that entry's file <i>/entry           (L + 1 indexes)
  *                24 /info.json: all other bits 0
  *                25 /vm: all other bits 0
- *                26-31 nothing
+ *                26 a guest's node: bits 12:5 the guest's number (ptv_node.vm,
+ *                  1-255), 63:13 its id in the guest's own tree, whose ids
+ *                  have 51 bits (their space field is 13 bits narrower)
+ *                27-31 nothing
  *   the path   one entry index per level, level 0 lowest, each as wide as
  *              the level's index: P = 10+10 bits on x86, 2+9+9 on PAE, 4 x 9
  *              on x64, 5 x 9 on LA57 (20, 20, 36, 45 bits); levels below the
@@ -48,9 +51,11 @@
  * and the dump's own).
  *
  * A guest's nodes (/vm/<id>/..., ptv_node.vm) have ids in the guest's own
- * tree, which has its own table; here each is interned, keyed by the
- * guest and that id (PTV_KEY_GUEST), its slot holding one reference to
- * the guest's id while it lives.  The nodes of a guest's nested table
+ * tree, which has its own intern table: here the first 255 guests' ids
+ * are that id under kind 26, references and all the guest's (a guest's
+ * whole tree is as cheap as a host's); past them each is interned, keyed
+ * by the guest and that id (PTV_KEY_GUEST), its slot holding one
+ * reference to the guest's id while it lives.  The nodes of a guest's nested table
  * (ptv_node.nested) are interned in the guest's tree likewise: their
  * space is none of the guest's.
  *
@@ -95,6 +100,7 @@ enum {
 	K_END = K_ENTRY + PTW_MAX_LEVELS,
 	K_INFO_JSON = K_END,   /* a top kind, after the path kinds */
 	K_VM,
+	K_GUEST,
 };
 
 #define KIND_BITS 5
@@ -102,9 +108,14 @@ enum {
 #define SLOT_BITS 18
 #define GEN_SHIFT (KIND_BITS + SLOT_BITS)
 #define INTERN_BITS (GEN_SHIFT + 32)
+/* K_GUEST: the guest's number (1..GUEST_DIRECT_MAX) in 8 bits above the
+ * kind, its own id above them. */
+#define GUEST_NUM_BITS 8
+#define GUEST_DIRECT_MAX ((1u << GUEST_NUM_BITS) - 1)
+#define GUEST_ID_BITS (64 - KIND_BITS - GUEST_NUM_BITS)
 #define NONE UINT32_MAX
 
-_Static_assert(K_VM < 1u << KIND_BITS, "kinds fit their field");
+_Static_assert(K_GUEST < 1u << KIND_BITS, "kinds fit their field");
 _Static_assert(PTV_INTERN_MAX == 1u << SLOT_BITS, "slots fit their field");
 _Static_assert(K_ROOT == PTV_ROOT_ID, "the root is FUSE's node 1");
 
@@ -118,7 +129,10 @@ void ptv_ids_init(ptv_fs *fs)
 		at += m->level[j].bits + (j == 0 && m->split);
 	}
 	ids->ref_shift = at; /* at most 50 */
-	uint64_t refs = 1ULL << (64 - at);
+	/* A guest's ids leave room for the host's kind and guest number
+	 * (K_GUEST), so that the host names them without a table. */
+	ids->bits = fs->vm ? GUEST_ID_BITS : 64;
+	uint64_t refs = 1ULL << (ids->bits - at);
 	uint64_t keep = refs / 2 < PTV_INTERN_MAX ? refs / 2 : PTV_INTERN_MAX;
 	ids->direct = fs->spaces.n < refs - keep ? fs->spaces.n : refs - keep;
 	ids->slots = refs - ids->direct < PTV_INTERN_MAX ? refs - ids->direct : PTV_INTERN_MAX;
@@ -381,12 +395,21 @@ static void drop_locked(struct ptv_intern *t, uint32_t i, uint64_t count)
 	t->live--;
 }
 
-/* The live slot an interned id names, or NONE. */
-static uint32_t slot_of_locked(struct ptv_intern *t, uint64_t id)
+/* The generation bits an interned id of fs holds (fewer in a guest's). */
+static uint32_t gen_mask(const ptv_fs *fs)
 {
+	return fs->ids.bits >= INTERN_BITS ? UINT32_MAX
+					   : (1u << (fs->ids.bits - GEN_SHIFT)) - 1;
+}
+
+/* The live slot an interned id names, or NONE. */
+static uint32_t slot_of_locked(ptv_fs *fs, uint64_t id)
+{
+	struct ptv_intern *t = &fs->intern;
 	uint32_t i = (uint32_t)(id >> KIND_BITS) & (PTV_INTERN_MAX - 1);
 	uint32_t gen = (uint32_t)(id >> GEN_SHIFT);
-	if (id >> INTERN_BITS || i >= t->nslot || !t->slot[i].refs || t->slot[i].gen != gen)
+	if (id >> INTERN_BITS || (fs->ids.bits < 64 && id >> fs->ids.bits) ||
+	    i >= t->nslot || !t->slot[i].refs || (t->slot[i].gen & gen_mask(fs)) != gen)
 		return NONE;
 	return i;
 }
@@ -403,9 +426,10 @@ static uint32_t space_slot_locked(ptv_fs *fs, uint64_t ref)
 	return i;
 }
 
-static uint64_t intern_id(const struct ptv_intern *t, uint32_t i)
+static uint64_t intern_id(const ptv_fs *fs, uint32_t i)
 {
-	return K_INTERN | (uint64_t)i << KIND_BITS | (uint64_t)t->slot[i].gen << GEN_SHIFT;
+	return K_INTERN | (uint64_t)i << KIND_BITS |
+	       (uint64_t)(fs->intern.slot[i].gen & gen_mask(fs)) << GEN_SHIFT;
 }
 
 /* The key of the directory of n's space. */
@@ -515,8 +539,15 @@ static int node_of_key(ptv_fs *fs, const struct ptv_key *k, struct ptv_node *n)
 
 /* ---- the API ------------------------------------------------------------------------ */
 
-/* A guest's node: interned by its id in the guest's tree.  The slot,
- * while it lives, holds one reference to that id. */
+/* K_GUEST's id of the guest's node whose id there is gid. */
+static uint64_t guest_direct_id(uint32_t vm, uint64_t gid)
+{
+	return K_GUEST | (uint64_t)vm << KIND_BITS | gid << (KIND_BITS + GUEST_NUM_BITS);
+}
+
+/* A guest's node: its id there under K_GUEST (the first 255 guests), else
+ * interned by its id in the guest's tree, the slot holding one reference
+ * to that id while it lives. */
 static int guest_id(ptv_fs *fs, const struct ptv_node *n, bool may_intern, uint64_t *id)
 {
 	struct ptv_node in = *n;
@@ -526,6 +557,13 @@ static int guest_id(ptv_fs *fs, const struct ptv_node *n, bool may_intern, uint6
 		return rc;
 	in.vm = 0;
 	uint64_t gid;
+	if (n->vm <= GUEST_DIRECT_MAX) {
+		/* The guest's own id, whole: its references are its own. */
+		rc = (may_intern ? ptv_node_id : ptv_node_id_no_intern)(g, &in, &gid);
+		if (!rc && gid)
+			*id = guest_direct_id(n->vm, gid);
+		return rc;
+	}
 	if (may_intern) {
 		rc = ptv_node_id(g, &in, &gid);
 		if (rc)
@@ -540,7 +578,7 @@ static int guest_id(ptv_fs *fs, const struct ptv_node *n, bool may_intern, uint6
 	bool had = find_locked(t, &key, key_hash(&key)) != NONE;
 	rc = take_locked(t, &key, may_intern, &i);
 	if (!rc && i != NONE)
-		*id = intern_id(t, i);
+		*id = intern_id(fs, i);
 	pthread_mutex_unlock(&t->lock);
 	if (may_intern && (had || rc))
 		ptv_forget(g, gid, 1);
@@ -575,7 +613,7 @@ static int node_id(ptv_fs *fs, const struct ptv_node *n, bool may_intern, uint64
 		 * file, or a node below a space that got one already. */
 		rc = take_locked(t, &key, may_intern, &i);
 		if (!rc && i != NONE)
-			*id = intern_id(t, i);
+			*id = intern_id(fs, i);
 		pthread_mutex_unlock(&t->lock);
 		return rc;
 	}
@@ -590,7 +628,7 @@ static int node_id(ptv_fs *fs, const struct ptv_node *n, bool may_intern, uint64
 			drop_locked(t, si, 1);
 		rc = take_locked(t, &key, may_intern, &i);
 		if (!rc && i != NONE)
-			*id = intern_id(t, i);
+			*id = intern_id(fs, i);
 	}
 	pthread_mutex_unlock(&t->lock);
 	return rc;
@@ -618,10 +656,12 @@ uint64_t ptv_node_ino(ptv_fs *fs, const struct ptv_node *n)
 		uint64_t gid = g ? ptv_node_ino(g, &in) : 0;
 		if (!gid)
 			return 0;
+		if (n->vm <= GUEST_DIRECT_MAX)
+			return guest_direct_id(n->vm, gid);
 		struct ptv_key key = { .type = PTV_KEY_GUEST, .dirbase = n->vm, .base = gid };
 		pthread_mutex_lock(&fs->intern.lock);
 		uint32_t i = find_locked(&fs->intern, &key, key_hash(&key));
-		id = i != NONE ? intern_id(&fs->intern, i) : 0;
+		id = i != NONE ? intern_id(fs, i) : 0;
 		pthread_mutex_unlock(&fs->intern.lock);
 		return id;
 	}
@@ -635,7 +675,7 @@ uint64_t ptv_node_ino(ptv_fs *fs, const struct ptv_node *n)
 	pthread_mutex_lock(&t->lock);
 	uint32_t i = find_locked(t, &key, key_hash(&key));
 	if (i != NONE) {
-		id = intern_id(t, i);
+		id = intern_id(fs, i);
 	} else if (n->type != PTV_SPACE && !n->nested && !link_type(n->type) &&
 		   (space_type(n->type) || path_type(n->type))) {
 		space_key(n, &key);
@@ -659,6 +699,18 @@ int ptv_node_from_id(ptv_fs *fs, uint64_t id, struct ptv_node *n)
 	struct ptv_key key;
 	uint32_t i;
 	root_node(fs, n);
+	if (fs->ids.bits < 64 && id >> fs->ids.bits)
+		return -ENOENT;
+	if (kind == K_GUEST) {
+		uint32_t vm = (uint32_t)(id >> KIND_BITS) & GUEST_DIRECT_MAX;
+		int rc;
+		ptv_fs *g = vm ? ptv_vm_fs(fs, vm, &rc) : NULL;
+		if (!g)
+			return -ENOENT;
+		rc = ptv_node_from_id(g, id >> (KIND_BITS + GUEST_NUM_BITS), n);
+		n->vm = vm;
+		return rc;
+	}
 	if ((kind >= K_ROOT && kind <= K_NAME) || kind == K_INFO_JSON || kind == K_VM) {
 		if (id >> KIND_BITS || (kind == K_VM && (fs->vm || !fs->spaces.vms.n)))
 			return -ENOENT;
@@ -669,7 +721,7 @@ int ptv_node_from_id(ptv_fs *fs, uint64_t id, struct ptv_node *n)
 		if (id >> INTERN_BITS)
 			return -ENOENT;
 		pthread_mutex_lock(&t->lock);
-		i = slot_of_locked(t, id);
+		i = slot_of_locked(fs, id);
 		if (i != NONE)
 			key = t->slot[i].key;
 		pthread_mutex_unlock(&t->lock);
@@ -745,12 +797,20 @@ void ptv_forget(ptv_fs *fs, uint64_t id, uint64_t nlookup)
 	unsigned kind = (unsigned)id & KIND_MASK;
 	struct ptv_intern *t = &fs->intern;
 	uint32_t i;
+	if (kind == K_GUEST && nlookup) {
+		uint32_t vm = (uint32_t)(id >> KIND_BITS) & GUEST_DIRECT_MAX;
+		int rc;
+		ptv_fs *g = vm && vm <= fs->nvms ? ptv_vm_fs(fs, vm, &rc) : NULL;
+		if (g)
+			ptv_forget(g, id >> (KIND_BITS + GUEST_NUM_BITS), nlookup);
+		return;
+	}
 	if (!nlookup || (kind != K_INTERN && (kind < K_SPACE || kind >= K_END)))
 		return;
 	struct ptv_key gone = { .type = 0 };
 	pthread_mutex_lock(&t->lock);
 	if (kind == K_INTERN)
-		i = slot_of_locked(t, id);
+		i = slot_of_locked(fs, id);
 	else
 		i = space_slot_locked(fs, id >> fs->ids.ref_shift);
 	if (i != NONE) {

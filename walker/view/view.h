@@ -80,7 +80,9 @@ struct ptv_ondemand {
  * field is split between found spaces and intern slots. */
 struct ptv_ids {
 	unsigned shift[PTW_MAX_LEVELS]; /* the path index of each level */
-	unsigned ref_shift;             /* the space field: bits ref_shift..63 */
+	unsigned ref_shift;             /* the space field: bits ref_shift..bits-1 */
+	unsigned bits;                  /* ids use bits 0..bits-1: 64, less in a
+					 * guest's tree (view/node.c, K_GUEST) */
 	uint64_t direct;  /* space field values below this: found space index */
 	uint64_t slots;   /* from direct: intern slots 0..slots-1 */
 };
