@@ -399,12 +399,23 @@ static int open_tree(struct cli *c, const struct ptv_config *cfg)
 	uint64_t id = 0;
 	if (c->vm && !parse_address(c->vm, &id))
 		return 1;
-	if (ptv_open(cfg, &c->fs, &err))
+	/* With --vm the options of discovery are the guest's: the host is
+	 * discovered with the defaults (its scan finds the guests). */
+	struct ptv_config host = *cfg;
+	if (c->vm) {
+		if (cfg->discover.no_scan)
+			return fail("--vm needs the scan that finds guests: leave out --no-scan (it cannot apply to the guest alone)");
+		host.discover = (struct ptw_discover_opts){
+			.threads = cfg->discover.threads, .progress = cfg->discover.progress,
+			.progress_ctx = cfg->discover.progress_ctx,
+		};
+	}
+	if (ptv_open(&host, &c->fs, &err))
 		return fail("%s", err.msg);
 	if (!c->vm)
 		return 0;
 	c->host = c->fs;
-	c->fs = ptv_vm(c->host, id, &err);
+	c->fs = ptv_vm(c->host, id, &cfg->discover, &err);
 	if (!c->fs)
 		return fail("--vm %s: %s", c->vm, err.msg);
 	return 0;

@@ -72,6 +72,11 @@ expect "ptwalk --vm: the guest's default space" \
 expect "ptwalk --vm: a mark's bytes" \
 	"$("$PTWALK" --vm 2d71000 "$D" read 1a5000 7f1234560000 48)" \
 	"NESTED-MARK gva=0x00007f1234560000 n=12 gpa=0x20"
+expect "ptwalk --vm: discovery options are the guest's" \
+	"$("$PTWALK" --vm 2d71000 --dirbase 1a5000 "$D" ps | tail -n +2)" \
+	"-        -        1a5000           x64   -                -             command line, CR3 of vCPU 0"
+expect "ptwalk --vm --no-scan" "$("$PTWALK" --vm 2d71000 --no-scan "$D" ps 2>&1 || true)" \
+	"ptwalk: --vm needs the scan that finds guests: leave out --no-scan (it cannot apply to the guest alone)"
 expect "ptwalk --vm: no such guest" "$("$PTWALK" --vm 123 "$D" ps 2>&1 || true)" \
 	"ptwalk: --vm 123: no guest with nested root 0x123 (see the vms command or /info)"
 expect "ptwalk --json vms" "$("$PTWALK" --json "$D" vms | python3 -c '

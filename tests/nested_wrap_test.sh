@@ -68,4 +68,18 @@ for sc in linux-x64 linux-la57 linux-pae windows-x64 windows-pae windows-x86; do
 		unmount_ptfs "$I"
 	done
 done
+# A guest that runs a guest of its own (nested virtualization): the inner
+# one is counted in the outer one's info, not opened; the host's tree and
+# the outer guest's close cleanly (under ASan in CI).
+# vm-x64 is a host of two guests; made a guest itself, they are the
+# guest's guests.
+"$MKDUMP" vm-x64 elf "$WORK/one.elf" > /dev/null
+"$MKNESTED" --host-cpu "$WORK/one.elf" "$WORK/two.elf" > /dev/null
+outer=$(vm_id "$WORK/two.elf")
+expect "a guest's guests: counted" "$("$PTWALK" --vm "$outer" "$WORK/two.elf" info | grep '^vms:')" \
+	"vms: 2 guests of this guest found (not shown as trees)"
+mount_ptfs "$N" "$WORK/two.elf"
+expect "a guest's guests: no vm/ in the guest's tree" "$(ls "$N/vm/$outer")" \
+	"$(printf '%s\n' dtb info info.json name npt npt-maps phys proc)"
+unmount_ptfs "$N"
 finish

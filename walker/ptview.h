@@ -51,9 +51,12 @@ int ptv_default_space(ptv_fs *fs, struct ptw_space *out, char *why,
 		      size_t whysz, struct ptw_error *err);
 
 /* The tree of the guest whose nested root is id (/vm/<id>), opened on
- * first use; it belongs to fs (valid until ptv_close(fs)).  NULL with err
- * set when fs found no such guest or its memory cannot be opened. */
-ptv_fs *ptv_vm(ptv_fs *fs, uint64_t id, struct ptw_error *err);
+ * first use with discovery options o (NULL: the defaults; a tree already
+ * opened keeps its own); it belongs to fs (valid until ptv_close(fs)).
+ * NULL with err set when fs found no such guest or its memory cannot be
+ * opened. */
+ptv_fs *ptv_vm(ptv_fs *fs, uint64_t id, const struct ptw_discover_opts *o,
+	       struct ptw_error *err);
 
 /* ---- nodes ---------------------------------------------------------------- */
 

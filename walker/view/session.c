@@ -74,8 +74,8 @@ int ptv_open(const struct ptv_config *c, ptv_fs **out, struct ptw_error *err)
 
 /* Guest vm of host: its memory through the nested table, discovered as a
  * dump of its own (its vCPUs' registers come from the VMCBs). */
-static int open_guest(ptv_fs *host, const struct ptw_vm *vm, ptv_fs **out,
-		      struct ptw_error *err)
+static int open_guest(ptv_fs *host, const struct ptw_vm *vm,
+		      const struct ptw_discover_opts *o, ptv_fs **out, struct ptw_error *err)
 {
 	struct ptv_fs *fs = fs_new(host->path);
 	if (!fs)
@@ -86,8 +86,8 @@ static int open_guest(ptv_fs *host, const struct ptw_vm *vm, ptv_fs **out,
 	if (!rc)
 		rc = ptw_vm_nested_space(host->dump, vm, host->spaces.os, &fs->npt, err);
 	if (!rc) {
-		const struct ptw_discover_opts o = { .threads = 0 };
-		rc = fs_build(fs, &o, err);
+		const struct ptw_discover_opts dflt = { .threads = 0 };
+		rc = fs_build(fs, o ? o : &dflt, err);
 	}
 	if (rc) {
 		ptv_close(fs);
@@ -97,7 +97,9 @@ static int open_guest(ptv_fs *host, const struct ptw_vm *vm, ptv_fs **out,
 	return 0;
 }
 
-ptv_fs *ptv_vm_fs(ptv_fs *fs, uint32_t k, int *rc)
+/* Guest k's tree, opened with o (NULL: the defaults) on first use. */
+static ptv_fs *vm_fs_with(ptv_fs *fs, uint32_t k, const struct ptw_discover_opts *o,
+			  int *rc)
 {
 	if (!k || k > fs->nvms) {
 		*rc = -ENOENT;
@@ -108,7 +110,7 @@ ptv_fs *ptv_vm_fs(ptv_fs *fs, uint32_t k, int *rc)
 	if (!__atomic_load_n(&slot->tried, __ATOMIC_ACQUIRE)) {
 		pthread_mutex_lock(&slot->lock);
 		if (!slot->tried) {
-			int r = open_guest(fs, &fs->spaces.vms.v[k - 1], &slot->fs, &slot->err);
+			int r = open_guest(fs, &fs->spaces.vms.v[k - 1], o, &slot->fs, &slot->err);
 			slot->rc = r == PTW_ERR_NOMEM ? -ENOMEM : r ? -EIO : 0;
 			__atomic_store_n(&slot->tried, true, __ATOMIC_RELEASE);
 		}
@@ -118,7 +120,13 @@ ptv_fs *ptv_vm_fs(ptv_fs *fs, uint32_t k, int *rc)
 	return slot->fs;
 }
 
-ptv_fs *ptv_vm(ptv_fs *fs, uint64_t id, struct ptw_error *err)
+ptv_fs *ptv_vm_fs(ptv_fs *fs, uint32_t k, int *rc)
+{
+	return vm_fs_with(fs, k, NULL, rc);
+}
+
+ptv_fs *ptv_vm(ptv_fs *fs, uint64_t id, const struct ptw_discover_opts *o,
+	       struct ptw_error *err)
 {
 	uint32_t k = ptv_vm_index(fs, id);
 	int rc;
@@ -129,7 +137,7 @@ ptv_fs *ptv_vm(ptv_fs *fs, uint64_t id, struct ptw_error *err)
 			 : "no guest with nested root 0x%" PRIx64 " (see the vms command or /info)", id);
 		return NULL;
 	}
-	ptv_fs *g = ptv_vm_fs(fs, k, &rc);
+	ptv_fs *g = vm_fs_with(fs, k, o, &rc);
 	if (!g && err)
 		*err = fs->vms[k - 1].err;
 	return g;
