@@ -68,6 +68,48 @@ for sc in linux-x64 linux-la57 linux-pae windows-x64 windows-pae windows-x86; do
 		unmount_ptfs "$I"
 	done
 done
+# Look-alikes whose nested tables no hypervisor builds, in raw 8 MiB images:
+# a VMCB at 1000 with its nested root at 2000, that (a) maps guest memory
+# 0-8 MiB onto host memory 0-8 MiB, its own VMCB and root included, (b)
+# maps one host 2 MiB block at every guest address (512 GiB of guest).
+# Dropped with the reason, at once.
+craft() { # KIND OUT
+	python3 - "$1" "$2" <<'PY'
+import struct, sys
+kind, out = sys.argv[1], sys.argv[2]
+img = bytearray(8 << 20)
+q = lambda off, v: img.__setitem__(slice(off, off + 8), struct.pack('<Q', v))
+d = lambda off, v: img.__setitem__(slice(off, off + 4), struct.pack('<I', v))
+v = 0x1000                                    # the VMCB
+d(v + 0x10, 0x6e4f); d(v + 0x58, 1); q(v + 0x90, 1); q(v + 0xb0, 0x2000)
+img[v + 0x412:v + 0x414] = struct.pack('<H', 0xa9b)
+q(v + 0x4d0, 0x1d00); q(v + 0x548, 0x20); q(v + 0x558, 0x80050033)
+q(0x2000, 0x3000 | 0x827)                     # nested PML4 -> PDPT
+if kind == 'identity':
+    q(v + 0x550, 0x5000)                      # guest CR3
+    q(0x3000, 0x4000 | 0x827)
+    for i in range(4):                        # 2 MiB leaves, 0-8 MiB
+        q(0x4000 + 8 * i, (i << 21) | 0xee7)
+    q(0x5000, 0x6000 | 0x23)
+else:
+    q(v + 0x550, 0x1000)
+    for i in range(512):
+        q(0x3000 + 8 * i, 0x4000 | 0x827)
+        q(0x4000 + 8 * i, 0x200000 | 0xee7)
+    q(0x201000, 0x1000 | 0x23)
+open(out, 'wb').write(img)
+PY
+}
+craft identity "$WORK/ident.raw"
+expect "a nested table mapping its own VMCB" "$("$PTWALK" "$WORK/ident.raw" info | sed -n '/^vms:/,$p')" \
+"vms: 0 (VMCB and host-save candidates 1, rejected 1)
+  rejected 1000: the nested table at 0x2000 maps its VMCB 0x1000 into its guest (at guest PA 0x1000), as no hypervisor does"
+craft alias "$WORK/alias.raw"
+expect "a nested table aliasing one host block everywhere" \
+	"$("$PTWALK" "$WORK/alias.raw" info | sed -n '/^vms:/,$p')" \
+"vms: 0 (VMCB and host-save candidates 1, rejected 1)
+  rejected 1000: the nested table at 0x2000 maps more guest memory than is left of 16 times the host's (0x800000 bytes), for all guests together"
+
 # A guest that runs a guest of its own (nested virtualization): the inner
 # one is counted in the outer one's info, not opened; the host's tree and
 # the outer guest's close cleanly (under ASan in CI).

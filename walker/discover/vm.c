@@ -616,6 +616,48 @@ bool ptw_vms_guest_page(const struct ptw_vms *vms, uint64_t pa)
 	return false;
 }
 
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Whether the nested table gives its guest its own root or one of its
+ * VMCBs: no hypervisor does (the guest could rewrite its own
+ * translation), and a look-alike that maps all of memory does, which
+ * would make every host table a guest's. */
+static bool maps_own_pages(const struct runs *rs, uint64_t root, const struct ptw_vmcb *v,
+			   size_t n, char *why, size_t whysz)
+{
+	uint64_t *pa = malloc((n + 1) * sizeof *pa);
+	if (!pa)
+		return false; /* the check is a refinement: skipped */
+	pa[0] = root;
+	for (size_t i = 0; i < n; i++)
+		pa[i + 1] = v[i].pa;
+	qsort(pa, n + 1, sizeof *pa, u64_cmp);
+	bool hit = false;
+	for (size_t r = 0; r < rs->n && !hit; r++) {
+		uint64_t lo = rs->v[r].host_pa, hi = lo + rs->v[r].size;
+		size_t a = 0, b = n + 1;
+		while (a < b) { /* the first address >= lo */
+			size_t mid = a + (b - a) / 2;
+			if (pa[mid] < lo)
+				a = mid + 1;
+			else
+				b = mid;
+		}
+		if (a <= n && pa[a] < hi) {
+			snprintf(why, whysz, "the nested table at 0x%" PRIx64 " maps %s 0x%" PRIx64 " into its guest (at guest PA 0x%" PRIx64 "), as no hypervisor does",
+				 root, pa[a] == root ? "its own root" : "its VMCB", pa[a],
+				 rs->v[r].pa + (pa[a] - lo));
+			hit = true;
+		}
+	}
+	free(pa);
+	return hit;
+}
+
 /* The VMCBs v[0..n) of one root, kept or dropped as a VM; the walks of
  * its nested table take from *budget.  The dump's vCPUs whose registers
  * are a kept vCPU's guest state go into *in_guest. */
@@ -638,6 +680,12 @@ static int judge_vm(const ptw_dump *d, const struct ptw_mode *npt, struct ptw_vm
 	if (rc) {
 		for (size_t i = 0; i < n; i++)
 			reject(vms, v[i].pa, e2.msg);
+		return 0;
+	}
+	if (maps_own_pages(&rs, vm.id, v, n, why, sizeof why)) {
+		free(rs.v);
+		for (size_t i = 0; i < n; i++)
+			reject(vms, v[i].pa, why);
 		return 0;
 	}
 	vm.mapped = rs.mapped;
