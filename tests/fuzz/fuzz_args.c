@@ -168,11 +168,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_hex(text);
 	check_spec(text);
 	/* A mode found by name is the one its id names (AArch64's: its
-	 * granule and VA size), and its own name finds it again. */
+	 * granule and VA size; a nested table's: its level count), and its
+	 * own name finds it again. */
 	const struct ptw_mode *m = ptw_mode_find(text);
 	if (m) {
 		FUZZ_CHECK(m->id == PTW_MODE_AARCH64
 				   ? ptw_mode_aarch64(m->page_shift, m->va_bits - 1) == m
+			   : m->id == PTW_MODE_NPT
+				   ? ptw_mode_get(m->id)->nlevels == 4 && (m->nlevels == 4 || m->nlevels == 5)
 				   : ptw_mode_get(m->id) == m);
 		FUZZ_CHECK(ptw_mode_find(m->name) == m);
 	}
