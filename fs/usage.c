@@ -35,7 +35,9 @@ const struct ptv_option_doc ptv_option_table[] = {
 	{ PTV_OPT_VM, PTV_PTWALK, "--vm", NULL, "ID",
 	  "run the command on the guest whose nested page table is at host "
 	  "physical address ID, hex (see the vms command): its physical "
-	  "memory, vCPUs and address spaces" },
+	  "memory, vCPUs and address spaces; the options of discovery "
+	  "(--mode, --os, --dirbase, --process, --processes, --no-kernel-data) "
+	  "are then the guest's" },
 	{ PTV_OPT_FUSE, PTV_PTFS, "-f", NULL, NULL,
 	  "stay in the foreground" },
 	{ PTV_OPT_FUSE, PTV_PTFS, "-d", NULL, NULL,
