@@ -424,16 +424,6 @@ static int assign_owners(struct list *l, const ptw_dump *d,
 
 /* ---- discovery -------------------------------------------------------------- */
 
-/* The guest a vCPU was running (its nested root). */
-static uint64_t vm_of_cpu(const struct ptw_vms *vms, unsigned index)
-{
-	for (size_t i = 0; i < vms->n; i++)
-		for (size_t k = 0; k < vms->v[i].nvcpus; k++)
-			if (vms->v[i].vcpus[k].cpu == (int)index)
-				return vms->v[i].id;
-	return 0;
-}
-
 /* The guests among the pass's candidates, judged before the host's mode
  * is settled: a vCPU running one holds the guest's registers, which must
  * not choose the host's mode.  Their nested tables have the host's level
@@ -559,16 +549,17 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 			ptw_vms_free(&out->vms);
 			return rc;
 		}
-		if (!o->mode && mode_cpu >= 0 && ptw_vms_cpu_in_guest(&out->vms, (unsigned)mode_cpu)) {
+		const struct ptw_vm *ran = mode_cpu >= 0 ? ptw_vms_of_cpu(&out->vms, (unsigned)mode_cpu)
+							 : NULL;
+		if (!o->mode && ran) {
 			/* Its registers were a guest's: the host's mode is the
 			 * one its guests' nested tables were judged in
 			 * (VMCOREINFO's, a host-save area's, else x86-64's: a
 			 * host with nested paging runs in long mode). */
-			m = out->vms.v[0].npt->nlevels == 5 ? ptw_mode_get(PTW_MODE_LA57)
-							    : ptw_mode_get(PTW_MODE_X64);
+			m = ptw_mode_get(ran->npt->nlevels == 5 ? PTW_MODE_LA57 : PTW_MODE_X64);
 			snprintf(how, sizeof how,
 				 "vCPU %d was running guest %" PRIx64 "; the host's mode %s %s",
-				 mode_cpu, vm_of_cpu(&out->vms, (unsigned)mode_cpu), m->name,
+				 mode_cpu, ran->id, m->name,
 				 out->vms.host_from);
 			cands[0] = m;
 			ncands = 1;
@@ -642,7 +633,7 @@ int ptw_discover(const ptw_dump *d, const struct ptw_discover_opts *o,
 		if (!(c->cr0 & CR0_PG) || !ptw_dirbase_from_cr3(m, c->cr3, &dirbase))
 			continue;
 		/* A vCPU running a guest holds the guest's CR3: /vm/ has it. */
-		if (ptw_vms_cpu_in_guest(&out->vms, c->index))
+		if (ptw_vms_of_cpu(&out->vms, c->index))
 			continue;
 		/* A CR3 outside the dump names nothing we can read: skip it. */
 		if (list_add(&l, d, m, dirbase, PTW_FOUND_CR3, &s, NULL) == 0)

@@ -72,14 +72,15 @@ const struct ptw_mode *ptw_vm_host_mode(const ptw_dump *d, const struct ptw_vm_c
 /* Judge the candidates into out (vm.c's rules); host_mode is the host's
  * paging mode, whose level count the nested tables share.  *in_guest gets
  * the dump's vCPUs (bit i: index i < 64) whose registers are a kept
- * vCPU's guest state: they were running it (ptw_vms_cpu_in_guest says it
+ * vCPU's guest state: they were running it (ptw_vms_of_cpu says it
  * of any index). */
 int ptw_vms_judge(const ptw_dump *d, const struct ptw_mode *host_mode,
 		  const struct ptw_vm_cand *c, size_t n, bool capped,
 		  struct ptw_vms *out, uint64_t *in_guest, struct ptw_error *err);
 void ptw_vms_free(struct ptw_vms *vms);
-/* Whether the dump's vCPU of that index was running a guest kept in vms. */
-bool ptw_vms_cpu_in_guest(const struct ptw_vms *vms, unsigned index);
+/* The guest kept in vms that the dump's vCPU of that index was running,
+ * or NULL. */
+const struct ptw_vm *ptw_vms_of_cpu(const struct ptw_vms *vms, unsigned index);
 /* Whether host page pa holds a guest's memory (vms->guest_mem). */
 bool ptw_vms_guest_page(const struct ptw_vms *vms, uint64_t pa);
 

@@ -591,13 +591,13 @@ static void merge_guest_mem(struct ptw_vms *vms)
 	vms->nguest_mem = out + 1;
 }
 
-bool ptw_vms_cpu_in_guest(const struct ptw_vms *vms, unsigned index)
+const struct ptw_vm *ptw_vms_of_cpu(const struct ptw_vms *vms, unsigned index)
 {
 	for (size_t i = 0; i < vms->n; i++)
 		for (size_t k = 0; k < vms->v[i].nvcpus; k++)
 			if (vms->v[i].vcpus[k].cpu == (int)index)
-				return true;
-	return false;
+				return &vms->v[i];
+	return NULL;
 }
 
 bool ptw_vms_guest_page(const struct ptw_vms *vms, uint64_t pa)

@@ -215,9 +215,7 @@ int ptw_dump_finish_segments(struct ptw_dump *d, struct ptw_error *err)
 	if (d->nsegs == 0)
 		return ptw_fail(err, PTW_ERR_FORMAT,
 				"%s dump holds no physical memory", d->format);
-	/* A dump over another's memory may show one host page at several
-	 * addresses (a nested table may map it so): that is its content. */
-	int rc = d->fmt == &ptw_format_translated ? 0 : check_aliases(d, err);
+	int rc = d->fmt->shares_bytes ? 0 : check_aliases(d, err);
 	if (rc)
 		return rc;
 	qsort(d->segs, d->nsegs, sizeof *d->segs, seg_cmp);

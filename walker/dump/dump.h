@@ -43,6 +43,10 @@ struct ptw_format {
 	bool (*probe)(const uint8_t *data, size_t size);
 	int (*open)(struct ptw_dump *d, struct ptw_error *err);
 	void (*close)(struct ptw_dump *d);
+	/* Its segments may show one file byte at several addresses (a
+	 * translation may map one host page twice); in any other format
+	 * that is a malformed file. */
+	bool shares_bytes;
 };
 
 /* A stretch of physical memory the file holds as plain bytes: [lo, lo +
@@ -217,8 +221,7 @@ int ptw_dump_open_translated(const ptw_dump *host, const struct ptw_xrun *runs,
 			     size_t nruns, enum ptw_machine machine,
 			     const struct ptw_cpu *cpus, size_t ncpus,
 			     ptw_dump **out, struct ptw_error *err);
-/* The dump a translated dump reads through, or NULL. */
-const ptw_dump *ptw_dump_host(const ptw_dump *d);
+
 
 /* Read one little-endian page-table entry of 4 or 8 bytes; false if any
  * byte lies in a hole. */

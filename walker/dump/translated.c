@@ -29,6 +29,7 @@ static const struct ptw_pager host_pager = { host_page };
 const struct ptw_format ptw_format_translated = {
 	.name = "translated",
 	.what = "memory translated through another dump",
+	.shares_bytes = true,
 };
 
 static int add_run(struct ptw_dump *d, const ptw_dump *host,
@@ -106,11 +107,6 @@ int ptw_dump_open_translated(const ptw_dump *host, const struct ptw_xrun *runs,
 	d->vmci_pending = true;
 	*out = d;
 	return 0;
-}
-
-const ptw_dump *ptw_dump_host(const ptw_dump *d)
-{
-	return d->fmt == &ptw_format_translated ? d->priv : NULL;
 }
 
 bool ptw_dump_host_pa(const ptw_dump *d, uint64_t pa, uint64_t *host_pa)

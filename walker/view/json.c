@@ -294,7 +294,7 @@ static void json_vmcb(struct json *j, const struct ptw_vmcb *v)
 	json_close(j, '}');
 }
 
-/* One guest's facts; host (may be NULL) names its VMM's table. */
+/* One guest's facts; host's spaces name its VMM's table. */
 static void json_vm_fields(struct json *j, const struct ptw_vm *vm,
 			   const struct ptw_spaces *host)
 {
@@ -307,8 +307,7 @@ static void json_vm_fields(struct json *j, const struct ptw_vm *vm,
 	json_str(j, "guest_mode_from", vm->mode_how);
 	json_u64(j, "mapped", vm->mapped);
 	json_u64(j, "runs", vm->runs);
-	const struct ptw_space *s = host && vm->host_cr3
-		? ptw_spaces_find(host, vm->host_cr3 & ~0xfffULL) : NULL;
+	const struct ptw_space *s = ptv_vmm_space(host, vm);
 	if (vm->host_cr3)
 		json_hex(j, "vmm_dirbase", vm->host_cr3);
 	else

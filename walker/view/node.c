@@ -550,12 +550,11 @@ static uint64_t guest_direct_id(uint32_t vm, uint64_t gid)
  * to that id while it lives. */
 static int guest_id(ptv_fs *fs, const struct ptv_node *n, bool may_intern, uint64_t *id)
 {
-	struct ptv_node in = *n;
+	struct ptv_node in;
 	int rc;
-	ptv_fs *g = ptv_vm_fs(fs, n->vm, &rc);
+	ptv_fs *g = ptv_guest_node(fs, n, &in, &rc);
 	if (!g)
 		return rc;
-	in.vm = 0;
 	uint64_t gid;
 	if (n->vm <= GUEST_DIRECT_MAX) {
 		/* The guest's own id, whole: its references are its own. */
@@ -649,10 +648,9 @@ uint64_t ptv_node_ino(ptv_fs *fs, const struct ptv_node *n)
 	unsigned k = top_kind(n->type);
 	uint64_t index, id = 0;
 	if (n->vm) {
-		struct ptv_node in = *n;
+		struct ptv_node in;
 		int rc;
-		ptv_fs *g = ptv_vm_fs(fs, n->vm, &rc);
-		in.vm = 0;
+		ptv_fs *g = ptv_guest_node(fs, n, &in, &rc);
 		uint64_t gid = g ? ptv_node_ino(g, &in) : 0;
 		if (!gid)
 			return 0;

@@ -143,6 +143,14 @@ ptv_fs *ptv_vm(ptv_fs *fs, uint64_t id, const struct ptw_discover_opts *o,
 	return g;
 }
 
+ptv_fs *ptv_guest_node(ptv_fs *fs, const struct ptv_node *n, struct ptv_node *in,
+		       int *rc)
+{
+	*in = *n;
+	in->vm = 0;
+	return ptv_vm_fs(fs, n->vm, rc);
+}
+
 uint32_t ptv_vm_index(const ptv_fs *fs, uint64_t id)
 {
 	if (fs->vm)
@@ -501,10 +509,9 @@ static int open_other(struct ptv_file *f, ptv_fs *fs, const struct ptv_node *n)
 int ptv_file_open(ptv_fs *fs, const struct ptv_node *n, struct ptv_file **out)
 {
 	if (n->vm) { /* a guest's file: its own tree opens it */
-		struct ptv_node in = *n;
+		struct ptv_node in;
 		int rc;
-		ptv_fs *g = ptv_vm_fs(fs, n->vm, &rc);
-		in.vm = 0;
+		ptv_fs *g = ptv_guest_node(fs, n, &in, &rc);
 		return g ? ptv_file_open(g, &in, out) : rc;
 	}
 	struct ptv_file *f = calloc(1, sizeof *f);

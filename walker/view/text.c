@@ -162,6 +162,11 @@ static void render_vmcb(const struct ptw_vmcb *v, const char *indent, struct ptv
 	ptv_printf(t, "\n");
 }
 
+const struct ptw_space *ptv_vmm_space(const struct ptw_spaces *host, const struct ptw_vm *vm)
+{
+	return vm->host_cr3 ? ptw_spaces_find(host, vm->host_cr3) : NULL;
+}
+
 /* The host's table a guest's VMM ran on, with its owner where known. */
 static void render_vmm(const struct ptw_spaces *host, const struct ptw_vm *vm,
 		       struct ptv_text *t)
@@ -170,7 +175,7 @@ static void render_vmm(const struct ptw_spaces *host, const struct ptw_vm *vm,
 		ptv_printf(t, "unknown (no host-save area names its VMCBs)");
 		return;
 	}
-	const struct ptw_space *s = ptw_spaces_find(host, vm->host_cr3 & ~0xfffULL);
+	const struct ptw_space *s = ptv_vmm_space(host, vm);
 	ptv_printf(t, "host table %" PRIx64, vm->host_cr3);
 	if (s && s->cid >= 0)
 		ptv_printf(t, " (cid %" PRId64 " %s)", s->cid, s->name[0] ? s->name : "-");
@@ -277,7 +282,7 @@ int ptv_render_info(const ptv_fs *fs, struct ptv_text *t)
 	for (size_t i = 0; i < nc; i++) {
 		ptv_printf(t, "  cpu %u: cr0 %" PRIx64 " cr3 %" PRIx64 " cr4 %" PRIx64,
 			   c[i].index, c[i].cr0, c[i].cr3, c[i].cr4);
-		if (ptw_vms_cpu_in_guest(&sp->vms, c[i].index))
+		if (ptw_vms_of_cpu(&sp->vms, c[i].index))
 			ptv_printf(t, " (in a guest at the dump: the registers are the guest's; see vms)");
 		ptv_printf(t, "\n");
 	}

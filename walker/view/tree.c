@@ -462,16 +462,6 @@ static int mapped_bytes(const struct ptv_node *n, uint64_t *bytes)
 	return rc;
 }
 
-/* A guest's node as its own tree has it, and that tree. */
-static ptv_fs *guest_node(ptv_fs *fs, const struct ptv_node *n, struct ptv_node *in,
-			  int *rc)
-{
-	ptv_fs *g = ptv_vm_fs(fs, n->vm, rc);
-	*in = *n;
-	in->vm = 0;
-	return g;
-}
-
 int ptv_getattr(ptv_fs *fs, const struct ptv_node *n, struct ptv_attr *a)
 {
 	memset(a, 0, sizeof *a);
@@ -481,7 +471,7 @@ int ptv_getattr(ptv_fs *fs, const struct ptv_node *n, struct ptv_attr *a)
 	if (n->vm) {
 		struct ptv_node in;
 		int rc;
-		ptv_fs *g = guest_node(fs, n, &in, &rc);
+		ptv_fs *g = ptv_guest_node(fs, n, &in, &rc);
 		return g ? ptv_getattr(g, &in, a) : rc;
 	}
 	switch (n->type) {
@@ -856,7 +846,7 @@ int ptv_readdir_from(ptv_fs *fs, const struct ptv_node *n, uint64_t from,
 	if (n->vm) {
 		struct ptv_node in;
 		int rc;
-		ptv_fs *g = guest_node(fs, n, &in, &rc);
+		ptv_fs *g = ptv_guest_node(fs, n, &in, &rc);
 		struct guest_fill gf = { n->vm, fill, ctx };
 		return g ? ptv_readdir_from(g, &in, from, guest_fill, &gf) : rc;
 	}

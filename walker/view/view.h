@@ -185,6 +185,10 @@ struct ptv_fs {
 /* The tree of guest k (1-based, as ptv_node.vm), opened on first use;
  * NULL with *rc when it cannot be. */
 ptv_fs *ptv_vm_fs(ptv_fs *fs, uint32_t k, int *rc);
+/* Guest node n (n->vm != 0) as the guest's own tree has it, into in, and
+ * that tree (NULL with *rc when it cannot be opened). */
+ptv_fs *ptv_guest_node(ptv_fs *fs, const struct ptv_node *n, struct ptv_node *in,
+		       int *rc);
 /* Its index + 1 by nested root, or 0. */
 uint32_t ptv_vm_index(const ptv_fs *fs, uint64_t id);
 
@@ -316,6 +320,10 @@ int ptv_each_map(const struct ptw_space *s, ptv_map_fn fn, void *ctx,
  * non-zero return stops it and is reported as -ENOMEM, as for maps. */
 typedef int (*ptv_ptov_fn)(void *ctx, uint64_t pa, uint64_t va, uint64_t page_size);
 int ptv_each_ptov(const struct ptw_space *s, ptv_ptov_fn fn, void *ctx);
+
+/* The host's space a guest's VMM ran on (its host-save area's CR3), as
+ * found on the host, or NULL. */
+const struct ptw_space *ptv_vmm_space(const struct ptw_spaces *host, const struct ptw_vm *vm);
 
 /* /info's facts that are not plain fields. */
 const char *ptv_machine_name(const ptw_dump *d);
