@@ -214,6 +214,20 @@ expect "trampoline maps low memory 1:1" "$("$PTWALK" "$elf" vtop 9c000 99000 | t
 # kallsyms is then found in kernel memory, the processes are named as on
 # the original, and /info says where the tables were found (the token
 # table VMCOREINFO names on the original).
+# The x86-64 truth check with owners on DUMP, mounted: its output shown
+# only when it fails.
+truth_with_owners() { # NAME DUMP
+	mount_ptfs "$M" "$2"
+	if out=$("$TRUTH_CHECK" --owners "$M" "$SHARED/$X64/truth.txt"); then
+		echo "ok   $1: truth check with owners"
+	else
+		printf '%s\n' "$out" | sed 's/^/     /'
+		echo "FAIL $1: truth check with owners"
+		FAILED=1
+	fi
+	unmount_ptfs "$M"
+}
+
 no_kallsyms_lines() {
 	local src=$1 out=$CACHE/$(basename "$1").no-kallsyms-lines
 	if [[ ! -s "$out" || "$src" -nt "$out" ]]; then
@@ -246,15 +260,7 @@ for f in "$elf" "$raw"; do
 		"kallsyms 94266 symbols from VMCOREINFO, "
 	expect "$name renamed: owners found in memory" "$("$PTWALK" "$g" info | grep '^owners:')" \
 		"${orig/from VMCOREINFO,/found in memory at $ktok, layout 6.2-6.3 (seqs_of_names before the token table), 18.0 MiB of the image read,}"
-	mount_ptfs "$M" "$g"
-	if out=$("$TRUTH_CHECK" --owners "$M" "$SHARED/$X64/truth.txt"); then
-		echo "ok   $name renamed: truth check with owners"
-	else
-		printf '%s\n' "$out" | sed 's/^/     /'
-		echo "FAIL $name renamed: truth check with owners"
-		FAILED=1
-	fi
-	unmount_ptfs "$M"
+	truth_with_owners "$name renamed" "$g"
 	check_ps "$g" "$SHARED/$X64/truth.txt"
 done
 # A raw image with no VMCOREINFO at all (no note, no copy in memory): the
@@ -284,15 +290,7 @@ kpgt=$("$PTWALK" "$raw" ps | awk '/VMCOREINFO \(kernel page table\)/ { print $3 
 expect "raw without VMCOREINFO: KASLR offset and kernel table" "$koff $kpgt" "19400000 2a10000"
 expect "raw without VMCOREINFO: owners" "$("$PTWALK" "$g" info | grep '^owners:')" \
 	"${orig/from VMCOREINFO,/found in memory at $ktok, layout 6.2-6.3 (seqs_of_names before the token table), 18.0 MiB of the image read,}; KASLR offset $koff (kallsyms' _text $(printf '%x' $((0xffffffff81000000 + 16#$koff))) - ffffffff81000000); kernel table init_top_pgt $kpgt; kernel read through 9c000 (no kernel page table named by VMCOREINFO or a dump header: the lowest DirBase sharing the kernel half)"
-mount_ptfs "$M" "$g"
-if out=$("$TRUTH_CHECK" --owners "$M" "$SHARED/$X64/truth.txt"); then
-	echo "ok   raw without VMCOREINFO: truth check with owners"
-else
-	printf '%s\n' "$out" | sed 's/^/     /'
-	echo "FAIL raw without VMCOREINFO: truth check with owners"
-	FAILED=1
-fi
-unmount_ptfs "$M"
+truth_with_owners "raw without VMCOREINFO" "$g"
 check_ps "$g" "$SHARED/$X64/truth.txt"
 check_dump "$pae" "$SHARED/$PAE/truth.txt" 165
 # Debian's 686-pae kernel keeps text symbols only (no CONFIG_KALLSYMS_ALL)

@@ -33,7 +33,9 @@
 #define QEMU_DESC 0x1b0          /* QEMUCPUState version 1 */
 
 /* The ELF core: header, PT_NOTE and PT_LOAD, the QEMU note (when asked
- * for) with the input's control registers, then the image. */
+ * for) with the input's control registers, then the image.  Written here,
+ * not by gen.c's writer: the generator links the uninstrumented library,
+ * which cannot sit beside the fuzz build's. */
 static uint8_t *make_core(const uint8_t *data, size_t size, bool note, size_t *len)
 {
 	uint8_t *f = calloc(1, VM_LOAD_OFF + VM_IMG);
